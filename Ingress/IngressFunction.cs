@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Conduit.Shared.Chat;
+using Conduit.Shared.Lambda;
+using Conduit.Shared.Protocol;
+using Conduit.Shared.Serialization;
+
+namespace Conduit.Ingress;
+
+/// <summary>
+/// The WebSocket API's one integration: <c>$connect</c>, <c>$disconnect</c>, <c>sendMessage</c>, <c>ping</c> and
+/// <c>$default</c>. Adapts the API Gateway event to one <see cref="ChatIngress"/> call and the result back.
+/// </summary>
+public sealed class IngressFunction(ChatIngress ingress)
+{
+    public async Task<Stream> Handle(Stream input)
+    {
+        var request = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Default.WebSocketRequestEvent).ConfigureAwait(false)
+            ?? throw new InvalidDataException("The WebSocket event was null.");
+        var context = request.RequestContext;
+        var response = context.EventType switch
+        {
+            WebSocketEventTypes.Connect => await ConnectAsync(context).ConfigureAwait(false),
+            WebSocketEventTypes.Disconnect => await DisconnectAsync(context).ConfigureAwait(false),
+            _ => await MessageAsync(request).ConfigureAwait(false),
+        };
+        var output = new MemoryStream();
+        await JsonSerializer.SerializeAsync(output, response, SharedJsonContext.Default.ProxyResponse).ConfigureAwait(false);
+        output.Position = 0;
+        return output;
+    }
+
+    private async Task<ProxyResponse> ConnectAsync(WebSocketRequestContext context)
+    {
+        var connectedAt = DateTimeOffset.FromUnixTimeMilliseconds(context.ConnectedAt);
+        await ingress.ConnectAsync(new ConnectRequest(context.ConnectionId, connectedAt, context.Identity?.SourceIp, context.Identity?.UserAgent), CancellationToken.None).ConfigureAwait(false);
+        return new ProxyResponse(200);
+    }
+
+    private async Task<ProxyResponse> DisconnectAsync(WebSocketRequestContext context)
+    {
+        await ingress.DisconnectAsync(context.ConnectionId, CancellationToken.None).ConfigureAwait(false);
+        return new ProxyResponse(200);
+    }
+
+    private async Task<ProxyResponse> MessageAsync(WebSocketRequestEvent request)
+    {
+        var context = request.RequestContext;
+        var frame = await ingress.HandleMessageAsync(context.RouteKey, context.ConnectionId, request.Body, request.IsBase64Encoded, CancellationToken.None).ConfigureAwait(false);
+        return new ProxyResponse(200, JsonSerializer.Serialize(frame, SharedJsonContext.Default.ServerFrame));
+    }
+}

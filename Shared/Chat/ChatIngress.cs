@@ -1,0 +1,109 @@
+using Conduit.Shared.Contracts;
+using Conduit.Shared.Ports;
+using Conduit.Shared.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Conduit.Shared.Chat;
+
+public sealed record ConnectRequest(string ConnectionId, DateTimeOffset ConnectedAt, string? SourceIp, string? UserAgent);
+
+/// <summary>
+/// Everything the WebSocket entry point does: register connections, and answer each client frame at once with
+/// an ack, a pong or an error frame. Slow work is only ever enqueued here.
+/// </summary>
+public sealed class ChatIngress(
+    IConnectionStore connections,
+    ISessionStore sessions,
+    ITurnStore turns,
+    ITurnQueue queue,
+    ConduitSettings settings,
+    TimeProvider time,
+    ILogger<ChatIngress> logger)
+{
+    public Task ConnectAsync(ConnectRequest request, CancellationToken cancellationToken) =>
+        connections.AddAsync(
+            new ConnectionRecord(request.ConnectionId, request.ConnectedAt, request.SourceIp, request.UserAgent, request.ConnectedAt + settings.ConnectionTtl),
+            cancellationToken);
+
+    public Task DisconnectAsync(string connectionId, CancellationToken cancellationToken) =>
+        connections.RemoveAsync(connectionId, cancellationToken);
+
+    /// <summary>Answers one client frame. Never throws for anything the client sent; the connection stays usable.</summary>
+    public async Task<ServerFrame> HandleMessageAsync(string routeKey, string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return routeKey switch
+            {
+                RouteKeys.Ping => new PongFrame(),
+                RouteKeys.SendMessage => await SendMessageAsync(connectionId, body, isBase64Encoded, cancellationToken).ConfigureAwait(false),
+                _ => ProtocolParser.DescribeUnrouted(body, isBase64Encoded),
+            };
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Route {RouteKey} failed for connection {ConnectionId}", routeKey, connectionId);
+            return new ErrorFrame(ErrorCodes.Internal, "The server could not handle that frame; nothing was queued. Try again.", null, Retryable: true);
+        }
+    }
+
+    private async Task<ServerFrame> SendMessageAsync(string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
+    {
+        var parsed = ProtocolParser.ParseSendMessage(body, isBase64Encoded, settings.Limits);
+        if (parsed.Error is not null) return parsed.Error;
+        var command = parsed.Value!;
+
+        var existing = await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null) return await RepeatAsync(command, existing, cancellationToken).ConfigureAwait(false);
+
+        string sessionId;
+        if (command.SessionId is { } requested)
+        {
+            if (await sessions.GetAsync(requested, cancellationToken).ConfigureAwait(false) is null)
+                return new ErrorFrame(ErrorCodes.SessionNotFound, $"Session \"{requested}\" does not exist or has expired; omit sessionId to start a new one.", command.RequestId, Retryable: false);
+            sessionId = requested;
+        }
+        else
+        {
+            sessionId = Guid.NewGuid().ToString("N");
+            await sessions.CreateAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = time.GetUtcNow();
+        var (created, turn) = await turns.CreateAsync(
+            new TurnRecord(command.RequestId, sessionId, connectionId, command.Text, TurnStatus.Queued, now, now, null),
+            cancellationToken).ConfigureAwait(false);
+        return created
+            ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
+            : await RepeatAsync(command, turn, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A requestId seen before is an idempotent retry when it says the same thing: it gets the same ack. A turn
+    /// still queued is enqueued again, because the first attempt may have died between saving and enqueueing;
+    /// the dispatcher's execution name makes the second message harmless.
+    /// </summary>
+    private async Task<ServerFrame> RepeatAsync(SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
+    {
+        var sameSession = command.SessionId is null || command.SessionId == turn.SessionId;
+        if (!sameSession || !string.Equals(command.Text, turn.Text, StringComparison.Ordinal))
+            return new ErrorFrame(ErrorCodes.Conflict, $"requestId \"{command.RequestId}\" was already used for a different message; use a new requestId.", command.RequestId, Retryable: false);
+        return turn.Status == TurnStatus.Queued
+            ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
+            : new AckFrame(turn.RequestId, turn.SessionId);
+    }
+
+    private async Task<ServerFrame> EnqueueAsync(TurnRecord turn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.EnqueueAsync(new TurnRequest(turn.RequestId, turn.SessionId, turn.ConnectionId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError(exception, "Enqueueing turn {RequestId} failed", turn.RequestId);
+            return new ErrorFrame(ErrorCodes.Unavailable, "The turn was saved but could not be queued; send it again with the same requestId.", turn.RequestId, Retryable: true);
+        }
+        return new AckFrame(turn.RequestId, turn.SessionId);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+
+namespace Conduit.Shared.Protocol;
+
+/// <summary>
+/// A server → client frame. Serialized through <see cref="ServerFrame"/> so the JSON carries its <c>type</c>.
+/// Frames that belong to a session's stream carry <c>seq</c>: per session, from 1, rising by exactly 1.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(AckFrame), "ack")]
+[JsonDerivedType(typeof(StatusFrame), "status")]
+[JsonDerivedType(typeof(TokenFrame), "token")]
+[JsonDerivedType(typeof(SourcesFrame), "sources")]
+[JsonDerivedType(typeof(DoneFrame), "done")]
+[JsonDerivedType(typeof(ErrorFrame), "error")]
+[JsonDerivedType(typeof(PongFrame), "pong")]
+public abstract record ServerFrame;
+
+public sealed record AckFrame(string RequestId, string SessionId) : ServerFrame;
+
+public sealed record StatusFrame(string RequestId, string SessionId, long Seq, string Phase, string Message) : ServerFrame;
+
+public sealed record TokenFrame(string RequestId, string SessionId, long Seq, string Text) : ServerFrame;
+
+public sealed record SourcesFrame(string RequestId, string SessionId, long Seq, IReadOnlyList<SourceReference> Passages) : ServerFrame;
+
+public sealed record SourceReference(string Source, string Title, double Score);
+
+public sealed record DoneFrame(string RequestId, string SessionId, long Seq, string StopReason, TokenUsage Usage, string Model) : ServerFrame;
+
+public sealed record TokenUsage(long InputTokens, long OutputTokens)
+{
+    public static TokenUsage Zero { get; } = new(0, 0);
+
+    public TokenUsage Add(TokenUsage other) => new(InputTokens + other.InputTokens, OutputTokens + other.OutputTokens);
+}
+
+/// <summary>
+/// A protocol error (no session, no seq) answers one client frame; a turn error belongs to the session's
+/// stream and carries <see cref="SessionId"/> and <see cref="Seq"/> like every other turn frame.
+/// </summary>
+public sealed record ErrorFrame(string Code, string Message, string? RequestId, bool Retryable) : ServerFrame
+{
+    public string? SessionId { get; init; }
+    public long? Seq { get; init; }
+}
+
+public sealed record PongFrame : ServerFrame;
+
+public static class Phases
+{
+    public const string Queued = "queued";
+    public const string BuildingPrompt = "building_prompt";
+    public const string Planning = "planning";
+    public const string Retrieving = "retrieving";
+    public const string Streaming = "streaming";
+}
+
+public static class StopReasons
+{
+    public const string EndTurn = "end_turn";
+    public const string MaxTokens = "max_tokens";
+    public const string ContentFiltered = "content_filtered";
+    public const string ToolUse = "tool_use";
+    public const string Other = "other";
+}
