@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+
+namespace Conduit.Local.StepFunctions;
+
+/// <summary>
+/// The context object that <c>$$</c> paths read. One instance serves the whole execution and is updated as states
+/// are entered and retried: the interpreter runs one state at a time, and path resolution copies what it reads.
+/// </summary>
+internal sealed class ContextObject
+{
+    private readonly JsonObject _state = new();
+
+    public ContextObject(ExecutionInfo execution)
+    {
+        Json = new JsonObject
+        {
+            ["Execution"] = new JsonObject
+            {
+                ["Id"] = execution.ExecutionArn,
+                ["Input"] = execution.Input?.DeepClone(),
+                ["Name"] = execution.Name,
+                ["RoleArn"] = execution.RoleArn,
+                ["StartTime"] = AslTimestamp.Format(execution.StartTime),
+            },
+            ["State"] = _state,
+            ["StateMachine"] = new JsonObject
+            {
+                ["Id"] = execution.StateMachineArn,
+                ["Name"] = execution.StateMachineName,
+            },
+        };
+    }
+
+    public JsonObject Json { get; }
+
+    public void EnterState(string name, DateTimeOffset enteredTime)
+    {
+        _state["EnteredTime"] = AslTimestamp.Format(enteredTime);
+        _state["Name"] = name;
+        _state["RetryCount"] = 0;
+    }
+
+    public void SetRetryCount(int retryCount) => _state["RetryCount"] = retryCount;
+}

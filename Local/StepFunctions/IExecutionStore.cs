@@ -1,0 +1,26 @@
+namespace Conduit.Local.StepFunctions;
+
+/// <summary>Durable storage for executions and their history events.</summary>
+public interface IExecutionStore
+{
+    /// <summary>
+    /// Stores a new execution with its first event, atomically. Returns false, storing nothing, when an execution
+    /// with the same ARN already exists.
+    /// </summary>
+    Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken);
+
+    Task AppendEventAsync(string executionArn, HistoryEvent historyEvent, CancellationToken cancellationToken);
+
+    /// <summary>Stores a running execution's final state and its closing event, atomically.</summary>
+    /// <exception cref="InvalidOperationException">The execution does not exist or is not running.</exception>
+    Task CloseExecutionAsync(ExecutionDescription closed, HistoryEvent closingEvent, CancellationToken cancellationToken);
+
+    Task<ExecutionDescription?> GetExecutionAsync(string executionArn, CancellationToken cancellationToken);
+
+    /// <summary>A state machine's executions, newest first, optionally only those with <paramref name="status"/>.</summary>
+    Task<IReadOnlyList<ExecutionDescription>> ListExecutionsAsync(
+        string stateMachineArn, ExecutionStatus? status, int maxResults, CancellationToken cancellationToken);
+
+    /// <summary>An execution's events in the order they happened; empty for an unknown execution.</summary>
+    Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string executionArn, CancellationToken cancellationToken);
+}

@@ -1,0 +1,266 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Conduit.Local.StepFunctions;
+
+/// <summary>
+/// The Step Functions service for one state machine, run locally: StartExecution, DescribeExecution, ListExecutions
+/// and GetExecutionHistory with Standard-workflow rules, executions running in the background and every record and
+/// history event kept in an <see cref="IExecutionStore"/>.
+/// </summary>
+/// <remarks>
+/// Executions do not survive the process: on first use, executions a previous emulator left RUNNING in the store
+/// are closed as ABORTED. So one emulator should own a state machine's executions in a store at a time.
+/// </remarks>
+public sealed class StepFunctionsEmulator : IAsyncDisposable
+{
+    public const int MaxListResults = 1000;
+
+    private readonly StateMachine _machine;
+    private readonly ITaskInvoker _invoker;
+    private readonly IExecutionStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StepFunctionsEmulator> _logger;
+    private readonly string _stateMachineName;
+    private readonly string _region;
+    private readonly string _executionArnPrefix;
+    private readonly string _roleArn;
+    private readonly Lazy<Task> _abortInterruptedExecutions;
+    private readonly CancellationTokenSource _shutdown = new();
+
+    // Held across "create the record, then register its run", so that a waiter never sees a RUNNING record that has
+    // no run registered yet.
+    private readonly SemaphoreSlim _registration = new(1, 1);
+
+    private readonly Lock _lifecycle = new();
+    private readonly Dictionary<string, RunningExecution> _running = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    public StepFunctionsEmulator(
+        StateMachine machine,
+        string stateMachineArn,
+        ITaskInvoker invoker,
+        IExecutionStore store,
+        TimeProvider time,
+        ILogger<StepFunctionsEmulator> logger)
+    {
+        if (stateMachineArn.Split(':') is not ["arn", var partition, "states", var region, var account, "stateMachine", var name]
+            || name.Length == 0)
+        {
+            throw new ArgumentException(
+                $"\"{stateMachineArn}\" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>).",
+                nameof(stateMachineArn));
+        }
+
+        _machine = machine;
+        _invoker = invoker;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        StateMachineArn = stateMachineArn;
+        _stateMachineName = name;
+        _region = region;
+        _executionArnPrefix = $"arn:{partition}:states:{region}:{account}:execution:{name}:";
+        _roleArn = $"arn:{partition}:iam::{account}:role/StepFunctionsLocal";
+        _abortInterruptedExecutions = new Lazy<Task>(AbortInterruptedExecutionsAsync);
+    }
+
+    public string StateMachineArn { get; }
+
+    /// <summary>
+    /// Starts an execution in the background and returns once its record and ExecutionStarted event are stored.
+    /// Repeating the start of a running execution with the same input returns that execution again.
+    /// </summary>
+    /// <exception cref="InvalidNameException">The name breaks the Standard workflow naming rules.</exception>
+    /// <exception cref="InvalidExecutionInputException">The input is not JSON or is over 256 KiB.</exception>
+    /// <exception cref="ExecutionAlreadyExistsException">The name is taken by a closed execution or one with other input.</exception>
+    public async Task<StartExecutionResult> StartExecutionAsync(string name, string input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(input);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ExecutionRequestRules.ValidateName(name);
+        var parsedInput = ExecutionRequestRules.ParseInput(input);
+        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+
+        var executionArn = _executionArnPrefix + name;
+        var history = new ExecutionHistoryRecorder(_store, executionArn, _time);
+        var started = history.Prepare(HistoryEventTypes.ExecutionStarted, new JsonObject { ["input"] = input, ["roleArn"] = _roleArn });
+        var execution = new ExecutionDescription(
+            executionArn, StateMachineArn, name, ExecutionStatus.Running, started.Timestamp, StopDate: null, input, Output: null, Error: null, Cause: null);
+
+        await _registration.WaitAsync(cancellationToken);
+        try
+        {
+            if (!await _store.TryCreateExecutionAsync(execution, started, cancellationToken))
+            {
+                return await RepeatedStartAsync(executionArn, input, cancellationToken);
+            }
+
+            history.Commit(started);
+            Launch(execution, parsedInput, history);
+        }
+        finally
+        {
+            _registration.Release();
+        }
+
+        StepFunctionsLog.ExecutionStarted(_logger, name);
+        return new StartExecutionResult(executionArn, started.Timestamp, AlreadyRunning: false);
+    }
+
+    /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
+    public async Task<ExecutionDescription> DescribeExecutionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+        return await FindAsync(name, cancellationToken) ?? throw DoesNotExist(name);
+    }
+
+    /// <summary>This state machine's executions, newest first.</summary>
+    public async Task<IReadOnlyList<ExecutionDescription>> ListExecutionsAsync(
+        int maxResults = 100, ExecutionStatus? statusFilter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxResults, MaxListResults);
+        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+        return await _store.ListExecutionsAsync(StateMachineArn, statusFilter, maxResults, cancellationToken);
+    }
+
+    /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
+    public async Task<IReadOnlyList<HistoryEvent>> GetExecutionHistoryAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var execution = await DescribeExecutionAsync(name, cancellationToken);
+        return await _store.GetHistoryAsync(execution.ExecutionArn, cancellationToken);
+    }
+
+    /// <summary>Completes with the execution's final description once it has closed (at once if it already has).</summary>
+    /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
+    public async Task<ExecutionDescription> WaitForCompletionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+
+        RunningExecution? running;
+        ExecutionDescription? stored = null;
+        await _registration.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_lifecycle) _running.TryGetValue(name, out running);
+            if (running is null) stored = await FindAsync(name, cancellationToken);
+        }
+        finally
+        {
+            _registration.Release();
+        }
+
+        if (running is not null) return await running.Completion.Task.WaitAsync(cancellationToken);
+        return stored switch
+        {
+            null => throw DoesNotExist(name),
+            { Status: ExecutionStatus.Running } => throw new InvalidOperationException(
+                $"Execution {stored.ExecutionArn} is running, but not in this emulator; it cannot be waited for here."),
+            _ => stored,
+        };
+    }
+
+    /// <summary>Stops running executions (they close as ABORTED) and waits for their records to be written.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task[] runs;
+        lock (_lifecycle)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            runs = [.. _running.Values.Select(running => running.Run)];
+        }
+
+        await _shutdown.CancelAsync();
+        await Task.WhenAll(runs);
+        _shutdown.Dispose();
+    }
+
+    private async Task<StartExecutionResult> RepeatedStartAsync(string executionArn, string input, CancellationToken cancellationToken)
+    {
+        var existing = await _store.GetExecutionAsync(executionArn, cancellationToken)
+            ?? throw new InvalidOperationException($"Execution {executionArn} was reported to exist but could not be read.");
+
+        // AWS treats a repeated request for a running execution as the same request only if the input is identical.
+        return existing.Status == ExecutionStatus.Running && existing.Input == input
+            ? new StartExecutionResult(existing.ExecutionArn, existing.StartDate, AlreadyRunning: true)
+            : throw new ExecutionAlreadyExistsException($"Execution Already Exists: '{executionArn}'");
+    }
+
+    private void Launch(ExecutionDescription execution, JsonNode? input, ExecutionHistoryRecorder history)
+    {
+        var info = new ExecutionInfo(
+            execution.ExecutionArn, execution.Name, execution.StartDate, input, _roleArn, StateMachineArn, _stateMachineName, _region);
+        var interpreter = new ExecutionInterpreter(_machine, info, _invoker, history, _time, _logger);
+        lock (_lifecycle)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var running = new RunningExecution();
+            _running.Add(execution.Name, running);
+            running.Run = Task.Run(() => RunToCompletionAsync(execution, interpreter, history, running));
+        }
+    }
+
+    private async Task RunToCompletionAsync(
+        ExecutionDescription execution, ExecutionInterpreter interpreter, ExecutionHistoryRecorder history, RunningExecution running)
+    {
+        try
+        {
+            var outcome = await RunUntilShutdownAsync(interpreter);
+            var closed = await history.CloseAsync(execution, outcome, CancellationToken.None);
+            if (closed.Status == ExecutionStatus.Succeeded) StepFunctionsLog.ExecutionSucceeded(_logger, closed.Name);
+            else StepFunctionsLog.ExecutionDidNotSucceed(_logger, closed.Name, closed.Status.ToApiName(), closed.Error, closed.Cause);
+            running.Completion.SetResult(closed);
+        }
+        catch (Exception exception)
+        {
+            // The store failed; the run has nowhere else to report to, and waiters must not hang.
+            StepFunctionsLog.ExecutionNotRecorded(_logger, exception, execution.Name);
+            running.Completion.SetException(exception);
+        }
+        finally
+        {
+            lock (_lifecycle) _running.Remove(execution.Name);
+        }
+    }
+
+    private async Task<ExecutionOutcome> RunUntilShutdownAsync(ExecutionInterpreter interpreter)
+    {
+        try
+        {
+            return await interpreter.RunAsync(_shutdown.Token);
+        }
+        catch (Exception) when (_shutdown.IsCancellationRequested)
+        {
+            return ExecutionOutcome.Aborted("The local Step Functions emulator stopped while the execution was running.");
+        }
+    }
+
+    private async Task AbortInterruptedExecutionsAsync()
+    {
+        var interrupted = await _store.ListExecutionsAsync(StateMachineArn, ExecutionStatus.Running, int.MaxValue, CancellationToken.None);
+        foreach (var execution in interrupted)
+        {
+            var events = await _store.GetHistoryAsync(execution.ExecutionArn, CancellationToken.None);
+            var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId: events.Count == 0 ? 0 : events[^1].Id);
+            await history.CloseAsync(
+                execution, ExecutionOutcome.Aborted("The local host stopped while the execution was running."), CancellationToken.None);
+            StepFunctionsLog.InterruptedExecutionAborted(_logger, execution.Name);
+        }
+    }
+
+    private Task<ExecutionDescription?> FindAsync(string name, CancellationToken cancellationToken) =>
+        _store.GetExecutionAsync(_executionArnPrefix + name, cancellationToken);
+
+    private ExecutionDoesNotExistException DoesNotExist(string name) =>
+        new($"Execution Does Not Exist: '{_executionArnPrefix + name}'");
+
+    private sealed class RunningExecution
+    {
+        public TaskCompletionSource<ExecutionDescription> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Run { get; set; } = Task.CompletedTask;
+    }
+}
