@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Conduit.Shared.Lambda;
 
 /// <summary>The event Lambda's SQS event source mapping delivers: a batch of up to BatchSize messages.</summary>
-public sealed record SqsEvent(IReadOnlyList<SqsMessage> Records);
+public sealed record SqsEvent([property: JsonPropertyName("Records")] IReadOnlyList<SqsMessage> Records);
 
 public sealed record SqsMessage
 {

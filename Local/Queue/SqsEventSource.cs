@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Conduit.Local.Lambda;
+using Conduit.Shared.Lambda;
+using Conduit.Shared.Serialization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Conduit.Local.Queue;
+
+/// <summary>
+/// Lambda's SQS event source mapping with ReportBatchItemFailures: receives batches from the queue, invokes the handler
+/// with the same event JSON Lambda sends, and deletes what the handler's response says succeeded. A failed message is
+/// left alone to come back when its visibility timeout expires, which is also how it reaches the dead-letter queue.
+/// </summary>
+public sealed partial class SqsEventSource(
+    DurableQueue queue,
+    LambdaHandler handler,
+    QueueOptions options,
+    ILogger<SqsEventSource> logger) : BackgroundService
+{
+    private const string SenderId = "local";
+
+    private static readonly IReadOnlySet<string> NoMessages = new HashSet<string>();
+
+    /// <summary>Raised on a worker thread after each batch's deletes; a subscriber that throws stops the event source.</summary>
+    public event EventHandler<SqsBatchOutcome>? BatchCompleted;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var inFlight = new List<Task>(options.MaxConcurrentBatches);
+        try
+        {
+            while (true)
+            {
+                inFlight.RemoveAll(batch => batch.IsCompleted);
+
+                // Receiving only with a free slot keeps messages visible to the queue, rather than hidden and waiting here.
+                if (inFlight.Count == options.MaxConcurrentBatches)
+                {
+                    await Task.WhenAny(inFlight).ConfigureAwait(false);
+                    continue;
+                }
+
+                await queue.WaitForVisibleAsync(stoppingToken).ConfigureAwait(false);
+                var messages = await queue.ReceiveAsync(options.BatchSize, stoppingToken).ConfigureAwait(false);
+                if (messages.Count > 0) inFlight.Add(Task.Run(() => ProcessBatchAsync(messages), CancellationToken.None));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // A handler cannot be cancelled, so shutdown lets running batches finish and delete what they completed.
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProcessBatchAsync(IReadOnlyList<QueueMessage> messages)
+    {
+        var failed = await InvokeHandlerAsync(messages).ConfigureAwait(false);
+        var deleted = new List<string>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (failed.Contains(message.MessageId)) continue;
+            if (await queue.DeleteAsync(message.ReceiptHandle).ConfigureAwait(false)) deleted.Add(message.MessageId);
+            else LogStaleReceiptHandle(logger, message.MessageId, options.Name);
+        }
+
+        BatchCompleted?.Invoke(this, new SqsBatchOutcome([.. messages.Select(message => message.MessageId)], deleted));
+    }
+
+    /// <summary>Invokes the handler and returns the ids of the messages that failed; every id when the whole batch did.</summary>
+    private async Task<IReadOnlySet<string>> InvokeHandlerAsync(IReadOnlyList<QueueMessage> messages)
+    {
+        var batch = messages.Select(message => message.MessageId).ToHashSet(StringComparer.Ordinal);
+        byte[] response;
+        try
+        {
+            using var input = new MemoryStream(
+                JsonSerializer.SerializeToUtf8Bytes(ToEvent(messages), SharedJsonContext.Default.SqsEvent),
+                writable: false);
+            await using var output = await handler(input).ConfigureAwait(false);
+            response = await ReadToEndAsync(output).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogHandlerFailed(logger, exception, messages.Count, options.Name);
+            return batch;
+        }
+
+        return FailedMessages(response, batch);
+    }
+
+    /// <summary>Reads the response as Lambda does; anything it would not accept fails the whole batch.</summary>
+    private IReadOnlySet<string> FailedMessages(byte[] response, HashSet<string> batch)
+    {
+        if (response.Length == 0) return NoMessages;
+
+        SqsBatchResponse? batchResponse;
+        try
+        {
+            batchResponse = JsonSerializer.Deserialize(response, SharedJsonContext.Default.SqsBatchResponse);
+        }
+        catch (JsonException exception)
+        {
+            LogUnreadableResponse(logger, exception, batch.Count, options.Name);
+            return batch;
+        }
+
+        if (batchResponse?.BatchItemFailures is not { Count: > 0 } failures) return NoMessages;
+
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var failure in failures)
+        {
+            var itemIdentifier = failure?.ItemIdentifier;
+            if (string.IsNullOrEmpty(itemIdentifier) || !batch.Contains(itemIdentifier))
+            {
+                LogInvalidItemIdentifier(logger, itemIdentifier, batch.Count, options.Name);
+                return batch;
+            }
+
+            failed.Add(itemIdentifier);
+        }
+
+        LogPartialFailure(logger, failed.Count, batch.Count, options.Name);
+        return failed;
+    }
+
+    private SqsEvent ToEvent(IReadOnlyList<QueueMessage> messages) => new([.. messages.Select(ToRecord)]);
+
+    private SqsMessage ToRecord(QueueMessage message) => new()
+    {
+        MessageId = message.MessageId,
+        ReceiptHandle = message.ReceiptHandle,
+        Body = message.Body,
+        Attributes = new Dictionary<string, string>
+        {
+            [SqsAttributeNames.ApproximateReceiveCount] = message.ApproximateReceiveCount.ToString(CultureInfo.InvariantCulture),
+            [SqsAttributeNames.SentTimestamp] = EpochMilliseconds(message.SentTimestamp),
+            [SqsAttributeNames.SenderId] = SenderId,
+            [SqsAttributeNames.ApproximateFirstReceiveTimestamp] = EpochMilliseconds(message.ApproximateFirstReceiveTimestamp),
+        },
+        MessageAttributes = message.MessageAttributes,
+        Md5OfBody = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(message.Body))),
+        EventSourceArn = options.QueueArn,
+        AwsRegion = options.Region,
+    };
+
+    private static string EpochMilliseconds(DateTimeOffset instant) =>
+        instant.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<byte[]> ReadToEndAsync(Stream? output)
+    {
+        if (output is null) return [];
+        using var buffer = new MemoryStream();
+        await output.CopyToAsync(buffer).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The handler failed on a batch of {Count} messages from {Queue}; all of them return when their visibility timeout expires.")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The handler's response to a batch of {Count} messages from {Queue} is not an SQS batch response, so the whole batch failed.")]
+    private static partial void LogUnreadableResponse(ILogger logger, Exception exception, int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The handler reported the failure of item '{ItemIdentifier}', which is no message in its batch of {Count} from {Queue}, so the whole batch failed.")]
+    private static partial void LogInvalidItemIdentifier(ILogger logger, string? itemIdentifier, int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The handler reported {Failed} of {Count} messages from {Queue} as failed; they return when their visibility timeout expires.")]
+    private static partial void LogPartialFailure(ILogger logger, int failed, int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Message {MessageId} from {Queue} outlived its visibility timeout before its batch finished and was received again, so it was not deleted.")]
+    private static partial void LogStaleReceiptHandle(ILogger logger, string messageId, string queue);
+}
