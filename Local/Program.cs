@@ -1,4 +1,26 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok());
-app.Run();
+using Conduit.Local.Hosting;
+using Conduit.Local.StepFunctions;
+
+LocalHostOptions options;
+try
+{
+    options = LocalHostOptions.Parse(args);
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    Console.Error.WriteLine(LocalHostOptions.Usage);
+    return 2;
+}
+
+try
+{
+    await using var app = LocalStack.Create(options);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (exception is ArgumentException or IOException or AslLoadException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"Conduit could not start: {exception.Message}");
+    return 1;
+}

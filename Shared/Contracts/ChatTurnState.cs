@@ -52,4 +52,4 @@ public sealed record TurnOutcome(string StopReason, string Model, long AnswerInd
 /// <summary>The error object Step Functions' Catch writes: the field names are AWS's.</summary>
 public sealed record WorkflowError(
     [property: JsonPropertyName("Error")] string Error,
-    [property: JsonPropertyName("Cause")] string? Cause);
+    [property: JsonPropertyName("Cause"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Cause);

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Conduit.Local.Gateway;
+
+/// <summary>
+/// The @connections management API at <c>/{stage}/@connections/{connectionId}</c>, answering as API Gateway does
+/// (status codes, <c>x-amzn-ErrorType</c>, <c>{"message"}</c> bodies) so an SDK client pointed here works unchanged.
+/// </summary>
+public static class ConnectionsApi
+{
+    public static void MapConnectionsApi(this IEndpointRouteBuilder endpoints, string stage)
+    {
+        var route = $"/{stage}/@connections/{{connectionId}}";
+        endpoints.MapPost(route, PostAsync);
+        endpoints.MapGet(route, Get);
+        endpoints.MapDelete(route, DeleteAsync);
+    }
+
+    private static async Task<IResult> PostAsync(HttpContext context, WebSocketGateway gateway)
+    {
+        var connectionId = ConnectionIdFromRawPath(context);
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        return await gateway.PostAsync(connectionId, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted).ConfigureAwait(false) switch
+        {
+            PostOutcome.Delivered => Results.Ok(),
+            PostOutcome.TooLarge => Error(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", "Message exceeds the 128 KB payload limit."),
+            _ => Gone(context),
+        };
+    }
+
+    private static IResult Get(HttpContext context, WebSocketGateway gateway)
+    {
+        if (gateway.Find(ConnectionIdFromRawPath(context)) is not { IsOpen: true } connection) return Gone(context);
+        return Results.Text(new JsonObject
+        {
+            ["connectedAt"] = connection.ConnectedAt.ToString("O"),
+            ["identity"] = new JsonObject { ["sourceIp"] = connection.SourceIp, ["userAgent"] = connection.UserAgent },
+            ["lastActiveAt"] = connection.LastActiveAt.ToString("O"),
+        }.ToJsonString(), "application/json");
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, WebSocketGateway gateway) =>
+        await gateway.DisconnectAsync(ConnectionIdFromRawPath(context), context.RequestAborted).ConfigureAwait(false)
+            ? Results.NoContent()
+            : Gone(context);
+
+    /// <summary>
+    /// Read from the raw request target: ASP.NET leaves %2F encoded in route values, and connection ids are
+    /// base64, so they can hold '/' as well as the usual trailing '='.
+    /// </summary>
+    private static string ConnectionIdFromRawPath(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
+        var path = raw.Split('?', 2)[0];
+        return Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
+    }
+
+    private static IResult Gone(HttpContext context) => Error(context, StatusCodes.Status410Gone, "GoneException", "The connection no longer exists.");
+
+    private static IResult Error(HttpContext context, int status, string type, string message)
+    {
+        context.Response.Headers["x-amzn-ErrorType"] = type;
+        return Results.Text(new JsonObject { ["message"] = message }.ToJsonString(), "application/json", statusCode: status);
+    }
+}

@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Conduit.Local.Lambda;
+using Conduit.Shared.Lambda;
+using Conduit.Shared.Protocol;
+using Conduit.Shared.Serialization;
+
+namespace Conduit.Local.Gateway;
+
+public enum PostOutcome
+{
+    Delivered,
+    Gone,
+    TooLarge,
+}
+
+/// <summary>
+/// Emulates an API Gateway WebSocket API stage: gives each socket a connectionId, invokes the Ingress handler
+/// with the events API Gateway would send (<c>$connect</c>, routed messages, <c>$disconnect</c>), returns two-way
+/// route responses, enforces the message size and idle quotas, and backs the @connections API.
+/// </summary>
+public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions options, TimeProvider time, ILogger<WebSocketGateway> logger)
+{
+    private readonly ConcurrentDictionary<string, GatewayConnection> _connections = new(StringComparer.Ordinal);
+
+    public int ConnectionCount => _connections.Count;
+
+    public GatewayConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
+
+    public async Task AcceptAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            await context.Response.WriteAsync("This is a WebSocket endpoint; connect with a WebSocket client.", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var connectionId = NewConnectionId();
+        var connectedAt = time.GetUtcNow();
+        var identity = new WebSocketIdentity(context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString());
+        var host = context.Request.Host.HasValue ? context.Request.Host.Value : "127.0.0.1";
+        var connect = await InvokeAsync(new WebSocketRequestEvent
+        {
+            RequestContext = Context(RouteKeys.Connect, WebSocketEventTypes.Connect, connectionId, connectedAt, identity, host),
+            Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            QueryStringParameters = context.Request.Query.Count == 0 ? null : context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
+        }).ConfigureAwait(false);
+        if (connect is null || connect.StatusCode is < 200 or > 299)
+        {
+            context.Response.StatusCode = connect?.StatusCode ?? StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var connection = new GatewayConnection(connectionId, socket, connectedAt, identity.SourceIp, identity.UserAgent);
+        _connections[connectionId] = connection;
+        var (closeStatus, closeReason) = (WebSocketCloseStatus.NormalClosure, "Normal closure");
+        try
+        {
+            (closeStatus, closeReason) = await ReceiveLoopAsync(connection, socket, identity, host, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            (closeStatus, closeReason) = (WebSocketCloseStatus.EndpointUnavailable, "Connection lost");
+        }
+        finally
+        {
+            _connections.TryRemove(connectionId, out _);
+        }
+        await connection.CloseAsync(closeStatus, closeReason, CancellationToken.None).ConfigureAwait(false);
+        await InvokeAsync(new WebSocketRequestEvent
+        {
+            RequestContext = Context(RouteKeys.Disconnect, WebSocketEventTypes.Disconnect, connectionId, connectedAt, identity, host) with
+            {
+                DisconnectStatusCode = (int)closeStatus,
+                DisconnectReason = closeReason,
+            },
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>The @connections POST: one text message to the client, or why not.</summary>
+    public async Task<PostOutcome> PostAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (data.Length > options.MaxMessageBytes) return PostOutcome.TooLarge;
+        if (Find(connectionId) is not { IsOpen: true } connection) return PostOutcome.Gone;
+        try
+        {
+            await connection.SendTextAsync(data, options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+            connection.Touch(time.GetUtcNow());
+            return PostOutcome.Delivered;
+        }
+        catch (WebSocketException)
+        {
+            return PostOutcome.Gone;
+        }
+    }
+
+    /// <summary>The @connections DELETE: closes the socket; false when it was already gone.</summary>
+    public async Task<bool> DisconnectAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        if (Find(connectionId) is not { IsOpen: true } connection) return false;
+        await connection.CloseAsync(WebSocketCloseStatus.NormalClosure, "Connection deleted", cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<(WebSocketCloseStatus, string)> ReceiveLoopAsync(
+        GatewayConnection connection, WebSocket socket, WebSocketIdentity identity, string host, CancellationToken aborted)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var message = new ArrayBufferWriter<byte>(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                idle.CancelAfter(options.IdleTimeout);
+                message.Clear();
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    try
+                    {
+                        received = await socket.ReceiveAsync(buffer.AsMemory(), idle.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                    {
+                        return (WebSocketCloseStatus.EndpointUnavailable, "Idle timeout");
+                    }
+                    if (received.MessageType == WebSocketMessageType.Close)
+                        return (socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription ?? "Client closed");
+                    if (message.WrittenCount + received.Count > options.MaxMessageBytes)
+                        return (WebSocketCloseStatus.MessageTooBig, "Message too big");
+                    message.Write(buffer.AsSpan(0, received.Count));
+                }
+                while (!received.EndOfMessage);
+
+                connection.Touch(time.GetUtcNow());
+                await RouteAsync(connection, received.MessageType, message.WrittenMemory, identity, host, aborted).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task RouteAsync(GatewayConnection connection, WebSocketMessageType type, ReadOnlyMemory<byte> payload, WebSocketIdentity identity, string host, CancellationToken cancellationToken)
+    {
+        var binary = type == WebSocketMessageType.Binary;
+        var body = binary ? Convert.ToBase64String(payload.Span) : Encoding.UTF8.GetString(payload.Span);
+        var routeKey = ProtocolParser.SelectRoute(body, binary);
+        var response = await InvokeAsync(new WebSocketRequestEvent
+        {
+            RequestContext = Context(routeKey, WebSocketEventTypes.Message, connection.ConnectionId, connection.ConnectedAt, identity, host) with
+            {
+                MessageId = NewConnectionId(),
+            },
+            Body = body,
+            IsBase64Encoded = binary,
+        }).ConfigureAwait(false);
+
+        string? reply = response is null
+            ? $$"""{"message": "Internal server error", "connectionId":"{{connection.ConnectionId}}"}"""
+            : options.TwoWayRoutes.Contains(routeKey) ? response.Body : null;
+        if (reply is not null)
+            await connection.SendTextAsync(Encoding.UTF8.GetBytes(reply), options.MaxFrameBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Calls the Ingress handler; null when it failed, which API Gateway reports as an internal error.</summary>
+    private async Task<ProxyResponse?> InvokeAsync(WebSocketRequestEvent request)
+    {
+        try
+        {
+            using var input = new MemoryStream();
+            JsonSerializer.Serialize(input, request, SharedJsonContext.Default.WebSocketRequestEvent);
+            input.Position = 0;
+            await using var output = await ingress(input).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(output, SharedJsonContext.Default.ProxyResponse).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "Ingress failed on route {RouteKey} for connection {ConnectionId}",
+                request.RequestContext.RouteKey, request.RequestContext.ConnectionId);
+            return null;
+        }
+    }
+
+    private WebSocketRequestContext Context(string routeKey, string eventType, string connectionId, DateTimeOffset connectedAt, WebSocketIdentity identity, string host)
+    {
+        var now = time.GetUtcNow();
+        return new WebSocketRequestContext
+        {
+            RouteKey = routeKey,
+            EventType = eventType,
+            ConnectionId = connectionId,
+            ConnectedAt = connectedAt.ToUnixTimeMilliseconds(),
+            RequestTimeEpoch = now.ToUnixTimeMilliseconds(),
+            RequestTime = now.ToString("dd/MMM/yyyy:HH:mm:ss +0000", System.Globalization.CultureInfo.InvariantCulture),
+            DomainName = host,
+            Stage = options.Stage,
+            ApiId = options.ApiId,
+            RequestId = Guid.NewGuid().ToString("N"),
+            MessageDirection = "IN",
+            Identity = identity,
+        };
+    }
+
+    /// <summary>Shaped like API Gateway's ids (base64 of 10 random bytes, so they end in '='), to exercise URL encoding.</summary>
+    private static string NewConnectionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(10));
+}

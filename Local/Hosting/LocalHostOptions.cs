@@ -1,0 +1,87 @@
+using System.Globalization;
+using Conduit.Local.Gateway;
+using Conduit.Local.Model;
+using Conduit.Local.Queue;
+using Conduit.Shared.Chat;
+
+namespace Conduit.Local.Hosting;
+
+/// <summary>Everything the local stack can be told, from the command line or by a test.</summary>
+public sealed record LocalHostOptions
+{
+    public const int DefaultPort = 5080;
+
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>Where SQLite keeps sessions, the queue and executions; ignored when <see cref="InMemory"/>.</summary>
+    public string DataDirectory { get; init; } = ".conduit";
+
+    public bool InMemory { get; init; }
+
+    /// <summary>The Markdown folder the local knowledge base indexes; the repository's docs/ when not set.</summary>
+    public string? KnowledgeBaseFolder { get; init; }
+
+    public string StateMachineFile { get; init; } = Path.Combine(AppContext.BaseDirectory, "StateMachines", "chat-turn.asl.json");
+
+    public OfflineModelOptions Model { get; init; } = new();
+    public QueueOptions Queue { get; init; } = new();
+    public GatewayOptions Gateway { get; init; } = new();
+    public ConduitSettings Settings { get; init; } = new();
+
+    public Uri HttpBase => new($"http://127.0.0.1:{Port}/");
+    public Uri WebSocketUrl => new($"ws://127.0.0.1:{Port}/{Gateway.Stage}");
+    public Uri ConnectionsEndpoint => new($"http://127.0.0.1:{Port}/{Gateway.Stage}");
+
+    public const string Usage = """
+        Usage: dotnet run --project Local -- [options]
+          --port <n>                  HTTP/WebSocket port on 127.0.0.1 (default 5080)
+          --data-dir <path>           where local data is kept (default .conduit)
+          --in-memory                 keep nothing on disk
+          --kb <folder>               Markdown folder for the local knowledge base (default: the repo's docs/)
+          --token-delay-ms <n>        offline model delay between tokens (default 20)
+          --first-token-delay-ms <n>  offline model delay before the first token (default 250)
+        """;
+
+    /// <summary>Reads command-line options; a bad one throws <see cref="ArgumentException"/> with a one-line reason.</summary>
+    public static LocalHostOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LocalHostOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            int Number(int min, int max)
+            {
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                    ? n
+                    : throw new ArgumentException($"{name} takes a whole number from {min} to {max}, not \"{text}\".");
+            }
+            options = name switch
+            {
+                "--port" => options with { Port = Number(1, 65535) },
+                "--data-dir" => options with { DataDirectory = Value() },
+                "--in-memory" => options with { InMemory = true },
+                "--kb" => options with { KnowledgeBaseFolder = Value() },
+                "--token-delay-ms" => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
+                "--first-token-delay-ms" => options with { Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
+                _ => throw new ArgumentException($"Unknown option \"{name}\"."),
+            };
+        }
+        return options;
+    }
+
+    /// <summary>The knowledge-base folder to use: the configured one, or docs/ of the repository this runs from.</summary>
+    public string ResolveKnowledgeBaseFolder()
+    {
+        if (KnowledgeBaseFolder is not null) return Path.GetFullPath(KnowledgeBaseFolder);
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                if (File.Exists(Path.Combine(folder.FullName, "Conduit.slnx"))) return Path.Combine(folder.FullName, "docs");
+            }
+        }
+        throw new ArgumentException("Could not find the repository's docs/ folder; pass --kb <folder>.");
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using Conduit.Local.Gateway;
+using Conduit.Local.Knowledge;
+using Conduit.Local.StepFunctions;
+using Conduit.Local.Storage;
+
+namespace Conduit.Local.Hosting;
+
+/// <summary>The local stack: API Gateway, SQS, Step Functions and Lambda emulations in one process.</summary>
+public static class LocalStack
+{
+    public static WebApplication Create(LocalHostOptions options, Action<IServiceCollection>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddConduitLocal(options);
+        overrides?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        LoadEagerly(app.Services);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ready" }));
+        app.Map($"/{options.Gateway.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
+        app.MapConnectionsApi(options.Gateway.Stage);
+        app.MapExecutionsApi(options.Gateway.Stage);
+        app.Lifetime.ApplicationStarted.Register(() => PrintReady(options));
+        return app;
+    }
+
+    /// <summary>
+    /// Opens storage and loads the knowledge base and the state machine before listening, so a bad setting
+    /// stops start-up with its own message instead of failing the first turn.
+    /// </summary>
+    private static void LoadEagerly(IServiceProvider services)
+    {
+        services.GetRequiredService<SqliteDatabase>();
+        services.GetRequiredService<MarkdownKnowledgeBase>();
+        services.GetRequiredService<StepFunctionsEmulator>();
+    }
+
+    private static void PrintReady(LocalHostOptions options)
+    {
+        var http = options.HttpBase.AbsoluteUri.TrimEnd('/');
+        Console.WriteLine($$"""
+            Conduit local stack is ready.
+              WebSocket API      {{options.WebSocketUrl}}
+              @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId}
+              Executions         {{http}}/{{options.Gateway.Stage}}/executions
+              Health             {{http}}/healthz
+              Data               {{(options.InMemory ? "in memory" : Path.GetFullPath(options.DataDirectory))}}
+            Try it: npx wscat -c {{options.WebSocketUrl}}  then send {"action":"sendMessage","requestId":"r1","text":"What is Conduit?"}
+            """);
+    }
+}

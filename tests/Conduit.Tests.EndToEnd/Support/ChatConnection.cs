@@ -1,0 +1,119 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Conduit.Tests.EndToEnd.Support;
+
+/// <summary>A protocol client over a real ClientWebSocket: every received message lands in a channel, in order.</summary>
+public sealed class ChatConnection : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly ClientWebSocket _socket;
+    private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
+    private readonly Task _receiving;
+
+    private ChatConnection(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _receiving = ReceiveAsync();
+    }
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public static async Task<ChatConnection> OpenAsync(Uri url)
+    {
+        var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(Patience);
+        await socket.ConnectAsync(url, timeout.Token);
+        return new ChatConnection(socket);
+    }
+
+    public Task SendTextAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public Task SendBinaryAsync(byte[] data) =>
+        _socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    public Task SendAsync(object frame) => SendTextAsync(JsonSerializer.Serialize(frame));
+
+    public Task SendMessageAsync(string requestId, string text, string? sessionId = null) =>
+        SendAsync(sessionId is null
+            ? new { action = "sendMessage", requestId, text }
+            : new { action = "sendMessage", requestId, sessionId, text });
+
+    public async Task<JsonElement> NextAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        return await _frames.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>Reads frames until the turn's <c>done</c> or turn <c>error</c>, returning all of them.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ReadTurnAsync(string requestId)
+    {
+        var frames = new List<JsonElement>();
+        while (true)
+        {
+            var frame = await NextAsync();
+            frames.Add(frame);
+            var type = frame.GetProperty("type").GetString();
+            var ofTurn = frame.TryGetProperty("requestId", out var id) && id.GetString() == requestId;
+            if (ofTurn && (type == "done" || (type == "error" && frame.TryGetProperty("seq", out _)))) return frames;
+        }
+    }
+
+    /// <summary>Completes when the server has closed the socket.</summary>
+    public async Task WaitForCloseAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await _receiving.WaitAsync(timeout.Token);
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await CloseAsync();
+        }
+        catch (WebSocketException)
+        {
+            // The server closed or dropped the socket first; disposing is all that is left.
+        }
+        _socket.Dispose();
+        await _receiving.WaitAsync(Patience).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage) continue;
+                using var document = JsonDocument.Parse(message.ToArray());
+                _frames.Writer.TryWrite(document.RootElement.Clone());
+                message.SetLength(0);
+            }
+        }
+        catch (WebSocketException)
+        {
+            // An abrupt close ends the stream of frames like a clean one; tests assert on what arrived.
+        }
+        finally
+        {
+            _frames.Writer.TryComplete();
+        }
+    }
+}

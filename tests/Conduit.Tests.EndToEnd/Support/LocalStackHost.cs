@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+using Conduit.Local.Hosting;
+using Conduit.Local.Model;
+
+namespace Conduit.Tests.EndToEnd.Support;
+
+/// <summary>A real local stack on a free loopback port, in memory, with the test corpus as its knowledge base.</summary>
+public sealed class LocalStackHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LocalStackHost(WebApplication app, LocalHostOptions options)
+    {
+        _app = app;
+        Options = options;
+    }
+
+    public LocalHostOptions Options { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public Uri HttpBase => Options.HttpBase;
+
+    public static async Task<LocalStackHost> StartAsync(
+        Func<LocalHostOptions, LocalHostOptions>? configure = null,
+        Action<IServiceCollection>? overrides = null)
+    {
+        var options = new LocalHostOptions
+        {
+            Port = FreePort(),
+            InMemory = true,
+            KnowledgeBaseFolder = Path.Combine(AppContext.BaseDirectory, "knowledge"),
+            Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.FromMilliseconds(1) },
+        };
+        options = configure?.Invoke(options) ?? options;
+        var app = LocalStack.Create(options, overrides);
+        await app.StartAsync();
+        return new LocalStackHost(app, options);
+    }
+
+    public Task<ChatConnection> ConnectAsync() => ChatConnection.OpenAsync(Options.WebSocketUrl);
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = HttpBase, Timeout = TimeSpan.FromSeconds(30) };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
