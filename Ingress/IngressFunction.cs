@@ -14,7 +14,7 @@ public sealed class IngressFunction(ChatIngress ingress)
 {
     public async Task<Stream> Handle(Stream input)
     {
-        var request = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Default.WebSocketRequestEvent).ConfigureAwait(false)
+        var request = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Wire.WebSocketRequestEvent).ConfigureAwait(false)
             ?? throw new InvalidDataException("The WebSocket event was null.");
         var context = request.RequestContext;
         var response = context.EventType switch
@@ -24,7 +24,7 @@ public sealed class IngressFunction(ChatIngress ingress)
             _ => await MessageAsync(request).ConfigureAwait(false),
         };
         var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, response, SharedJsonContext.Default.ProxyResponse).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(output, response, SharedJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
         output.Position = 0;
         return output;
     }
@@ -46,6 +46,6 @@ public sealed class IngressFunction(ChatIngress ingress)
     {
         var context = request.RequestContext;
         var frame = await ingress.HandleMessageAsync(context.RouteKey, context.ConnectionId, request.Body, request.IsBase64Encoded, CancellationToken.None).ConfigureAwait(false);
-        return new ProxyResponse(200, JsonSerializer.Serialize(frame, SharedJsonContext.Default.ServerFrame));
+        return new ProxyResponse(200, JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame));
     }
 }

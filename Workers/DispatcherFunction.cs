@@ -15,14 +15,14 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, ILogger<Dispat
 {
     public async Task<Stream> Handle(Stream input)
     {
-        var batch = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Default.SqsEvent).ConfigureAwait(false)
+        var batch = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Wire.SqsEvent).ConfigureAwait(false)
             ?? throw new InvalidDataException("The SQS event was null.");
         var failures = new List<SqsBatchItemFailure>();
         foreach (var record in batch.Records)
         {
             try
             {
-                var request = JsonSerializer.Deserialize(record.Body, SharedJsonContext.Default.TurnRequest)
+                var request = JsonSerializer.Deserialize(record.Body, SharedJsonContext.Wire.TurnRequest)
                     ?? throw new InvalidDataException("The message body was null.");
                 await dispatcher.DispatchAsync(request, CancellationToken.None).ConfigureAwait(false);
             }
@@ -34,7 +34,7 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, ILogger<Dispat
             }
         }
         var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, new SqsBatchResponse(failures), SharedJsonContext.Default.SqsBatchResponse).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(output, new SqsBatchResponse(failures), SharedJsonContext.Wire.SqsBatchResponse).ConfigureAwait(false);
         output.Position = 0;
         return output;
     }

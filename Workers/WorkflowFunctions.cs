@@ -14,11 +14,11 @@ public abstract class WorkflowFunction(Func<ChatTurnState, CancellationToken, Ta
 {
     public async Task<Stream> Handle(Stream input)
     {
-        var state = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Default.ChatTurnState).ConfigureAwait(false)
+        var state = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Wire.ChatTurnState).ConfigureAwait(false)
             ?? throw new InvalidDataException("The workflow state was null.");
         var result = await step(state, CancellationToken.None).ConfigureAwait(false);
         var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, result, SharedJsonContext.Default.ChatTurnState).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(output, result, SharedJsonContext.Wire.ChatTurnState).ConfigureAwait(false);
         output.Position = 0;
         return output;
     }

@@ -10,5 +10,5 @@ namespace Conduit.Local.Adapters;
 public sealed class LocalTurnQueue(DurableQueue queue) : ITurnQueue
 {
     public Task EnqueueAsync(TurnRequest request, CancellationToken cancellationToken) =>
-        queue.SendAsync(JsonSerializer.Serialize(request, SharedJsonContext.Default.TurnRequest), null, cancellationToken);
+        queue.SendAsync(JsonSerializer.Serialize(request, SharedJsonContext.Wire.TurnRequest), null, cancellationToken);
 }

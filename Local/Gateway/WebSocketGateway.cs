@@ -177,10 +177,10 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         try
         {
             using var input = new MemoryStream();
-            JsonSerializer.Serialize(input, request, SharedJsonContext.Default.WebSocketRequestEvent);
+            JsonSerializer.Serialize(input, request, SharedJsonContext.Wire.WebSocketRequestEvent);
             input.Position = 0;
             await using var output = await ingress(input).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(output, SharedJsonContext.Default.ProxyResponse).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(output, SharedJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -62,7 +62,7 @@ public sealed class DurableQueue
         var messageId = Guid.NewGuid().ToString();
         var now = NowMilliseconds();
         var serializedAttributes = attributes is { Count: > 0 }
-            ? JsonSerializer.Serialize(attributes, SharedJsonContext.Default.IReadOnlyDictionaryStringSqsMessageAttribute)
+            ? JsonSerializer.Serialize(attributes, SharedJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute)
             : null;
 
         await _database.RunAsync(connection =>
@@ -333,7 +333,7 @@ public sealed class DurableQueue
         message.Body,
         message.SerializedAttributes is null
             ? NoAttributes
-            : JsonSerializer.Deserialize(message.SerializedAttributes, SharedJsonContext.Default.IReadOnlyDictionaryStringSqsMessageAttribute) ?? NoAttributes,
+            : JsonSerializer.Deserialize(message.SerializedAttributes, SharedJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute) ?? NoAttributes,
         DateTimeOffset.FromUnixTimeMilliseconds(message.SentAt),
         message.ReceiveCount,
         DateTimeOffset.FromUnixTimeMilliseconds(firstReceivedAt));

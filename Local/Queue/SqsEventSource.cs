@@ -81,7 +81,7 @@ public sealed partial class SqsEventSource(
         try
         {
             using var input = new MemoryStream(
-                JsonSerializer.SerializeToUtf8Bytes(ToEvent(messages), SharedJsonContext.Default.SqsEvent),
+                JsonSerializer.SerializeToUtf8Bytes(ToEvent(messages), SharedJsonContext.Wire.SqsEvent),
                 writable: false);
             await using var output = await handler(input).ConfigureAwait(false);
             response = await ReadToEndAsync(output).ConfigureAwait(false);
@@ -103,7 +103,7 @@ public sealed partial class SqsEventSource(
         SqsBatchResponse? batchResponse;
         try
         {
-            batchResponse = JsonSerializer.Deserialize(response, SharedJsonContext.Default.SqsBatchResponse);
+            batchResponse = JsonSerializer.Deserialize(response, SharedJsonContext.Wire.SqsBatchResponse);
         }
         catch (JsonException exception)
         {

@@ -24,7 +24,7 @@ public sealed class FramePublisher(IFrameStore frames, IConnectionSender sender,
         var stored = await frames.AppendAsync(
             turn.SessionId,
             turn.RequestId,
-            seq => JsonSerializer.Serialize(create(seq), SharedJsonContext.Default.ServerFrame),
+            seq => JsonSerializer.Serialize(create(seq), SharedJsonContext.Wire.ServerFrame),
             cancellationToken).ConfigureAwait(false);
         if (!target.ConnectionGone) await DeliverAsync(target, stored, cancellationToken).ConfigureAwait(false);
         return stored.Seq;

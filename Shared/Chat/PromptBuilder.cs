@@ -30,5 +30,5 @@ public static class PromptBuilder
 
     /// <summary>Tool results travel to the model as JSON text: every model API accepts text, and it reads well in traces.</summary>
     public static string RenderResult(ToolResult result) =>
-        JsonSerializer.Serialize(new KnowledgeLookupResult(result.Passages, result.Error), SharedJsonContext.Default.KnowledgeLookupResult);
+        JsonSerializer.Serialize(new KnowledgeLookupResult(result.Passages, result.Error), SharedJsonContext.Wire.KnowledgeLookupResult);
 }

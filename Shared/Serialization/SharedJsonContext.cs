@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Conduit.Shared.Contracts;
 using Conduit.Shared.Lambda;
@@ -11,8 +13,7 @@ namespace Conduit.Shared.Serialization;
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ServerFrame))]
 [JsonSerializable(typeof(SqsEvent))]
 [JsonSerializable(typeof(SqsBatchResponse))]
@@ -22,3 +23,17 @@ namespace Conduit.Shared.Serialization;
 [JsonSerializable(typeof(ChatTurnState))]
 [JsonSerializable(typeof(KnowledgeLookupResult))]
 public sealed partial class SharedJsonContext : JsonSerializerContext;
+
+public sealed partial class SharedJsonContext
+{
+    /// <summary>
+    /// The instance for everything Conduit writes. Frames travel as UTF-8 JSON and are never embedded in HTML,
+    /// so escaping non-ASCII text and quotes (the default) would only make them longer and harder to read.
+    /// </summary>
+    public static SharedJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

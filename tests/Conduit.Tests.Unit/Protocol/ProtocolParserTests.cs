@@ -113,7 +113,7 @@ public sealed class ProtocolParserTests
     [Fact]
     public void ServerFrame_Serialized_CarriesTypeAndCamelCaseFields()
     {
-        var json = JsonSerializer.Serialize<ServerFrame>(new StatusFrame("r", "s", 3, Phases.Queued, "Queued"), SharedJsonContext.Default.ServerFrame);
+        var json = JsonSerializer.Serialize<ServerFrame>(new StatusFrame("r", "s", 3, Phases.Queued, "Queued"), SharedJsonContext.Wire.ServerFrame);
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -123,9 +123,17 @@ public sealed class ProtocolParserTests
     }
 
     [Fact]
+    public void ServerFrame_WireSerialization_KeepsTextReadable()
+    {
+        var json = JsonSerializer.Serialize<ServerFrame>(new TokenFrame("r", "s", 1, "Searching… \"quoted\" <b>é</b>"), SharedJsonContext.Wire.ServerFrame);
+
+        Assert.Contains("Searching… \\\"quoted\\\" <b>é</b>", json);
+    }
+
+    [Fact]
     public void ErrorFrame_ProtocolError_HasNoSeqOrSession()
     {
-        var json = JsonSerializer.Serialize<ServerFrame>(new ErrorFrame(ErrorCodes.InvalidJson, "bad", null, false), SharedJsonContext.Default.ServerFrame);
+        var json = JsonSerializer.Serialize<ServerFrame>(new ErrorFrame(ErrorCodes.InvalidJson, "bad", null, false), SharedJsonContext.Wire.ServerFrame);
 
         Assert.Equal("""{"type":"error","code":"invalid_json","message":"bad","retryable":false}""", json);
     }
