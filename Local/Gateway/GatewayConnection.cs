@@ -9,7 +9,7 @@ public sealed class GatewayConnection(string connectionId, WebSocket socket, Dat
     private long _lastActiveAtMs = connectedAt.ToUnixTimeMilliseconds();
 
     public string ConnectionId { get; } = connectionId;
-    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.FromUnixTimeMilliseconds(connectedAt.ToUnixTimeMilliseconds());
     public string? SourceIp { get; } = sourceIp;
     public string? UserAgent { get; } = userAgent;
     public DateTimeOffset LastActiveAt => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Read(ref _lastActiveAtMs));

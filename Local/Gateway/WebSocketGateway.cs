@@ -27,7 +27,7 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
 {
     private readonly ConcurrentDictionary<string, GatewayConnection> _connections = new(StringComparer.Ordinal);
 
-    public int ConnectionCount => _connections.Count;
+    public IReadOnlyCollection<string> ConnectionIds => [.. _connections.Keys];
 
     public GatewayConnection? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
@@ -59,6 +59,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var connection = new GatewayConnection(connectionId, socket, connectedAt, identity.SourceIp, identity.UserAgent);
         _connections[connectionId] = connection;
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var idleWatch = WatchIdleAsync(connection, closed.Token);
         var (closeStatus, closeReason) = (WebSocketCloseStatus.NormalClosure, "Normal closure");
         try
         {
@@ -71,6 +73,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         finally
         {
             _connections.TryRemove(connectionId, out _);
+            await closed.CancelAsync().ConfigureAwait(false);
+            await idleWatch.ConfigureAwait(false);
         }
         await connection.CloseAsync(closeStatus, closeReason, CancellationToken.None).ConfigureAwait(false);
         await InvokeAsync(new WebSocketRequestEvent
@@ -108,29 +112,46 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         return true;
     }
 
+    /// <summary>
+    /// Closes the connection once nothing has passed either way for the idle timeout. It sends a close frame
+    /// rather than cancelling the pending receive, because cancelling a WebSocket receive aborts the socket and
+    /// the client would see no close status at all.
+    /// </summary>
+    private async Task WatchIdleAsync(GatewayConnection connection, CancellationToken closed)
+    {
+        try
+        {
+            while (true)
+            {
+                var idleFor = time.GetUtcNow() - connection.LastActiveAt;
+                if (idleFor >= options.IdleTimeout)
+                {
+                    await connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Idle timeout", closed).ConfigureAwait(false);
+                    return;
+                }
+                await Task.Delay(options.IdleTimeout - idleFor, time, closed).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection closed first; there is nothing left to watch.
+        }
+    }
+
     private async Task<(WebSocketCloseStatus, string)> ReceiveLoopAsync(
         GatewayConnection connection, WebSocket socket, WebSocketIdentity identity, string host, CancellationToken aborted)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var message = new ArrayBufferWriter<byte>(16 * 1024);
         try
         {
             while (true)
             {
-                idle.CancelAfter(options.IdleTimeout);
                 message.Clear();
                 ValueWebSocketReceiveResult received;
                 do
                 {
-                    try
-                    {
-                        received = await socket.ReceiveAsync(buffer.AsMemory(), idle.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-                    {
-                        return (WebSocketCloseStatus.EndpointUnavailable, "Idle timeout");
-                    }
+                    received = await socket.ReceiveAsync(buffer.AsMemory(), aborted).ConfigureAwait(false);
                     if (received.MessageType == WebSocketMessageType.Close)
                         return (socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription ?? "Client closed");
                     if (message.WrittenCount + received.Count > options.MaxMessageBytes)
