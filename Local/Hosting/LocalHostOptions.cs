@@ -13,8 +13,11 @@ public sealed record LocalHostOptions
 
     public int Port { get; init; } = DefaultPort;
 
-    /// <summary>Where SQLite keeps sessions, the queue and executions; ignored when <see cref="InMemory"/>.</summary>
-    public string DataDirectory { get; init; } = ".conduit";
+    /// <summary>
+    /// Where SQLite keeps sessions, the queue and executions (ignored when <see cref="InMemory"/>); by default
+    /// .conduit/ at the repository root, wherever the command is run from.
+    /// </summary>
+    public string DataDirectory { get; init; } = Path.Combine(RepositoryRoot ?? Directory.GetCurrentDirectory(), ".conduit");
 
     public bool InMemory { get; init; }
 
@@ -35,7 +38,7 @@ public sealed record LocalHostOptions
     public const string Usage = """
         Usage: dotnet run --project Local -- [options]
           --port <n>                  HTTP/WebSocket port on 127.0.0.1 (default 5080)
-          --data-dir <path>           where local data is kept (default .conduit)
+          --data-dir <path>           where local data is kept (default: .conduit/ at the repo root)
           --in-memory                 keep nothing on disk
           --kb <folder>               Markdown folder for the local knowledge base (default: the repo's docs/)
           --token-delay-ms <n>        offline model delay between tokens (default 20)
@@ -72,16 +75,20 @@ public sealed record LocalHostOptions
     }
 
     /// <summary>The knowledge-base folder to use: the configured one, or docs/ of the repository this runs from.</summary>
-    public string ResolveKnowledgeBaseFolder()
+    public string ResolveKnowledgeBaseFolder() =>
+        KnowledgeBaseFolder is not null ? Path.GetFullPath(KnowledgeBaseFolder)
+        : RepositoryRoot is { } root ? Path.Combine(root, "docs")
+        : throw new ArgumentException("Could not find the repository's docs/ folder; pass --kb <folder>.");
+
+    /// <summary>The folder holding Conduit.slnx, above the working directory or above the running binaries.</summary>
+    private static string? RepositoryRoot { get; } = FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? FindRepositoryRoot(AppContext.BaseDirectory);
+
+    private static string? FindRepositoryRoot(string start)
     {
-        if (KnowledgeBaseFolder is not null) return Path.GetFullPath(KnowledgeBaseFolder);
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
         {
-            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Conduit.slnx"))) return Path.Combine(folder.FullName, "docs");
-            }
+            if (File.Exists(Path.Combine(folder.FullName, "Conduit.slnx"))) return folder.FullName;
         }
-        throw new ArgumentException("Could not find the repository's docs/ folder; pass --kb <folder>.");
+        return null;
     }
 }
