@@ -1,0 +1,107 @@
+using System.Net;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Signing;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Conduit.Shared.Aws;
+
+/// <summary>Where and as whom a client calls AWS. Null credentials mean the default chain, resolved per request.</summary>
+public sealed record AwsClientSettings
+{
+    public required RegionEndpoint Region { get; init; }
+    public AWSCredentials? Credentials { get; init; }
+
+    /// <summary>Replaces the service's regional endpoint: a local emulator, a VPC endpoint, or a test listener.</summary>
+    public Uri? ServiceUrl { get; init; }
+
+    public int MaxAttempts { get; init; } = 4;
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bounds one attempt up to the response headers; a streamed body is bounded by the caller's token.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The innermost handler; tests put a capturing or in-process handler here.</summary>
+    public HttpMessageHandler? InnerHandler { get; init; }
+
+    public Uri EndpointFor(string endpointPrefix) =>
+        ServiceUrl ?? new Uri($"https://{endpointPrefix}.{Region.SystemName}.amazonaws.com/");
+}
+
+/// <summary>
+/// Sends AWS requests: SigV4-signed by AWSSDK.Core's handler, each attempt bounded by a timeout, throttling,
+/// 5xx and transport failures retried with capped exponential backoff and full jitter.
+/// </summary>
+public sealed class AwsHttp
+{
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public AwsHttp(string signingName, AwsClientSettings settings)
+    {
+        var signer = new SigV4SigningHandler(
+            new AWSSigV4Parameters { Credentials = settings.Credentials, Region = settings.Region, Service = signingName },
+            settings.InnerHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        Client = new HttpClient(signer) { Timeout = Timeout.InfiniteTimeSpan };
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = Math.Max(0, settings.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.BaseDelay,
+                MaxDelay = settings.MaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(settings.AttemptTimeout)
+            .Build();
+    }
+
+    public HttpClient Client { get; }
+
+    /// <summary>
+    /// Sends a fresh request per attempt and returns the first success or non-transient answer; the final
+    /// transient failure is returned too, for the caller to turn into a typed exception.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, HttpCompletionOption completion, CancellationToken cancellationToken) =>
+        await _pipeline.ExecuteAsync(async token =>
+        {
+            using var request = createRequest();
+            return await Client.SendAsync(request, completion, token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Sends and throws the typed <see cref="AwsServiceException"/> for any non-success answer.</summary>
+    public async Task<HttpResponseMessage> SendSuccessfulAsync(Func<HttpRequestMessage> createRequest, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(createRequest, completion, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            throw await AwsServiceException.FromResponseAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Result: { } response } => response.StatusCode == HttpStatusCode.TooManyRequests
+            || (int)response.StatusCode >= 500
+            || (response.StatusCode == HttpStatusCode.BadRequest && IsThrottlingType(response)),
+        _ => false,
+    };
+
+    /// <summary>SQS and others answer throttling with 400 and a throttling error type in the header.</summary>
+    private static bool IsThrottlingType(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-Amzn-ErrorType", out var types)
+        && AwsServiceException.Sanitize(types.FirstOrDefault()) is { } type
+        && AwsServiceException.From(type, response.StatusCode, "") is AwsThrottlingException;
+}
