@@ -1,3 +1,4 @@
+using Amazon;
 using Conduit.Ingress;
 using Conduit.Local.Adapters;
 using Conduit.Local.Gateway;
@@ -7,6 +8,7 @@ using Conduit.Local.Model;
 using Conduit.Local.Queue;
 using Conduit.Local.StepFunctions;
 using Conduit.Local.Storage;
+using Conduit.Shared.Aws;
 using Conduit.Shared.Aws.ApiGatewayManagement;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Ports;
@@ -43,11 +45,7 @@ public static class LocalComposition
         services.AddSingleton<IChatClient>(sp => new OfflineChatClient(
             options.Model, sp.GetRequiredService<MarkdownKnowledgeBase>().SharesTermsWith, sp.GetRequiredService<TimeProvider>()));
 
-        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = TimeSpan.FromSeconds(10),
-        });
-        services.AddSingleton<IConnectionSender>(sp => new ApiGatewayManagementClient(sp.GetRequiredService<HttpClient>(), options.ConnectionsEndpoint));
+        services.AddSingleton<IConnectionSender>(_ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
 
         services.AddSingleton<FramePublisher>();
         services.AddSingleton<ChatIngress>();
@@ -86,6 +84,9 @@ public static class LocalComposition
             sp.GetRequiredService<DurableQueue>(), sp.GetRequiredService<LocalFunctions>().Dispatcher, options.Queue, sp.GetRequiredService<ILogger<SqsEventSource>>()));
         return services;
     }
+
+    /// <summary>The local @connections endpoint checks no signature, so frames go unsigned; no AWS credentials needed.</summary>
+    private static AwsClientSettings LocalConnectionsSettings { get; } = new() { Region = RegionEndpoint.USEast1, SignRequests = false };
 
     private static SqliteDatabase OpenDatabase(LocalHostOptions options)
     {

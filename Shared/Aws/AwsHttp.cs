@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
@@ -29,6 +32,9 @@ public sealed record AwsClientSettings
     /// <summary>The innermost handler; tests put a capturing or in-process handler here.</summary>
     public HttpMessageHandler? InnerHandler { get; init; }
 
+    /// <summary>False sends requests without SigV4, for endpoints that take no signature (the local @connections emulation).</summary>
+    public bool SignRequests { get; init; } = true;
+
     public Uri EndpointFor(string endpointPrefix) =>
         ServiceUrl ?? new Uri($"https://{endpointPrefix}.{Region.SystemName}.amazonaws.com/");
 }
@@ -43,14 +49,25 @@ public sealed class AwsHttp
 
     public AwsHttp(string signingName, AwsClientSettings settings)
     {
-        var signer = new SigV4SigningHandler(
-            new AWSSigV4Parameters { Credentials = settings.Credentials, Region = settings.Region, Service = signingName },
-            settings.InnerHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        Client = new HttpClient(signer) { Timeout = Timeout.InfiniteTimeSpan };
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        // No draining: a cancelled model stream must stop reading at once, not consume the rest to reuse the socket.
+        var transport = settings.InnerHandler ?? new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxResponseDrainSize = 0,
+        };
+        HttpMessageHandler handler = settings.SignRequests
+            ? new SigV4SigningHandler(
+                new AWSSigV4Parameters { Credentials = settings.Credentials, Region = settings.Region, Service = signingName },
+                transport)
+            : transport;
+        Client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Time };
+        if (settings.MaxAttempts > 1)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(0, settings.MaxAttempts - 1),
+                MaxRetryAttempts = settings.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = settings.BaseDelay,
@@ -61,9 +78,9 @@ public sealed class AwsHttp
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
-            .AddTimeout(settings.AttemptTimeout)
-            .Build();
+            });
+        }
+        _pipeline = pipeline.AddTimeout(settings.AttemptTimeout).Build();
     }
 
     public HttpClient Client { get; }
@@ -78,6 +95,25 @@ public sealed class AwsHttp
             using var request = createRequest();
             return await Client.SendAsync(request, completion, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// One AWS JSON 1.0 call (SQS, Step Functions): a POST to the service root naming the operation in
+    /// <c>X-Amz-Target</c>, with the bare media type as the SDKs send it (no charset parameter).
+    /// </summary>
+    public async Task<TOutput> CallJson10Async<TInput, TOutput>(
+        Uri endpoint, string target, TInput input, JsonTypeInfo<TInput> inputType, JsonTypeInfo<TOutput> outputType, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(input, inputType);
+        using var response = await SendSuccessfulAsync(() =>
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
+            return new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content, Headers = { { "X-Amz-Target", target } } };
+        }, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return await JsonSerializer.DeserializeAsync(stream, outputType, cancellationToken).ConfigureAwait(false)
+            ?? throw new JsonException($"{target} answered with a null body.");
+    }
 
     /// <summary>Sends and throws the typed <see cref="AwsServiceException"/> for any non-success answer.</summary>
     public async Task<HttpResponseMessage> SendSuccessfulAsync(Func<HttpRequestMessage> createRequest, HttpCompletionOption completion, CancellationToken cancellationToken)

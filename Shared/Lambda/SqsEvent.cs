@@ -34,8 +34,11 @@ public sealed record SqsMessageAttribute
     public required string DataType { get; init; }
 }
 
-/// <summary>The partial batch response; honoured when the mapping has ReportBatchItemFailures.</summary>
-public sealed record SqsBatchResponse(IReadOnlyList<SqsBatchItemFailure> BatchItemFailures);
+/// <summary>
+/// The partial batch response; honoured when the mapping has ReportBatchItemFailures. Absent or null failures
+/// mean the whole batch succeeded, as Lambda reads it.
+/// </summary>
+public sealed record SqsBatchResponse(IReadOnlyList<SqsBatchItemFailure>? BatchItemFailures = null);
 
 public sealed record SqsBatchItemFailure(string ItemIdentifier);
 

@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Conduit.Shared.Aws.Sqs;
+using Conduit.Shared.Aws.StepFunctions;
 using Conduit.Shared.Contracts;
 using Conduit.Shared.Lambda;
 using Conduit.Shared.Protocol;
@@ -13,7 +15,8 @@ namespace Conduit.Shared.Serialization;
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ServerFrame))]
 [JsonSerializable(typeof(SqsEvent))]
 [JsonSerializable(typeof(SqsBatchResponse))]
@@ -22,6 +25,14 @@ namespace Conduit.Shared.Serialization;
 [JsonSerializable(typeof(TurnRequest))]
 [JsonSerializable(typeof(ChatTurnState))]
 [JsonSerializable(typeof(KnowledgeLookupResult))]
+[JsonSerializable(typeof(SqsSendRequest))]
+[JsonSerializable(typeof(SqsSendResult))]
+[JsonSerializable(typeof(StartExecutionInput))]
+[JsonSerializable(typeof(StartExecutionOutput))]
+[JsonSerializable(typeof(StopExecutionInput))]
+[JsonSerializable(typeof(StopExecutionOutput))]
+[JsonSerializable(typeof(DescribeExecutionInput))]
+[JsonSerializable(typeof(DescribeExecutionOutput))]
 public sealed partial class SharedJsonContext : JsonSerializerContext;
 
 public sealed partial class SharedJsonContext
@@ -34,6 +45,7 @@ public sealed partial class SharedJsonContext
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectRequiredConstructorParameters = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 }

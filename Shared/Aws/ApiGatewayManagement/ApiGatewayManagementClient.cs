@@ -6,24 +6,25 @@ using Conduit.Shared.Ports;
 namespace Conduit.Shared.Aws.ApiGatewayManagement;
 
 /// <summary>
-/// The API Gateway Management API (@connections) over HttpClient. The endpoint is the stage URL
-/// (<c>https://{api}.execute-api.{region}.amazonaws.com/{stage}</c> on AWS, <c>http://127.0.0.1:{port}/local</c>
-/// locally); on AWS the HttpClient's handler chain signs requests with SigV4 for service <c>execute-api</c>.
+/// The API Gateway Management API (@connections) over <see cref="AwsHttp"/>, signed for <c>execute-api</c>. The
+/// endpoint is the stage URL (<c>https://{api}.execute-api.{region}.amazonaws.com/{stage}</c> on AWS,
+/// <c>http://127.0.0.1:{port}/local</c> locally, where <see cref="AwsClientSettings.SignRequests"/> is false): the
+/// API has no regional endpoint, so <see cref="AwsClientSettings.ServiceUrl"/> plays no part.
 /// </summary>
 public sealed class ApiGatewayManagementClient : IConnectionSender
 {
-    private const int MaxAttempts = 3;
-    private static readonly TimeSpan BaseBackoff = TimeSpan.FromMilliseconds(50);
+    public const string SigningName = "execute-api";
 
-    private readonly HttpClient _http;
+    private readonly AwsHttp _http;
     private readonly string _endpoint;
 
-    public ApiGatewayManagementClient(HttpClient http, Uri endpoint)
+    public ApiGatewayManagementClient(Uri endpoint, AwsClientSettings settings)
     {
-        _http = http;
+        _http = new AwsHttp(SigningName, settings);
         _endpoint = endpoint.AbsoluteUri.TrimEnd('/');
     }
 
+    /// <summary>Gone when the connection no longer exists; a payload over 128 KB throws <see cref="AwsPayloadTooLargeException"/>.</summary>
     public async Task<PostResult> PostAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, connectionId, () =>
@@ -32,16 +33,13 @@ public sealed class ApiGatewayManagementClient : IConnectionSender
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return content;
         }, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Gone) return PostResult.Gone;
-        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        return PostResult.Delivered;
+        return response is null ? PostResult.Gone : PostResult.Delivered;
     }
 
     public async Task<ConnectionInfo?> GetAsync(string connectionId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, connectionId, null, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Gone) return null;
-        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        if (response is null) return null;
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
         var root = document.RootElement;
@@ -56,35 +54,28 @@ public sealed class ApiGatewayManagementClient : IConnectionSender
     public async Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Delete, connectionId, null, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Gone) return false;
-        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        return true;
+        return response is not null;
     }
 
     /// <summary>
-    /// Connection ids end in '=', so the id is percent-encoded as one path segment (RFC 3986 unreserved set);
-    /// the signer then encodes each segment once more for the canonical request.
+    /// Connection ids are base64 ('=', '/', '+'), so the id is percent-encoded as one path segment (RFC 3986
+    /// unreserved set); the signer then encodes each segment once more for the canonical request.
     /// </summary>
     public Uri ConnectionUri(string connectionId) => new($"{_endpoint}/@connections/{Uri.EscapeDataString(connectionId)}");
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string connectionId, Func<HttpContent>? content, CancellationToken cancellationToken)
+    /// <summary>The successful answer, or null for 410 Gone; any other failure throws the typed exception.</summary>
+    private async Task<HttpResponseMessage?> SendAsync(HttpMethod method, string connectionId, Func<HttpContent>? content, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var response = await _http.SendAsync(
+            () => new HttpRequestMessage(method, ConnectionUri(connectionId)) { Content = content?.Invoke() },
+            HttpCompletionOption.ResponseContentRead,
+            cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
         {
-            using var request = new HttpRequestMessage(method, ConnectionUri(connectionId)) { Content = content?.Invoke() };
-            var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var throttledOrFailed = response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;
-            if (!throttledOrFailed || attempt == MaxAttempts) return response;
-            response.Dispose();
-            var backoff = BaseBackoff * Math.Pow(2, attempt - 1);
-            await Task.Delay(backoff * (0.5 + Random.Shared.NextDouble() / 2), cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Gone) return null;
+            throw await AwsServiceException.FromResponseAsync(response, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.IsSuccessStatusCode) return;
-        throw await AwsServiceException.FromResponseAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
     private static string? ReadOptional(JsonElement element, string name) =>
