@@ -1,0 +1,99 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace Conduit.Shared.Aws.DynamoDb;
+
+/// <summary>A key attribute with its scalar type spelled as DynamoDB and CloudFormation spell it: "S" or "N".</summary>
+public sealed record KeyAttribute(string Name, string Type);
+
+/// <summary>One table of the schema, as plain data so deployment templates can be checked against it.</summary>
+public sealed record TableDefinition(string NameSuffix, KeyAttribute PartitionKey, KeyAttribute? SortKey, string TimeToLiveAttribute)
+{
+    public IReadOnlyList<KeyAttribute> KeyAttributes => SortKey is null ? [PartitionKey] : [PartitionKey, SortKey];
+
+    /// <summary>The table as a CreateTable call; TTL is switched on separately (UpdateTimeToLive, or the template).</summary>
+    public CreateTableRequest ToCreateTableRequest(string tableName) => new()
+    {
+        TableName = tableName,
+        BillingMode = BillingMode.FindValue(ConduitTables.BillingMode),
+        KeySchema = [.. KeyAttributes.Select(key => new KeySchemaElement(key.Name, key == PartitionKey ? KeyType.HASH : KeyType.RANGE))],
+        AttributeDefinitions = [.. KeyAttributes.Select(key => new AttributeDefinition(key.Name, ScalarAttributeType.FindValue(key.Type)))],
+    };
+}
+
+/// <summary>
+/// The one definition of Conduit's DynamoDB schema: the adapters read their key names from it, the tests create
+/// their tables from it, and the deployment template must declare the same tables.
+/// </summary>
+public static class ConduitTables
+{
+    public const string BillingMode = "PAY_PER_REQUEST";
+    public const string StringType = "S";
+    public const string NumberType = "N";
+
+    public static readonly TableDefinition Connections = new(
+        "connections", new(AttributeNames.ConnectionId, StringType), null, AttributeNames.ExpiresAt);
+
+    public static readonly TableDefinition Sessions = new(
+        "sessions", new(AttributeNames.SessionId, StringType), null, AttributeNames.ExpiresAt);
+
+    public static readonly TableDefinition Turns = new(
+        "turns", new(AttributeNames.RequestId, StringType), null, AttributeNames.ExpiresAt);
+
+    public static readonly TableDefinition Messages = new(
+        "messages", new(AttributeNames.SessionId, StringType), new(AttributeNames.Index, NumberType), AttributeNames.ExpiresAt);
+
+    /// <summary>One item per (session, requestId, role): claiming it is what makes a history append happen once.</summary>
+    public static readonly TableDefinition MessageKeys = new(
+        "message-keys", new(AttributeNames.SessionId, StringType), new(AttributeNames.MessageKey, StringType), AttributeNames.ExpiresAt);
+
+    public static readonly TableDefinition Frames = new(
+        "frames", new(AttributeNames.SessionId, StringType), new(AttributeNames.Seq, NumberType), AttributeNames.ExpiresAt);
+
+    public static IReadOnlyList<TableDefinition> All { get; } = [Connections, Sessions, Turns, Messages, MessageKeys, Frames];
+}
+
+/// <summary>The deployed name of each table; on AWS they come from the stack, in tests from a prefix.</summary>
+public sealed record DynamoTableNames(string Connections, string Sessions, string Turns, string Messages, string MessageKeys, string Frames)
+{
+    public static DynamoTableNames WithPrefix(string prefix) => new(
+        $"{prefix}-{ConduitTables.Connections.NameSuffix}",
+        $"{prefix}-{ConduitTables.Sessions.NameSuffix}",
+        $"{prefix}-{ConduitTables.Turns.NameSuffix}",
+        $"{prefix}-{ConduitTables.Messages.NameSuffix}",
+        $"{prefix}-{ConduitTables.MessageKeys.NameSuffix}",
+        $"{prefix}-{ConduitTables.Frames.NameSuffix}");
+
+    public string For(TableDefinition table) =>
+        table == ConduitTables.Connections ? Connections
+        : table == ConduitTables.Sessions ? Sessions
+        : table == ConduitTables.Turns ? Turns
+        : table == ConduitTables.Messages ? Messages
+        : table == ConduitTables.MessageKeys ? MessageKeys
+        : table == ConduitTables.Frames ? Frames
+        : throw new ArgumentException($"Table \"{table.NameSuffix}\" is not part of the Conduit schema.", nameof(table));
+}
+
+/// <summary>Attribute names as stored; camelCase like the protocol's JSON.</summary>
+public static class AttributeNames
+{
+    public const string ConnectionId = "connectionId";
+    public const string ConnectedAt = "connectedAt";
+    public const string SourceIp = "sourceIp";
+    public const string UserAgent = "userAgent";
+    public const string SessionId = "sessionId";
+    public const string RequestId = "requestId";
+    public const string CreatedAt = "createdAt";
+    public const string UpdatedAt = "updatedAt";
+    public const string ExpiresAt = "expiresAt";
+    public const string LastSeq = "lastSeq";
+    public const string LastIndex = "lastIndex";
+    public const string Text = "text";
+    public const string Status = "status";
+    public const string ErrorCode = "errorCode";
+    public const string Index = "index";
+    public const string Role = "role";
+    public const string MessageKey = "messageKey";
+    public const string Seq = "seq";
+    public const string Json = "json";
+}

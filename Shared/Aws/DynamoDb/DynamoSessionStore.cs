@@ -1,0 +1,81 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Conduit.Shared.Ports;
+using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
+
+namespace Conduit.Shared.Aws.DynamoDb;
+
+/// <summary>Sessions and their counters: <c>lastSeq</c> numbers frames, <c>lastIndex</c> numbers history messages.</summary>
+public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames names, TimeProvider time, TimeSpan ttl) : ISessionStore
+{
+    /// <summary>
+    /// One UpdateItem whose every SET is <c>if_not_exists</c>: a new session gets its fields, an existing one is
+    /// returned unchanged, and concurrent creators all see the same record without a read-then-write race.
+    /// </summary>
+    public async Task<SessionRecord> CreateAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var response = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Sessions,
+            Key = Key(AttributeNames.SessionId, sessionId),
+            UpdateExpression = "SET #createdAt = if_not_exists(#createdAt, :createdAt), #expiresAt = if_not_exists(#expiresAt, :expiresAt), "
+                + "#lastSeq = if_not_exists(#lastSeq, :zero), #lastIndex = if_not_exists(#lastIndex, :zero)",
+            ExpressionAttributeNames = new()
+            {
+                ["#createdAt"] = AttributeNames.CreatedAt,
+                ["#expiresAt"] = AttributeNames.ExpiresAt,
+                ["#lastSeq"] = AttributeNames.LastSeq,
+                ["#lastIndex"] = AttributeNames.LastIndex,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":createdAt"] = EpochMilliseconds(now),
+                [":expiresAt"] = TimeToLive(now + ttl),
+                [":zero"] = NumberValue(0),
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+        }, cancellationToken).ConfigureAwait(false);
+        return Map(response.Attributes);
+    }
+
+    public async Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var item = await client.ReadItemAsync(names.Sessions, Key(AttributeNames.SessionId, sessionId), cancellationToken).ConfigureAwait(false);
+        return item is null ? null : Map(item);
+    }
+
+    private static SessionRecord Map(Dictionary<string, AttributeValue> item) => new(
+        item.GetString(AttributeNames.SessionId),
+        item.GetEpochMilliseconds(AttributeNames.CreatedAt),
+        item.GetTimeToLive(AttributeNames.ExpiresAt),
+        item.GetNumber(AttributeNames.LastSeq));
+}
+
+/// <summary>A number taken from one of a session's counters, with the session's TTL for the item it will key.</summary>
+internal sealed record SessionCounterValue(long Value, AttributeValue ExpiresAt);
+
+internal static class SessionCounters
+{
+    /// <summary>
+    /// Adds one to <paramref name="counter"/> and returns the new value. ADD is atomic, so concurrent callers get
+    /// distinct numbers; the condition keeps ADD from creating a session that does not exist.
+    /// </summary>
+    public static async Task<SessionCounterValue> IncrementAsync(
+        this IAmazonDynamoDB client, DynamoTableNames names, string sessionId, string counter, CancellationToken cancellationToken)
+    {
+        var response = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Sessions,
+            Key = Key(AttributeNames.SessionId, sessionId),
+            UpdateExpression = "ADD #counter :one",
+            ConditionExpression = "attribute_exists(#sessionId)",
+            ExpressionAttributeNames = new() { ["#counter"] = counter, ["#sessionId"] = AttributeNames.SessionId },
+            ExpressionAttributeValues = new() { [":one"] = NumberValue(1) },
+            ReturnValues = ReturnValue.ALL_NEW,
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Session {sessionId} does not exist.");
+        var session = response.Attributes;
+        return new SessionCounterValue(session.GetNumber(counter), session[AttributeNames.ExpiresAt]);
+    }
+}

@@ -1,0 +1,104 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Conduit.Shared.Ports;
+using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
+
+namespace Conduit.Shared.Aws.DynamoDb;
+
+/// <summary>Turns by requestId. Every write is conditional, so a retried or racing writer never clobbers a turn.</summary>
+public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames names, TimeProvider time, TimeSpan ttl) : ITurnStore
+{
+    public async Task<(bool Created, TurnRecord Turn)> CreateAsync(TurnRecord turn, CancellationToken cancellationToken)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            [AttributeNames.RequestId] = StringValue(turn.RequestId),
+            [AttributeNames.SessionId] = StringValue(turn.SessionId),
+            [AttributeNames.ConnectionId] = StringValue(turn.ConnectionId),
+            [AttributeNames.Text] = StringValue(turn.Text),
+            [AttributeNames.Status] = StringValue(turn.Status.ToString()),
+            [AttributeNames.CreatedAt] = EpochMilliseconds(turn.CreatedAt),
+            [AttributeNames.UpdatedAt] = EpochMilliseconds(turn.UpdatedAt),
+            [AttributeNames.ExpiresAt] = TimeToLive(time.GetUtcNow() + ttl),
+        };
+        if (turn.ErrorCode is { } errorCode) item[AttributeNames.ErrorCode] = StringValue(errorCode);
+
+        // A failed condition means the requestId is taken; the loop only repeats if TTL deleted that turn in between.
+        while (true)
+        {
+            var put = await client.PutItemAsync(new PutItemRequest
+            {
+                TableName = names.Turns,
+                Item = item,
+                ConditionExpression = "attribute_not_exists(#requestId)",
+                ExpressionAttributeNames = new() { ["#requestId"] = AttributeNames.RequestId },
+            }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+            if (put is not null) return (true, turn);
+            if (await GetAsync(turn.RequestId, cancellationToken).ConfigureAwait(false) is { } existing) return (false, existing);
+        }
+    }
+
+    public async Task<TurnRecord?> GetAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var item = await client.ReadItemAsync(names.Turns, Key(AttributeNames.RequestId, requestId), cancellationToken).ConfigureAwait(false);
+        return item is null
+            ? null
+            : new TurnRecord(
+                item.GetString(AttributeNames.RequestId),
+                item.GetString(AttributeNames.SessionId),
+                item.GetString(AttributeNames.ConnectionId),
+                item.GetString(AttributeNames.Text),
+                Enum.Parse<TurnStatus>(item.GetString(AttributeNames.Status)),
+                item.GetEpochMilliseconds(AttributeNames.CreatedAt),
+                item.GetEpochMilliseconds(AttributeNames.UpdatedAt),
+                item.GetNullableString(AttributeNames.ErrorCode));
+    }
+
+    /// <summary>A missing turn fails the condition too, so this never creates a partial item.</summary>
+    public async Task<bool> TransitionAsync(string requestId, TurnStatus from, TurnStatus to, CancellationToken cancellationToken)
+    {
+        var updated = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Turns,
+            Key = Key(AttributeNames.RequestId, requestId),
+            UpdateExpression = "SET #status = :to, #updatedAt = :now",
+            ConditionExpression = "#status = :from",
+            ExpressionAttributeNames = new() { ["#status"] = AttributeNames.Status, ["#updatedAt"] = AttributeNames.UpdatedAt },
+            ExpressionAttributeValues = new()
+            {
+                [":from"] = StringValue(from.ToString()),
+                [":to"] = StringValue(to.ToString()),
+                [":now"] = EpochMilliseconds(time.GetUtcNow()),
+            },
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+        return updated is not null;
+    }
+
+    /// <summary>Like an SQL UPDATE, a missing turn is left missing: UpdateItem alone would create a fragment of one.</summary>
+    public async Task SetStatusAsync(string requestId, TurnStatus status, string? errorCode, CancellationToken cancellationToken)
+    {
+        var request = new UpdateItemRequest
+        {
+            TableName = names.Turns,
+            Key = Key(AttributeNames.RequestId, requestId),
+            UpdateExpression = errorCode is null
+                ? "SET #status = :status, #updatedAt = :now REMOVE #errorCode"
+                : "SET #status = :status, #updatedAt = :now, #errorCode = :errorCode",
+            ConditionExpression = "attribute_exists(#requestId)",
+            ExpressionAttributeNames = new()
+            {
+                ["#requestId"] = AttributeNames.RequestId,
+                ["#status"] = AttributeNames.Status,
+                ["#updatedAt"] = AttributeNames.UpdatedAt,
+                ["#errorCode"] = AttributeNames.ErrorCode,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":status"] = StringValue(status.ToString()),
+                [":now"] = EpochMilliseconds(time.GetUtcNow()),
+            },
+        };
+        if (errorCode is not null) request.ExpressionAttributeValues[":errorCode"] = StringValue(errorCode);
+        await client.UpdateItemAsync(request, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,64 @@
+using Conduit.Shared.Ports;
+
+namespace Conduit.Tests.Unit.Stores;
+
+public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreContract(backend)
+{
+    [StoreFact]
+    public async Task GetAsync_AfterAdd_ReturnsTheRecord()
+    {
+        var connection = new ConnectionRecord(NewId(), Start, "203.0.113.7", "wscat/5.0", Start + TimeSpan.FromHours(2));
+
+        await Stores.Connections.AddAsync(connection, Cancellation);
+
+        Assert.Equal(connection, await Stores.Connections.GetAsync(connection.ConnectionId, Cancellation));
+    }
+
+    [StoreFact]
+    public async Task GetAsync_AddedWithoutSourceOrAgent_ReturnsNulls()
+    {
+        var connection = new ConnectionRecord(NewId(), Start, null, null, Start + TimeSpan.FromHours(2));
+
+        await Stores.Connections.AddAsync(connection, Cancellation);
+
+        Assert.Equal(connection, await Stores.Connections.GetAsync(connection.ConnectionId, Cancellation));
+    }
+
+    [StoreFact]
+    public async Task AddAsync_SameConnectionId_ReplacesTheRecord()
+    {
+        var connectionId = NewId();
+        await Stores.Connections.AddAsync(new ConnectionRecord(connectionId, Start, "203.0.113.7", "first", Start + TimeSpan.FromHours(2)), Cancellation);
+        var replacement = new ConnectionRecord(connectionId, Start + TimeSpan.FromMinutes(1), null, "second", Start + TimeSpan.FromHours(3));
+
+        await Stores.Connections.AddAsync(replacement, Cancellation);
+
+        Assert.Equal(replacement, await Stores.Connections.GetAsync(connectionId, Cancellation));
+    }
+
+    [StoreFact]
+    public async Task GetAsync_AfterRemove_ReturnsNull()
+    {
+        var connection = new ConnectionRecord(NewId(), Start, null, null, Start + TimeSpan.FromHours(2));
+        await Stores.Connections.AddAsync(connection, Cancellation);
+
+        await Stores.Connections.RemoveAsync(connection.ConnectionId, Cancellation);
+
+        Assert.Null(await Stores.Connections.GetAsync(connection.ConnectionId, Cancellation));
+    }
+
+    [StoreFact]
+    public async Task RemoveAsync_UnknownConnection_LeavesOthers()
+    {
+        var kept = new ConnectionRecord(NewId(), Start, null, null, Start + TimeSpan.FromHours(2));
+        await Stores.Connections.AddAsync(kept, Cancellation);
+
+        await Stores.Connections.RemoveAsync(NewId(), Cancellation);
+
+        Assert.Equal(kept, await Stores.Connections.GetAsync(kept.ConnectionId, Cancellation));
+    }
+
+    [StoreFact]
+    public async Task GetAsync_UnknownConnection_ReturnsNull() =>
+        Assert.Null(await Stores.Connections.GetAsync(NewId(), Cancellation));
+}

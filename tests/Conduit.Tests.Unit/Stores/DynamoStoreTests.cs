@@ -1,0 +1,16 @@
+namespace Conduit.Tests.Unit.Stores;
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoConnectionStoreTests(DynaliteServer dynalite) : ConnectionStoreContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoSessionStoreTests(DynaliteServer dynalite) : SessionStoreContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoTurnStoreTests(DynaliteServer dynalite) : TurnStoreContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoHistoryStoreTests(DynaliteServer dynalite) : HistoryStoreContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoFrameStoreTests(DynaliteServer dynalite) : FrameStoreContract(dynalite);

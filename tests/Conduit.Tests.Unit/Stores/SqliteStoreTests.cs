@@ -1,0 +1,11 @@
+namespace Conduit.Tests.Unit.Stores;
+
+public sealed class SqliteConnectionStoreTests() : ConnectionStoreContract(new SqliteStoreBackend());
+
+public sealed class SqliteSessionStoreTests() : SessionStoreContract(new SqliteStoreBackend());
+
+public sealed class SqliteTurnStoreTests() : TurnStoreContract(new SqliteStoreBackend());
+
+public sealed class SqliteHistoryStoreTests() : HistoryStoreContract(new SqliteStoreBackend());
+
+public sealed class SqliteFrameStoreTests() : FrameStoreContract(new SqliteStoreBackend());
