@@ -13,13 +13,26 @@ public sealed record ChatTurnState
     public required TurnReference Turn { get; init; }
     public PromptWindow? Prompt { get; init; }
     public PlanDecision? Plan { get; init; }
-    public IReadOnlyList<ToolRound> Rounds { get; init; } = [];
-    public TokenUsage Usage { get; init; } = TokenUsage.Zero;
+    /// <summary>Never null: a state written before any round (or by hand, without the field) reads as no rounds.</summary>
+    public IReadOnlyList<ToolRound> Rounds
+    {
+        get => _rounds;
+        init => _rounds = value ?? [];
+    }
+
+    public TokenUsage Usage
+    {
+        get => _usage;
+        init => _usage = value ?? TokenUsage.Zero;
+    }
     public TurnOutcome? Outcome { get; init; }
 
     /// <summary>Set by the workflow's Catch (<c>ResultPath: $.error</c>) before NotifyFailure runs.</summary>
     [JsonPropertyName("error")]
     public WorkflowError? Error { get; init; }
+
+    private readonly IReadOnlyList<ToolRound> _rounds = [];
+    private readonly TokenUsage _usage = TokenUsage.Zero;
 }
 
 public sealed record TurnReference(string RequestId, string SessionId, string ConnectionId);
@@ -40,12 +53,12 @@ public sealed record ToolCall(string CallId, string Name, string Query);
 
 public sealed record ToolRound(IReadOnlyList<ToolCall> Calls, IReadOnlyList<ToolResult> Results);
 
-public sealed record ToolResult(string CallId, IReadOnlyList<PassageRecord> Passages, string? Error);
+public sealed record ToolResult(string CallId, IReadOnlyList<PassageRecord> Passages, string? Error = null);
 
 public sealed record PassageRecord(string Source, string Title, string Text, double Score);
 
 /// <summary>The tool result as the model reads it.</summary>
-public sealed record KnowledgeLookupResult(IReadOnlyList<PassageRecord> Passages, string? Error);
+public sealed record KnowledgeLookupResult(IReadOnlyList<PassageRecord> Passages, string? Error = null);
 
 public sealed record TurnOutcome(string StopReason, string Model, long AnswerIndex);
 
