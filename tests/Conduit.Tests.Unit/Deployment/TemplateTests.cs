@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Conduit.Shared.Aws.DynamoDb;
+using YamlDotNet.RepresentationModel;
+using static Conduit.Tests.Unit.Deployment.CloudFormationTemplate;
+
+namespace Conduit.Tests.Unit.Deployment;
+
+public sealed partial class TemplateTests
+{
+    private static readonly HashSet<string> PseudoParameters =
+        ["AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"];
+
+    private readonly CloudFormationTemplate _template = CloudFormationTemplate.Load();
+
+    [Fact]
+    public void References_EveryRefGetAttSubAndIf_Resolves()
+    {
+        var unresolved = new List<string>();
+        foreach (var node in Descendants(_template.Root))
+        {
+            switch (node.Tag.IsEmpty ? null : node.Tag.Value)
+            {
+                case "!Ref":
+                    Check(((YamlScalarNode)node).Value!, unresolved);
+                    break;
+                case "!GetAtt":
+                    var target = node is YamlScalarNode scalar ? scalar.Value!.Split('.')[0] : ((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!;
+                    if (!IsResource(target)) unresolved.Add($"!GetAtt {target}");
+                    break;
+                case "!Sub":
+                    var (text, variables) = node is YamlScalarNode s
+                        ? (s.Value!, new HashSet<string>())
+                        : (((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!, ((YamlMappingNode)((YamlSequenceNode)node)[1]).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet());
+                    foreach (Match match in SubVariable().Matches(text))
+                    {
+                        var name = match.Groups[1].Value;
+                        if (!variables.Contains(name)) Check(name.Split('.')[0], unresolved);
+                    }
+                    break;
+                case "!If":
+                    var condition = ((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!;
+                    if (Node(_template.Root, "Conditions", condition) is null) unresolved.Add($"!If {condition}");
+                    break;
+            }
+        }
+        foreach (var (name, resource) in _template.Resources.Children.Select(p => (((YamlScalarNode)p.Key).Value, (YamlMappingNode)p.Value)))
+        {
+            var dependsOn = Node(resource, "DependsOn");
+            var targets = dependsOn switch
+            {
+                YamlScalarNode one => [one.Value!],
+                YamlSequenceNode many => many.Children.Select(c => ((YamlScalarNode)c).Value!).ToList(),
+                _ => new List<string>(),
+            };
+            unresolved.AddRange(targets.Where(t => !IsResource(t)).Select(t => $"{name} DependsOn {t}"));
+        }
+
+        Assert.Empty(unresolved);
+    }
+
+    [Fact]
+    public void StateMachine_PlaceholdersAndDefinitionSubstitutions_MatchExactly()
+    {
+        var (_, machine) = Assert.Single(_template.ResourcesOfType("AWS::Serverless::StateMachine"));
+        var definition = File.ReadAllText(RepositoryFile(Scalar(machine, "Properties", "DefinitionUri")!.Split('/')));
+        var placeholders = SubVariable().Matches(definition).Select(m => m.Groups[1].Value).ToHashSet();
+        var substitutions = ((YamlMappingNode)Node(machine, "Properties", "DefinitionSubstitutions")!).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet();
+
+        Assert.Equal(placeholders.Order(), substitutions.Order());
+        Assert.Equal("STANDARD", Scalar(machine, "Properties", "Type"));
+        Assert.Equal("true", Scalar(machine, "Properties", "Tracing", "Enabled"));
+        Assert.NotNull(Node(machine, "Properties", "Logging", "Destinations"));
+    }
+
+    [Fact]
+    public void Functions_EachLogsToItsOwnLogGroupWithRetention()
+    {
+        var functions = _template.ResourcesOfType("AWS::Serverless::Function").ToList();
+        Assert.NotEmpty(functions);
+        foreach (var (name, function) in functions)
+        {
+            var logGroup = Node(function, "Properties", "LoggingConfig", "LogGroup");
+            Assert.True(logGroup is YamlScalarNode { Tag.Value: "!Ref" }, $"{name} has no LoggingConfig.LogGroup !Ref");
+            var group = _template.Resource(((YamlScalarNode)logGroup!).Value!);
+            Assert.Equal("AWS::Logs::LogGroup", Scalar(group, "Type"));
+            Assert.NotNull(Node(group, "Properties", "RetentionInDays"));
+        }
+        var groups = functions.Select(f => Scalar(f.Resource, "Properties", "LoggingConfig", "LogGroup")).ToList();
+        Assert.Equal(groups.Count, groups.Distinct().Count());
+    }
+
+    [Fact]
+    public void Iam_NoStatementAllowsAWildcardAction()
+    {
+        var actions = Descendants(_template.Root)
+            .OfType<YamlMappingNode>()
+            .Where(m => m.Children.ContainsKey(new YamlScalarNode("Effect")))
+            .SelectMany(statement => Node(statement, "Action") switch
+            {
+                YamlScalarNode one => [one.Value!],
+                YamlSequenceNode many => many.Children.Select(c => ((YamlScalarNode)c).Value!),
+                _ => [],
+            })
+            .ToList();
+
+        Assert.NotEmpty(actions);
+        Assert.DoesNotContain(actions, a => a.Contains('*'));
+    }
+
+    [Fact]
+    public void TurnQueue_HasDeadLetterQueueAndVisibilityAtLeastSixDispatcherTimeouts()
+    {
+        var queue = _template.Resource("TurnQueue");
+        var deadLetter = Node(queue, "Properties", "RedrivePolicy", "deadLetterTargetArn");
+        Assert.True(deadLetter is YamlScalarNode { Tag.Value: "!GetAtt" }, "TurnQueue has no dead-letter target");
+        Assert.Equal("AWS::SQS::Queue", Scalar(_template.Resource(((YamlScalarNode)deadLetter!).Value!.Split('.')[0]), "Type"));
+        Assert.True(int.Parse(Scalar(queue, "Properties", "RedrivePolicy", "maxReceiveCount")!) >= 5);
+
+        var dispatcherTimeout = int.Parse(Scalar(_template.Resource("DispatcherFunction"), "Properties", "Timeout")!);
+        Assert.True(int.Parse(Scalar(queue, "Properties", "VisibilityTimeout")!) >= 6 * dispatcherTimeout);
+        var sqsEvent = (YamlMappingNode)Node(_template.Resource("DispatcherFunction"), "Properties", "Events", "Turns", "Properties")!;
+        Assert.Contains("ReportBatchItemFailures", ((YamlSequenceNode)sqsEvent["FunctionResponseTypes"]).Children.Select(c => ((YamlScalarNode)c).Value));
+    }
+
+    [Fact]
+    public void WebSocketApi_RoutesEveryProtocolActionWithTwoWayResponses()
+    {
+        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToDictionary(r => Scalar(r.Resource, "Properties", "RouteKey")!, r => r.Name);
+        Assert.Equal(["$connect", "$default", "$disconnect", "ping", "sendMessage"], routes.Keys.Order(StringComparer.Ordinal));
+        var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse").Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
+        Assert.Equal([routes["$default"], routes["ping"], routes["sendMessage"]], twoWay.Order(StringComparer.Ordinal));
+        Assert.Equal("$request.body.action", Scalar(_template.Resource("WebSocketApi"), "Properties", "RouteSelectionExpression"));
+    }
+
+    [Fact]
+    public void Functions_HandlerStringsResolveToPublicStreamHandlers()
+    {
+        foreach (var (name, function) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            var handler = Scalar(function, "Properties", "Handler")!;
+            var parts = handler.Split("::");
+            Assert.True(parts.Length == 3, $"{name}: \"{handler}\" is not Assembly::Type::Method");
+            var type = System.Reflection.Assembly.Load(parts[0]).GetType(parts[1]);
+            Assert.True(type is not null, $"{name}: type {parts[1]} is not in {parts[0]}");
+            var method = type!.GetMethod(parts[2], [typeof(Stream)]);
+            Assert.True(method is { IsPublic: true } && method.ReturnType == typeof(Task<Stream>), $"{name}: {handler} is not a public Task<Stream> {parts[2]}(Stream)");
+        }
+    }
+
+    [Fact]
+    public void DynamoDbTables_MatchTheSchemaTheAdaptersUse()
+    {
+        var declared = _template.ResourcesOfType("AWS::DynamoDB::Table").Select(t => Describe(t.Resource)).Order().ToList();
+        var expected = ConduitTables.All.Select(t =>
+            $"{string.Join(",", t.KeyAttributes.Select(k => $"{k.Name}:{k.Type}"))} keys={t.PartitionKey.Name}/{t.SortKey?.Name} ttl={t.TimeToLiveAttribute} billing={ConduitTables.BillingMode}").Order().ToList();
+
+        Assert.Equal(expected, declared);
+        foreach (var (name, table) in _template.ResourcesOfType("AWS::DynamoDB::Table"))
+        {
+            Assert.True(Scalar(table, "Properties", "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") == "true", $"{name} has no point-in-time recovery");
+        }
+    }
+
+    private static string Describe(YamlMappingNode table)
+    {
+        var attributes = ((YamlSequenceNode)Node(table, "Properties", "AttributeDefinitions")!).Children
+            .Select(a => $"{Scalar(a, "AttributeName")}:{Scalar(a, "AttributeType")}");
+        var keys = ((YamlSequenceNode)Node(table, "Properties", "KeySchema")!).Children.ToDictionary(k => Scalar(k, "KeyType")!, k => Scalar(k, "AttributeName"));
+        var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true" ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
+        return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
+    }
+
+    private void Check(string name, List<string> unresolved)
+    {
+        if (!PseudoParameters.Contains(name) && !IsResource(name) && Node(_template.Parameters, name) is null) unresolved.Add(name);
+    }
+
+    private bool IsResource(string name) => Node(_template.Resources, name) is not null;
+
+    [GeneratedRegex(@"\$\{(?!!)([A-Za-z0-9:._]+)\}")]
+    private static partial Regex SubVariable();
+}
