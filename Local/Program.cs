@@ -1,5 +1,6 @@
 using Conduit.Local.Hosting;
 using Conduit.Local.StepFunctions;
+using Conduit.Shared.Aws;
 
 LocalHostOptions options;
 try
@@ -19,7 +20,8 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception exception) when (exception is ArgumentException or IOException or AslLoadException or UnauthorizedAccessException)
+catch (Exception exception) when (exception is ArgumentException or IOException or AslLoadException or UnauthorizedAccessException
+    or ConfigurationException or HttpRequestException or Amazon.Runtime.AmazonServiceException)
 {
     Console.Error.WriteLine($"Conduit could not start: {exception.Message}");
     return 1;

@@ -1,4 +1,5 @@
 using Amazon;
+using Amazon.DynamoDBv2;
 using Conduit.Ingress;
 using Conduit.Local.Adapters;
 using Conduit.Local.Gateway;
@@ -10,6 +11,10 @@ using Conduit.Local.StepFunctions;
 using Conduit.Local.Storage;
 using Conduit.Shared.Aws;
 using Conduit.Shared.Aws.ApiGatewayManagement;
+using Conduit.Shared.Aws.BedrockAgentRuntime;
+using Conduit.Shared.Aws.BedrockRuntime;
+using Conduit.Shared.Aws.DynamoDb;
+using Conduit.Shared.OpenAi;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Ports;
 using Conduit.Workers;
@@ -30,20 +35,28 @@ public static class LocalComposition
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(_ => OpenDatabase(options));
-        services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
-        services.AddSingleton<ISessionStore>(sp => new SqliteSessionStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
-        services.AddSingleton<ITurnStore, SqliteTurnStore>();
-        services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
-        services.AddSingleton<IFrameStore, SqliteFrameStore>();
+        services.AddSingleton<LocalAwsAccess>();
+        if (options.Store is DynamoDbStore dynamo) AddDynamoDbStores(services, dynamo, options);
+        else AddSqliteStores(services, options);
 
         services.AddSingleton(options.Queue);
         services.AddSingleton<DurableQueue>();
         services.AddSingleton<ITurnQueue, LocalTurnQueue>();
 
-        services.AddSingleton(_ => MarkdownKnowledgeBase.Load(options.ResolveKnowledgeBaseFolder()));
-        services.AddSingleton<IKnowledgeBase>(sp => sp.GetRequiredService<MarkdownKnowledgeBase>());
-        services.AddSingleton<IChatClient>(sp => new OfflineChatClient(
-            options.Model, sp.GetRequiredService<MarkdownKnowledgeBase>().SharesTermsWith, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IKnowledgeBase>(sp => options.KnowledgeBase switch
+        {
+            BedrockKnowledgeBaseChoice bedrock => new BedrockKnowledgeBase(sp.GetRequiredService<LocalAwsAccess>().Settings, bedrock.KnowledgeBaseId),
+            _ => MarkdownKnowledgeBase.Load(options.ResolveKnowledgeBaseFolder()),
+        });
+        services.AddSingleton<IChatClient>(sp => options.ModelSource switch
+        {
+            BedrockModel bedrock => new BedrockChatClient(
+                sp.GetRequiredService<LocalAwsAccess>().Settings, bedrock.ModelId, new BedrockModelOptions { MaxTokens = options.Settings.MaxOutputTokens }),
+            OpenAiModel openAi => new OpenAiCompatibleChatClient(
+                new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { Timeout = Timeout.InfiniteTimeSpan },
+                openAi.BaseUrl, openAi.Model, new OpenAiCompatibleOptions { MaxTokens = options.Settings.MaxOutputTokens }),
+            _ => new OfflineChatClient(options.Model, SharesTermsWithKnowledgeBase(sp), sp.GetRequiredService<TimeProvider>()),
+        });
 
         services.AddSingleton<IConnectionSender>(_ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
 
@@ -84,6 +97,35 @@ public static class LocalComposition
             sp.GetRequiredService<DurableQueue>(), sp.GetRequiredService<LocalFunctions>().Dispatcher, options.Queue, sp.GetRequiredService<ILogger<SqsEventSource>>()));
         return services;
     }
+
+    private static void AddSqliteStores(IServiceCollection services, LocalHostOptions options)
+    {
+        services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
+        services.AddSingleton<ISessionStore>(sp => new SqliteSessionStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
+        services.AddSingleton<ITurnStore, SqliteTurnStore>();
+        services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
+        services.AddSingleton<IFrameStore, SqliteFrameStore>();
+    }
+
+    /// <summary>Table names as deployed functions get them (the *_TABLE variables), else conduit-local-*.</summary>
+    private static void AddDynamoDbStores(IServiceCollection services, DynamoDbStore store, LocalHostOptions options)
+    {
+        var tables = AwsEnvironment.Process.TableNamesIfSet() ?? DynamoTableNames.WithPrefix("conduit-local");
+        services.AddSingleton(tables);
+        services.AddSingleton(sp => sp.GetRequiredService<LocalAwsAccess>().OpenDynamoDbAsync(store, tables, CancellationToken.None).GetAwaiter().GetResult());
+        services.AddSingleton<IConnectionStore>(sp => new DynamoConnectionStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables));
+        services.AddSingleton<ISessionStore>(sp => new DynamoSessionStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
+        services.AddSingleton<ITurnStore>(sp => new DynamoTurnStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
+        services.AddSingleton<IHistoryStore>(sp => new DynamoHistoryStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IFrameStore>(sp => new DynamoFrameStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
+    }
+
+    /// <summary>
+    /// The offline model looks things up when the question shares terms with the local index; with a Bedrock
+    /// knowledge base there is no vocabulary to consult, so it always looks.
+    /// </summary>
+    private static Func<string, bool> SharesTermsWithKnowledgeBase(IServiceProvider services) =>
+        services.GetRequiredService<IKnowledgeBase>() is MarkdownKnowledgeBase local ? local.SharesTermsWith : _ => true;
 
     /// <summary>The local @connections endpoint checks no signature, so frames go unsigned; no AWS credentials needed.</summary>
     private static AwsClientSettings LocalConnectionsSettings { get; } = new() { Region = RegionEndpoint.USEast1, SignRequests = false };

@@ -21,8 +21,15 @@ public sealed record LocalHostOptions
 
     public bool InMemory { get; init; }
 
-    /// <summary>The Markdown folder the local knowledge base indexes; the repository's docs/ when not set.</summary>
-    public string? KnowledgeBaseFolder { get; init; }
+    public ModelChoice ModelSource { get; init; } = ModelChoice.Offline;
+
+    /// <summary>The local BM25 index over the repository's docs/ unless told otherwise.</summary>
+    public KnowledgeBaseChoice KnowledgeBase { get; init; } = new LocalKnowledgeBase(null);
+
+    public StoreChoice Store { get; init; } = StoreChoice.Sqlite;
+
+    /// <summary>The AWS Region for real services; the default chain's (AWS_REGION, profile) when not set.</summary>
+    public string? Region { get; init; }
 
     public string StateMachineFile { get; init; } = Path.Combine(AppContext.BaseDirectory, "StateMachines", "chat-turn.asl.json");
 
@@ -41,6 +48,12 @@ public sealed record LocalHostOptions
           --data-dir <path>           where local data is kept (default: .conduit/ at the repo root)
           --in-memory                 keep nothing on disk
           --kb <folder>               Markdown folder for the local knowledge base (default: the repo's docs/)
+          --kb bedrock:<kbId>         search a Bedrock knowledge base instead
+          --model offline             the offline stand-in model (default)
+          --model bedrock:<modelId>   Bedrock Converse/ConverseStream, e.g. bedrock:us.amazon.nova-lite-v1:0
+          --model openai:<url>#<name> an OpenAI-compatible server, e.g. openai:http://127.0.0.1:11434/v1#llama3.2
+          --store sqlite|dynamodb[:<endpoint>]  where sessions, turns, history and frames live (default sqlite)
+          --region <name>             AWS Region for Bedrock and DynamoDB (default: AWS_REGION or the profile's)
           --token-delay-ms <n>        offline model delay between tokens (default 20)
           --first-token-delay-ms <n>  offline model delay before the first token (default 250)
         """;
@@ -65,7 +78,10 @@ public sealed record LocalHostOptions
                 "--port" => options with { Port = Number(1, 65535) },
                 "--data-dir" => options with { DataDirectory = Value() },
                 "--in-memory" => options with { InMemory = true },
-                "--kb" => options with { KnowledgeBaseFolder = Value() },
+                "--kb" => options with { KnowledgeBase = KnowledgeBaseChoice.Parse(Value()) },
+                "--model" => options with { ModelSource = ModelChoice.Parse(Value()) },
+                "--store" => options with { Store = StoreChoice.Parse(Value()) },
+                "--region" => options with { Region = Value() },
                 "--token-delay-ms" => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
                 "--first-token-delay-ms" => options with { Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
                 _ => throw new ArgumentException($"Unknown option \"{name}\"."),
@@ -76,7 +92,7 @@ public sealed record LocalHostOptions
 
     /// <summary>The knowledge-base folder to use: the configured one, or docs/ of the repository this runs from.</summary>
     public string ResolveKnowledgeBaseFolder() =>
-        KnowledgeBaseFolder is not null ? Path.GetFullPath(KnowledgeBaseFolder)
+        KnowledgeBase is LocalKnowledgeBase { Folder: { } folder } ? Path.GetFullPath(folder)
         : RepositoryRoot is { } root ? Path.Combine(root, "docs")
         : throw new ArgumentException("Could not find the repository's docs/ folder; pass --kb <folder>.");
 

@@ -1,8 +1,9 @@
 using System.Net;
 using Conduit.Local.Gateway;
-using Conduit.Local.Knowledge;
 using Conduit.Local.StepFunctions;
 using Conduit.Local.Storage;
+using Conduit.Shared.Ports;
+using Microsoft.Extensions.AI;
 
 namespace Conduit.Local.Hosting;
 
@@ -36,9 +37,18 @@ public static class LocalStack
     private static void LoadEagerly(IServiceProvider services)
     {
         services.GetRequiredService<SqliteDatabase>();
-        services.GetRequiredService<MarkdownKnowledgeBase>();
+        services.GetRequiredService<IKnowledgeBase>();
+        services.GetRequiredService<IChatClient>();
+        services.GetRequiredService<ISessionStore>();
         services.GetRequiredService<StepFunctionsEmulator>();
     }
+
+    private static string Describe(ModelChoice model) => model switch
+    {
+        BedrockModel bedrock => $"Bedrock {bedrock.ModelId}",
+        OpenAiModel openAi => $"{openAi.Model} at {openAi.BaseUrl}",
+        _ => "offline (not an LLM)",
+    };
 
     private static void PrintReady(LocalHostOptions options)
     {
@@ -49,7 +59,8 @@ public static class LocalStack
               @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId}
               Executions         {{http}}/{{options.Gateway.Stage}}/executions
               Health             {{http}}/healthz
-              Data               {{(options.InMemory ? "in memory" : Path.GetFullPath(options.DataDirectory))}}
+              Data               {{(options.InMemory ? "in memory" : Path.GetFullPath(options.DataDirectory))}}{{(options.Store is DynamoDbStore dynamo ? $"; stores on DynamoDB {dynamo.Endpoint?.AbsoluteUri ?? "(AWS)"}" : "")}}
+              Model              {{Describe(options.ModelSource)}}
             Try it: npx wscat -c {{options.WebSocketUrl}}  then send {"action":"sendMessage","requestId":"r1","text":"What is Conduit?"}
             """);
     }

@@ -30,7 +30,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         {
             Port = FreePort(),
             InMemory = true,
-            KnowledgeBaseFolder = Path.Combine(AppContext.BaseDirectory, "knowledge"),
+            KnowledgeBase = new LocalKnowledgeBase(Path.Combine(AppContext.BaseDirectory, "knowledge")),
             Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.FromMilliseconds(1) },
         };
         options = configure?.Invoke(options) ?? options;
