@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Conduit.Shared.Aws;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Lambda;
+using Conduit.Shared.Observability;
 using Conduit.Shared.Protocol;
 using Conduit.Shared.Serialization;
 
@@ -10,13 +12,20 @@ namespace Conduit.Ingress;
 /// The WebSocket API's one integration: <c>$connect</c>, <c>$disconnect</c>, <c>sendMessage</c>, <c>ping</c> and
 /// <c>$default</c>. Adapts the API Gateway event to one <see cref="ChatIngress"/> call and the result back.
 /// </summary>
-public sealed class IngressFunction(ChatIngress ingress)
+public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telemetry, TimeProvider time)
 {
+    /// <summary>Lambda constructs the handler once per execution environment, through this constructor.</summary>
+    public IngressFunction()
+        : this(AwsComposition.Current.Ingress(), AwsComposition.Current.Telemetry, TimeProvider.System)
+    {
+    }
+
     public async Task<Stream> Handle(Stream input)
     {
         var request = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Wire.WebSocketRequestEvent).ConfigureAwait(false)
             ?? throw new InvalidDataException("The WebSocket event was null.");
         var context = request.RequestContext;
+        using var invocation = telemetry.Begin("Ingress", turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
         var response = context.EventType switch
         {
             WebSocketEventTypes.Connect => await ConnectAsync(context).ConfigureAwait(false),
@@ -46,6 +55,11 @@ public sealed class IngressFunction(ChatIngress ingress)
     {
         var context = request.RequestContext;
         var frame = await ingress.HandleMessageAsync(context.RouteKey, context.ConnectionId, request.Body, request.IsBase64Encoded, CancellationToken.None).ConfigureAwait(false);
+        if (frame is AckFrame && context.RequestTimeEpoch > 0)
+        {
+            var received = DateTimeOffset.FromUnixTimeMilliseconds(context.RequestTimeEpoch);
+            telemetry.Metrics.Add(MetricNames.TimeToAck, (time.GetUtcNow() - received).TotalMilliseconds, MetricUnit.Milliseconds);
+        }
         return new ProxyResponse(200, JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame));
     }
 }

@@ -16,6 +16,7 @@ using Conduit.Shared.Aws.BedrockRuntime;
 using Conduit.Shared.Aws.DynamoDb;
 using Conduit.Shared.OpenAi;
 using Conduit.Shared.Chat;
+using Conduit.Shared.Observability;
 using Conduit.Shared.Ports;
 using Conduit.Workers;
 using Microsoft.Extensions.AI;
@@ -33,6 +34,8 @@ public static class LocalComposition
         services.AddSingleton(options);
         services.AddSingleton(options.Settings);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IMetrics>(NoMetrics.Instance);
+        services.AddSingleton(sp => new FunctionTelemetry(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMetrics>()));
 
         services.AddSingleton(_ => OpenDatabase(options));
         services.AddSingleton<LocalAwsAccess>();

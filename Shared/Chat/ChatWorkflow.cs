@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Conduit.Shared.Contracts;
+using Conduit.Shared.Observability;
 using Conduit.Shared.Ports;
 using Conduit.Shared.Protocol;
 using Microsoft.Extensions.AI;
@@ -18,6 +19,7 @@ public sealed class ChatWorkflow(
     IKnowledgeBase knowledgeBase,
     FramePublisher publisher,
     ConduitSettings settings,
+    IMetrics metrics,
     TimeProvider time)
 {
     public async Task<ChatTurnState> BuildPromptAsync(ChatTurnState state, CancellationToken cancellationToken)
@@ -52,6 +54,7 @@ public sealed class ChatWorkflow(
             .SelectMany(m => m.Contents.OfType<FunctionCallContent>())
             .Select(call => new ToolCall(call.CallId, call.Name, KnowledgeLookupTool.ReadQuery(call.Arguments) ?? ""))
             .ToList();
+        metrics.Add(MetricNames.ToolCalls, calls.Count, MetricUnit.Count);
         var plan = offerTools && calls.Count > 0
             ? new PlanDecision(PlanActions.Retrieve, state.Rounds.Count + 1, calls)
             : new PlanDecision(PlanActions.Answer, state.Rounds.Count, []);
@@ -72,6 +75,7 @@ public sealed class ChatWorkflow(
             .Select(g => new SourceReference(g.Key.Source, g.Key.Title, Math.Round(g.Max(p => p.Score), 4)))
             .OrderByDescending(s => s.Score)
             .ToList();
+        metrics.Add(MetricNames.RetrievalHits, results.Sum(r => r.Passages.Count), MetricUnit.Count);
         await frames.SourcesAsync(sources, cancellationToken).ConfigureAwait(false);
         return state with { Rounds = [.. state.Rounds, new ToolRound(calls, results)] };
     }
@@ -84,11 +88,14 @@ public sealed class ChatWorkflow(
         var prompt = await LoadPromptAsync(state, cancellationToken).ConfigureAwait(false);
         var options = new ChatOptions { MaxOutputTokens = settings.MaxOutputTokens };
 
-        var answer = await StreamAnswerAsync(prompt, options, frames, cancellationToken).ConfigureAwait(false);
+        var answer = await StreamAnswerAsync(prompt, options, frames, state.AcceptedAt, cancellationToken).ConfigureAwait(false);
         var usage = state.Usage.Add(answer.Usage);
         var answerIndex = await history.AppendAsync(turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer.Text, cancellationToken).ConfigureAwait(false);
         await turns.SetStatusAsync(turn.RequestId, TurnStatus.Completed, null, cancellationToken).ConfigureAwait(false);
         await frames.DoneAsync(answer.StopReason, usage, answer.Model, cancellationToken).ConfigureAwait(false);
+        metrics.Add(MetricNames.InputTokens, usage.InputTokens, MetricUnit.Count);
+        metrics.Add(MetricNames.OutputTokens, usage.OutputTokens, MetricUnit.Count);
+        RecordSince(MetricNames.TurnDuration, state.AcceptedAt);
         return state with { Usage = usage, Outcome = new TurnOutcome(answer.StopReason, answer.Model, answerIndex) };
     }
 
@@ -97,6 +104,9 @@ public sealed class ChatWorkflow(
         var error = TurnErrors.Classify(state.Error?.Error ?? "Unknown", state.Turn.RequestId);
         await turns.SetStatusAsync(state.Turn.RequestId, TurnStatus.Failed, error.Code, cancellationToken).ConfigureAwait(false);
         await publisher.ForTurn(state.Turn).ErrorAsync(error.Code, error.Message, error.Retryable, cancellationToken).ConfigureAwait(false);
+        metrics.AddDimension("Code", error.Code);
+        metrics.Add(MetricNames.TurnFailures, 1, MetricUnit.Count);
+        RecordSince(MetricNames.TurnDuration, state.AcceptedAt);
         return state;
     }
 
@@ -124,7 +134,8 @@ public sealed class ChatWorkflow(
     /// Reads the model stream on one task and posts coalesced token frames on this one, so a slow post never
     /// stalls the model stream; text produced meanwhile simply joins the next frame.
     /// </summary>
-    private async Task<StreamedAnswer> StreamAnswerAsync(IReadOnlyList<ChatMessage> prompt, ChatOptions options, TurnFrames frames, CancellationToken cancellationToken)
+    private async Task<StreamedAnswer> StreamAnswerAsync(
+        IReadOnlyList<ChatMessage> prompt, ChatOptions options, TurnFrames frames, DateTimeOffset? acceptedAt, CancellationToken cancellationToken)
     {
         var tokens = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var finish = (ChatFinishReason?)null;
@@ -156,7 +167,7 @@ public sealed class ChatWorkflow(
         {
             var chunk = coalescer.Take();
             await frames.TokenAsync(chunk, cancellationToken).ConfigureAwait(false);
-            posted++;
+            if (posted++ == 0) RecordSince(MetricNames.TimeToFirstToken, acceptedAt);
         }
 
         try
@@ -207,6 +218,11 @@ public sealed class ChatWorkflow(
         {
             return true;
         }
+    }
+
+    private void RecordSince(string metric, DateTimeOffset? start)
+    {
+        if (start is { } from) metrics.Add(metric, (time.GetUtcNow() - from).TotalMilliseconds, MetricUnit.Milliseconds);
     }
 
     private static TokenUsage ToUsage(UsageDetails? details) =>

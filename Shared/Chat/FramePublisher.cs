@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Conduit.Shared.Aws;
 using Conduit.Shared.Contracts;
+using Conduit.Shared.Observability;
 using Conduit.Shared.Ports;
 using Conduit.Shared.Protocol;
 using Conduit.Shared.Serialization;
@@ -14,7 +15,7 @@ namespace Conduit.Shared.Chat;
 /// Publishes a turn's frames: each gets the session's next seq and is persisted before it is posted, so a frame
 /// a client missed (gone, dropped, slow) can always be replayed; delivery problems never fail the turn.
 /// </summary>
-public sealed class FramePublisher(IFrameStore frames, IConnectionSender sender, IConnectionStore connections, ILogger<FramePublisher> logger)
+public sealed class FramePublisher(IFrameStore frames, IConnectionSender sender, IConnectionStore connections, IMetrics metrics, ILogger<FramePublisher> logger)
 {
     public TurnFrames ForTurn(TurnReference turn) => new(this, turn);
 
@@ -36,8 +37,13 @@ public sealed class FramePublisher(IFrameStore frames, IConnectionSender sender,
         try
         {
             var result = await sender.PostAsync(connectionId, Encoding.UTF8.GetBytes(frame.Json), cancellationToken).ConfigureAwait(false);
-            if (result == PostResult.Delivered) return;
+            if (result == PostResult.Delivered)
+            {
+                metrics.Add(MetricNames.FramesPosted, 1, MetricUnit.Count);
+                return;
+            }
             target.ConnectionGone = true;
+            metrics.Add(MetricNames.GoneConnections, 1, MetricUnit.Count);
             await connections.RemoveAsync(connectionId, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Connection {ConnectionId} is gone; turn {RequestId} goes on and its frames stay persisted from seq {Seq}",
                 connectionId, target.Turn.RequestId, frame.Seq);

@@ -29,7 +29,7 @@ public sealed class TurnDispatcher(ITurnStore turns, IWorkflowStarter workflow, 
         if (await turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, cancellationToken).ConfigureAwait(false))
             await publisher.ForTurn(reference).StatusAsync(Phases.Queued, "Queued", cancellationToken).ConfigureAwait(false);
 
-        var input = JsonSerializer.Serialize(new ChatTurnState { Turn = reference }, SharedJsonContext.Wire.ChatTurnState);
+        var input = JsonSerializer.Serialize(new ChatTurnState { Turn = reference, AcceptedAt = request.ReceivedAt }, SharedJsonContext.Wire.ChatTurnState);
         var start = await workflow.StartAsync(turn.RequestId, input, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Turn {RequestId} dispatched ({Status}) as {ExecutionId}", turn.RequestId, start.Status, start.ExecutionId);
     }

@@ -11,6 +11,9 @@ namespace Conduit.Shared.Contracts;
 public sealed record ChatTurnState
 {
     public required TurnReference Turn { get; init; }
+
+    /// <summary>When Ingress acknowledged the turn; time to first token and turn duration count from here.</summary>
+    public DateTimeOffset? AcceptedAt { get; init; }
     public PromptWindow? Prompt { get; init; }
     public PlanDecision? Plan { get; init; }
     /// <summary>Never null: a state written before any round (or by hand, without the field) reads as no rounds.</summary>

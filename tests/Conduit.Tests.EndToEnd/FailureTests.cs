@@ -20,7 +20,7 @@ public sealed class FailureTests
         });
         var chat = await host.ConnectAsync();
         await chat.SendMessageAsync("leaver", "Tell me something");
-        var sessionId = (await chat.NextAsync()).GetProperty("sessionId").GetString()!;
+        var sessionId = (await chat.AckAsync("leaver")).GetProperty("sessionId").GetString()!;
         while ((await chat.NextAsync()).GetProperty("type").GetString() != "token")
         {
         }
@@ -49,7 +49,7 @@ public sealed class FailureTests
         await using var chat = await host.ConnectAsync();
 
         await chat.SendMessageAsync("doomed", "Hello");
-        await chat.NextAsync();
+        await chat.AckAsync("doomed");
         var frames = await chat.ReadTurnAsync("doomed");
 
         var error = frames[^1];
@@ -87,7 +87,7 @@ public sealed class FailureTests
         await using var chat = await host.ConnectAsync();
 
         await chat.SendMessageAsync("retry-me", "Hello");
-        var sessionId = (await chat.NextAsync()).GetProperty("sessionId").GetString()!;
+        var sessionId = (await chat.AckAsync("retry-me")).GetProperty("sessionId").GetString()!;
         var frames = await chat.ReadTurnAsync("retry-me");
 
         Assert.Equal(2, starter.Calls);

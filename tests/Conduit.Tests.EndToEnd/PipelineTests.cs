@@ -21,7 +21,7 @@ public sealed class PipelineTests : IAsyncLifetime
         await using var chat = await _host.ConnectAsync();
 
         await chat.SendMessageAsync("turn-1", "Hello there, who are you?");
-        var ack = await chat.NextAsync();
+        var ack = await chat.AckAsync("turn-1");
         var frames = await chat.ReadTurnAsync("turn-1");
 
         Assert.Equal("ack", ack.GetProperty("type").GetString());
@@ -49,11 +49,11 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         await using var chat = await _host.ConnectAsync();
         await chat.SendMessageAsync("first", "Hello");
-        var sessionId = (await chat.NextAsync()).GetProperty("sessionId").GetString()!;
+        var sessionId = (await chat.AckAsync("first")).GetProperty("sessionId").GetString()!;
         var first = await chat.ReadTurnAsync("first");
 
         await chat.SendMessageAsync("second", "And again", sessionId);
-        var ack = await chat.NextAsync();
+        var ack = await chat.AckAsync("second");
         var second = await chat.ReadTurnAsync("second");
 
         Assert.Equal(sessionId, ack.GetProperty("sessionId").GetString());
@@ -68,7 +68,7 @@ public sealed class PipelineTests : IAsyncLifetime
         await using var chat = await _host.ConnectAsync();
 
         await chat.SendMessageAsync("kb-1", "How does the Dispatcher name each execution?");
-        await chat.NextAsync();
+        await chat.AckAsync("kb-1");
         var frames = await chat.ReadTurnAsync("kb-1");
 
         Assert.Equal(["queued", "building_prompt", "planning", "retrieving", "planning", "streaming"], Phases(frames));
@@ -132,7 +132,7 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         await using var chat = await _host.ConnectAsync();
         await chat.SendMessageAsync("dup-1", "Hello");
-        var firstAck = await chat.NextAsync();
+        var firstAck = await chat.AckAsync("dup-1");
         await chat.ReadTurnAsync("dup-1");
 
         await chat.SendMessageAsync("dup-1", "Hello");

@@ -13,6 +13,7 @@ public sealed class ChatConnection : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private readonly Task _receiving;
+    private readonly LinkedList<JsonElement> _setAside = new();
 
     private ChatConnection(ClientWebSocket socket)
     {
@@ -45,8 +46,32 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public async Task<JsonElement> NextAsync()
     {
+        if (_setAside.First is { } first)
+        {
+            _setAside.RemoveFirst();
+            return first.Value;
+        }
         using var timeout = new CancellationTokenSource(Patience);
         return await _frames.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// The ack of <paramref name="requestId"/>. The ack is the route response, so a turn's first status frame,
+    /// posted by the Dispatcher, can overtake it; frames read past on the way are kept, in order, for NextAsync.
+    /// </summary>
+    public async Task<JsonElement> AckAsync(string requestId)
+    {
+        var passed = new List<JsonElement>();
+        while (true)
+        {
+            var frame = await NextAsync();
+            if (frame.GetProperty("type").GetString() == "ack" && frame.GetProperty("requestId").GetString() == requestId)
+            {
+                for (var i = passed.Count - 1; i >= 0; i--) _setAside.AddFirst(passed[i]);
+                return frame;
+            }
+            passed.Add(frame);
+        }
     }
 
     /// <summary>Reads frames until the turn's <c>done</c> or turn <c>error</c>, returning all of them.</summary>

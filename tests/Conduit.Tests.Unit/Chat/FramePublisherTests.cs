@@ -1,6 +1,7 @@
 using Conduit.Local.Storage;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Contracts;
+using Conduit.Shared.Observability;
 using Conduit.Shared.Ports;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,6 +11,7 @@ public sealed class FramePublisherTests : IAsyncLifetime
 {
     private readonly SqliteDatabase _database = SqliteDatabase.OpenInMemory();
     private readonly RecordingSender _sender = new();
+    private readonly RecordingMetrics _metrics = new();
     private SqliteConnectionStore _connections = null!;
     private SqliteFrameStore _frames = null!;
     private FramePublisher _publisher = null!;
@@ -19,7 +21,7 @@ public sealed class FramePublisherTests : IAsyncLifetime
         ChatSchema.Create(_database);
         _connections = new SqliteConnectionStore(_database);
         _frames = new SqliteFrameStore(_database, TimeProvider.System);
-        _publisher = new FramePublisher(_frames, _sender, _connections, NullLogger<FramePublisher>.Instance);
+        _publisher = new FramePublisher(_frames, _sender, _connections, _metrics, NullLogger<FramePublisher>.Instance);
         await new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(1)).CreateAsync("s1", CancellationToken.None);
         await _connections.AddAsync(new ConnectionRecord("c1=", DateTimeOffset.UtcNow, null, null, DateTimeOffset.UtcNow.AddHours(1)), CancellationToken.None);
     }
@@ -38,6 +40,7 @@ public sealed class FramePublisherTests : IAsyncLifetime
         var stored = await _frames.ReadAfterAsync("s1", 0, 10, CancellationToken.None);
         Assert.Equal(stored.Select(f => f.Json), _sender.Posted);
         Assert.Contains("\"seq\":2", stored[1].Json);
+        Assert.Equal([(MetricNames.FramesPosted, 1.0), (MetricNames.FramesPosted, 1.0)], _metrics.Values);
     }
 
     [Fact]
@@ -52,6 +55,7 @@ public sealed class FramePublisherTests : IAsyncLifetime
         Assert.Null(await _connections.GetAsync("c1=", CancellationToken.None));
         Assert.Equal(1, _sender.Attempts);
         Assert.Equal(2, (await _frames.ReadAfterAsync("s1", 0, 10, CancellationToken.None)).Count);
+        Assert.Equal([(MetricNames.GoneConnections, 1.0)], _metrics.Values);
     }
 
     [Fact]
@@ -65,6 +69,17 @@ public sealed class FramePublisherTests : IAsyncLifetime
         Assert.Equal(1, seq);
         Assert.Single(await _frames.ReadAfterAsync("s1", 0, 10, CancellationToken.None));
         Assert.NotNull(await _connections.GetAsync("c1=", CancellationToken.None));
+    }
+
+    private sealed class RecordingMetrics : IMetrics
+    {
+        public List<(string Name, double Value)> Values { get; } = [];
+
+        public IDisposable BeginInvocation(string function, string? requestId) => throw new NotSupportedException();
+
+        public void Add(string name, double value, MetricUnit unit) => Values.Add((name, value));
+
+        public void AddDimension(string name, string value) => throw new NotSupportedException();
     }
 
     private sealed class RecordingSender : IConnectionSender
