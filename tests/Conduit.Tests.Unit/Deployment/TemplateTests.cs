@@ -145,6 +145,7 @@ public sealed partial class TemplateTests
             Assert.True(type is not null, $"{name}: type {parts[1]} is not in {parts[0]}");
             var method = type!.GetMethod(parts[2], [typeof(Stream)]);
             Assert.True(method is { IsPublic: true } && method.ReturnType == typeof(Task<Stream>), $"{name}: {handler} is not a public Task<Stream> {parts[2]}(Stream)");
+            Assert.True(type.GetConstructor(Type.EmptyTypes) is { IsPublic: true }, $"{name}: {parts[1]} has no public parameterless constructor for the Lambda runtime");
         }
     }
 
@@ -169,6 +170,18 @@ public sealed partial class TemplateTests
         var keys = ((YamlSequenceNode)Node(table, "Properties", "KeySchema")!).Children.ToDictionary(k => Scalar(k, "KeyType")!, k => Scalar(k, "AttributeName"));
         var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true" ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
         return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
+    }
+
+    [Fact]
+    public void Dashboard_BodyIsJsonAndChartsEveryMetricTheFunctionsEmit()
+    {
+        var (_, dashboard) = Assert.Single(_template.ResourcesOfType("AWS::CloudWatch::Dashboard"));
+        var body = SubVariable().Replace(Scalar(dashboard, "Properties", "DashboardBody")!, "x");
+
+        using var document = JsonDocument.Parse(body);
+        var charted = document.RootElement.GetRawText();
+        var emitted = typeof(Conduit.Shared.Observability.MetricNames).GetFields().Select(f => (string)f.GetValue(null)!);
+        Assert.All(emitted, metric => Assert.Contains($"\"{metric}\"", charted.Replace("\\\"", "\"")));
     }
 
     private void Check(string name, List<string> unresolved)

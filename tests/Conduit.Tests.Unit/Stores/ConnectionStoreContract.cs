@@ -4,7 +4,7 @@ namespace Conduit.Tests.Unit.Stores;
 
 public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreContract(backend)
 {
-    [StoreFact]
+    [NodeFact]
     public async Task GetAsync_AfterAdd_ReturnsTheRecord()
     {
         var connection = new ConnectionRecord(NewId(), Start, "203.0.113.7", "wscat/5.0", Start + TimeSpan.FromHours(2));
@@ -14,7 +14,7 @@ public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreCont
         Assert.Equal(connection, await Stores.Connections.GetAsync(connection.ConnectionId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task GetAsync_AddedWithoutSourceOrAgent_ReturnsNulls()
     {
         var connection = new ConnectionRecord(NewId(), Start, null, null, Start + TimeSpan.FromHours(2));
@@ -24,7 +24,7 @@ public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreCont
         Assert.Equal(connection, await Stores.Connections.GetAsync(connection.ConnectionId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AddAsync_SameConnectionId_ReplacesTheRecord()
     {
         var connectionId = NewId();
@@ -36,7 +36,7 @@ public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreCont
         Assert.Equal(replacement, await Stores.Connections.GetAsync(connectionId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task GetAsync_AfterRemove_ReturnsNull()
     {
         var connection = new ConnectionRecord(NewId(), Start, null, null, Start + TimeSpan.FromHours(2));
@@ -47,7 +47,7 @@ public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreCont
         Assert.Null(await Stores.Connections.GetAsync(connection.ConnectionId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task RemoveAsync_UnknownConnection_LeavesOthers()
     {
         var kept = new ConnectionRecord(NewId(), Start, null, null, Start + TimeSpan.FromHours(2));
@@ -58,7 +58,7 @@ public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreCont
         Assert.Equal(kept, await Stores.Connections.GetAsync(kept.ConnectionId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task GetAsync_UnknownConnection_ReturnsNull() =>
         Assert.Null(await Stores.Connections.GetAsync(NewId(), Cancellation));
 }

@@ -18,12 +18,11 @@ public sealed class DynaliteCollection : ICollectionFixture<DynaliteServer>
 
 /// <summary>
 /// dynalite (a DynamoDB-compatible server on Node.js) on a free loopback port, with Conduit's tables created from
-/// <see cref="ConduitTables"/>; one per test run. It is installed from tests/dynalite's lock file on first use.
+/// <see cref="ConduitTables"/>; one per test run. It is installed from tests/node's lock file on first use.
 /// Where Node.js is missing it stays unstarted, and <see cref="RequiresNodeAttribute"/> skips its tests.
 /// </summary>
 public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
 {
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentQueue<string> _output = new();
@@ -44,8 +43,8 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
     public async Task InitializeAsync()
     {
         if (NodeTools.Find() is not { } tools) return;
-        var folder = FindPackageFolder();
-        using (var install = new CancellationTokenSource(InstallTimeout)) await EnsureInstalledAsync(tools, folder, install.Token);
+        var folder = NodePackages.Folder;
+        using (var install = new CancellationTokenSource(NodePackages.InstallTimeout)) await NodePackages.EnsureInstalledAsync(tools, install.Token);
 
         using var start = new CancellationTokenSource(StartTimeout);
         var port = await StartAsync(tools, folder, start.Token);
@@ -64,75 +63,14 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
         _process.Dispose();
     }
 
-    /// <summary>tests/dynalite, found from the test binaries upwards so any checkout location works.</summary>
-    private static string FindPackageFolder()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "tests", "dynalite");
-            if (File.Exists(Path.Combine(candidate, "package-lock.json"))) return candidate;
-        }
-        throw new InvalidOperationException($"No tests/dynalite/package-lock.json above {AppContext.BaseDirectory}.");
-    }
-
-    /// <summary>npm writes node_modules/.package-lock.json last, so its presence (newer than the lock file) means a whole, current install.</summary>
-    private static bool IsInstalled(string folder)
-    {
-        var installed = Path.Combine(folder, "node_modules", ".package-lock.json");
-        return File.Exists(installed)
-            && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(Path.Combine(folder, "package-lock.json"))
-            && File.Exists(CliPath(folder));
-    }
-
-    private static string CliPath(string folder) => Path.Combine(folder, "node_modules", "dynalite", "cli.js");
-
-    /// <summary>Test processes may start together (several test projects, several runs); the lock lets one of them install.</summary>
-    private static async Task EnsureInstalledAsync(NodeTools tools, string folder, CancellationToken cancellationToken)
-    {
-        if (IsInstalled(folder)) return;
-        var lockName = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..16];
-        await using var installLock = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), $"conduit-dynalite-{lockName}.lock"), cancellationToken);
-        if (IsInstalled(folder)) return;
-
-        var output = new ConcurrentQueue<string>();
-        using var npm = StartProcess(tools.Npm, ["ci", "--no-audit", "--no-fund"], folder, output);
-        try
-        {
-            await npm.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            npm.Kill(entireProcessTree: true);
-            throw new TimeoutException($"npm ci in {folder} did not finish within {InstallTimeout}:\n{string.Join('\n', output)}");
-        }
-        if (npm.ExitCode != 0 || !IsInstalled(folder))
-            throw new InvalidOperationException($"npm ci in {folder} failed with exit code {npm.ExitCode}:\n{string.Join('\n', output)}");
-    }
-
-    /// <summary>An exclusive open is an OS file lock, released even if the holder dies; there is no event to wait on, so retry.</summary>
-    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-            }
-        }
-    }
-
     /// <summary>The free port is picked before dynalite binds it, so another process can take it first: then try another.</summary>
     private async Task<int> StartAsync(NodeTools tools, string folder, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var port = FreePort();
-            _process = StartProcess(tools.Node,
-                [CliPath(folder), "--host", "127.0.0.1", "--port", $"{port}", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
+            _process = ChildProcess.Start(tools.Node,
+                [NodePackages.ModulePath("dynalite", "cli.js"), "--host", "127.0.0.1", "--port", $"{port}", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
                 folder, _output);
             try
             {
@@ -178,23 +116,6 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
         }
     }
 
-    private static Process StartProcess(string fileName, IEnumerable<string> arguments, string workingDirectory, ConcurrentQueue<string> output)
-    {
-        var startInfo = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, line) => { if (line.Data is not null) output.Enqueue(line.Data); };
-        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) output.Enqueue(line.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
 
     private static int FreePort()
     {

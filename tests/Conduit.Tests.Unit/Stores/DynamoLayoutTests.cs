@@ -22,7 +22,7 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
 
     private static AttributeValue N(long value) => new() { N = $"{value}" };
 
-    [StoreFact]
+    [NodeFact]
     public async Task CreatedTables_DescribeAsConduitTablesDefinesThem()
     {
         foreach (var table in ConduitTables.All)
@@ -37,7 +37,7 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         }
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task SessionItems_FramesAndHistory_ExpireWithTheSession()
     {
         var sessionId = await CreateSessionAsync();
@@ -59,7 +59,7 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         Assert.Equal("1", messageKey[AttributeNames.Index].N);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task TurnItem_ExpiresTtlAfterItWasCreated()
     {
         var turn = new TurnRecord(NewId(), NewId(), NewId(), "hello", TurnStatus.Queued, Start, Start, null);
@@ -72,7 +72,7 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         Assert.False(item.ContainsKey(AttributeNames.ErrorCode));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ConnectionItem_SubSecondExpiry_RoundsTtlUpToTheNextSecond()
     {
         var connection = new ConnectionRecord(NewId(), Start, null, null, Start.AddMilliseconds(7_200_250));
@@ -84,7 +84,7 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         Assert.Equal(Start.AddSeconds(7_201), (await Stores.Connections.GetAsync(connection.ConnectionId, Cancellation))?.ExpiresAt);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task HistoryAppendAsync_KeyClaimedByAWorkerThatDied_WritesTheMessageAtTheClaimedIndex()
     {
         var sessionId = await CreateSessionAsync();

@@ -13,7 +13,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         return sessionId;
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_Sequential_NumbersFromOneAndRendersWithTheSeq()
     {
         var sessionId = await CreateSessionAsync();
@@ -26,7 +26,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         Assert.Equal(new StoredFrame(sessionId, 2, requestId, Render(2)), second);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_TwentyConcurrent_AllocateOneToTwentyWithoutGaps()
     {
         var sessionId = await CreateSessionAsync();
@@ -39,7 +39,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         Assert.Equal(20, (await Stores.Sessions.GetAsync(sessionId, Cancellation))?.LastSeq);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_TwoSessions_NumberIndependently()
     {
         var first = await SessionWithFramesAsync(3);
@@ -51,7 +51,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         Assert.Equal(3, (await Stores.Sessions.GetAsync(first, Cancellation))?.LastSeq);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_MissingSession_ThrowsNamingTheSessionAndCreatesNothing()
     {
         var sessionId = NewId();
@@ -63,7 +63,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         Assert.Empty(await Stores.Frames.ReadAfterAsync(sessionId, 0, 10, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadAfterAsync_AfterSeq_ReturnsTheNextFramesUpToMax()
     {
         var sessionId = await SessionWithFramesAsync(5);
@@ -74,7 +74,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         Assert.Equal(Render(3), frames[0].Json);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadAfterAsync_FewerThanMax_ReturnsTheRestInOrder()
     {
         var sessionId = await SessionWithFramesAsync(5);
@@ -84,7 +84,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         Assert.Equal([4, 5], frames.Select(frame => frame.Seq));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadAfterAsync_AtLastSeq_ReturnsNothing()
     {
         var sessionId = await SessionWithFramesAsync(3);

@@ -20,7 +20,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
 
     private static IEnumerable<long> Indexes(IEnumerable<HistoryMessage> messages) => messages.Select(message => message.Index);
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_NewMessages_ReturnsConsecutiveIndexesFromOne()
     {
         var sessionId = await CreateSessionAsync();
@@ -37,7 +37,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal([1, 2, 3], indexes);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_SameRequestAndRoleAgain_ReturnsTheFirstIndexAndChangesNothing()
     {
         var sessionId = await CreateSessionAsync();
@@ -54,7 +54,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(3, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_ConcurrentDuplicates_StoreOneMessageAndAgreeOnItsIndex()
     {
         var sessionId = await CreateSessionAsync();
@@ -68,7 +68,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(index, stored.Index);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_SameRequestInAnotherSession_IsNumberedThere()
     {
         var requestId = NewId();
@@ -82,7 +82,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(1, index);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task AppendAsync_MissingSession_ThrowsNamingTheSession()
     {
         var sessionId = NewId();
@@ -93,7 +93,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Contains(sessionId, error.Message, StringComparison.Ordinal);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadRangeAsync_StoredMessage_CarriesEveryField()
     {
         var sessionId = await CreateSessionAsync();
@@ -106,7 +106,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(new HistoryMessage(sessionId, 1, requestId, MessageRoles.User, "what is conduit?", Start.AddMilliseconds(250)), message);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadRangeAsync_InnerBounds_ReturnsThemInclusiveOldestFirst()
     {
         var sessionId = await SessionWithMessagesAsync(turns: 3);
@@ -117,7 +117,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(["m2", "m3", "m4"], messages.Select(message => message.Text));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadRangeAsync_FirstAfterLast_ReturnsNothing()
     {
         var sessionId = await SessionWithMessagesAsync(turns: 2);
@@ -125,7 +125,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Empty(await Stores.History.ReadRangeAsync(sessionId, 3, 2, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadLatestAsync_MoreThanMax_ReturnsTheNewestOldestFirst()
     {
         var sessionId = await SessionWithMessagesAsync(turns: 3);
@@ -135,7 +135,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal([3, 4, 5, 6], Indexes(messages));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadLatestAsync_LastIndexBelowNewest_EndsAtLastIndex()
     {
         var sessionId = await SessionWithMessagesAsync(turns: 3);
@@ -145,7 +145,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal([3, 4], Indexes(messages));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadLatestAsync_FewerThanMax_ReturnsAllOldestFirst()
     {
         var sessionId = await SessionWithMessagesAsync(turns: 2);
@@ -155,7 +155,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal([1, 2, 3, 4], Indexes(messages));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task ReadLatestAsync_OtherSessions_AreNotIncluded()
     {
         var sessionId = await SessionWithMessagesAsync(turns: 1);

@@ -4,7 +4,7 @@ namespace Conduit.Tests.Unit.Stores;
 
 public abstract class SessionStoreContract(IStoreBackend backend) : StoreContract(backend)
 {
-    [StoreFact]
+    [NodeFact]
     public async Task CreateAsync_NewSession_StartsAtSeqZeroAndExpiresAfterTtl()
     {
         var sessionId = NewId();
@@ -15,7 +15,7 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(session, await Stores.Sessions.GetAsync(sessionId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task CreateAsync_ExistingSession_ReturnsItUnchanged()
     {
         var sessionId = await CreateSessionAsync();
@@ -27,7 +27,7 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(new SessionRecord(sessionId, Start, Start + SessionTtl, 1), again);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task CreateAsync_ConcurrentCallers_AllGetTheSameSession()
     {
         var sessionId = NewId();
@@ -37,7 +37,7 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         Assert.All(sessions, session => Assert.Equal(new SessionRecord(sessionId, Start, Start + SessionTtl, 0), session));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task GetAsync_AfterFrames_ReportsLastSeq()
     {
         var sessionId = await CreateSessionAsync();
@@ -48,7 +48,7 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         Assert.Equal(3, session?.LastSeq);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task GetAsync_UnknownSession_ReturnsNull() =>
         Assert.Null(await Stores.Sessions.GetAsync(NewId(), Cancellation));
 }

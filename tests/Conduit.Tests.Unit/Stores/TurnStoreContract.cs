@@ -6,7 +6,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
 {
     private TurnRecord NewTurn(string text = "hello") => new(NewId(), NewId(), NewId(), text, TurnStatus.Queued, Start, Start, null);
 
-    [StoreFact]
+    [NodeFact]
     public async Task CreateAsync_NewRequestId_CreatesTheTurn()
     {
         var turn = NewTurn();
@@ -18,7 +18,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task CreateAsync_ExistingRequestId_ReturnsTheExistingTurnUntouched()
     {
         var first = NewTurn("first");
@@ -32,7 +32,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Equal(first, await Stores.Turns.GetAsync(first.RequestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task CreateAsync_ConcurrentSameRequestId_CreatesExactlyOnce()
     {
         var requestId = NewId();
@@ -45,7 +45,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Equal(winner, await Stores.Turns.GetAsync(requestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task TransitionAsync_FromCurrentStatus_MovesAndStampsUpdatedAt()
     {
         var turn = NewTurn();
@@ -58,7 +58,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Equal(turn with { Status = TurnStatus.Dispatched, UpdatedAt = Start.AddMilliseconds(1500) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task TransitionAsync_FromAnotherStatus_ReturnsFalseAndKeepsTheTurn()
     {
         var turn = NewTurn();
@@ -71,7 +71,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task TransitionAsync_ConcurrentFromSameStatus_OnlyOneMoves()
     {
         var turn = NewTurn();
@@ -83,7 +83,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Single(moved, m => m);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task TransitionAsync_UnknownTurn_ReturnsFalseAndCreatesNothing()
     {
         var requestId = NewId();
@@ -94,7 +94,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task SetStatusAsync_WithErrorCode_SetsStatusCodeAndUpdatedAt()
     {
         var turn = NewTurn();
@@ -107,7 +107,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
             await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task SetStatusAsync_WithoutErrorCode_ClearsThePreviousCode()
     {
         var turn = NewTurn();
@@ -121,7 +121,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Null(stored?.ErrorCode);
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task SetStatusAsync_UnknownTurn_CreatesNothing()
     {
         var requestId = NewId();
@@ -131,7 +131,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
     }
 
-    [StoreFact]
+    [NodeFact]
     public async Task GetAsync_UnknownTurn_ReturnsNull() =>
         Assert.Null(await Stores.Turns.GetAsync(NewId(), Cancellation));
 }

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using Conduit.Ingress;
+using Conduit.Local.StepFunctions;
+using Conduit.Shared.Ports;
+using Conduit.Tests.EndToEnd.Support;
+using Conduit.Workers;
+
+namespace Conduit.Tests.EndToEnd;
+
+/// <summary>The realistic events in events/ (the shapes API Gateway and SQS send) run through the real handlers.</summary>
+public sealed class SampleEventTests : IAsyncLifetime
+{
+    private LocalStackHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await LocalStackHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task SampleEvents_ThroughTheHandlers_ConnectSendDispatchAndDisconnect_TurnCompletesDespiteNoSocket()
+    {
+        var ingress = _host.Services.GetRequiredService<IngressFunction>();
+        var dispatcher = _host.Services.GetRequiredService<DispatcherFunction>();
+
+        var connected = await InvokeAsync(ingress.Handle, "connect.json");
+        Assert.Equal(200, connected.GetProperty("statusCode").GetInt32());
+        Assert.NotNull(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
+
+        var sent = await InvokeAsync(ingress.Handle, "send-message.json");
+        using var ack = JsonDocument.Parse(sent.GetProperty("body").GetString()!);
+        Assert.Equal("ack", ack.RootElement.GetProperty("type").GetString());
+        Assert.Equal("7b1e2c9a-turn-1", ack.RootElement.GetProperty("requestId").GetString());
+
+        var dispatched = await InvokeAsync(dispatcher.Handle, "sqs-turns.json");
+        Assert.Empty(dispatched.GetProperty("batchItemFailures").EnumerateArray());
+
+        var execution = await _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync("7b1e2c9a-turn-1", CancellationToken.None);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        Assert.Null(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
+
+        var disconnected = await InvokeAsync(ingress.Handle, "disconnect.json");
+        Assert.Equal(200, disconnected.GetProperty("statusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task SqsSample_ForAnUnknownTurn_IsReportedAsABatchItemFailure()
+    {
+        var dispatcher = _host.Services.GetRequiredService<DispatcherFunction>();
+
+        var response = await InvokeAsync(dispatcher.Handle, "sqs-turns.json");
+
+        var failure = Assert.Single(response.GetProperty("batchItemFailures").EnumerateArray());
+        Assert.Equal("2e1424d4-f796-459a-8184-9c92662be6da", failure.GetProperty("itemIdentifier").GetString());
+    }
+
+    private static async Task<JsonElement> InvokeAsync(Func<Stream, Task<Stream>> handler, string sample)
+    {
+        var path = Path.Combine(RepositoryRoot(), "events", sample);
+        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(await File.ReadAllTextAsync(path)));
+        await using var output = await handler(input);
+        using var document = await JsonDocument.ParseAsync(output);
+        return document.RootElement.Clone();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Conduit.slnx"))) return folder.FullName;
+        }
+        throw new InvalidOperationException("The repository root (Conduit.slnx) was not found above the test binaries.");
+    }
+}
