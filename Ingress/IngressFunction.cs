@@ -28,7 +28,7 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
         using var invocation = telemetry.Begin("Ingress", turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
         var response = context.EventType switch
         {
-            WebSocketEventTypes.Connect => await ConnectAsync(context).ConfigureAwait(false),
+            WebSocketEventTypes.Connect => await ConnectAsync(request).ConfigureAwait(false),
             WebSocketEventTypes.Disconnect => await DisconnectAsync(context).ConfigureAwait(false),
             _ => await MessageAsync(request).ConfigureAwait(false),
         };
@@ -38,12 +38,19 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
         return output;
     }
 
-    private async Task<ProxyResponse> ConnectAsync(WebSocketRequestContext context)
+    private async Task<ProxyResponse> ConnectAsync(WebSocketRequestEvent request)
     {
+        var context = request.RequestContext;
         var connectedAt = DateTimeOffset.FromUnixTimeMilliseconds(context.ConnectedAt);
-        await ingress.ConnectAsync(new ConnectRequest(context.ConnectionId, connectedAt, context.Identity?.SourceIp, context.Identity?.UserAgent), CancellationToken.None).ConfigureAwait(false);
-        return new ProxyResponse(200);
+        var decision = await ingress.ConnectAsync(
+            new ConnectRequest(context.ConnectionId, connectedAt, context.Identity?.SourceIp, context.Identity?.UserAgent, Header(request, "Origin")),
+            CancellationToken.None).ConfigureAwait(false);
+        return new ProxyResponse(decision.StatusCode, decision.Reason);
     }
+
+    /// <summary>API Gateway keeps the client's header casing, so names are matched without regard to case.</summary>
+    private static string? Header(WebSocketRequestEvent request, string name) =>
+        request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     private async Task<ProxyResponse> DisconnectAsync(WebSocketRequestContext context)
     {

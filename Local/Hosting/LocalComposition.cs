@@ -32,7 +32,7 @@ public static class LocalComposition
     public static IServiceCollection AddConduitLocal(this IServiceCollection services, LocalHostOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(options.Settings);
+        services.AddSingleton(options.Settings with { AllowedOrigins = options.EffectiveAllowedOrigins });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IMetrics>(NoMetrics.Instance);
         services.AddSingleton(sp => new FunctionTelemetry(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMetrics>()));

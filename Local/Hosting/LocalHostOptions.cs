@@ -38,6 +38,12 @@ public sealed record LocalHostOptions
     public GatewayOptions Gateway { get; init; } = new();
     public ConduitSettings Settings { get; init; } = new();
 
+    /// <summary>Browser origins allowed to connect; by default only the host's own (the chat page it serves).</summary>
+    public IReadOnlySet<string>? AllowedOrigins { get; init; }
+
+    public IReadOnlySet<string> EffectiveAllowedOrigins =>
+        AllowedOrigins ?? new HashSet<string>(StringComparer.Ordinal) { $"http://127.0.0.1:{Port}", $"http://localhost:{Port}" };
+
     public Uri HttpBase => new($"http://127.0.0.1:{Port}/");
     public Uri WebSocketUrl => new($"ws://127.0.0.1:{Port}/{Gateway.Stage}");
     public Uri ConnectionsEndpoint => new($"http://127.0.0.1:{Port}/{Gateway.Stage}");
@@ -54,6 +60,7 @@ public sealed record LocalHostOptions
           --model openai:<url>#<name> an OpenAI-compatible server, e.g. openai:http://127.0.0.1:11434/v1#llama3.2
           --store sqlite|dynamodb[:<endpoint>]  where sessions, turns, history and frames live (default sqlite)
           --region <name>             AWS Region for Bedrock and DynamoDB (default: AWS_REGION or the profile's)
+          --allowed-origin <origin>   a browser origin allowed to connect, exactly (repeatable; default: this host's own)
           --token-delay-ms <n>        offline model delay between tokens (default 20)
           --first-token-delay-ms <n>  offline model delay before the first token (default 250)
         """;
@@ -82,6 +89,7 @@ public sealed record LocalHostOptions
                 "--model" => options with { ModelSource = ModelChoice.Parse(Value()) },
                 "--store" => options with { Store = StoreChoice.Parse(Value()) },
                 "--region" => options with { Region = Value() },
+                "--allowed-origin" => options with { AllowedOrigins = new HashSet<string>(options.AllowedOrigins ?? new HashSet<string>(), StringComparer.Ordinal) { Origin(Value()) } },
                 "--token-delay-ms" => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
                 "--first-token-delay-ms" => options with { Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
                 _ => throw new ArgumentException($"Unknown option \"{name}\"."),
@@ -89,6 +97,11 @@ public sealed record LocalHostOptions
         }
         return options;
     }
+
+    private static string Origin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && text == uri.GetLeftPart(UriPartial.Authority)
+            ? text
+            : throw new ArgumentException($"--allowed-origin takes an origin such as https://chat.example.com (scheme, host, optional port; no path or trailing slash), not \"{text}\".");
 
     /// <summary>The knowledge-base folder to use: the configured one, or docs/ of the repository this runs from.</summary>
     public string ResolveKnowledgeBaseFolder() =>

@@ -41,6 +41,9 @@ public sealed class AwsComposition
             HistoryWindow = environment.Number(AwsEnvironment.HistoryWindow, 20, 2, 100),
             MaxOutputTokens = environment.Number(AwsEnvironment.MaxTokens, 1_024, 1, 64_000),
             MaxToolRounds = environment.Optional(AwsEnvironment.KnowledgeBaseId) is null ? 0 : 2,
+            AllowedOrigins = (environment.Optional(AwsEnvironment.AllowedOrigins) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .ToHashSet(StringComparer.Ordinal),
         });
     }
 

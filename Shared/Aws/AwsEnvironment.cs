@@ -25,6 +25,7 @@ public sealed class AwsEnvironment(Func<string, string?> read)
     public const string MaxTokens = "MAX_TOKENS";
     public const string HistoryWindow = "HISTORY_WINDOW";
     public const string KnowledgeBaseId = "KNOWLEDGE_BASE_ID";
+    public const string AllowedOrigins = "ALLOWED_ORIGINS";
     public const string Region = "AWS_REGION";
 
     public static AwsEnvironment Process { get; } = new(Environment.GetEnvironmentVariable);

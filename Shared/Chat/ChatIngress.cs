@@ -5,7 +5,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Conduit.Shared.Chat;
 
-public sealed record ConnectRequest(string ConnectionId, DateTimeOffset ConnectedAt, string? SourceIp, string? UserAgent);
+public sealed record ConnectRequest(string ConnectionId, DateTimeOffset ConnectedAt, string? SourceIp, string? UserAgent, string? Origin);
+
+/// <summary>Whether a WebSocket may open; a refusal becomes the handshake's HTTP status.</summary>
+public sealed record ConnectDecision(bool Accepted, int StatusCode, string? Reason)
+{
+    public static ConnectDecision Accept { get; } = new(true, 200, null);
+
+    public static ConnectDecision Refuse(int statusCode, string reason) => new(false, statusCode, reason);
+}
 
 /// <summary>
 /// Everything the WebSocket entry point does: register connections, and answer each client frame at once with
@@ -20,10 +28,23 @@ public sealed class ChatIngress(
     TimeProvider time,
     ILogger<ChatIngress> logger)
 {
-    public Task ConnectAsync(ConnectRequest request, CancellationToken cancellationToken) =>
-        connections.AddAsync(
+    /// <summary>
+    /// Registers the connection, unless it comes from a browser page whose Origin is not on the allowlist: the
+    /// Origin must match an allowed one exactly (scheme, host and port; no wildcard, suffix or substring).
+    /// Clients that send no Origin (servers, CLIs, mobile apps) are not browsers and are not asked for one.
+    /// </summary>
+    public async Task<ConnectDecision> ConnectAsync(ConnectRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Origin is { } origin && !settings.AllowedOrigins.Contains(origin))
+        {
+            logger.LogWarning("Connection {ConnectionId} refused: origin {Origin} is not allowed", request.ConnectionId, origin);
+            return ConnectDecision.Refuse(403, "Origin not allowed");
+        }
+        await connections.AddAsync(
             new ConnectionRecord(request.ConnectionId, request.ConnectedAt, request.SourceIp, request.UserAgent, request.ConnectedAt + settings.ConnectionTtl),
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return ConnectDecision.Accept;
+    }
 
     public Task DisconnectAsync(string connectionId, CancellationToken cancellationToken) =>
         connections.RemoveAsync(connectionId, cancellationToken);

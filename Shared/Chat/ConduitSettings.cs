@@ -32,4 +32,7 @@ public sealed record ConduitSettings
     public TimeSpan SessionTtl { get; init; } = TimeSpan.FromHours(24);
 
     public ProtocolLimits Limits { get; init; } = new();
+
+    /// <summary>Browser origins allowed to connect, compared exactly (ordinal); empty admits no browser page.</summary>
+    public IReadOnlySet<string> AllowedOrigins { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -13,7 +13,9 @@ public sealed class SampleEventTests : IAsyncLifetime
 {
     private LocalStackHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await LocalStackHost.StartAsync();
+    /// <summary>The sample $connect comes from a page at https://chat.example.com, as a deployment would allow.</summary>
+    public async Task InitializeAsync() =>
+        _host = await LocalStackHost.StartAsync(options => options with { AllowedOrigins = new HashSet<string> { "https://chat.example.com" } });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

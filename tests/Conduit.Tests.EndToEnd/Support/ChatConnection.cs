@@ -23,9 +23,10 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<ChatConnection> OpenAsync(Uri url)
+    public static async Task<ChatConnection> OpenAsync(Uri url, string? origin = null)
     {
         var socket = new ClientWebSocket();
+        if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         using var timeout = new CancellationTokenSource(Patience);
         await socket.ConnectAsync(url, timeout.Token);
         return new ChatConnection(socket);

@@ -39,7 +39,7 @@ public sealed class LocalStackHost : IAsyncDisposable
         return new LocalStackHost(app, options);
     }
 
-    public Task<ChatConnection> ConnectAsync() => ChatConnection.OpenAsync(Options.WebSocketUrl);
+    public Task<ChatConnection> ConnectAsync(string? origin = null) => ChatConnection.OpenAsync(Options.WebSocketUrl, origin);
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpBase, Timeout = TimeSpan.FromSeconds(30) };
 

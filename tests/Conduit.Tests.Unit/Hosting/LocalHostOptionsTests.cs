@@ -61,6 +61,24 @@ public sealed class LocalHostOptionsTests
     }
 
     [Fact]
+    public void Parse_AllowedOrigins_ReplaceTheOwnOriginDefault()
+    {
+        Assert.Equal(["http://127.0.0.1:5080", "http://localhost:5080"], LocalHostOptions.Parse([]).EffectiveAllowedOrigins.Order());
+
+        var options = LocalHostOptions.Parse(["--allowed-origin", "https://chat.example.com", "--allowed-origin", "http://127.0.0.1:3000"]);
+
+        Assert.Equal(["http://127.0.0.1:3000", "https://chat.example.com"], options.EffectiveAllowedOrigins.Order());
+    }
+
+    [Theory]
+    [InlineData("https://chat.example.com/")]
+    [InlineData("https://chat.example.com/app")]
+    [InlineData("*.example.com")]
+    [InlineData("chat.example.com")]
+    public void Parse_AllowedOriginThatIsNotAnOrigin_IsRefused(string origin) =>
+        Assert.Contains("--allowed-origin", Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(["--allowed-origin", origin])).Message);
+
+    [Fact]
     public void Parse_OptionWithoutValue_SaysItNeedsOne() =>
         Assert.Equal("--port needs a value.", Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(["--port"])).Message);
 }
