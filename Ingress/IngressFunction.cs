@@ -67,6 +67,6 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
             var received = DateTimeOffset.FromUnixTimeMilliseconds(context.RequestTimeEpoch);
             telemetry.Metrics.Add(MetricNames.TimeToAck, (time.GetUtcNow() - received).TotalMilliseconds, MetricUnit.Milliseconds);
         }
-        return new ProxyResponse(200, JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame));
+        return new ProxyResponse(200, frame is null ? null : JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame));
     }
 }

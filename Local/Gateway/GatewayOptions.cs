@@ -19,6 +19,6 @@ public sealed record GatewayOptions
     /// <summary>Routes configured with a route response: the handler's returned body is sent to the client.</summary>
     public IReadOnlySet<string> TwoWayRoutes { get; init; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        RouteKeys.SendMessage, RouteKeys.Ping, RouteKeys.Default,
+        RouteKeys.SendMessage, RouteKeys.Ping, RouteKeys.Resume, RouteKeys.Cancel, RouteKeys.History, RouteKeys.Default,
     };
 }

@@ -63,7 +63,12 @@ public static class LocalComposition
 
         services.AddSingleton<IConnectionSender>(_ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
 
+        services.AddSingleton<FrameDelivery>();
         services.AddSingleton<FramePublisher>();
+        services.AddSingleton<TurnSequencer>();
+        services.AddSingleton<TurnCanceller>();
+        services.AddSingleton<SessionReader>();
+        services.AddSingleton<AnswerStreamer>();
         services.AddSingleton<ChatIngress>();
         services.AddSingleton<TurnDispatcher>();
         services.AddSingleton<ChatWorkflow>();
@@ -96,6 +101,7 @@ public static class LocalComposition
             sp.GetRequiredService<ILogger<StepFunctionsEmulator>>()));
         services.AddSingleton<IWorkflowStarter, LocalWorkflowStarter>();
 
+        services.AddHostedService<ExecutionRecovery>();
         services.AddHostedService(sp => new SqsEventSource(
             sp.GetRequiredService<DurableQueue>(), sp.GetRequiredService<LocalFunctions>().Dispatcher, options.Queue, sp.GetRequiredService<ILogger<SqsEventSource>>()));
         return services;
@@ -108,6 +114,7 @@ public static class LocalComposition
         services.AddSingleton<ITurnStore, SqliteTurnStore>();
         services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
         services.AddSingleton<IFrameStore, SqliteFrameStore>();
+        services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
     }
 
     /// <summary>Table names as deployed functions get them (the *_TABLE variables), else conduit-local-*.</summary>
@@ -121,6 +128,7 @@ public static class LocalComposition
         services.AddSingleton<ITurnStore>(sp => new DynamoTurnStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
         services.AddSingleton<IHistoryStore>(sp => new DynamoHistoryStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IFrameStore>(sp => new DynamoFrameStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ISubscriptionStore>(sp => new DynamoSubscriptionStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables));
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ public static class LocalStack
         app.Map($"/{options.Gateway.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Gateway.Stage);
         app.MapExecutionsApi(options.Gateway.Stage);
+        app.MapSessionsApi(options.Gateway.Stage);
         app.Lifetime.ApplicationStarted.Register(() => PrintReady(options));
         return app;
     }
@@ -58,6 +59,7 @@ public static class LocalStack
               WebSocket API      {{options.WebSocketUrl}}
               @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId}
               Executions         {{http}}/{{options.Gateway.Stage}}/executions
+              Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
               Health             {{http}}/healthz
               Data               {{(options.InMemory ? "in memory" : Path.GetFullPath(options.DataDirectory))}}{{(options.Store is DynamoDbStore dynamo ? $"; stores on DynamoDB {dynamo.Endpoint?.AbsoluteUri ?? "(AWS)"}" : "")}}
               Model              {{Describe(options.ModelSource)}}

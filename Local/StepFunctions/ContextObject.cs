@@ -12,16 +12,20 @@ internal sealed class ContextObject
 
     public ContextObject(ExecutionInfo execution)
     {
+        var executionJson = new JsonObject
+        {
+            ["Id"] = execution.ExecutionArn,
+            ["Input"] = execution.Input?.DeepClone(),
+            ["Name"] = execution.Name,
+            ["RoleArn"] = execution.RoleArn,
+            ["StartTime"] = AslTimestamp.Format(execution.StartTime),
+            ["RedriveCount"] = execution.RedriveCount,
+        };
+        if (execution.RedriveTime is { } redriveTime) executionJson["RedriveTime"] = AslTimestamp.Format(redriveTime);
+
         Json = new JsonObject
         {
-            ["Execution"] = new JsonObject
-            {
-                ["Id"] = execution.ExecutionArn,
-                ["Input"] = execution.Input?.DeepClone(),
-                ["Name"] = execution.Name,
-                ["RoleArn"] = execution.RoleArn,
-                ["StartTime"] = AslTimestamp.Format(execution.StartTime),
-            },
+            ["Execution"] = executionJson,
             ["State"] = _state,
             ["StateMachine"] = new JsonObject
             {

@@ -5,7 +5,8 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>
 /// One execution as DescribeExecution reports it. <see cref="Input"/> and <see cref="Output"/> are JSON text;
 /// <see cref="Output"/> is set once the execution has succeeded, <see cref="Error"/> and <see cref="Cause"/> once it
-/// has failed, timed out or been aborted.
+/// has failed, timed out or been aborted. <see cref="RedriveCount"/> counts the times the execution was resumed after
+/// the host stopped while it ran, <see cref="RedriveDate"/> is when that last happened, as for an AWS redrive.
 /// </summary>
 public sealed record ExecutionDescription(
     string ExecutionArn,
@@ -17,7 +18,9 @@ public sealed record ExecutionDescription(
     string Input,
     string? Output,
     string? Error,
-    string? Cause)
+    string? Cause,
+    int RedriveCount = 0,
+    DateTimeOffset? RedriveDate = null)
 {
     /// <summary>The DescribeExecution response shape, with the field names the AWS API uses.</summary>
     public JsonObject ToJson()
@@ -35,6 +38,8 @@ public sealed record ExecutionDescription(
         if (Output is not null) json["output"] = Output;
         if (Error is not null) json["error"] = Error;
         if (Cause is not null) json["cause"] = Cause;
+        json["redriveCount"] = RedriveCount;
+        if (RedriveDate is { } redriveDate) json["redriveDate"] = AslTimestamp.Format(redriveDate);
         return json;
     }
 }

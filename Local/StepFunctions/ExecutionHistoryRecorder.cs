@@ -8,19 +8,46 @@ namespace Conduit.Local.StepFunctions;
 /// </summary>
 internal sealed class ExecutionHistoryRecorder(IExecutionStore store, string executionArn, TimeProvider time, long lastEventId = 0)
 {
+    private readonly List<HistoryEvent> _held = [];
     private long _lastEventId = lastEventId;
 
     /// <summary>The next event, not yet stored; pass it to the store with the record it belongs to, then <see cref="Commit"/> it.</summary>
-    public HistoryEvent Prepare(string type, JsonObject details) => new(_lastEventId + 1, _lastEventId, time.GetUtcNow(), type, details);
+    public HistoryEvent Prepare(string type, JsonObject details)
+    {
+        var previousId = _lastEventId + _held.Count;
+        return new HistoryEvent(previousId + 1, previousId, time.GetUtcNow(), type, details);
+    }
 
-    public void Commit(HistoryEvent stored) => _lastEventId = stored.Id;
+    public void Commit(HistoryEvent stored)
+    {
+        _held.Clear();
+        _lastEventId = stored.Id;
+    }
+
+    /// <summary>
+    /// Keeps an event back to be stored in one write with the next one. A state's exit is held until the next state's
+    /// entry or the execution's close, so the stored history never stops between two states: a resumed execution
+    /// always finds the state it was in.
+    /// </summary>
+    public void HoldUntilNextRecord(string type, JsonObject details) => _held.Add(Prepare(type, details));
 
     public async Task<HistoryEvent> RecordAsync(string type, JsonObject details, CancellationToken cancellationToken)
     {
         var historyEvent = Prepare(type, details);
-        await store.AppendEventAsync(executionArn, historyEvent, cancellationToken);
+        await store.AppendEventsAsync(executionArn, [.. _held, historyEvent], cancellationToken);
         Commit(historyEvent);
         return historyEvent;
+    }
+
+    /// <summary>Records that a running execution is resumed, and returns its description with the redrive counted.</summary>
+    public async Task<ExecutionDescription> RedriveAsync(ExecutionDescription running, CancellationToken cancellationToken)
+    {
+        var redriveCount = running.RedriveCount + 1;
+        var redrivenEvent = Prepare(HistoryEventTypes.ExecutionRedriven, new JsonObject { ["redriveCount"] = redriveCount });
+        var redriven = running with { RedriveCount = redriveCount, RedriveDate = redrivenEvent.Timestamp };
+        await store.RedriveExecutionAsync(redriven, redrivenEvent, cancellationToken);
+        Commit(redrivenEvent);
+        return redriven;
     }
 
     /// <summary>Stores the closing event and the execution's final state together, and returns that final state.</summary>
@@ -35,7 +62,7 @@ internal sealed class ExecutionHistoryRecorder(IExecutionStore store, string exe
             Error = outcome.Error,
             Cause = outcome.Cause,
         };
-        await store.CloseExecutionAsync(closed, closingEvent, cancellationToken);
+        await store.CloseExecutionAsync(closed, [.. _held, closingEvent], cancellationToken);
         Commit(closingEvent);
         return closed;
     }

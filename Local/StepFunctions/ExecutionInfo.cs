@@ -11,4 +11,6 @@ internal sealed record ExecutionInfo(
     string RoleArn,
     string StateMachineArn,
     string StateMachineName,
-    string Region);
+    string Region,
+    int RedriveCount,
+    DateTimeOffset? RedriveTime);

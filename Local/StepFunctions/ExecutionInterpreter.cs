@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace Conduit.Local.StepFunctions;
 
 /// <summary>
-/// Runs one execution of a <see cref="StateMachine"/> from its StartAt state to the end, recording history events as
-/// it goes. Cancellation of the token passed to <see cref="RunAsync"/> surfaces as an exception: stopping an
-/// execution from outside is the caller's outcome to record.
+/// Runs one execution of a <see cref="StateMachine"/> from a state entry (its StartAt state, or where an interrupted
+/// run stopped) to the end, recording history events as it goes. Cancellation of the token passed to
+/// <see cref="RunAsync"/> surfaces as an exception: stopping an execution from outside is the caller's outcome to
+/// record. History writes are not cancelled with the run, so a stop leaves the history at a step it really took.
 /// </summary>
 internal sealed class ExecutionInterpreter(
     StateMachine machine,
@@ -18,15 +19,19 @@ internal sealed class ExecutionInterpreter(
 {
     private readonly ContextObject _context = new(execution);
 
-    public async Task<ExecutionOutcome> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs from <paramref name="entry"/>. The state machine's TimeoutSeconds counts from this call, as AWS restarts it
+    /// when an execution is redriven.
+    /// </summary>
+    public async Task<ExecutionOutcome> RunAsync(StateEntry entry, CancellationToken cancellationToken)
     {
-        if (machine.TimeoutSeconds is not { } timeoutSeconds) return await RunStatesAsync(cancellationToken);
+        if (machine.TimeoutSeconds is not { } timeoutSeconds) return await RunStatesAsync(entry, cancellationToken);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await RunStatesAsync(linked.Token);
+            return await RunStatesAsync(entry, linked.Token);
         }
         catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -34,16 +39,21 @@ internal sealed class ExecutionInterpreter(
         }
     }
 
-    private async Task<ExecutionOutcome> RunStatesAsync(CancellationToken cancellationToken)
+    private async Task<ExecutionOutcome> RunStatesAsync(StateEntry entry, CancellationToken cancellationToken)
     {
-        var state = machine.States[machine.StartAt];
-        var input = execution.Input?.DeepClone();
+        if (!machine.States.TryGetValue(entry.StateName, out var state))
+        {
+            return ExecutionOutcome.Failed(
+                StatesErrors.Runtime,
+                $"The execution cannot resume at state '{entry.StateName}': the state machine definition no longer has a state of that name.");
+        }
+
+        var input = entry.Input;
         while (true)
         {
-            var entered = await history.RecordAsync(
+            var entered = await RecordAsync(
                 HistoryEventTypes.StateEntered(state.Type),
-                new JsonObject { ["name"] = state.Name, ["input"] = AslJson.Serialize(input) },
-                cancellationToken);
+                new JsonObject { ["name"] = state.Name, ["input"] = AslJson.Serialize(input) });
             _context.EnterState(state.Name, entered.Timestamp);
 
             StateStep step;
@@ -63,10 +73,9 @@ internal sealed class ExecutionInterpreter(
                 return ExecutionOutcome.Failed(failure.Error, cause);
             }
 
-            await history.RecordAsync(
+            history.HoldUntilNextRecord(
                 HistoryEventTypes.StateExited(state.Type),
-                new JsonObject { ["name"] = state.Name, ["output"] = outputJson },
-                cancellationToken);
+                new JsonObject { ["name"] = state.Name, ["output"] = outputJson });
 
             if (step.Next is null) return ExecutionOutcome.Succeeded(outputJson);
             state = machine.States[step.Next];
@@ -153,14 +162,14 @@ internal sealed class ExecutionInterpreter(
         scheduled["region"] = execution.Region;
         scheduled["parameters"] = AslJson.SerializeWithinQuota(parameters, $"The parameters of state '{task.Name}'");
         if (task.TimeoutSeconds is { } timeoutSeconds) scheduled["timeoutInSeconds"] = timeoutSeconds;
-        await history.RecordAsync(HistoryEventTypes.TaskScheduled, scheduled, cancellationToken);
-        await history.RecordAsync(HistoryEventTypes.TaskStarted, resource.Details(), cancellationToken);
+        await RecordAsync(HistoryEventTypes.TaskScheduled, scheduled);
+        await RecordAsync(HistoryEventTypes.TaskStarted, resource.Details());
 
         var result = await InvokeAsync(task, resource, parameters, cancellationToken);
 
         var succeeded = resource.Details();
         succeeded["output"] = AslJson.SerializeWithinQuota(result, $"The result of the task in state '{task.Name}'");
-        await history.RecordAsync(HistoryEventTypes.TaskSucceeded, succeeded, cancellationToken);
+        await RecordAsync(HistoryEventTypes.TaskSucceeded, succeeded);
 
         var selected = task.ResultSelector is null ? result : task.ResultSelector.Evaluate(effectiveScope with { Data = result });
         return SelectData(task.OutputPath, effectiveScope with { Data = ApplyResultPath(task.ResultPath, input, selected) }, "OutputPath");
@@ -176,9 +185,9 @@ internal sealed class ExecutionInterpreter(
             // Lambda that outlives the task's timeout.
             return await invoker.InvokeAsync(task.Resource, parameters, linked.Token).WaitAsync(linked.Token);
         }
-        catch (TaskFailedException failure)
+        catch (TaskFailedException failure) when (!cancellationToken.IsCancellationRequested)
         {
-            throw await RecordTaskFailureAsync(HistoryEventTypes.TaskFailed, resource, failure.Error, failure.Cause, cancellationToken);
+            throw await RecordTaskFailureAsync(HistoryEventTypes.TaskFailed, resource, failure.Error, failure.Cause);
         }
         catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
@@ -186,8 +195,7 @@ internal sealed class ExecutionInterpreter(
                 HistoryEventTypes.TaskTimedOut,
                 resource,
                 StatesErrors.Timeout,
-                $"The task did not finish within the state's TimeoutSeconds ({task.TimeoutSeconds}).",
-                cancellationToken);
+                $"The task did not finish within the state's TimeoutSeconds ({task.TimeoutSeconds}).");
         }
         catch (Exception defect) when (!cancellationToken.IsCancellationRequested)
         {
@@ -196,20 +204,21 @@ internal sealed class ExecutionInterpreter(
                 HistoryEventTypes.TaskFailed,
                 resource,
                 StatesErrors.Runtime,
-                $"The task invoker for '{task.Resource}' failed unexpectedly: {defect.GetType().Name}: {defect.Message}",
-                cancellationToken);
+                $"The task invoker for '{task.Resource}' failed unexpectedly: {defect.GetType().Name}: {defect.Message}");
         }
     }
 
-    private async Task<StatesErrorException> RecordTaskFailureAsync(
-        string eventType, TaskResource resource, string error, string? cause, CancellationToken cancellationToken)
+    private async Task<StatesErrorException> RecordTaskFailureAsync(string eventType, TaskResource resource, string error, string? cause)
     {
         var details = resource.Details();
         details["error"] = error;
         if (cause is not null) details["cause"] = cause;
-        await history.RecordAsync(eventType, details, cancellationToken);
+        await RecordAsync(eventType, details);
         return new StatesErrorException(error, cause);
     }
+
+    // A stop must not fall between a step and its record: a resumed run would repeat a step that had finished.
+    private Task<HistoryEvent> RecordAsync(string type, JsonObject details) => history.RecordAsync(type, details, CancellationToken.None);
 
     /// <summary>InputPath and OutputPath: the node at the path, or an empty object when the path is JSON null.</summary>
     private static JsonNode? SelectData(ReferencePath? path, PathScope scope, string field) =>

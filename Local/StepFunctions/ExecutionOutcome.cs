@@ -11,8 +11,6 @@ internal sealed record ExecutionOutcome(ExecutionStatus Status, string? Output, 
 
     public static ExecutionOutcome TimedOut(string cause) => new(ExecutionStatus.TimedOut, null, StatesErrors.Timeout, cause);
 
-    public static ExecutionOutcome Aborted(string cause) => new(ExecutionStatus.Aborted, null, null, cause);
-
     public string ClosingEventType => Status switch
     {
         ExecutionStatus.Succeeded => HistoryEventTypes.ExecutionSucceeded,

@@ -9,11 +9,21 @@ public interface IExecutionStore
     /// </summary>
     Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken);
 
-    Task AppendEventAsync(string executionArn, HistoryEvent historyEvent, CancellationToken cancellationToken);
+    /// <summary>Appends consecutive events to an execution's history, atomically.</summary>
+    Task AppendEventsAsync(string executionArn, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken);
 
-    /// <summary>Stores a running execution's final state and its closing event, atomically.</summary>
+    /// <summary>
+    /// Stores a running execution's final state with its last events, the closing event last, atomically.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The execution does not exist or is not running.</exception>
-    Task CloseExecutionAsync(ExecutionDescription closed, HistoryEvent closingEvent, CancellationToken cancellationToken);
+    Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a running execution's new <see cref="ExecutionDescription.RedriveCount"/> and
+    /// <see cref="ExecutionDescription.RedriveDate"/> with its ExecutionRedriven event, atomically.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The execution does not exist or is not running.</exception>
+    Task RedriveExecutionAsync(ExecutionDescription redriven, HistoryEvent redrivenEvent, CancellationToken cancellationToken);
 
     Task<ExecutionDescription?> GetExecutionAsync(string executionArn, CancellationToken cancellationToken);
 

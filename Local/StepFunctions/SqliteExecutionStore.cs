@@ -19,7 +19,9 @@ public sealed class SqliteExecutionStore : IExecutionStore
             input             TEXT NOT NULL,
             output            TEXT,
             error             TEXT,
-            cause             TEXT
+            cause             TEXT,
+            redrive_count     INTEGER NOT NULL DEFAULT 0,
+            redrive_date      TEXT
         );
         CREATE INDEX IF NOT EXISTS sfn_executions_by_state_machine ON sfn_executions (state_machine_arn, start_date);
         CREATE TABLE IF NOT EXISTS sfn_history_events (
@@ -34,7 +36,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
         """;
 
     private const string ExecutionColumns =
-        "execution_arn, state_machine_arn, name, status, start_date, stop_date, input, output, error, cause";
+        "execution_arn, state_machine_arn, name, status, start_date, stop_date, input, output, error, cause, redrive_count, redrive_date";
 
     // Fixed-width UTC text sorts chronologically and keeps the full precision of the TimeProvider's clock.
     private const string DateFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
@@ -45,6 +47,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
     {
         _database = database;
         database.Execute(Schema);
+        AddRedriveColumnsIfMissing(database);
     }
 
     public Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
@@ -54,7 +57,7 @@ public sealed class SqliteExecutionStore : IExecutionStore
             insert.Transaction = transaction;
             insert.CommandText = $"""
                 INSERT INTO sfn_executions ({ExecutionColumns})
-                VALUES ($arn, $stateMachineArn, $name, $status, $startDate, $stopDate, $input, $output, $error, $cause)
+                VALUES ($arn, $stateMachineArn, $name, $status, $startDate, $stopDate, $input, $output, $error, $cause, $redriveCount, $redriveDate)
                 ON CONFLICT (execution_arn) DO NOTHING
                 """;
             BindExecution(insert, execution);
@@ -64,28 +67,24 @@ public sealed class SqliteExecutionStore : IExecutionStore
             return true;
         }, cancellationToken);
 
-    public Task AppendEventAsync(string executionArn, HistoryEvent historyEvent, CancellationToken cancellationToken) =>
-        _database.RunAsync(connection => InsertEvent(connection, transaction: null, executionArn, historyEvent), cancellationToken);
-
-    public Task CloseExecutionAsync(ExecutionDescription closed, HistoryEvent closingEvent, CancellationToken cancellationToken) =>
+    public Task AppendEventsAsync(string executionArn, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken) =>
         _database.InTransactionAsync((connection, transaction) =>
         {
-            using var update = connection.CreateCommand();
-            update.Transaction = transaction;
-            update.CommandText = """
-                UPDATE sfn_executions
-                SET status = $status, stop_date = $stopDate, output = $output, error = $error, cause = $cause
-                WHERE execution_arn = $arn AND status = 'RUNNING'
-                """;
-            BindExecution(update, closed);
-            if (update.ExecuteNonQuery() == 0)
-            {
-                throw new InvalidOperationException($"Execution {closed.ExecutionArn} is not a running execution, so it cannot be closed.");
-            }
-
-            InsertEvent(connection, transaction, closed.ExecutionArn, closingEvent);
+            InsertEvents(connection, transaction, executionArn, events);
             return true;
         }, cancellationToken);
+
+    public Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
+        UpdateRunningExecutionAsync(
+            closed,
+            "status = $status, stop_date = $stopDate, output = $output, error = $error, cause = $cause",
+            closingEvents,
+            "closed",
+            cancellationToken);
+
+    public Task RedriveExecutionAsync(ExecutionDescription redriven, HistoryEvent redrivenEvent, CancellationToken cancellationToken) =>
+        UpdateRunningExecutionAsync(
+            redriven, "redrive_count = $redriveCount, redrive_date = $redriveDate", [redrivenEvent], "redriven", cancellationToken);
 
     public Task<ExecutionDescription?> GetExecutionAsync(string executionArn, CancellationToken cancellationToken) =>
         _database.RunAsync(connection =>
@@ -154,9 +153,52 @@ public sealed class SqliteExecutionStore : IExecutionStore
         command.Parameters.AddWithValue("$output", OrNull(execution.Output));
         command.Parameters.AddWithValue("$error", OrNull(execution.Error));
         command.Parameters.AddWithValue("$cause", OrNull(execution.Cause));
+        command.Parameters.AddWithValue("$redriveCount", execution.RedriveCount);
+        command.Parameters.AddWithValue("$redriveDate", OrNull(execution.RedriveDate is { } redriveDate ? FormatDate(redriveDate) : null));
     }
 
-    private static void InsertEvent(SqliteConnection connection, SqliteTransaction? transaction, string executionArn, HistoryEvent historyEvent)
+    /// <summary>
+    /// Databases created before executions could be redriven lack the redrive columns. The columns themselves mark the
+    /// schema's age: <c>user_version</c> belongs to the chat tables that share the database.
+    /// </summary>
+    private static void AddRedriveColumnsIfMissing(SqliteDatabase database) =>
+        database.RunAsync(connection =>
+        {
+            using var probe = connection.CreateCommand();
+            probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('sfn_executions') WHERE name = 'redrive_count'";
+            if (Convert.ToInt64(probe.ExecuteScalar(), CultureInfo.InvariantCulture) > 0) return;
+
+            using var alter = connection.CreateCommand();
+            alter.CommandText = """
+                ALTER TABLE sfn_executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sfn_executions ADD COLUMN redrive_date TEXT;
+                """;
+            alter.ExecuteNonQuery();
+        }).GetAwaiter().GetResult();
+
+    private Task UpdateRunningExecutionAsync(
+        ExecutionDescription execution, string assignments, IReadOnlyList<HistoryEvent> events, string action, CancellationToken cancellationToken) =>
+        _database.InTransactionAsync((connection, transaction) =>
+        {
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = $"UPDATE sfn_executions SET {assignments} WHERE execution_arn = $arn AND status = 'RUNNING'";
+            BindExecution(update, execution);
+            if (update.ExecuteNonQuery() == 0)
+            {
+                throw new InvalidOperationException($"Execution {execution.ExecutionArn} is not a running execution, so it cannot be {action}.");
+            }
+
+            InsertEvents(connection, transaction, execution.ExecutionArn, events);
+            return true;
+        }, cancellationToken);
+
+    private static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, string executionArn, IEnumerable<HistoryEvent> events)
+    {
+        foreach (var historyEvent in events) InsertEvent(connection, transaction, executionArn, historyEvent);
+    }
+
+    private static void InsertEvent(SqliteConnection connection, SqliteTransaction transaction, string executionArn, HistoryEvent historyEvent)
     {
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -183,7 +225,9 @@ public sealed class SqliteExecutionStore : IExecutionStore
         Input: reader.GetString(6),
         Output: NullableString(reader, 7),
         Error: NullableString(reader, 8),
-        Cause: NullableString(reader, 9));
+        Cause: NullableString(reader, 9),
+        RedriveCount: reader.GetInt32(10),
+        RedriveDate: NullableString(reader, 11) is { } redriveDate ? ParseDate(redriveDate) : null);
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

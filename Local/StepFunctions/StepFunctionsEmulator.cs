@@ -9,8 +9,11 @@ namespace Conduit.Local.StepFunctions;
 /// history event kept in an <see cref="IExecutionStore"/>.
 /// </summary>
 /// <remarks>
-/// Executions do not survive the process: on first use, executions a previous emulator left RUNNING in the store
-/// are closed as ABORTED. So one emulator should own a state machine's executions in a store at a time.
+/// Executions survive the process: on first use, the executions a previous emulator left RUNNING in the store (it
+/// was disposed, or its process was killed) resume in the background, as AWS redrives an execution: an
+/// ExecutionRedriven event, then the last state they had entered runs again with the input it was entered with.
+/// Task states may therefore run more than once, so their work must be safe to repeat. One emulator should own a
+/// state machine's executions in a store at a time.
 /// </remarks>
 public sealed class StepFunctionsEmulator : IAsyncDisposable
 {
@@ -25,7 +28,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     private readonly string _region;
     private readonly string _executionArnPrefix;
     private readonly string _roleArn;
-    private readonly Lazy<Task> _abortInterruptedExecutions;
+    private readonly Lazy<Task> _resumeInterruptedExecutions;
     private readonly CancellationTokenSource _shutdown = new();
 
     // Held across "create the record, then register its run", so that a waiter never sees a RUNNING record that has
@@ -62,10 +65,18 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         _region = region;
         _executionArnPrefix = $"arn:{partition}:states:{region}:{account}:execution:{name}:";
         _roleArn = $"arn:{partition}:iam::{account}:role/StepFunctionsLocal";
-        _abortInterruptedExecutions = new Lazy<Task>(AbortInterruptedExecutionsAsync);
+        _resumeInterruptedExecutions = new Lazy<Task>(ResumeEveryInterruptedExecutionAsync);
     }
 
     public string StateMachineArn { get; }
+
+    /// <summary>
+    /// Resumes, once, the executions a previous emulator left RUNNING in the store, and completes when they are
+    /// running again. Every other call does this first; a host calls it at start-up so that they resume without
+    /// waiting for a request.
+    /// </summary>
+    public Task ResumeInterruptedExecutionsAsync(CancellationToken cancellationToken = default) =>
+        _resumeInterruptedExecutions.Value.WaitAsync(cancellationToken);
 
     /// <summary>
     /// Starts an execution in the background and returns once its record and ExecutionStarted event are stored.
@@ -81,7 +92,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ExecutionRequestRules.ValidateName(name);
         var parsedInput = ExecutionRequestRules.ParseInput(input);
-        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+        await ResumeInterruptedExecutionsAsync(cancellationToken);
 
         var executionArn = _executionArnPrefix + name;
         var history = new ExecutionHistoryRecorder(_store, executionArn, _time);
@@ -98,7 +109,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
             }
 
             history.Commit(started);
-            Launch(execution, parsedInput, history);
+            Launch(execution, parsedInput, history, new StateEntry(_machine.StartAt, parsedInput?.DeepClone()));
         }
         finally
         {
@@ -112,7 +123,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
     public async Task<ExecutionDescription> DescribeExecutionAsync(string name, CancellationToken cancellationToken = default)
     {
-        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+        await ResumeInterruptedExecutionsAsync(cancellationToken);
         return await FindAsync(name, cancellationToken) ?? throw DoesNotExist(name);
     }
 
@@ -122,7 +133,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxResults, MaxListResults);
-        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+        await ResumeInterruptedExecutionsAsync(cancellationToken);
         return await _store.ListExecutionsAsync(StateMachineArn, statusFilter, maxResults, cancellationToken);
     }
 
@@ -135,9 +146,12 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
 
     /// <summary>Completes with the execution's final description once it has closed (at once if it already has).</summary>
     /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
+    /// <exception cref="OperationCanceledException">
+    /// The emulator was disposed first: the execution stays RUNNING, to resume when an emulator next uses the store.
+    /// </exception>
     public async Task<ExecutionDescription> WaitForCompletionAsync(string name, CancellationToken cancellationToken = default)
     {
-        await _abortInterruptedExecutions.Value.WaitAsync(cancellationToken);
+        await ResumeInterruptedExecutionsAsync(cancellationToken);
 
         RunningExecution? running;
         ExecutionDescription? stored = null;
@@ -162,18 +176,28 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         };
     }
 
-    /// <summary>Stops running executions (they close as ABORTED) and waits for their records to be written.</summary>
+    /// <summary>
+    /// Stops running executions and waits for their runs to end. Their records stay RUNNING, and the next emulator
+    /// over the store resumes them.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        Task[] runs;
         lock (_lifecycle)
         {
             if (_disposed) return;
             _disposed = true;
-            runs = [.. _running.Values.Select(running => running.Run)];
         }
 
         await _shutdown.CancelAsync();
+
+        // Resuming may still be launching runs; once it has stopped, no run can be added.
+        if (_resumeInterruptedExecutions.IsValueCreated)
+        {
+            await _resumeInterruptedExecutions.Value.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        Task[] runs;
+        lock (_lifecycle) runs = [.. _running.Values.Select(running => running.Run)];
         await Task.WhenAll(runs);
         _shutdown.Dispose();
     }
@@ -189,26 +213,33 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
             : throw new ExecutionAlreadyExistsException($"Execution Already Exists: '{executionArn}'");
     }
 
-    private void Launch(ExecutionDescription execution, JsonNode? input, ExecutionHistoryRecorder history)
+    private void Launch(ExecutionDescription execution, JsonNode? input, ExecutionHistoryRecorder history, StateEntry entry)
     {
         var info = new ExecutionInfo(
-            execution.ExecutionArn, execution.Name, execution.StartDate, input, _roleArn, StateMachineArn, _stateMachineName, _region);
+            execution.ExecutionArn, execution.Name, execution.StartDate, input, _roleArn, StateMachineArn, _stateMachineName, _region,
+            execution.RedriveCount, execution.RedriveDate);
         var interpreter = new ExecutionInterpreter(_machine, info, _invoker, history, _time, _logger);
         lock (_lifecycle)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var running = new RunningExecution();
             _running.Add(execution.Name, running);
-            running.Run = Task.Run(() => RunToCompletionAsync(execution, interpreter, history, running));
+            running.Run = Task.Run(() => RunToCompletionAsync(execution, interpreter, entry, history, running));
         }
     }
 
     private async Task RunToCompletionAsync(
-        ExecutionDescription execution, ExecutionInterpreter interpreter, ExecutionHistoryRecorder history, RunningExecution running)
+        ExecutionDescription execution, ExecutionInterpreter interpreter, StateEntry entry, ExecutionHistoryRecorder history, RunningExecution running)
     {
         try
         {
-            var outcome = await RunUntilShutdownAsync(interpreter);
+            if (await RunUntilShutdownAsync(interpreter, entry) is not { } outcome)
+            {
+                StepFunctionsLog.ExecutionSuspended(_logger, execution.Name);
+                running.Completion.SetCanceled(_shutdown.Token);
+                return;
+            }
+
             var closed = await history.CloseAsync(execution, outcome, CancellationToken.None);
             if (closed.Status == ExecutionStatus.Succeeded) StepFunctionsLog.ExecutionSucceeded(_logger, closed.Name);
             else StepFunctionsLog.ExecutionDidNotSucceed(_logger, closed.Name, closed.Status.ToApiName(), closed.Error, closed.Cause);
@@ -226,29 +257,49 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         }
     }
 
-    private async Task<ExecutionOutcome> RunUntilShutdownAsync(ExecutionInterpreter interpreter)
+    /// <summary>The execution's outcome, or null when the emulator stopped it first and it is to resume later.</summary>
+    private async Task<ExecutionOutcome?> RunUntilShutdownAsync(ExecutionInterpreter interpreter, StateEntry entry)
     {
         try
         {
-            return await interpreter.RunAsync(_shutdown.Token);
+            return await interpreter.RunAsync(entry, _shutdown.Token);
         }
         catch (Exception) when (_shutdown.IsCancellationRequested)
         {
-            return ExecutionOutcome.Aborted("The local Step Functions emulator stopped while the execution was running.");
+            return null;
         }
     }
 
-    private async Task AbortInterruptedExecutionsAsync()
+    private async Task ResumeEveryInterruptedExecutionAsync()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var interrupted = await _store.ListExecutionsAsync(StateMachineArn, ExecutionStatus.Running, int.MaxValue, CancellationToken.None);
-        foreach (var execution in interrupted)
+
+        // Oldest first: turns resume in the order they were accepted.
+        foreach (var execution in interrupted.Reverse())
         {
-            var events = await _store.GetHistoryAsync(execution.ExecutionArn, CancellationToken.None);
-            var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId: events.Count == 0 ? 0 : events[^1].Id);
-            await history.CloseAsync(
-                execution, ExecutionOutcome.Aborted("The local host stopped while the execution was running."), CancellationToken.None);
-            StepFunctionsLog.InterruptedExecutionAborted(_logger, execution.Name);
+            if (_disposed) return;
+            try
+            {
+                await ResumeAsync(execution);
+            }
+            catch (Exception exception) when (exception is not ObjectDisposedException)
+            {
+                // One execution whose record cannot be read must not keep the others, or the emulator, from working.
+                StepFunctionsLog.InterruptedExecutionNotResumed(_logger, exception, execution.Name);
+            }
         }
+    }
+
+    private async Task ResumeAsync(ExecutionDescription execution)
+    {
+        var events = await _store.GetHistoryAsync(execution.ExecutionArn, CancellationToken.None);
+        var input = JsonNode.Parse(execution.Input);
+        var entry = StateEntry.ToResume(events, _machine.StartAt, input);
+        var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId: events.Count == 0 ? 0 : events[^1].Id);
+        var redriven = await history.RedriveAsync(execution, CancellationToken.None);
+        Launch(redriven, input, history, entry);
+        StepFunctionsLog.InterruptedExecutionResumed(_logger, execution.Name, entry.StateName, redriven.RedriveCount);
     }
 
     private Task<ExecutionDescription?> FindAsync(string name, CancellationToken cancellationToken) =>

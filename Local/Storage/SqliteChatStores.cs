@@ -3,10 +3,31 @@ using Microsoft.Data.Sqlite;
 
 namespace Conduit.Local.Storage;
 
-/// <summary>The chat tables: the same entities and keys as the DynamoDB design, in SQLite.</summary>
+/// <summary>
+/// The chat tables: the same entities and keys as the DynamoDB design, in SQLite. <c>user_version</c> records the
+/// schema version, so a data folder from an earlier version is brought up to date instead of failing.
+/// </summary>
 public static class ChatSchema
 {
-    public static void Create(SqliteDatabase database) => database.Execute("""
+    public static void Create(SqliteDatabase database)
+    {
+        var version = database.RunAsync(c => c.QuerySingle("PRAGMA user_version", r => r.GetInt64(0))).GetAwaiter().GetResult();
+        if (version < 1) CreateVersion1(database);
+        if (version < 2) database.Execute("""
+            ALTER TABLE sessions ADD COLUMN active_turn TEXT;
+            ALTER TABLE sessions ADD COLUMN active_turn_until INTEGER;
+            ALTER TABLE turns ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE messages ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';
+            CREATE INDEX IF NOT EXISTS turns_by_session ON turns (session_id, created_at, request_id);
+            CREATE TABLE IF NOT EXISTS subscriptions (
+                session_id TEXT NOT NULL, connection_id TEXT NOT NULL, delivered_seq INTEGER NOT NULL,
+                lease_owner TEXT, lease_until INTEGER, expires_at INTEGER NOT NULL, PRIMARY KEY (session_id, connection_id));
+            CREATE INDEX IF NOT EXISTS subscriptions_by_connection ON subscriptions (connection_id);
+            PRAGMA user_version = 2;
+            """);
+    }
+
+    private static void CreateVersion1(SqliteDatabase database) => database.Execute("""
         CREATE TABLE IF NOT EXISTS connections (
             connection_id TEXT PRIMARY KEY, connected_at INTEGER NOT NULL, source_ip TEXT, user_agent TEXT, expires_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS sessions (
@@ -21,6 +42,7 @@ public static class ChatSchema
         CREATE TABLE IF NOT EXISTS frames (
             session_id TEXT NOT NULL, seq INTEGER NOT NULL, request_id TEXT NOT NULL, json TEXT NOT NULL,
             created_at INTEGER NOT NULL, PRIMARY KEY (session_id, seq));
+        PRAGMA user_version = 1;
         """);
 }
 
@@ -45,7 +67,7 @@ public sealed class SqliteConnectionStore(SqliteDatabase database) : IConnection
 
 public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider time, TimeSpan ttl) : ISessionStore
 {
-    private const string Columns = "session_id, created_at, expires_at, last_seq";
+    private const string Columns = "session_id, created_at, expires_at, last_seq, active_turn, active_turn_until";
 
     public Task<SessionRecord> CreateAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -61,20 +83,39 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
     public Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         database.RunAsync(c => Read(c, sessionId), cancellationToken);
 
+    public Task<bool> TryClaimTurnAsync(string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            """
+            UPDATE sessions SET active_turn = $turn, active_turn_until = $until
+            WHERE session_id = $id AND (active_turn IS NULL OR active_turn = $turn OR active_turn_until < $now)
+            """,
+            ("$id", sessionId), ("$turn", requestId), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())) == 1,
+            cancellationToken);
+
+    public Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            "UPDATE sessions SET active_turn = NULL, active_turn_until = NULL WHERE session_id = $id AND active_turn = $turn",
+            ("$id", sessionId), ("$turn", requestId)), cancellationToken);
+
     private static SessionRecord? Read(SqliteConnection connection, string sessionId) =>
         connection.QuerySingle($"SELECT {Columns} FROM sessions WHERE session_id = $id",
-            r => new SessionRecord(r.GetString(0), r.GetTimestamp(1), r.GetTimestamp(2), r.GetInt64(3)),
+            r => new SessionRecord(r.GetString(0), r.GetTimestamp(1), r.GetTimestamp(2), r.GetInt64(3))
+            {
+                ActiveTurn = r.GetNullableString(4),
+                ActiveTurnUntil = r.IsDBNull(5) ? null : r.GetTimestamp(5),
+            },
             ("$id", sessionId));
 }
 
 public sealed class SqliteTurnStore(SqliteDatabase database, TimeProvider time) : ITurnStore
 {
-    private const string Columns = "request_id, session_id, connection_id, text, status, created_at, updated_at, error_code";
+    private const string Columns = "request_id, session_id, connection_id, text, status, created_at, updated_at, error_code, cancel_requested";
+    private const string InsertColumns = "request_id, session_id, connection_id, text, status, created_at, updated_at, error_code";
 
     public Task<(bool Created, TurnRecord Turn)> CreateAsync(TurnRecord turn, CancellationToken cancellationToken) =>
         database.RunAsync(c =>
         {
-            var inserted = c.Execute($"INSERT OR IGNORE INTO turns ({Columns}) VALUES ($id, $session, $connection, $text, $status, $created, $updated, $error)",
+            var inserted = c.Execute($"INSERT OR IGNORE INTO turns ({InsertColumns}) VALUES ($id, $session, $connection, $text, $status, $created, $updated, $error)",
                 ("$id", turn.RequestId), ("$session", turn.SessionId), ("$connection", turn.ConnectionId), ("$text", turn.Text),
                 ("$status", turn.Status.ToString()), ("$created", turn.CreatedAt.ToUnixTimeMilliseconds()),
                 ("$updated", turn.UpdatedAt.ToUnixTimeMilliseconds()), ("$error", turn.ErrorCode));
@@ -96,18 +137,33 @@ public sealed class SqliteTurnStore(SqliteDatabase database, TimeProvider time) 
             ("$id", requestId), ("$status", status.ToString()), ("$error", errorCode), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds())),
             cancellationToken);
 
+    public Task<bool> RequestCancelAsync(string requestId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            "UPDATE turns SET cancel_requested = 1, updated_at = $now WHERE request_id = $id AND status NOT IN ('Completed', 'Failed', 'Cancelled')",
+            ("$id", requestId), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds())) == 1,
+            cancellationToken);
+
+    public Task<IReadOnlyList<TurnRecord>> ListWaitingAsync(string sessionId, int maxCount, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<TurnRecord>>(c => c.Query(
+            $"SELECT {Columns} FROM turns WHERE session_id = $session AND status IN ('Queued', 'Waiting') ORDER BY created_at, request_id LIMIT $max",
+            Map, ("$session", sessionId), ("$max", maxCount)), cancellationToken);
+
     private static TurnRecord? Read(SqliteConnection connection, string requestId) =>
-        connection.QuerySingle($"SELECT {Columns} FROM turns WHERE request_id = $id",
-            r => new TurnRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Enum.Parse<TurnStatus>(r.GetString(4)),
-                r.GetTimestamp(5), r.GetTimestamp(6), r.GetNullableString(7)),
-            ("$id", requestId));
+        connection.QuerySingle($"SELECT {Columns} FROM turns WHERE request_id = $id", Map, ("$id", requestId));
+
+    private static TurnRecord Map(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Enum.Parse<TurnStatus>(r.GetString(4)),
+            r.GetTimestamp(5), r.GetTimestamp(6), r.GetNullableString(7))
+        {
+            CancelRequested = r.GetInt64(8) != 0,
+        };
 }
 
 public sealed class SqliteHistoryStore(SqliteDatabase database, TimeProvider time) : IHistoryStore
 {
-    private const string Columns = "session_id, idx, request_id, role, text, created_at";
+    private const string Columns = "session_id, idx, request_id, role, text, created_at, status";
 
-    public Task<long> AppendAsync(string sessionId, string requestId, string role, string text, CancellationToken cancellationToken) =>
+    public Task<long> AppendAsync(string sessionId, string requestId, string role, string text, string status, CancellationToken cancellationToken) =>
         database.InTransactionAsync((c, _) =>
         {
             var existing = c.QuerySingle("SELECT idx FROM messages WHERE session_id = $session AND request_id = $request AND role = $role",
@@ -115,9 +171,9 @@ public sealed class SqliteHistoryStore(SqliteDatabase database, TimeProvider tim
             if (existing is { } index) return index;
             var next = c.QuerySingle("UPDATE sessions SET last_index = last_index + 1 WHERE session_id = $session RETURNING last_index",
                 r => (long?)r.GetInt64(0), ("$session", sessionId)) ?? throw new InvalidOperationException($"Session {sessionId} does not exist.");
-            c.Execute($"INSERT INTO messages ({Columns}) VALUES ($session, $idx, $request, $role, $text, $now)",
+            c.Execute($"INSERT INTO messages ({Columns}) VALUES ($session, $idx, $request, $role, $text, $now, $status)",
                 ("$session", sessionId), ("$idx", next), ("$request", requestId), ("$role", role), ("$text", text),
-                ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
+                ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()), ("$status", status));
             return next;
         }, cancellationToken);
 
@@ -136,7 +192,7 @@ public sealed class SqliteHistoryStore(SqliteDatabase database, TimeProvider tim
             Map, ("$session", sessionId), ("$first", firstIndex), ("$last", lastIndex)), cancellationToken);
 
     private static HistoryMessage Map(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetTimestamp(5));
+        new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetTimestamp(5)) { Status = r.GetString(6) };
 }
 
 public sealed class SqliteFrameStore(SqliteDatabase database, TimeProvider time) : IFrameStore
@@ -157,4 +213,56 @@ public sealed class SqliteFrameStore(SqliteDatabase database, TimeProvider time)
             "SELECT session_id, seq, request_id, json FROM frames WHERE session_id = $session AND seq > $after ORDER BY seq LIMIT $max",
             r => new StoredFrame(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3)),
             ("$session", sessionId), ("$after", afterSeq), ("$max", maxCount)), cancellationToken);
+}
+
+public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscriptionStore
+{
+    private const string Columns = "session_id, connection_id, delivered_seq, expires_at";
+
+    public Task SubscribeAsync(string sessionId, string connectionId, long deliveredSeq, bool resetCursor, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            resetCursor
+                ? """
+                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at) VALUES ($session, $connection, $seq, $expires)
+                  ON CONFLICT (session_id, connection_id) DO UPDATE SET delivered_seq = $seq, expires_at = $expires
+                  """
+                : """
+                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at) VALUES ($session, $connection, $seq, $expires)
+                  ON CONFLICT (session_id, connection_id) DO UPDATE SET expires_at = $expires
+                  """,
+            ("$session", sessionId), ("$connection", connectionId), ("$seq", deliveredSeq), ("$expires", expiresAt.ToUnixTimeMilliseconds())),
+            cancellationToken);
+
+    public Task<IReadOnlyList<Subscription>> ListAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<Subscription>>(c => c.Query(
+            $"SELECT {Columns} FROM subscriptions WHERE session_id = $session ORDER BY connection_id",
+            Map, ("$session", sessionId)), cancellationToken);
+
+    public Task<Subscription?> TryLeaseAsync(string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.QuerySingle(
+            $"""
+            UPDATE subscriptions SET lease_owner = $owner, lease_until = $until
+            WHERE session_id = $session AND connection_id = $connection AND (lease_owner IS NULL OR lease_owner = $owner OR lease_until < $now)
+            RETURNING {Columns}
+            """,
+            Map, ("$session", sessionId), ("$connection", connectionId), ("$owner", owner),
+            ("$now", now.ToUnixTimeMilliseconds()), ("$until", until.ToUnixTimeMilliseconds())), cancellationToken);
+
+    public Task ReleaseAsync(string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            """
+            UPDATE subscriptions SET delivered_seq = $seq, lease_owner = NULL, lease_until = NULL
+            WHERE session_id = $session AND connection_id = $connection AND lease_owner = $owner
+            """,
+            ("$session", sessionId), ("$connection", connectionId), ("$owner", owner), ("$seq", deliveredSeq)), cancellationToken);
+
+    public Task RemoveAsync(string sessionId, string connectionId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            "DELETE FROM subscriptions WHERE session_id = $session AND connection_id = $connection",
+            ("$session", sessionId), ("$connection", connectionId)), cancellationToken);
+
+    public Task RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute("DELETE FROM subscriptions WHERE connection_id = $connection", ("$connection", connectionId)), cancellationToken);
+
+    private static Subscription Map(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetTimestamp(3));
 }

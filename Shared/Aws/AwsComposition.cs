@@ -26,6 +26,8 @@ public sealed class AwsComposition
     private readonly Lazy<IAmazonDynamoDB> _dynamoDb;
     private readonly Lazy<DynamoTableNames> _tables;
     private readonly Lazy<ConduitSettings> _settings;
+    private readonly Lazy<SqsTurnQueue> _queue;
+    private readonly Lazy<FrameDelivery> _delivery;
 
     public AwsComposition(AwsEnvironment environment, TextWriter output, TimeProvider time)
     {
@@ -45,6 +47,15 @@ public sealed class AwsComposition
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .ToHashSet(StringComparer.Ordinal),
         });
+        _queue = new(() => new SqsTurnQueue(new SqsClient(_clientSettings.Value), environment.Required(AwsEnvironment.TurnQueueUrl)));
+        _delivery = new(() => new FrameDelivery(
+            Frames(),
+            Subscriptions(),
+            new ApiGatewayManagementClient(environment.RequiredUri(AwsEnvironment.ConnectionsEndpoint), _clientSettings.Value),
+            Connections(),
+            Telemetry.Metrics,
+            time,
+            Telemetry.Loggers.CreateLogger<FrameDelivery>()));
     }
 
     /// <summary>The composition Lambda's parameterless handler constructors use: this process's environment, stdout.</summary>
@@ -53,10 +64,13 @@ public sealed class AwsComposition
     public FunctionTelemetry Telemetry { get; }
 
     public ChatIngress Ingress() => new(
-        new DynamoConnectionStore(_dynamoDb.Value, _tables.Value),
-        new DynamoSessionStore(_dynamoDb.Value, _tables.Value, _time, _settings.Value.SessionTtl),
+        Connections(),
+        Sessions(),
         Turns(),
-        new SqsTurnQueue(new SqsClient(_clientSettings.Value), _environment.Required(AwsEnvironment.TurnQueueUrl)),
+        Queue(),
+        Subscriptions(),
+        new SessionReader(Sessions(), Subscriptions(), Frames(), History(), Delivery(), _settings.Value, _time),
+        new TurnCanceller(Turns(), Publisher()),
         _settings.Value,
         _time,
         Telemetry.Loggers.CreateLogger<ChatIngress>());
@@ -64,29 +78,47 @@ public sealed class AwsComposition
     public TurnDispatcher Dispatcher() => new(
         Turns(),
         new StepFunctionsWorkflowStarter(new StepFunctionsClient(_clientSettings.Value), _environment.Required(AwsEnvironment.StateMachineArn)),
+        Sequencer(),
         Publisher(),
         Telemetry.Loggers.CreateLogger<TurnDispatcher>());
 
-    public ChatWorkflow Workflow() => new(
-        Turns(),
-        new DynamoHistoryStore(_dynamoDb.Value, _tables.Value, _time),
-        new BedrockChatClient(_clientSettings.Value, _environment.Required(AwsEnvironment.ModelId), new BedrockModelOptions { MaxTokens = _settings.Value.MaxOutputTokens }),
-        KnowledgeBase(),
-        Publisher(),
-        _settings.Value,
-        Telemetry.Metrics,
-        _time);
+    public ChatWorkflow Workflow()
+    {
+        var model = new BedrockChatClient(_clientSettings.Value, _environment.Required(AwsEnvironment.ModelId), new BedrockModelOptions { MaxTokens = _settings.Value.MaxOutputTokens });
+        return new ChatWorkflow(
+            Turns(),
+            History(),
+            model,
+            KnowledgeBase(),
+            Publisher(),
+            Sequencer(),
+            new AnswerStreamer(model, _settings.Value, Telemetry.Metrics, _time),
+            _settings.Value,
+            Telemetry.Metrics,
+            _time);
+    }
 
     private static readonly Lazy<AwsComposition> CurrentComposition = new(() => new AwsComposition(AwsEnvironment.Process, Console.Out, TimeProvider.System));
 
+    private DynamoConnectionStore Connections() => new(_dynamoDb.Value, _tables.Value);
+
+    private DynamoSessionStore Sessions() => new(_dynamoDb.Value, _tables.Value, _time, _settings.Value.SessionTtl);
+
     private DynamoTurnStore Turns() => new(_dynamoDb.Value, _tables.Value, _time, _settings.Value.SessionTtl);
 
-    private FramePublisher Publisher() => new(
-        new DynamoFrameStore(_dynamoDb.Value, _tables.Value, _time),
-        new ApiGatewayManagementClient(_environment.RequiredUri(AwsEnvironment.ConnectionsEndpoint), _clientSettings.Value),
-        new DynamoConnectionStore(_dynamoDb.Value, _tables.Value),
-        Telemetry.Metrics,
-        Telemetry.Loggers.CreateLogger<FramePublisher>());
+    private DynamoHistoryStore History() => new(_dynamoDb.Value, _tables.Value, _time);
+
+    private DynamoFrameStore Frames() => new(_dynamoDb.Value, _tables.Value, _time);
+
+    private DynamoSubscriptionStore Subscriptions() => new(_dynamoDb.Value, _tables.Value);
+
+    private SqsTurnQueue Queue() => _queue.Value;
+
+    private TurnSequencer Sequencer() => new(Sessions(), Turns(), Queue(), _time);
+
+    private FrameDelivery Delivery() => _delivery.Value;
+
+    private FramePublisher Publisher() => new(Frames(), Subscriptions(), Delivery());
 
     /// <summary>Without a knowledge base the planner offers no tool (MaxToolRounds is 0), so this is never searched.</summary>
     private IKnowledgeBase KnowledgeBase() =>

@@ -18,6 +18,7 @@ public sealed class AwsEnvironment(Func<string, string?> read)
     public const string MessagesTable = "MESSAGES_TABLE";
     public const string MessageKeysTable = "MESSAGE_KEYS_TABLE";
     public const string FramesTable = "FRAMES_TABLE";
+    public const string SubscriptionsTable = "SUBSCRIPTIONS_TABLE";
     public const string TurnQueueUrl = "TURN_QUEUE_URL";
     public const string StateMachineArn = "STATE_MACHINE_ARN";
     public const string ConnectionsEndpoint = "CONNECTIONS_ENDPOINT";
@@ -51,13 +52,13 @@ public sealed class AwsEnvironment(Func<string, string?> read)
             : throw new ConfigurationException($"Environment variable {name} must be a whole number from {min} to {max}, not \"{text}\".");
     }
 
-    /// <summary>All six table names, or null when none is set; some but not all is a misconfiguration.</summary>
+    /// <summary>All seven table names, or null when none is set; some but not all is a misconfiguration.</summary>
     public DynamoTableNames? TableNamesIfSet()
     {
-        string[] names = [ConnectionsTable, SessionsTable, TurnsTable, MessagesTable, MessageKeysTable, FramesTable];
+        string[] names = [ConnectionsTable, SessionsTable, TurnsTable, MessagesTable, MessageKeysTable, FramesTable, SubscriptionsTable];
         if (names.All(name => Optional(name) is null)) return null;
         return new DynamoTableNames(
             Required(ConnectionsTable), Required(SessionsTable), Required(TurnsTable),
-            Required(MessagesTable), Required(MessageKeysTable), Required(FramesTable));
+            Required(MessagesTable), Required(MessageKeysTable), Required(FramesTable), Required(SubscriptionsTable));
     }
 }

@@ -24,6 +24,9 @@ public sealed class ChatIngress(
     ISessionStore sessions,
     ITurnStore turns,
     ITurnQueue queue,
+    ISubscriptionStore subscriptions,
+    SessionReader reader,
+    TurnCanceller canceller,
     ConduitSettings settings,
     TimeProvider time,
     ILogger<ChatIngress> logger)
@@ -46,11 +49,17 @@ public sealed class ChatIngress(
         return ConnectDecision.Accept;
     }
 
-    public Task DisconnectAsync(string connectionId, CancellationToken cancellationToken) =>
-        connections.RemoveAsync(connectionId, cancellationToken);
+    public async Task DisconnectAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        await subscriptions.RemoveConnectionAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        await connections.RemoveAsync(connectionId, cancellationToken).ConfigureAwait(false);
+    }
 
-    /// <summary>Answers one client frame. Never throws for anything the client sent; the connection stays usable.</summary>
-    public async Task<ServerFrame> HandleMessageAsync(string routeKey, string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers one client frame (null when the route has nothing to say back). Never throws for anything the
+    /// client sent; the connection stays usable.
+    /// </summary>
+    public async Task<ServerFrame?> HandleMessageAsync(string routeKey, string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
     {
         try
         {
@@ -58,6 +67,12 @@ public sealed class ChatIngress(
             {
                 RouteKeys.Ping => new PongFrame(),
                 RouteKeys.SendMessage => await SendMessageAsync(connectionId, body, isBase64Encoded, cancellationToken).ConfigureAwait(false),
+                RouteKeys.Resume => await WhenValidAsync(ProtocolParser.ParseResume(body, isBase64Encoded),
+                    resume => reader.ResumeAsync(connectionId, resume, cancellationToken)!).ConfigureAwait(false),
+                RouteKeys.Cancel => await WhenValidAsync(ProtocolParser.ParseCancel(body, isBase64Encoded),
+                    cancel => canceller.CancelAsync(cancel, cancellationToken)).ConfigureAwait(false),
+                RouteKeys.History => await WhenValidAsync(ProtocolParser.ParseHistory(body, isBase64Encoded),
+                    query => reader.HistoryAsync(query, cancellationToken)!).ConfigureAwait(false),
                 _ => ProtocolParser.DescribeUnrouted(body, isBase64Encoded),
             };
         }
@@ -68,6 +83,9 @@ public sealed class ChatIngress(
         }
     }
 
+    private static async Task<ServerFrame?> WhenValidAsync<T>(Parsed<T> parsed, Func<T, Task<ServerFrame?>> handle) where T : class =>
+        parsed.Value is { } value ? await handle(value).ConfigureAwait(false) : parsed.Error;
+
     private async Task<ServerFrame> SendMessageAsync(string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
     {
         var parsed = ProtocolParser.ParseSendMessage(body, isBase64Encoded, settings.Limits);
@@ -75,40 +93,44 @@ public sealed class ChatIngress(
         var command = parsed.Value!;
 
         var existing = await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null) return await RepeatAsync(command, existing, cancellationToken).ConfigureAwait(false);
+        if (existing is not null) return await RepeatAsync(connectionId, command, existing, cancellationToken).ConfigureAwait(false);
 
-        string sessionId;
+        SessionRecord session;
         if (command.SessionId is { } requested)
         {
-            if (await sessions.GetAsync(requested, cancellationToken).ConfigureAwait(false) is null)
+            if (await sessions.GetAsync(requested, cancellationToken).ConfigureAwait(false) is not { } found)
                 return new ErrorFrame(ErrorCodes.SessionNotFound, $"Session \"{requested}\" does not exist or has expired; omit sessionId to start a new one.", command.RequestId, Retryable: false);
-            sessionId = requested;
+            session = found;
         }
         else
         {
-            sessionId = Guid.NewGuid().ToString("N");
-            await sessions.CreateAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            session = await sessions.CreateAsync(Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
         }
+        var sessionId = session.SessionId;
 
         var now = time.GetUtcNow();
+        await subscriptions.SubscribeAsync(sessionId, connectionId, session.LastSeq, resetCursor: false, now + settings.ConnectionTtl, cancellationToken).ConfigureAwait(false);
         var (created, turn) = await turns.CreateAsync(
             new TurnRecord(command.RequestId, sessionId, connectionId, command.Text, TurnStatus.Queued, now, now, null),
             cancellationToken).ConfigureAwait(false);
         return created
             ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
-            : await RepeatAsync(command, turn, cancellationToken).ConfigureAwait(false);
+            : await RepeatAsync(connectionId, command, turn, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A requestId seen before is an idempotent retry when it says the same thing: it gets the same ack. A turn
+    /// A requestId seen before is an idempotent retry when it says the same thing: it gets the same ack, and the
+    /// connection it came on (often a new one, after a reconnect) receives the turn's frames from now on. A turn
     /// still queued is enqueued again, because the first attempt may have died between saving and enqueueing;
     /// the dispatcher's execution name makes the second message harmless.
     /// </summary>
-    private async Task<ServerFrame> RepeatAsync(SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
+    private async Task<ServerFrame> RepeatAsync(string connectionId, SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
     {
         var sameSession = command.SessionId is null || command.SessionId == turn.SessionId;
         if (!sameSession || !string.Equals(command.Text, turn.Text, StringComparison.Ordinal))
             return new ErrorFrame(ErrorCodes.Conflict, $"requestId \"{command.RequestId}\" was already used for a different message; use a new requestId.", command.RequestId, Retryable: false);
+        if (await sessions.GetAsync(turn.SessionId, cancellationToken).ConfigureAwait(false) is { } session)
+            await subscriptions.SubscribeAsync(session.SessionId, connectionId, session.LastSeq, resetCursor: false, time.GetUtcNow() + settings.ConnectionTtl, cancellationToken).ConfigureAwait(false);
         return turn.Status == TurnStatus.Queued
             ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
             : new AckFrame(turn.RequestId, turn.SessionId);

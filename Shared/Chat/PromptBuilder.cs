@@ -9,10 +9,11 @@ namespace Conduit.Shared.Chat;
 /// <summary>Turns the prompt window and the tool rounds so far into the messages a model is sent.</summary>
 public static class PromptBuilder
 {
+    /// <summary>A cancelled answer can be empty; it is left out, as model APIs refuse empty messages.</summary>
     public static IReadOnlyList<ChatMessage> Build(string systemPrompt, IReadOnlyList<HistoryMessage> window, IReadOnlyList<ToolRound> rounds)
     {
         var messages = new List<ChatMessage>(window.Count + 1 + rounds.Count * 2) { new(ChatRole.System, systemPrompt) };
-        foreach (var message in window)
+        foreach (var message in window.Where(m => m.Text.Length > 0))
         {
             messages.Add(new ChatMessage(message.Role == MessageRoles.Assistant ? ChatRole.Assistant : ChatRole.User, message.Text));
         }

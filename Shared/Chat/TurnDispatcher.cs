@@ -7,29 +7,43 @@ using Microsoft.Extensions.Logging;
 
 namespace Conduit.Shared.Chat;
 
-/// <summary>Starts one workflow execution per queued turn, named by its requestId.</summary>
-public sealed class TurnDispatcher(ITurnStore turns, IWorkflowStarter workflow, FramePublisher publisher, ILogger<TurnDispatcher> logger)
+/// <summary>Starts one workflow execution per turn, named by its requestId, when the turn's session is free.</summary>
+public sealed class TurnDispatcher(
+    ITurnStore turns,
+    IWorkflowStarter workflow,
+    TurnSequencer sequencer,
+    FramePublisher publisher,
+    ILogger<TurnDispatcher> logger)
 {
     /// <summary>
-    /// Safe to repeat: the queued status is posted only by the delivery that moves the turn out of Queued, and a
-    /// second start of the same execution name counts as success. Throws when the turn cannot be started, so the
-    /// queue redelivers it (and dead-letters it in the end).
+    /// Safe to repeat: the queued status is posted only by the delivery that moves the turn out of Queued, a turn
+    /// that must wait is queued again by the turn before it, and a second start of the same execution name counts
+    /// as success. Throws when the turn cannot be started, so the queue redelivers it (and dead-letters it in the end).
     /// </summary>
     public async Task DispatchAsync(TurnRequest request, CancellationToken cancellationToken)
     {
         var turn = await turns.GetAsync(request.RequestId, cancellationToken).ConfigureAwait(false)
             ?? throw new TurnNotFoundException(request.RequestId);
-        if (turn.Status is TurnStatus.Completed or TurnStatus.Failed or TurnStatus.Cancelled)
+        if (turn.IsFinished)
         {
             logger.LogInformation("Turn {RequestId} is already {Status}; nothing to dispatch", turn.RequestId, turn.Status);
             return;
         }
 
         var reference = new TurnReference(turn.RequestId, turn.SessionId, turn.ConnectionId);
-        if (await turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, cancellationToken).ConfigureAwait(false))
+        if (await turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Waiting, cancellationToken).ConfigureAwait(false))
+        {
             await publisher.ForTurn(reference).StatusAsync(Phases.Queued, "Queued", cancellationToken).ConfigureAwait(false);
+            turn = turn with { Status = TurnStatus.Waiting };
+        }
+        if (!await sequencer.TryStartAsync(turn, cancellationToken).ConfigureAwait(false))
+        {
+            logger.LogInformation("Turn {RequestId} waits for the turn before it in session {SessionId}", turn.RequestId, turn.SessionId);
+            return;
+        }
+        await turns.TransitionAsync(turn.RequestId, TurnStatus.Waiting, TurnStatus.Dispatched, cancellationToken).ConfigureAwait(false);
 
-        var input = JsonSerializer.Serialize(new ChatTurnState { Turn = reference, AcceptedAt = request.ReceivedAt }, SharedJsonContext.Wire.ChatTurnState);
+        var input = JsonSerializer.Serialize(new ChatTurnState { Turn = reference, AcceptedAt = turn.CreatedAt }, SharedJsonContext.Wire.ChatTurnState);
         var start = await workflow.StartAsync(turn.RequestId, input, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Turn {RequestId} dispatched ({Status}) as {ExecutionId}", turn.RequestId, start.Status, start.ExecutionId);
     }

@@ -14,7 +14,14 @@ public interface IConnectionStore
     Task RemoveAsync(string connectionId, CancellationToken cancellationToken);
 }
 
-public sealed record SessionRecord(string SessionId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, long LastSeq);
+public sealed record SessionRecord(string SessionId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, long LastSeq)
+{
+    /// <summary>The turn that holds the session (runs or is about to); null when the session is idle.</summary>
+    public string? ActiveTurn { get; init; }
+
+    /// <summary>When the active turn's hold lapses, so a turn whose execution died cannot block the session forever.</summary>
+    public DateTimeOffset? ActiveTurnUntil { get; init; }
+}
 
 /// <summary>Sessions own the per-session frame sequence, so creating one and numbering its frames live together.</summary>
 public interface ISessionStore
@@ -22,11 +29,26 @@ public interface ISessionStore
     /// <summary>Creates the session, or returns the existing one with that id.</summary>
     Task<SessionRecord> CreateAsync(string sessionId, CancellationToken cancellationToken);
     Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="requestId"/> the session's active turn until <paramref name="until"/>, when no turn
+    /// holds it, the same turn holds it, or the holder's time ran out (before <paramref name="now"/>); false otherwise.
+    /// </summary>
+    Task<bool> TryClaimTurnAsync(string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Frees the session if <paramref name="requestId"/> holds it; otherwise changes nothing.</summary>
+    Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken);
 }
 
 public enum TurnStatus
 {
+    /// <summary>Acknowledged and queued; not yet seen by the dispatcher.</summary>
     Queued,
+
+    /// <summary>Seen by the dispatcher (its queued status is posted), waiting for the session to be free.</summary>
+    Waiting,
+
+    /// <summary>Holds the session; its execution is starting.</summary>
     Dispatched,
     Running,
     Completed,
@@ -42,7 +64,13 @@ public sealed record TurnRecord(
     TurnStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string? ErrorCode);
+    string? ErrorCode)
+{
+    /// <summary>The client asked to stop this turn; the workers stop at their next check.</summary>
+    public bool CancelRequested { get; init; }
+
+    public bool IsFinished => Status is TurnStatus.Completed or TurnStatus.Failed or TurnStatus.Cancelled;
+}
 
 public interface ITurnStore
 {
@@ -54,6 +82,12 @@ public interface ITurnStore
     Task<bool> TransitionAsync(string requestId, TurnStatus from, TurnStatus to, CancellationToken cancellationToken);
 
     Task SetStatusAsync(string requestId, TurnStatus status, string? errorCode, CancellationToken cancellationToken);
+
+    /// <summary>Flags the turn for cancelling unless it has finished; false when it has (or does not exist).</summary>
+    Task<bool> RequestCancelAsync(string requestId, CancellationToken cancellationToken);
+
+    /// <summary>The session's turns still Queued or Waiting, oldest first (by creation, then requestId).</summary>
+    Task<IReadOnlyList<TurnRecord>> ListWaitingAsync(string sessionId, int maxCount, CancellationToken cancellationToken);
 }
 
 public static class MessageRoles
@@ -62,13 +96,24 @@ public static class MessageRoles
     public const string Assistant = "assistant";
 }
 
+public static class MessageStatuses
+{
+    public const string Complete = "complete";
+
+    /// <summary>An answer the client stopped: the text is what was produced until then.</summary>
+    public const string Cancelled = "cancelled";
+}
+
 public sealed record HistoryMessage(
     string SessionId,
     long Index,
     string RequestId,
     string Role,
     string Text,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    public string Status { get; init; } = MessageStatuses.Complete;
+}
 
 public interface IHistoryStore
 {
@@ -76,7 +121,7 @@ public interface IHistoryStore
     /// Appends the message once per (session, requestId, role) and returns its index (from 1); appending the
     /// same message again, as a retried worker does, returns the first index and changes nothing.
     /// </summary>
-    Task<long> AppendAsync(string sessionId, string requestId, string role, string text, CancellationToken cancellationToken);
+    Task<long> AppendAsync(string sessionId, string requestId, string role, string text, string status, CancellationToken cancellationToken);
 
     /// <summary>The newest <paramref name="maxCount"/> messages with index ≤ <paramref name="lastIndex"/>, oldest first.</summary>
     Task<IReadOnlyList<HistoryMessage>> ReadLatestAsync(string sessionId, long lastIndex, int maxCount, CancellationToken cancellationToken);
@@ -96,4 +141,38 @@ public interface IFrameStore
     Task<StoredFrame> AppendAsync(string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<StoredFrame>> ReadAfterAsync(string sessionId, long afterSeq, int maxCount, CancellationToken cancellationToken);
+}
+
+/// <summary>A connection's subscription to a session: it receives the session's frames, from <see cref="DeliveredSeq"/> on.</summary>
+public sealed record Subscription(string SessionId, string ConnectionId, long DeliveredSeq, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Who receives a session's frames, and how far each has got. Delivery to one connection is done by one holder
+/// of its lease at a time, which posts strictly after <see cref="Subscription.DeliveredSeq"/> and moves it on when
+/// it lets go: that is what keeps a replay and the live stream from overlapping or leaving a gap.
+/// </summary>
+public interface ISubscriptionStore
+{
+    /// <summary>
+    /// Subscribes the connection. <paramref name="resetCursor"/> (a resume) sets the cursor to
+    /// <paramref name="deliveredSeq"/>; otherwise an existing subscription keeps its cursor.
+    /// </summary>
+    Task SubscribeAsync(string sessionId, string connectionId, long deliveredSeq, bool resetCursor, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Subscription>> ListAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the delivery lease of one subscription for <paramref name="owner"/> until <paramref name="until"/>, when
+    /// it is free or lapsed (before <paramref name="now"/>); returns the subscription, or null when another holds it
+    /// or it does not exist.
+    /// </summary>
+    Task<Subscription?> TryLeaseAsync(string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Moves the cursor to <paramref name="deliveredSeq"/> and frees the lease, if <paramref name="owner"/> holds it.</summary>
+    Task ReleaseAsync(string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken);
+
+    Task RemoveAsync(string sessionId, string connectionId, CancellationToken cancellationToken);
+
+    /// <summary>Removes every subscription of a connection that closed or is gone.</summary>
+    Task RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken);
 }

@@ -12,6 +12,9 @@ public static class ErrorCodes
     public const string TextTooLong = "text_too_long";
     public const string SessionNotFound = "session_not_found";
     public const string Conflict = "conflict";
+    public const string TurnNotFound = "turn_not_found";
+    public const string TurnFinished = "turn_finished";
+    public const string SeqOutOfRange = "seq_out_of_range";
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";
     public const string ModelThrottled = "model_throttled";

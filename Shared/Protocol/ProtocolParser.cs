@@ -59,32 +59,82 @@ public static class ProtocolParser
     /// <summary>Explains why a frame reached the <c>$default</c> route.</summary>
     public static ErrorFrame DescribeUnrouted(string? body, bool isBase64Encoded)
     {
-        if (isBase64Encoded) return Error(ErrorCodes.UnsupportedFrame, "Binary frames are not part of the protocol; send JSON text frames.");
+        if (isBase64Encoded) return BinaryFrameError();
         return WithObject(body, static root =>
         {
             if (!root.TryGetProperty("action", out var action)) return Error(ErrorCodes.MissingField, "The frame has no \"action\" field.");
             if (action.ValueKind != JsonValueKind.String) return Error(ErrorCodes.InvalidField, "\"action\" must be a string.");
-            return Error(ErrorCodes.UnknownAction, $"Unknown action \"{Printable(action.GetString())}\". Known actions: sendMessage, ping.");
+            return Error(ErrorCodes.UnknownAction, $"Unknown action \"{Printable(action.GetString())}\". Known actions: sendMessage, ping, resume, cancel, history.");
         })!;
     }
 
-    public static Parsed<SendMessageCommand> ParseSendMessage(string? body, bool isBase64Encoded, ProtocolLimits limits)
-    {
-        if (isBase64Encoded) return Parsed<SendMessageCommand>.Fail(Error(ErrorCodes.UnsupportedFrame, "Binary frames are not part of the protocol; send JSON text frames."));
-        ErrorFrame? error = null;
-        SendMessageCommand? command = null;
-        error = WithObject(body, root =>
+    public static Parsed<SendMessageCommand> ParseSendMessage(string? body, bool isBase64Encoded, ProtocolLimits limits) =>
+        Parse<SendMessageCommand>(body, isBase64Encoded, root =>
         {
-            var requestId = ReadIdentifier(root, "requestId", required: true, out var requestIdError);
-            if (requestIdError is not null) return requestIdError;
-            var sessionId = ReadIdentifier(root, "sessionId", required: false, out var sessionIdError);
-            if (sessionIdError is not null) return sessionIdError with { RequestId = requestId };
-            var textError = ReadText(root, limits, out var text);
-            if (textError is not null) return textError with { RequestId = requestId };
-            command = new SendMessageCommand(requestId!, sessionId, text!);
-            return null;
+            var requestId = ReadIdentifier(root, "requestId", required: true, out var error);
+            if (error is not null) return (null, error);
+            var sessionId = ReadIdentifier(root, "sessionId", required: false, out error);
+            if (error is not null) return (null, error with { RequestId = requestId });
+            error = ReadText(root, limits, out var text);
+            return error is not null ? (null, error with { RequestId = requestId }) : (new SendMessageCommand(requestId!, sessionId, text!), null);
         });
-        return error is null ? Parsed<SendMessageCommand>.Ok(command!) : Parsed<SendMessageCommand>.Fail(error);
+
+    public static Parsed<ResumeCommand> ParseResume(string? body, bool isBase64Encoded) =>
+        Parse<ResumeCommand>(body, isBase64Encoded, root =>
+        {
+            var sessionId = ReadIdentifier(root, "sessionId", required: true, out var error);
+            if (error is not null) return (null, error);
+            var afterSeq = ReadWholeNumber(root, "afterSeq", required: true, fallback: 0, max: long.MaxValue, out error);
+            return error is not null ? (null, error) : (new ResumeCommand(sessionId!, afterSeq), null);
+        });
+
+    public static Parsed<CancelCommand> ParseCancel(string? body, bool isBase64Encoded) =>
+        Parse<CancelCommand>(body, isBase64Encoded, root =>
+        {
+            var requestId = ReadIdentifier(root, "requestId", required: true, out var error);
+            return error is not null ? (null, error) : (new CancelCommand(requestId!), null);
+        });
+
+    public static Parsed<HistoryQuery> ParseHistory(string? body, bool isBase64Encoded) =>
+        Parse<HistoryQuery>(body, isBase64Encoded, root =>
+        {
+            var sessionId = ReadIdentifier(root, "sessionId", required: true, out var error);
+            if (error is not null) return (null, error);
+            var afterSeq = ReadWholeNumber(root, "afterSeq", required: false, fallback: 0, max: long.MaxValue, out error);
+            if (error is not null) return (null, error);
+            var afterIndex = ReadWholeNumber(root, "afterIndex", required: false, fallback: 0, max: long.MaxValue, out error);
+            if (error is not null) return (null, error);
+            var limit = ReadWholeNumber(root, "limit", required: false, fallback: HistoryQuery.DefaultLimit, max: HistoryQuery.MaxLimit, out error);
+            if (error is not null) return (null, error);
+            return limit == 0
+                ? (null, Error(ErrorCodes.InvalidField, $"\"limit\" must be from 1 to {HistoryQuery.MaxLimit}."))
+                : (new HistoryQuery(sessionId!, afterSeq, afterIndex, (int)limit), null);
+        });
+
+    private static Parsed<T> Parse<T>(string? body, bool isBase64Encoded, Func<JsonElement, (T? Value, ErrorFrame? Error)> read) where T : class
+    {
+        if (isBase64Encoded) return Parsed<T>.Fail(BinaryFrameError());
+        T? value = null;
+        var error = WithObject(body, root =>
+        {
+            var (parsed, failure) = read(root);
+            value = parsed;
+            return failure;
+        });
+        return error is null ? Parsed<T>.Ok(value!) : Parsed<T>.Fail(error);
+    }
+
+    private static long ReadWholeNumber(JsonElement root, string name, bool required, long fallback, long max, out ErrorFrame? error)
+    {
+        error = null;
+        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            if (required) error = Error(ErrorCodes.MissingField, $"\"{name}\" is required.");
+            return fallback;
+        }
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var value) && value >= 0 && value <= max) return value;
+        error = Error(ErrorCodes.InvalidField, $"\"{name}\" must be a whole number from 0 to {max}.");
+        return fallback;
     }
 
     private static ErrorFrame? WithObject(string? body, Func<JsonElement, ErrorFrame?> read)
@@ -198,4 +248,6 @@ public static class ProtocolParser
     }
 
     private static ErrorFrame Error(string code, string message) => new(code, message, null, Retryable: false);
+
+    private static ErrorFrame BinaryFrameError() => Error(ErrorCodes.UnsupportedFrame, "Binary frames are not part of the protocol; send JSON text frames.");
 }

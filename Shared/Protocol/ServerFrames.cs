@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Conduit.Shared.Protocol;
@@ -14,13 +15,22 @@ namespace Conduit.Shared.Protocol;
 [JsonDerivedType(typeof(DoneFrame), "done")]
 [JsonDerivedType(typeof(ErrorFrame), "error")]
 [JsonDerivedType(typeof(PongFrame), "pong")]
+[JsonDerivedType(typeof(ResumedFrame), "resumed")]
+[JsonDerivedType(typeof(HistoryFrame), "history")]
 public abstract record ServerFrame;
 
 public sealed record AckFrame(string RequestId, string SessionId) : ServerFrame;
 
 public sealed record StatusFrame(string RequestId, string SessionId, long Seq, string Phase, string Message) : ServerFrame;
 
-public sealed record TokenFrame(string RequestId, string SessionId, long Seq, string Text) : ServerFrame;
+public sealed record TokenFrame(string RequestId, string SessionId, long Seq, string Text) : ServerFrame
+{
+    /// <summary>
+    /// Set only on a replayed frame that joins several token frames: it stands for every seq from
+    /// <see cref="FirstSeq"/> to <see cref="Seq"/>, and its text is theirs, in order.
+    /// </summary>
+    public long? FirstSeq { get; init; }
+}
 
 public sealed record SourcesFrame(string RequestId, string SessionId, long Seq, IReadOnlyList<SourceReference> Passages) : ServerFrame;
 
@@ -47,6 +57,24 @@ public sealed record ErrorFrame(string Code, string Message, string? RequestId, 
 
 public sealed record PongFrame : ServerFrame;
 
+/// <summary>The answer to resume: the replay has been posted; frames after <see cref="LastSeq"/> arrive live.</summary>
+public sealed record ResumedFrame(string SessionId, long LastSeq) : ServerFrame;
+
+/// <summary>
+/// A page of a session for clients that cannot keep a socket: messages after an index and frames after a seq.
+/// <see cref="More"/> says a further page exists; ask again from <see cref="NextAfterIndex"/> and <see cref="NextAfterSeq"/>.
+/// </summary>
+public sealed record HistoryFrame(
+    string SessionId,
+    IReadOnlyList<HistoryEntry> Messages,
+    IReadOnlyList<JsonElement> Frames,
+    long LastSeq,
+    long NextAfterIndex,
+    long NextAfterSeq,
+    bool More) : ServerFrame;
+
+public sealed record HistoryEntry(long Index, string RequestId, string Role, string Text, string Status, DateTimeOffset CreatedAt);
+
 public static class Phases
 {
     public const string Queued = "queued";
@@ -62,5 +90,6 @@ public static class StopReasons
     public const string MaxTokens = "max_tokens";
     public const string ContentFiltered = "content_filtered";
     public const string ToolUse = "tool_use";
+    public const string Cancelled = "cancelled";
     public const string Other = "other";
 }

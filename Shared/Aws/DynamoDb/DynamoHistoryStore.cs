@@ -18,7 +18,7 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
     /// healed by its retry; a caller that loses the claim to a concurrent twin returns the twin's index, and the
     /// index it took is never used (see docs/storage.md).
     /// </summary>
-    public async Task<long> AppendAsync(string sessionId, string requestId, string role, string text, CancellationToken cancellationToken)
+    public async Task<long> AppendAsync(string sessionId, string requestId, string role, string text, string status, CancellationToken cancellationToken)
     {
         var messageKey = new Dictionary<string, AttributeValue>
         {
@@ -30,7 +30,7 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
             if (await client.ReadItemAsync(names.MessageKeys, messageKey, cancellationToken).ConfigureAwait(false) is { } claimed)
             {
                 var claimedIndex = claimed.GetNumber(AttributeNames.Index);
-                await TryPutMessageAsync(sessionId, claimedIndex, requestId, role, text, claimed[AttributeNames.ExpiresAt], cancellationToken).ConfigureAwait(false);
+                await TryPutMessageAsync(sessionId, claimedIndex, requestId, role, text, status, claimed[AttributeNames.ExpiresAt], cancellationToken).ConfigureAwait(false);
                 return claimedIndex;
             }
 
@@ -44,7 +44,7 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
             }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
             if (claim is null) continue;
 
-            if (!await TryPutMessageAsync(sessionId, next.Value, requestId, role, text, next.ExpiresAt, cancellationToken).ConfigureAwait(false))
+            if (!await TryPutMessageAsync(sessionId, next.Value, requestId, role, text, status, next.ExpiresAt, cancellationToken).ConfigureAwait(false))
                 throw new InvalidOperationException($"History index {next.Value} of session {sessionId} is taken; the session's index counter was reset.");
             return next.Value;
         }
@@ -88,7 +88,7 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
     /// nothing; false when the index was filled.
     /// </summary>
     private async Task<bool> TryPutMessageAsync(
-        string sessionId, long index, string requestId, string role, string text, AttributeValue expiresAt, CancellationToken cancellationToken)
+        string sessionId, long index, string requestId, string role, string text, string status, AttributeValue expiresAt, CancellationToken cancellationToken)
     {
         var written = await client.PutItemAsync(new PutItemRequest
         {
@@ -100,6 +100,7 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
                 [AttributeNames.RequestId] = StringValue(requestId),
                 [AttributeNames.Role] = StringValue(role),
                 [AttributeNames.Text] = StringValue(text),
+                [AttributeNames.Status] = StringValue(status),
                 [AttributeNames.CreatedAt] = EpochMilliseconds(time.GetUtcNow()),
                 [AttributeNames.ExpiresAt] = expiresAt,
             },
@@ -109,11 +110,15 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
         return written is not null;
     }
 
+    /// <summary>Messages stored before answers could be cancelled have no status; they were all complete.</summary>
     private static HistoryMessage Map(Dictionary<string, AttributeValue> item) => new(
         item.GetString(AttributeNames.SessionId),
         item.GetNumber(AttributeNames.Index),
         item.GetString(AttributeNames.RequestId),
         item.GetString(AttributeNames.Role),
         item.GetString(AttributeNames.Text),
-        item.GetEpochMilliseconds(AttributeNames.CreatedAt));
+        item.GetEpochMilliseconds(AttributeNames.CreatedAt))
+    {
+        Status = item.GetNullableString(AttributeNames.Status) ?? MessageStatuses.Complete,
+    };
 }

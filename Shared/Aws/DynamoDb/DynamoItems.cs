@@ -11,6 +11,8 @@ internal static class DynamoItems
 
     public static AttributeValue NumberValue(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
+    public static AttributeValue FlagValue(bool value) => new() { BOOL = value };
+
     public static AttributeValue EpochMilliseconds(DateTimeOffset instant) => NumberValue(instant.ToUnixTimeMilliseconds());
 
     /// <summary>Rounded up, so TTL never deletes an item before the instant it was given.</summary>
@@ -36,6 +38,13 @@ internal static class DynamoItems
     public static DateTimeOffset GetEpochMilliseconds(this Dictionary<string, AttributeValue> item, string name) =>
         DateTimeOffset.FromUnixTimeMilliseconds(item.GetNumber(name));
 
+    public static DateTimeOffset? GetNullableEpochMilliseconds(this Dictionary<string, AttributeValue> item, string name) =>
+        item.ContainsKey(name) ? item.GetEpochMilliseconds(name) : null;
+
+    /// <summary>An absent flag reads as false, so items written before the flag existed need no migration.</summary>
+    public static bool GetFlag(this Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.BOOL == true;
+
     public static DateTimeOffset GetTimeToLive(this Dictionary<string, AttributeValue> item, string name) =>
         DateTimeOffset.FromUnixTimeSeconds(item.GetNumber(name));
 
@@ -57,7 +66,7 @@ internal static class DynamoItems
     }
 
     /// <summary>
-    /// Strongly consistent, like every read here: the stores read what they or a racing writer have just written
+    /// Strongly consistent, like every table read here: the stores read what they or a racing writer have just written
     /// (an existing turn, a claimed message key), where an eventually consistent read could miss it.
     /// </summary>
     public static async Task<Dictionary<string, AttributeValue>?> ReadItemAsync(
@@ -76,7 +85,8 @@ internal static class DynamoItems
         this IAmazonDynamoDB client, QueryRequest request, int? maxCount, CancellationToken cancellationToken)
     {
         var items = new List<Dictionary<string, AttributeValue>>();
-        request.ConsistentRead = true;
+        // Global secondary indexes serve only eventually consistent reads and reject a request for more.
+        request.ConsistentRead = request.IndexName is null;
         do
         {
             if (maxCount is { } max) request.Limit = max - items.Count;

@@ -45,11 +45,55 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
         return item is null ? null : Map(item);
     }
 
+    /// <summary>
+    /// The condition is the whole claim: DynamoDB evaluates it and writes atomically, so of two turns claiming a
+    /// free session exactly one succeeds. <c>attribute_exists</c> keeps a claim from creating a session fragment.
+    /// </summary>
+    public async Task<bool> TryClaimTurnAsync(string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var claimed = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Sessions,
+            Key = Key(AttributeNames.SessionId, sessionId),
+            UpdateExpression = "SET #activeTurn = :turn, #activeTurnUntil = :until",
+            ConditionExpression = "attribute_exists(#sessionId) AND (attribute_not_exists(#activeTurn) OR #activeTurn = :turn OR #activeTurnUntil < :now)",
+            ExpressionAttributeNames = new()
+            {
+                ["#sessionId"] = AttributeNames.SessionId,
+                ["#activeTurn"] = AttributeNames.ActiveTurn,
+                ["#activeTurnUntil"] = AttributeNames.ActiveTurnUntil,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":turn"] = StringValue(requestId),
+                [":until"] = EpochMilliseconds(until),
+                [":now"] = EpochMilliseconds(now),
+            },
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+        return claimed is not null;
+    }
+
+    /// <summary>Conditional on the holder, so a turn whose hold lapsed and was taken over cannot free its successor.</summary>
+    public async Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken) =>
+        await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Sessions,
+            Key = Key(AttributeNames.SessionId, sessionId),
+            UpdateExpression = "REMOVE #activeTurn, #activeTurnUntil",
+            ConditionExpression = "#activeTurn = :turn",
+            ExpressionAttributeNames = new() { ["#activeTurn"] = AttributeNames.ActiveTurn, ["#activeTurnUntil"] = AttributeNames.ActiveTurnUntil },
+            ExpressionAttributeValues = new() { [":turn"] = StringValue(requestId) },
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+
     private static SessionRecord Map(Dictionary<string, AttributeValue> item) => new(
         item.GetString(AttributeNames.SessionId),
         item.GetEpochMilliseconds(AttributeNames.CreatedAt),
         item.GetTimeToLive(AttributeNames.ExpiresAt),
-        item.GetNumber(AttributeNames.LastSeq));
+        item.GetNumber(AttributeNames.LastSeq))
+    {
+        ActiveTurn = item.GetNullableString(AttributeNames.ActiveTurn),
+        ActiveTurnUntil = item.GetNullableEpochMilliseconds(AttributeNames.ActiveTurnUntil),
+    };
 }
 
 /// <summary>A number taken from one of a session's counters, with the session's TTL for the item it will key.</summary>

@@ -41,17 +41,7 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
     public async Task<TurnRecord?> GetAsync(string requestId, CancellationToken cancellationToken)
     {
         var item = await client.ReadItemAsync(names.Turns, Key(AttributeNames.RequestId, requestId), cancellationToken).ConfigureAwait(false);
-        return item is null
-            ? null
-            : new TurnRecord(
-                item.GetString(AttributeNames.RequestId),
-                item.GetString(AttributeNames.SessionId),
-                item.GetString(AttributeNames.ConnectionId),
-                item.GetString(AttributeNames.Text),
-                Enum.Parse<TurnStatus>(item.GetString(AttributeNames.Status)),
-                item.GetEpochMilliseconds(AttributeNames.CreatedAt),
-                item.GetEpochMilliseconds(AttributeNames.UpdatedAt),
-                item.GetNullableString(AttributeNames.ErrorCode));
+        return item is null ? null : Map(item);
     }
 
     /// <summary>A missing turn fails the condition too, so this never creates a partial item.</summary>
@@ -101,4 +91,87 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         if (errorCode is not null) request.ExpressionAttributeValues[":errorCode"] = StringValue(errorCode);
         await client.UpdateItemAsync(request, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The status check and the flag are one conditional write, so a turn that finishes concurrently is either
+    /// flagged while still live or reported finished, never flagged after the fact.
+    /// </summary>
+    public async Task<bool> RequestCancelAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var flagged = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Turns,
+            Key = Key(AttributeNames.RequestId, requestId),
+            UpdateExpression = "SET #cancelRequested = :true, #updatedAt = :now",
+            ConditionExpression = "attribute_exists(#requestId) AND NOT (#status IN (:completed, :failed, :cancelled))",
+            ExpressionAttributeNames = new()
+            {
+                ["#requestId"] = AttributeNames.RequestId,
+                ["#status"] = AttributeNames.Status,
+                ["#cancelRequested"] = AttributeNames.CancelRequested,
+                ["#updatedAt"] = AttributeNames.UpdatedAt,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":true"] = FlagValue(true),
+                [":now"] = EpochMilliseconds(time.GetUtcNow()),
+                [":completed"] = StringValue(nameof(TurnStatus.Completed)),
+                [":failed"] = StringValue(nameof(TurnStatus.Failed)),
+                [":cancelled"] = StringValue(nameof(TurnStatus.Cancelled)),
+            },
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+        return flagged is not null;
+    }
+
+    /// <summary>
+    /// Finds candidates through the index, then reads each from the table. Index reads are eventually consistent:
+    /// a turn that has just moved on can still show Queued there, and handing it out would have the caller queue a
+    /// finished turn ahead of a waiting one, so each candidate's status is confirmed by a consistent read, oldest
+    /// first, until <paramref name="maxCount"/> are confirmed. A turn created a moment ago can still be missing.
+    /// The index leaves equal timestamps in no defined order, so all candidates are fetched and sorted here.
+    /// </summary>
+    public async Task<IReadOnlyList<TurnRecord>> ListWaitingAsync(string sessionId, int maxCount, CancellationToken cancellationToken)
+    {
+        if (maxCount <= 0) return [];
+        var candidates = await client.QueryAllAsync(new QueryRequest
+        {
+            TableName = names.Turns,
+            IndexName = ConduitTables.TurnsBySession.Name,
+            KeyConditionExpression = "#sessionId = :sessionId",
+            FilterExpression = "#status IN (:queued, :waiting)",
+            ExpressionAttributeNames = new() { ["#sessionId"] = AttributeNames.SessionId, ["#status"] = AttributeNames.Status },
+            ExpressionAttributeValues = new()
+            {
+                [":sessionId"] = StringValue(sessionId),
+                [":queued"] = StringValue(nameof(TurnStatus.Queued)),
+                [":waiting"] = StringValue(nameof(TurnStatus.Waiting)),
+            },
+        }, maxCount: null, cancellationToken).ConfigureAwait(false);
+
+        var waiting = new List<TurnRecord>();
+        var oldestFirst = candidates
+            .Select(item => (CreatedAt: item.GetNumber(AttributeNames.CreatedAt), RequestId: item.GetString(AttributeNames.RequestId)))
+            .OrderBy(candidate => candidate.CreatedAt)
+            .ThenBy(candidate => candidate.RequestId, StringComparer.Ordinal);
+        foreach (var (_, requestId) in oldestFirst)
+        {
+            if (await GetAsync(requestId, cancellationToken).ConfigureAwait(false) is { Status: TurnStatus.Queued or TurnStatus.Waiting } turn)
+                waiting.Add(turn);
+            if (waiting.Count == maxCount) break;
+        }
+        return waiting;
+    }
+
+    private static TurnRecord Map(Dictionary<string, AttributeValue> item) => new(
+        item.GetString(AttributeNames.RequestId),
+        item.GetString(AttributeNames.SessionId),
+        item.GetString(AttributeNames.ConnectionId),
+        item.GetString(AttributeNames.Text),
+        Enum.Parse<TurnStatus>(item.GetString(AttributeNames.Status)),
+        item.GetEpochMilliseconds(AttributeNames.CreatedAt),
+        item.GetEpochMilliseconds(AttributeNames.UpdatedAt),
+        item.GetNullableString(AttributeNames.ErrorCode))
+    {
+        CancelRequested = item.GetFlag(AttributeNames.CancelRequested),
+    };
 }

@@ -45,6 +45,22 @@ public sealed class ChatConnection : IAsyncDisposable
             ? new { action = "sendMessage", requestId, text }
             : new { action = "sendMessage", requestId, sessionId, text });
 
+    public Task ResumeAsync(string sessionId, long afterSeq) => SendAsync(new { action = "resume", sessionId, afterSeq });
+
+    public Task CancelAsync(string requestId) => SendAsync(new { action = "cancel", requestId });
+
+    /// <summary>Reads frames until one of <paramref name="type"/> arrives; returns all of them, that one last.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ReadUntilAsync(string type)
+    {
+        var frames = new List<JsonElement>();
+        while (true)
+        {
+            var frame = await NextAsync();
+            frames.Add(frame);
+            if (frame.GetProperty("type").GetString() == type) return frames;
+        }
+    }
+
     public async Task<JsonElement> NextAsync()
     {
         if (_setAside.First is { } first)

@@ -154,7 +154,9 @@ public sealed partial class TemplateTests
     {
         var declared = _template.ResourcesOfType("AWS::DynamoDB::Table").Select(t => Describe(t.Resource)).Order().ToList();
         var expected = ConduitTables.All.Select(t =>
-            $"{string.Join(",", t.KeyAttributes.Select(k => $"{k.Name}:{k.Type}"))} keys={t.PartitionKey.Name}/{t.SortKey?.Name} ttl={t.TimeToLiveAttribute} billing={ConduitTables.BillingMode}").Order().ToList();
+            $"{string.Join(",", t.AttributeDefinitions.Select(k => $"{k.Name}:{k.Type}").Order())} keys={t.PartitionKey.Name}/{t.SortKey?.Name} "
+            + $"indexes=[{string.Join(";", t.GlobalIndexes.Select(i => $"{i.Name}:{i.PartitionKey.Name}/{i.SortKey?.Name}:{i.ProjectionType}({string.Join(",", i.NonKeyAttributes)})").Order())}] "
+            + $"ttl={t.TimeToLiveAttribute} billing={ConduitTables.BillingMode}").Order().ToList();
 
         Assert.Equal(expected, declared);
         foreach (var (name, table) in _template.ResourcesOfType("AWS::DynamoDB::Table"))
@@ -166,11 +168,20 @@ public sealed partial class TemplateTests
     private static string Describe(YamlMappingNode table)
     {
         var attributes = ((YamlSequenceNode)Node(table, "Properties", "AttributeDefinitions")!).Children
-            .Select(a => $"{Scalar(a, "AttributeName")}:{Scalar(a, "AttributeType")}");
-        var keys = ((YamlSequenceNode)Node(table, "Properties", "KeySchema")!).Children.ToDictionary(k => Scalar(k, "KeyType")!, k => Scalar(k, "AttributeName"));
+            .Select(a => $"{Scalar(a, "AttributeName")}:{Scalar(a, "AttributeType")}").Order();
+        var keys = KeySchema(Node(table, "Properties", "KeySchema")!);
+        var indexes = (Node(table, "Properties", "GlobalSecondaryIndexes") as YamlSequenceNode)?.Children.Select(index =>
+        {
+            var indexKeys = KeySchema(Node(index, "KeySchema")!);
+            var nonKey = (Node(index, "Projection", "NonKeyAttributes") as YamlSequenceNode)?.Children.Select(a => ((YamlScalarNode)a).Value!) ?? [];
+            return $"{Scalar(index, "IndexName")}:{indexKeys["HASH"]}/{indexKeys.GetValueOrDefault("RANGE")}:{Scalar(index, "Projection", "ProjectionType")}({string.Join(",", nonKey)})";
+        }).Order() ?? Enumerable.Empty<string>();
         var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true" ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
-        return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
+        return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} indexes=[{string.Join(";", indexes)}] ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
     }
+
+    private static Dictionary<string, string?> KeySchema(YamlNode schema) =>
+        ((YamlSequenceNode)schema).Children.ToDictionary(k => Scalar(k, "KeyType")!, k => Scalar(k, "AttributeName"));
 
     [Fact]
     public void Dashboard_BodyIsJsonAndChartsEveryMetricTheFunctionsEmit()

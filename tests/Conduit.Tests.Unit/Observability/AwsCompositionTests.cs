@@ -13,6 +13,7 @@ public sealed class AwsCompositionTests
         [AwsEnvironment.MessagesTable] = "m",
         [AwsEnvironment.MessageKeysTable] = "k",
         [AwsEnvironment.FramesTable] = "f",
+        [AwsEnvironment.SubscriptionsTable] = "sub",
         [AwsEnvironment.TurnQueueUrl] = "https://sqs.us-east-1.amazonaws.com/123456789012/turns",
         [AwsEnvironment.StateMachineArn] = "arn:aws:states:us-east-1:123456789012:stateMachine:chat-turn",
         [AwsEnvironment.ConnectionsEndpoint] = "https://abc.execute-api.us-east-1.amazonaws.com/prod",

@@ -8,6 +8,7 @@ namespace Conduit.Tests.Unit.StepFunctions;
 internal sealed class EmulatorHarness : IAsyncDisposable
 {
     public const string StateMachineArn = "arn:aws:states:local:000000000000:stateMachine:test-machine";
+    public const string ExecutionArnPrefix = "arn:aws:states:local:000000000000:execution:test-machine:";
     public const string Resource = LambdaInvokeTaskInvoker.Resource;
 
     private readonly bool _ownsDatabase;
@@ -31,13 +32,14 @@ internal sealed class EmulatorHarness : IAsyncDisposable
         ITaskInvoker? invoker = null,
         ManualTimeProvider? time = null,
         SqliteDatabase? database = null,
-        IReadOnlyDictionary<string, string>? substitutions = null)
+        IReadOnlyDictionary<string, string>? substitutions = null,
+        IExecutionStore? store = null)
     {
         var machine = StateMachine.Load(aslJson, substitutions ?? new Dictionary<string, string>(), new HashSet<string> { Resource });
         var clock = time ?? new ManualTimeProvider(autoAdvance: true);
         var db = database ?? SqliteDatabase.OpenInMemory();
         var emulator = new StepFunctionsEmulator(
-            machine, StateMachineArn, invoker ?? ScriptedTaskInvoker.Echo(), new SqliteExecutionStore(db), clock, NullLogger<StepFunctionsEmulator>.Instance);
+            machine, StateMachineArn, invoker ?? ScriptedTaskInvoker.Echo(), store ?? new SqliteExecutionStore(db), clock, NullLogger<StepFunctionsEmulator>.Instance);
         return new EmulatorHarness(emulator, db, ownsDatabase: database is null, clock);
     }
 

@@ -13,6 +13,7 @@ internal sealed class ManualTimeProvider(bool autoAdvance = false) : TimeProvide
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _pending = [];
     private readonly List<TimeSpan> _requestedDelays = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _delayWaiters = [];
     private DateTimeOffset _now = Start;
 
     public IReadOnlyList<TimeSpan> RequestedDelays
@@ -20,6 +21,18 @@ internal sealed class ManualTimeProvider(bool autoAdvance = false) : TimeProvide
         get
         {
             lock (_gate) return [.. _requestedDelays];
+        }
+    }
+
+    /// <summary>Completes once <paramref name="count"/> delays in all have been asked for.</summary>
+    public Task DelaysRequestedAsync(int count)
+    {
+        lock (_gate)
+        {
+            if (_requestedDelays.Count >= count) return Task.CompletedTask;
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _delayWaiters.Add((count, reached));
+            return reached.Task;
         }
     }
 
@@ -57,7 +70,7 @@ internal sealed class ManualTimeProvider(bool autoAdvance = false) : TimeProvide
             generation = ++timer.Generation;
             if (dueTime == Timeout.InfiniteTimeSpan) return;
 
-            if (!timer.IsTimeout) _requestedDelays.Add(dueTime);
+            if (!timer.IsTimeout) RecordDelay(dueTime);
             timer.DueAt = _now + dueTime;
             if ((!autoAdvance || timer.IsTimeout) && dueTime > TimeSpan.Zero)
             {
@@ -77,6 +90,13 @@ internal sealed class ManualTimeProvider(bool autoAdvance = false) : TimeProvide
 
             timer.Fire(generation);
         });
+    }
+
+    private void RecordDelay(TimeSpan dueTime)
+    {
+        _requestedDelays.Add(dueTime);
+        foreach (var (_, reached) in _delayWaiters.Where(waiter => waiter.Count <= _requestedDelays.Count)) reached.TrySetResult();
+        _delayWaiters.RemoveAll(waiter => waiter.Reached.Task.IsCompleted);
     }
 
     private void Cancel(ManualTimer timer)

@@ -6,6 +6,9 @@ namespace Conduit.Tests.Unit.StepFunctions;
 
 internal sealed record TaskInvocation(int Number, string Resource, JsonNode? Parameters);
 
+/// <summary>An invoker whose invocations all wait for <see cref="Release"/>; <see cref="Invoked"/> completes at the first.</summary>
+internal sealed record GatedTaskInvoker(ScriptedTaskInvoker Invoker, Task Invoked, TaskCompletionSource<JsonNode?> Release);
+
 /// <summary>An <see cref="ITaskInvoker"/> that answers each invocation with a scripted response and remembers what it was asked.</summary>
 internal sealed class ScriptedTaskInvoker(Func<TaskInvocation, CancellationToken, Task<JsonNode?>> respond) : ITaskInvoker
 {
@@ -24,6 +27,18 @@ internal sealed class ScriptedTaskInvoker(Func<TaskInvocation, CancellationToken
         invocation.Number <= errors.Count
             ? throw new TaskFailedException(errors[invocation.Number - 1], $"failure {invocation.Number}")
             : Task.FromResult(JsonNode.Parse(resultJson)));
+
+    public static GatedTaskInvoker Gated()
+    {
+        var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var invoker = new ScriptedTaskInvoker((_, _) =>
+        {
+            invoked.TrySetResult();
+            return release.Task;
+        });
+        return new GatedTaskInvoker(invoker, invoked.Task, release);
+    }
 
     public static ScriptedTaskInvoker AlwaysFailingWith(string error) =>
         new((invocation, _) => throw new TaskFailedException(error, $"failure {invocation.Number}"));

@@ -9,18 +9,6 @@ public sealed class StepFunctionsEmulatorTests
 {
     private const string PassMachine = """{ "StartAt": "Done", "States": { "Done": { "Type": "Pass", "End": true } } }""";
 
-    private static (ScriptedTaskInvoker Invoker, Task Invoked, TaskCompletionSource<JsonNode?> Release) GatedInvoker()
-    {
-        var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var invoker = new ScriptedTaskInvoker((_, _) =>
-        {
-            invoked.TrySetResult();
-            return release.Task;
-        });
-        return (invoker, invoked.Task, release);
-    }
-
     [Theory]
     [InlineData("")]
     [InlineData("has space")]
@@ -106,7 +94,7 @@ public sealed class StepFunctionsEmulatorTests
     [Fact]
     public async Task StartExecution_SameNameAndInputWhileRunning_ReturnsTheRunningExecution()
     {
-        var (invoker, invoked, release) = GatedInvoker();
+        var (invoker, invoked, release) = ScriptedTaskInvoker.Gated();
         var time = new ManualTimeProvider();
         await using var harness = EmulatorHarness.Create(Definitions.SingleTask(), invoker, time);
 
@@ -126,7 +114,7 @@ public sealed class StepFunctionsEmulatorTests
     [Fact]
     public async Task StartExecution_SameNameOtherInputWhileRunning_ThrowsExecutionAlreadyExists()
     {
-        var (invoker, invoked, release) = GatedInvoker();
+        var (invoker, invoked, release) = ScriptedTaskInvoker.Gated();
         await using var harness = EmulatorHarness.Create(Definitions.SingleTask(), invoker);
 
         await harness.Emulator.StartExecutionAsync("turn-1", """{ "q": 1 }""");
@@ -265,72 +253,89 @@ public sealed class StepFunctionsEmulatorTests
     [Fact]
     public async Task NewEmulator_OverSameDatabaseFile_ReadsEarlierExecutionAndHistory()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"conduit-sfn-{Guid.NewGuid():N}.db");
-        try
+        using var file = new TemporaryDatabaseFile();
+        ExecutionDescription original;
+        IReadOnlyList<HistoryEvent> originalHistory;
+        await using (var database = file.Open())
+        await using (var harness = EmulatorHarness.Create(Definitions.SingleTask(), ScriptedTaskInvoker.Echo(), database: database))
         {
-            ExecutionDescription original;
-            IReadOnlyList<HistoryEvent> originalHistory;
-            await using (var database = SqliteDatabase.OpenFile(path))
-            await using (var harness = EmulatorHarness.Create(Definitions.SingleTask(), ScriptedTaskInvoker.Echo(), database: database))
-            {
-                original = await harness.RunAsync("""{ "q": "persisted" }""", "turn-1");
-                originalHistory = await harness.Emulator.GetExecutionHistoryAsync("turn-1");
-            }
-
-            await using var reopened = SqliteDatabase.OpenFile(path);
-            await using var next = EmulatorHarness.Create(Definitions.SingleTask(), database: reopened);
-
-            Assert.Equal(original, await next.Emulator.DescribeExecutionAsync("turn-1"));
-            Assert.Equal(original, await next.Emulator.WaitForCompletionAsync("turn-1"));
-            var history = await next.Emulator.GetExecutionHistoryAsync("turn-1");
-            Assert.Equal(
-                originalHistory.Select(historyEvent => historyEvent.ToJson().ToJsonString()),
-                history.Select(historyEvent => historyEvent.ToJson().ToJsonString()));
+            original = await harness.RunAsync("""{ "q": "persisted" }""", "turn-1");
+            originalHistory = await harness.Emulator.GetExecutionHistoryAsync("turn-1");
         }
-        finally
-        {
-            foreach (var file in new[] { path, $"{path}-wal", $"{path}-shm" }) File.Delete(file);
-        }
+
+        await using var reopened = file.Open();
+        await using var next = EmulatorHarness.Create(Definitions.SingleTask(), database: reopened);
+
+        Assert.Equal(original, await next.Emulator.DescribeExecutionAsync("turn-1"));
+        Assert.Equal(original, await next.Emulator.WaitForCompletionAsync("turn-1"));
+        var history = await next.Emulator.GetExecutionHistoryAsync("turn-1");
+        Assert.Equal(
+            originalHistory.Select(historyEvent => historyEvent.ToJson().ToJsonString()),
+            history.Select(historyEvent => historyEvent.ToJson().ToJsonString()));
     }
 
     [Fact]
-    public async Task DisposeAsync_WhileExecutionRuns_ClosesItAsAborted()
+    public async Task DisposeAsync_WhileExecutionRuns_LeavesItRunningInTheStore()
     {
-        var (invoker, invoked, _) = GatedInvoker();
+        var (invoker, invoked, _) = ScriptedTaskInvoker.Gated();
         await using var database = SqliteDatabase.OpenInMemory();
         var harness = EmulatorHarness.Create(Definitions.SingleTask(), invoker, database: database);
 
-        await harness.Emulator.StartExecutionAsync("turn-1", "{}");
+        var started = await harness.Emulator.StartExecutionAsync("turn-1", "{}");
         await invoked;
         var waiting = harness.Emulator.WaitForCompletionAsync("turn-1");
         await harness.DisposeAsync();
-        var execution = await waiting;
 
-        await using var next = EmulatorHarness.Create(Definitions.SingleTask(), database: database);
-        var history = await next.Emulator.GetExecutionHistoryAsync("turn-1");
-        Assert.Equal(ExecutionStatus.Aborted, execution.Status);
-        Assert.Equal(execution, await next.Emulator.DescribeExecutionAsync("turn-1"));
-        Assert.Equal(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "ExecutionAborted"], history.Select(e => e.Type));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        var store = new SqliteExecutionStore(database);
+        var stored = await store.GetExecutionAsync(started.ExecutionArn, CancellationToken.None);
+        var history = await store.GetHistoryAsync(started.ExecutionArn, CancellationToken.None);
+        Assert.Equal(ExecutionStatus.Running, stored?.Status);
+        Assert.Null(stored?.StopDate);
+        Assert.Equal(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted"], history.Select(e => e.Type));
     }
 
     [Fact]
-    public async Task NewEmulator_ExecutionLeftRunningByCrashedHost_ClosesItAsAborted()
+    public async Task NewEmulator_ExecutionLeftRunningByKilledHost_ResumesAtTheLastEnteredStateWithItsInput()
     {
         await using var database = SqliteDatabase.OpenInMemory();
         var store = new SqliteExecutionStore(database);
         const string arn = "arn:aws:states:local:000000000000:execution:test-machine:orphan";
-        var running = new ExecutionDescription(arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, ManualTimeProvider.Start, null, "{}", null, null, null);
-        await store.TryCreateExecutionAsync(running, new HistoryEvent(1, 0, ManualTimeProvider.Start, "ExecutionStarted", new JsonObject()), CancellationToken.None);
-        await store.AppendEventAsync(arn, new HistoryEvent(2, 1, ManualTimeProvider.Start, "PassStateEntered", new JsonObject()), CancellationToken.None);
+        var running = new ExecutionDescription(
+            arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, ManualTimeProvider.Start, null, """{"q":0}""", null, null, null);
+        await store.TryCreateExecutionAsync(running, Event(1, "ExecutionStarted", new JsonObject { ["input"] = """{"q":0}""" }), CancellationToken.None);
+        await store.AppendEventsAsync(
+            arn,
+            [
+                Event(2, "PassStateEntered", new JsonObject { ["name"] = "First", ["input"] = """{"q":0}""" }),
+                Event(3, "PassStateExited", new JsonObject { ["name"] = "First", ["output"] = """{"a":1}""" }),
+                Event(4, "PassStateEntered", new JsonObject { ["name"] = "Done", ["input"] = """{"a":1}""" }),
+            ],
+            CancellationToken.None);
 
-        await using var harness = EmulatorHarness.Create(PassMachine, database: database);
-        var execution = await harness.Emulator.DescribeExecutionAsync("orphan");
+        await using var harness = EmulatorHarness.Create(
+            """
+            { "StartAt": "First", "States": {
+                "First": { "Type": "Pass", "Result": { "a": 1 }, "Next": "Done" },
+                "Done": { "Type": "Pass", "Parameters": { "a.$": "$.a", "b": 2 }, "End": true } } }
+            """,
+            database: database);
+        var execution = await harness.Emulator.WaitForCompletionAsync("orphan");
         var history = await harness.Emulator.GetExecutionHistoryAsync("orphan");
 
-        Assert.Equal(ExecutionStatus.Aborted, execution.Status);
-        Assert.NotNull(execution.StopDate);
-        Assert.Equal(["ExecutionStarted", "PassStateEntered", "ExecutionAborted"], history.Select(e => e.Type));
-        Assert.Equal(3, history[^1].Id);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        JsonAssert.Equivalent("""{ "a": 1, "b": 2 }""", execution.Output);
+        Assert.Equal(1, execution.RedriveCount);
+        Assert.Equal(
+            [
+                "ExecutionStarted", "PassStateEntered", "PassStateExited", "PassStateEntered",
+                "ExecutionRedriven", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+            ],
+            history.Select(e => e.Type));
+        Assert.Equal(Enumerable.Range(1, 8).Select(id => (long)id), history.Select(e => e.Id));
+        JsonAssert.Equivalent("""{ "name": "Done", "input": "{\"a\":1}" }""", history[5].Details.ToJsonString());
+
+        static HistoryEvent Event(long id, string type, JsonObject details) => new(id, id - 1, ManualTimeProvider.Start, type, details);
     }
 
     [Fact]

@@ -38,7 +38,8 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
         new DynamoSessionStore(Client, Tables, time, ttl),
         new DynamoTurnStore(Client, Tables, time, ttl),
         new DynamoHistoryStore(Client, Tables, time),
-        new DynamoFrameStore(Client, Tables, time));
+        new DynamoFrameStore(Client, Tables, time),
+        new DynamoSubscriptionStore(Client, Tables));
 
     public async Task InitializeAsync()
     {

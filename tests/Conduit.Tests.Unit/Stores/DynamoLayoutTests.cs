@@ -32,9 +32,74 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
             Assert.Equal(table.KeyAttributes.Select(key => key.Name), described.KeySchema.Select(key => key.AttributeName));
             Assert.Equal(KeyType.HASH, described.KeySchema[0].KeyType);
             Assert.Equal(
-                table.KeyAttributes.Select(key => (key.Name, key.Type)).Order(),
+                table.AttributeDefinitions.Select(key => (key.Name, key.Type)).Order(),
                 described.AttributeDefinitions.Select(definition => (definition.AttributeName, definition.AttributeType.Value)).Order());
+            Assert.Equal(
+                table.GlobalIndexes.Select(index => (index.Name, Keys: string.Join(",", index.KeyAttributes.Select(key => key.Name)), index.ProjectionType, NonKey: string.Join(",", index.NonKeyAttributes))),
+                (described.GlobalSecondaryIndexes ?? []).Select(index => (index.IndexName, Keys: string.Join(",", index.KeySchema.Select(key => key.AttributeName)),
+                    index.Projection.ProjectionType.Value, NonKey: string.Join(",", index.Projection.NonKeyAttributes ?? []))));
         }
+    }
+
+    [NodeFact]
+    public async Task SessionItem_ClaimedTurn_StoresTheHoldEndInEpochMilliseconds()
+    {
+        var sessionId = await CreateSessionAsync();
+        var requestId = NewId();
+
+        await Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start, Start.AddMilliseconds(1_200_250), Cancellation);
+
+        var item = await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(sessionId))));
+        Assert.Equal(requestId, item[AttributeNames.ActiveTurn].S);
+        Assert.Equal($"{Start.AddMilliseconds(1_200_250).ToUnixTimeMilliseconds()}", item[AttributeNames.ActiveTurnUntil].N);
+    }
+
+    [NodeFact]
+    public async Task TurnItem_CancelRequested_IsABooleanFlag()
+    {
+        var turn = new TurnRecord(NewId(), NewId(), NewId(), "hello", TurnStatus.Running, Start, Start, null);
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+
+        var item = await RawItemAsync(dynalite.Tables.Turns, Key((AttributeNames.RequestId, S(turn.RequestId))));
+        Assert.True(item[AttributeNames.CancelRequested].BOOL);
+    }
+
+    [NodeFact]
+    public async Task MessageItem_WrittenBeforeStatusesExisted_ReadsAsComplete()
+    {
+        var sessionId = await CreateSessionAsync();
+        await dynalite.Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = dynalite.Tables.Messages,
+            Item = Key(
+                (AttributeNames.SessionId, S(sessionId)), (AttributeNames.Index, N(1)), (AttributeNames.RequestId, S("r-1")),
+                (AttributeNames.Role, S(MessageRoles.Assistant)), (AttributeNames.Text, S("answer")),
+                (AttributeNames.CreatedAt, N(Start.ToUnixTimeMilliseconds()))),
+        }, Cancellation);
+
+        var message = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, 1, Cancellation));
+
+        Assert.Equal(MessageStatuses.Complete, message.Status);
+    }
+
+    [NodeFact]
+    public async Task SubscriptionItem_LeasedThenReleased_KeepsTtlAndDropsTheLease()
+    {
+        var (sessionId, connectionId) = (NewId(), NewId());
+        await Stores.Subscriptions.SubscribeAsync(sessionId, connectionId, 3, resetCursor: false, Start.AddMilliseconds(7_200_250), Cancellation);
+        var key = Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.ConnectionId, S(connectionId)));
+        await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", Start, Start.AddSeconds(30), Cancellation);
+
+        var leased = await RawItemAsync(dynalite.Tables.Subscriptions, key);
+        await Stores.Subscriptions.ReleaseAsync(sessionId, connectionId, "owner-a", 8, Cancellation);
+        var released = await RawItemAsync(dynalite.Tables.Subscriptions, key);
+
+        Assert.Equal(("owner-a", $"{Start.AddSeconds(30).ToUnixTimeMilliseconds()}"), (leased[AttributeNames.LeaseOwner].S, leased[AttributeNames.LeaseUntil].N));
+        Assert.Equal($"{Start.AddSeconds(7_201).ToUnixTimeSeconds()}", released[AttributeNames.ExpiresAt].N);
+        Assert.Equal("8", released[AttributeNames.DeliveredSeq].N);
+        Assert.False(released.ContainsKey(AttributeNames.LeaseOwner) || released.ContainsKey(AttributeNames.LeaseUntil));
     }
 
     [NodeFact]
@@ -44,7 +109,7 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         var requestId = NewId();
         Clock.Advance(TimeSpan.FromHours(1));
         await Stores.Frames.AppendAsync(sessionId, requestId, seq => "{}", Cancellation);
-        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", Cancellation);
+        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
 
         var session = await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(sessionId))));
         var frame = await RawItemAsync(dynalite.Tables.Frames, Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.Seq, N(1))));
@@ -106,11 +171,11 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
                 (AttributeNames.ExpiresAt, N((Start + SessionTtl).ToUnixTimeSeconds()))),
         }, Cancellation);
 
-        var index = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", Cancellation);
+        var index = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation);
 
         Assert.Equal(1, index);
         var message = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation));
         Assert.Equal(new HistoryMessage(sessionId, 1, requestId, MessageRoles.Assistant, "answer", Start), message);
-        Assert.Equal(2, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", Cancellation));
+        Assert.Equal(2, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", MessageStatuses.Complete, Cancellation));
     }
 }

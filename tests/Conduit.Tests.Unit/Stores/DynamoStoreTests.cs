@@ -14,3 +14,6 @@ public sealed class DynamoHistoryStoreTests(DynaliteServer dynalite) : HistorySt
 
 [Collection(DynaliteCollection.Name), RequiresNode]
 public sealed class DynamoFrameStoreTests(DynaliteServer dynalite) : FrameStoreContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoSubscriptionStoreTests(DynaliteServer dynalite) : SubscriptionStoreContract(dynalite);

@@ -128,6 +128,123 @@ public sealed class DynamoWireTests : IAsyncLifetime
         Assert.Equal("9", Text(second, "ExclusiveStartKey", "index", "N"));
     }
 
+    [Fact]
+    public async Task TurnListWaitingAsync_IndexStillShowsAFinishedTurn_ConfirmsEachCandidateAndLeavesItOut()
+    {
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(200, $$"""{"Items":[{{IndexedTurn("r-new", 1740830402000, "Queued")}},{{IndexedTurn("r-old", 1740830401000, "Waiting")}}]}"""),
+            ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-old", 1740830401000, "Completed")}}}"""),
+            ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-new", 1740830402000, "Queued")}}}"""));
+        var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
+
+        var waiting = await store.ListWaitingAsync("s-1", 1, _timeout.Token);
+
+        Assert.Equal(["r-new"], waiting.Select(turn => turn.RequestId));
+        var query = AssertDynamoRequest(_server.Requests[0], "Query");
+        Assert.Equal("conduit-prod-turns", Text(query, "TableName"));
+        Assert.Equal("bySession", Text(query, "IndexName"));
+        Assert.Equal("#sessionId = :sessionId", Text(query, "KeyConditionExpression"));
+        Assert.Equal("#status IN (:queued, :waiting)", Text(query, "FilterExpression"));
+        Assert.False(query.TryGetProperty("ConsistentRead", out var consistent) && consistent.GetBoolean());
+        var firstRead = AssertDynamoRequest(_server.Requests[1], "GetItem");
+        Assert.Equal("r-old", Text(firstRead, "Key", "requestId", "S"));
+        Assert.True(firstRead.GetProperty("ConsistentRead").GetBoolean());
+        Assert.Equal("r-new", Text(AssertDynamoRequest(_server.Requests[2], "GetItem"), "Key", "requestId", "S"));
+    }
+
+    [Fact]
+    public async Task TurnRequestCancelAsync_ConditionFails_ReturnsFalse()
+    {
+        _server.Enqueue(ScriptedResponse.AwsJson(400, ConditionFailed));
+        var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
+
+        var flagged = await store.RequestCancelAsync("r-1", _timeout.Token);
+
+        Assert.False(flagged);
+        var update = AssertDynamoRequest(Assert.Single(_server.Requests), "UpdateItem");
+        Assert.Equal("SET #cancelRequested = :true, #updatedAt = :now", Text(update, "UpdateExpression"));
+        Assert.Equal("attribute_exists(#requestId) AND NOT (#status IN (:completed, :failed, :cancelled))", Text(update, "ConditionExpression"));
+        Assert.True(update.GetProperty("ExpressionAttributeValues").GetProperty(":true").GetProperty("BOOL").GetBoolean());
+        Assert.Equal("Completed", Text(update, "ExpressionAttributeValues", ":completed", "S"));
+    }
+
+    [Fact]
+    public async Task SessionTryClaimTurnAsync_HeldByAnotherTurn_SendsTheClaimConditionAndReturnsFalse()
+    {
+        _server.Enqueue(ScriptedResponse.AwsJson(400, ConditionFailed));
+        var store = new DynamoSessionStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
+
+        var claimed = await store.TryClaimTurnAsync("s-1", "r-2", Now, Now.AddMinutes(20), _timeout.Token);
+
+        Assert.False(claimed);
+        var update = AssertDynamoRequest(Assert.Single(_server.Requests), "UpdateItem");
+        Assert.Equal("conduit-prod-sessions", Text(update, "TableName"));
+        Assert.Equal("SET #activeTurn = :turn, #activeTurnUntil = :until", Text(update, "UpdateExpression"));
+        Assert.Equal(
+            "attribute_exists(#sessionId) AND (attribute_not_exists(#activeTurn) OR #activeTurn = :turn OR #activeTurnUntil < :now)",
+            Text(update, "ConditionExpression"));
+        Assert.Equal($"{Now.ToUnixTimeMilliseconds()}", Text(update, "ExpressionAttributeValues", ":now", "N"));
+        Assert.Equal($"{Now.AddMinutes(20).ToUnixTimeMilliseconds()}", Text(update, "ExpressionAttributeValues", ":until", "N"));
+    }
+
+    [Fact]
+    public async Task SubscriptionTryLeaseAsync_Free_TakesItConditionallyAndReadsTheCursorFromTheWrite()
+    {
+        _server.Enqueue(ScriptedResponse.AwsJson(200, """
+            {"Attributes":{"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"deliveredSeq":{"N":"12"},"expiresAt":{"N":"1740837600"},
+            "leaseOwner":{"S":"w-1"},"leaseUntil":{"N":"1740830430000"}}}
+            """));
+        var store = new DynamoSubscriptionStore(_client, Tables);
+
+        var leased = await store.TryLeaseAsync("s-1", "c-1", "w-1", Now, Now.AddSeconds(30), _timeout.Token);
+
+        Assert.Equal(new Subscription("s-1", "c-1", 12, Now.AddHours(2)), leased);
+        var update = AssertDynamoRequest(Assert.Single(_server.Requests), "UpdateItem");
+        Assert.Equal("conduit-prod-subscriptions", Text(update, "TableName"));
+        Assert.Equal(("s-1", "c-1"), (Text(update, "Key", "sessionId", "S"), Text(update, "Key", "connectionId", "S")));
+        Assert.Equal(
+            "attribute_exists(#connectionId) AND (attribute_not_exists(#leaseOwner) OR #leaseOwner = :owner OR #leaseUntil < :now)",
+            Text(update, "ConditionExpression"));
+        Assert.Equal("ALL_NEW", Text(update, "ReturnValues"));
+    }
+
+    [Fact]
+    public async Task SubscriptionTryLeaseAsync_HeldByAnother_ReturnsNull()
+    {
+        _server.Enqueue(ScriptedResponse.AwsJson(400, ConditionFailed));
+        var store = new DynamoSubscriptionStore(_client, Tables);
+
+        Assert.Null(await store.TryLeaseAsync("s-1", "c-1", "w-2", Now, Now.AddSeconds(30), _timeout.Token));
+    }
+
+    [Fact]
+    public async Task SubscriptionRemoveConnectionAsync_TwoSessions_QueriesTheIndexThenDeletesEach()
+    {
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(200, """
+                {"Items":[{"sessionId":{"S":"s-1"},"connectionId":{"S":"c/1"}},{"sessionId":{"S":"s-2"},"connectionId":{"S":"c/1"}}]}
+                """),
+            ScriptedResponse.AwsJson(200, "{}"),
+            ScriptedResponse.AwsJson(200, "{}"));
+        var store = new DynamoSubscriptionStore(_client, Tables);
+
+        await store.RemoveConnectionAsync("c/1", _timeout.Token);
+
+        var query = AssertDynamoRequest(_server.Requests[0], "Query");
+        Assert.Equal("byConnection", Text(query, "IndexName"));
+        Assert.Equal("c/1", Text(query, "ExpressionAttributeValues", ":connectionId", "S"));
+        Assert.False(query.TryGetProperty("ConsistentRead", out var consistent) && consistent.GetBoolean());
+        var deleted = _server.Requests.Skip(1).Select(request => AssertDynamoRequest(request, "DeleteItem"))
+            .Select(delete => (Text(delete, "TableName"), Text(delete, "Key", "sessionId", "S"), Text(delete, "Key", "connectionId", "S")));
+        Assert.Equal([("conduit-prod-subscriptions", "s-1", "c/1"), ("conduit-prod-subscriptions", "s-2", "c/1")], deleted);
+    }
+
+    private static string IndexedTurn(string requestId, long createdAt, string status) =>
+        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"},"status":{"S":"{{{status}}}"}}""";
+
+    private static string Turn(string requestId, long createdAt, string status) =>
+        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"hi"},"status":{"S":"{{{status}}}"},"createdAt":{"N":"{{{createdAt}}}"},"updatedAt":{"N":"{{{createdAt}}}"},"expiresAt":{"N":"1740916800"}}""";
+
     /// <summary>A Query page holding one message and saying more may follow.</summary>
     private static string Page(long index) =>
         $$$"""{"Items":[{{{Message(index)}}}],"LastEvaluatedKey":{"sessionId":{"S":"s-1"},"index":{"N":"{{{index}}}"}} }""";

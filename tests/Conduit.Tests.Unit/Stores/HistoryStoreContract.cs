@@ -12,8 +12,8 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         for (var turn = 0; turn < turns; turn++)
         {
             var requestId = NewId();
-            await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, $"m{++index}", Cancellation);
-            await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, $"m{++index}", Cancellation);
+            await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, $"m{++index}", MessageStatuses.Complete, Cancellation);
+            await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, $"m{++index}", MessageStatuses.Complete, Cancellation);
         }
         return sessionId;
     }
@@ -29,9 +29,9 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
 
         long[] indexes =
         [
-            await Stores.History.AppendAsync(sessionId, first, MessageRoles.User, "question", Cancellation),
-            await Stores.History.AppendAsync(sessionId, first, MessageRoles.Assistant, "answer", Cancellation),
-            await Stores.History.AppendAsync(sessionId, second, MessageRoles.User, "follow-up", Cancellation),
+            await Stores.History.AppendAsync(sessionId, first, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation),
+            await Stores.History.AppendAsync(sessionId, first, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation),
+            await Stores.History.AppendAsync(sessionId, second, MessageRoles.User, "follow-up", MessageStatuses.Complete, Cancellation),
         ];
 
         Assert.Equal([1, 2, 3], indexes);
@@ -42,16 +42,16 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
     {
         var sessionId = await CreateSessionAsync();
         var requestId = NewId();
-        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", Cancellation);
-        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", Cancellation);
+        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
+        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation);
         var before = await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation);
         Clock.Advance(TimeSpan.FromSeconds(30));
 
-        var retried = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", Cancellation);
+        var retried = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
 
         Assert.Equal(1, retried);
         Assert.Equal(before, await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation));
-        Assert.Equal(3, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", Cancellation));
+        Assert.Equal(3, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", MessageStatuses.Complete, Cancellation));
     }
 
     [NodeFact]
@@ -61,7 +61,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var requestId = NewId();
 
         var indexes = await Task.WhenAll(Enumerable.Range(0, 5)
-            .Select(_ => Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", Cancellation)));
+            .Select(_ => Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation)));
 
         var index = Assert.Single(indexes.Distinct());
         var stored = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, long.MaxValue, Cancellation));
@@ -74,10 +74,10 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var requestId = NewId();
         var first = await CreateSessionAsync();
         var second = await CreateSessionAsync();
-        await Stores.History.AppendAsync(first, NewId(), MessageRoles.User, "earlier", Cancellation);
-        await Stores.History.AppendAsync(first, requestId, MessageRoles.User, "question", Cancellation);
+        await Stores.History.AppendAsync(first, NewId(), MessageRoles.User, "earlier", MessageStatuses.Complete, Cancellation);
+        await Stores.History.AppendAsync(first, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
 
-        var index = await Stores.History.AppendAsync(second, requestId, MessageRoles.User, "question", Cancellation);
+        var index = await Stores.History.AppendAsync(second, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
 
         Assert.Equal(1, index);
     }
@@ -88,7 +88,7 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var sessionId = NewId();
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "question", Cancellation));
+            () => Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "question", MessageStatuses.Complete, Cancellation));
 
         Assert.Contains(sessionId, error.Message, StringComparison.Ordinal);
     }
@@ -99,11 +99,39 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var sessionId = await CreateSessionAsync();
         var requestId = NewId();
         Clock.Advance(TimeSpan.FromMilliseconds(250));
-        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "what is conduit?", Cancellation);
+        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "what is conduit?", MessageStatuses.Complete, Cancellation);
 
         var message = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, 1, Cancellation));
 
         Assert.Equal(new HistoryMessage(sessionId, 1, requestId, MessageRoles.User, "what is conduit?", Start.AddMilliseconds(250)), message);
+    }
+
+    [NodeFact]
+    public async Task ReadRangeAsync_CancelledAnswer_KeepsItsStatus()
+    {
+        var sessionId = await CreateSessionAsync();
+        var requestId = NewId();
+        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
+        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "half an ans", MessageStatuses.Cancelled, Cancellation);
+
+        var messages = await Stores.History.ReadRangeAsync(sessionId, 1, 2, Cancellation);
+
+        Assert.Equal([MessageStatuses.Complete, MessageStatuses.Cancelled], messages.Select(message => message.Status));
+        Assert.Equal(messages, await Stores.History.ReadLatestAsync(sessionId, 2, 2, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task AppendAsync_RetriedWithAnotherStatus_KeepsTheFirstMessage()
+    {
+        var sessionId = await CreateSessionAsync();
+        var requestId = NewId();
+        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "partial", MessageStatuses.Cancelled, Cancellation);
+
+        var retried = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "full answer", MessageStatuses.Complete, Cancellation);
+
+        Assert.Equal(1, retried);
+        var message = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation));
+        Assert.Equal(("partial", MessageStatuses.Cancelled), (message.Text, message.Status));
     }
 
     [NodeFact]

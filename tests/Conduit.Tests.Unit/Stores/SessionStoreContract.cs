@@ -4,6 +4,11 @@ namespace Conduit.Tests.Unit.Stores;
 
 public abstract class SessionStoreContract(IStoreBackend backend) : StoreContract(backend)
 {
+    private static readonly DateTimeOffset HoldEnd = Start.AddMinutes(20);
+
+    private async Task<SessionRecord> SessionAsync(string sessionId) =>
+        await Stores.Sessions.GetAsync(sessionId, Cancellation) ?? throw new Xunit.Sdk.XunitException($"Session {sessionId} is gone.");
+
     [NodeFact]
     public async Task CreateAsync_NewSession_StartsAtSeqZeroAndExpiresAfterTtl()
     {
@@ -51,4 +56,120 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
     [NodeFact]
     public async Task GetAsync_UnknownSession_ReturnsNull() =>
         Assert.Null(await Stores.Sessions.GetAsync(NewId(), Cancellation));
+
+    [NodeFact]
+    public async Task TryClaimTurnAsync_FreeSession_ClaimsItUntilTheGivenTime()
+    {
+        var sessionId = await CreateSessionAsync();
+        var requestId = NewId();
+
+        var claimed = await Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start, HoldEnd, Cancellation);
+
+        Assert.True(claimed);
+        Assert.Equal(
+            new SessionRecord(sessionId, Start, Start + SessionTtl, 0) { ActiveTurn = requestId, ActiveTurnUntil = HoldEnd },
+            await SessionAsync(sessionId));
+    }
+
+    [NodeFact]
+    public async Task TryClaimTurnAsync_SameTurnAgain_ClaimsAndMovesTheHoldEnd()
+    {
+        var sessionId = await CreateSessionAsync();
+        var requestId = NewId();
+        await Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start, HoldEnd, Cancellation);
+
+        var claimed = await Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start.AddMinutes(5), HoldEnd.AddMinutes(5), Cancellation);
+
+        Assert.True(claimed);
+        Assert.Equal(HoldEnd.AddMinutes(5), (await SessionAsync(sessionId)).ActiveTurnUntil);
+    }
+
+    [NodeFact]
+    public async Task TryClaimTurnAsync_HeldByAnotherTurnUntilNow_ReturnsFalseAndKeepsTheHolder()
+    {
+        var sessionId = await CreateSessionAsync();
+        var holder = NewId();
+        await Stores.Sessions.TryClaimTurnAsync(sessionId, holder, Start, HoldEnd, Cancellation);
+
+        var claimed = await Stores.Sessions.TryClaimTurnAsync(sessionId, NewId(), HoldEnd, HoldEnd.AddMinutes(20), Cancellation);
+
+        Assert.False(claimed);
+        var session = await SessionAsync(sessionId);
+        Assert.Equal((holder, HoldEnd), (session.ActiveTurn, session.ActiveTurnUntil));
+    }
+
+    [NodeFact]
+    public async Task TryClaimTurnAsync_HolderLapsed_TakesTheSessionOver()
+    {
+        var sessionId = await CreateSessionAsync();
+        await Stores.Sessions.TryClaimTurnAsync(sessionId, NewId(), Start, HoldEnd, Cancellation);
+        var successor = NewId();
+
+        var claimed = await Stores.Sessions.TryClaimTurnAsync(sessionId, successor, HoldEnd.AddMilliseconds(1), HoldEnd.AddMinutes(20), Cancellation);
+
+        Assert.True(claimed);
+        var session = await SessionAsync(sessionId);
+        Assert.Equal((successor, HoldEnd.AddMinutes(20)), (session.ActiveTurn, session.ActiveTurnUntil));
+    }
+
+    [NodeFact]
+    public async Task TryClaimTurnAsync_ConcurrentTurns_ExactlyOneClaims()
+    {
+        var sessionId = await CreateSessionAsync();
+        var requestIds = Enumerable.Range(0, 10).Select(_ => NewId()).ToList();
+
+        var claims = await Task.WhenAll(requestIds.Select(requestId => Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start, HoldEnd, Cancellation)));
+
+        Assert.Single(claims, claimed => claimed);
+        Assert.Equal(requestIds[Array.IndexOf(claims, true)], (await SessionAsync(sessionId)).ActiveTurn);
+    }
+
+    [NodeFact]
+    public async Task TryClaimTurnAsync_UnknownSession_ReturnsFalseAndCreatesNothing()
+    {
+        var sessionId = NewId();
+
+        var claimed = await Stores.Sessions.TryClaimTurnAsync(sessionId, NewId(), Start, HoldEnd, Cancellation);
+
+        Assert.False(claimed);
+        Assert.Null(await Stores.Sessions.GetAsync(sessionId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ReleaseTurnAsync_ByTheHolder_FreesTheSessionForAnotherTurn()
+    {
+        var sessionId = await CreateSessionAsync();
+        var holder = NewId();
+        await Stores.Sessions.TryClaimTurnAsync(sessionId, holder, Start, HoldEnd, Cancellation);
+
+        await Stores.Sessions.ReleaseTurnAsync(sessionId, holder, Cancellation);
+
+        var session = await SessionAsync(sessionId);
+        Assert.Equal((null, null), (session.ActiveTurn, session.ActiveTurnUntil));
+        Assert.True(await Stores.Sessions.TryClaimTurnAsync(sessionId, NewId(), Start, HoldEnd, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ReleaseTurnAsync_ByAnotherTurn_ChangesNothing()
+    {
+        var sessionId = await CreateSessionAsync();
+        var holder = NewId();
+        await Stores.Sessions.TryClaimTurnAsync(sessionId, holder, Start, HoldEnd, Cancellation);
+        var before = await SessionAsync(sessionId);
+
+        await Stores.Sessions.ReleaseTurnAsync(sessionId, NewId(), Cancellation);
+
+        Assert.Equal(before, await SessionAsync(sessionId));
+        Assert.False(await Stores.Sessions.TryClaimTurnAsync(sessionId, NewId(), Start, HoldEnd, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ReleaseTurnAsync_UnknownSession_CreatesNothing()
+    {
+        var sessionId = NewId();
+
+        await Stores.Sessions.ReleaseTurnAsync(sessionId, NewId(), Cancellation);
+
+        Assert.Null(await Stores.Sessions.GetAsync(sessionId, Cancellation));
+    }
 }

@@ -9,3 +9,5 @@ public sealed class SqliteTurnStoreTests() : TurnStoreContract(new SqliteStoreBa
 public sealed class SqliteHistoryStoreTests() : HistoryStoreContract(new SqliteStoreBackend());
 
 public sealed class SqliteFrameStoreTests() : FrameStoreContract(new SqliteStoreBackend());
+
+public sealed class SqliteSubscriptionStoreTests() : SubscriptionStoreContract(new SqliteStoreBackend());

@@ -3,13 +3,14 @@ using Conduit.Shared.Ports;
 
 namespace Conduit.Tests.Unit.Stores;
 
-/// <summary>The five stores of one backend on one clock; <paramref name="Owner"/> is released after the test.</summary>
+/// <summary>The six stores of one backend on one clock; <paramref name="Owner"/> is released after the test.</summary>
 public sealed record ChatStores(
     IConnectionStore Connections,
     ISessionStore Sessions,
     ITurnStore Turns,
     IHistoryStore History,
     IFrameStore Frames,
+    ISubscriptionStore Subscriptions,
     IAsyncDisposable? Owner = null);
 
 /// <summary>A storage backend the store contract runs against.</summary>
@@ -31,6 +32,7 @@ public sealed class SqliteStoreBackend : IStoreBackend
             new SqliteTurnStore(database, time),
             new SqliteHistoryStore(database, time),
             new SqliteFrameStore(database, time),
+            new SqliteSubscriptionStore(database),
             database);
     }
 }

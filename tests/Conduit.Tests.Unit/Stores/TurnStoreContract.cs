@@ -134,4 +134,132 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     [NodeFact]
     public async Task GetAsync_UnknownTurn_ReturnsNull() =>
         Assert.Null(await Stores.Turns.GetAsync(NewId(), Cancellation));
+
+    [NodeFact]
+    public async Task RequestCancelAsync_LiveTurns_FlagsEachAndStampsUpdatedAt()
+    {
+        TurnStatus[] live = [TurnStatus.Queued, TurnStatus.Waiting, TurnStatus.Dispatched, TurnStatus.Running];
+        var turns = live.Select(status => NewTurn() with { Status = status }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+
+        foreach (var turn in turns)
+        {
+            Assert.True(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was not flagged");
+            Assert.Equal(turn with { CancelRequested = true, UpdatedAt = Start.AddSeconds(3) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        }
+    }
+
+    [NodeFact]
+    public async Task RequestCancelAsync_FinishedTurns_ReturnsFalseAndChangesNothing()
+    {
+        TurnStatus[] finished = [TurnStatus.Completed, TurnStatus.Failed, TurnStatus.Cancelled];
+        var turns = finished.Select(status => NewTurn() with { Status = status }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+
+        foreach (var turn in turns)
+        {
+            Assert.False(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was flagged");
+            Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        }
+    }
+
+    [NodeFact]
+    public async Task RequestCancelAsync_TurnFinishedAfterTheRequest_KeepsTheFlag()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+
+        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Cancelled, null, Cancellation);
+
+        var stored = await Stores.Turns.GetAsync(turn.RequestId, Cancellation);
+        Assert.Equal((TurnStatus.Cancelled, true), (stored?.Status, stored?.CancelRequested));
+        Assert.False(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task RequestCancelAsync_UnknownTurn_ReturnsFalseAndCreatesNothing()
+    {
+        var requestId = NewId();
+
+        Assert.False(await Stores.Turns.RequestCancelAsync(requestId, Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_MixedStatuses_ReturnsQueuedAndWaitingOldestFirst()
+    {
+        var sessionId = NewId();
+        TurnRecord At(int seconds, TurnStatus status) =>
+            NewTurn($"at {seconds}s") with { SessionId = sessionId, Status = status, CreatedAt = Start.AddSeconds(seconds), UpdatedAt = Start.AddSeconds(seconds) };
+        TurnRecord[] turns =
+        [
+            At(4, TurnStatus.Queued), At(1, TurnStatus.Completed), At(3, TurnStatus.Waiting), At(2, TurnStatus.Running),
+            At(0, TurnStatus.Cancelled), At(5, TurnStatus.Dispatched), At(6, TurnStatus.Failed), At(7, TurnStatus.Waiting),
+        ];
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.CreateAsync(NewTurn() with { CreatedAt = Start.AddSeconds(-1) }, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(sessionId, 10, Cancellation);
+
+        Assert.Equal([turns[2], turns[0], turns[7]], waiting);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_SameCreationTime_OrdersByRequestId()
+    {
+        var sessionId = NewId();
+        var turns = Enumerable.Range(0, 4).Select(_ => NewTurn() with { SessionId = sessionId }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(sessionId, 10, Cancellation);
+
+        Assert.Equal(turns.OrderBy(turn => turn.RequestId, StringComparer.Ordinal), waiting);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_MoreThanMax_ReturnsTheOldest()
+    {
+        var sessionId = NewId();
+        var turns = Enumerable.Range(0, 5)
+            .Select(i => NewTurn() with { SessionId = sessionId, CreatedAt = Start.AddMilliseconds(-i) })
+            .ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(sessionId, 2, Cancellation);
+
+        Assert.Equal([turns[4], turns[3]], waiting);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_TurnThatMovedOn_IsNotListed()
+    {
+        var sessionId = NewId();
+        var first = NewTurn() with { SessionId = sessionId, Status = TurnStatus.Waiting };
+        var second = NewTurn() with { SessionId = sessionId, CreatedAt = Start.AddSeconds(1) };
+        await Stores.Turns.CreateAsync(first, Cancellation);
+        await Stores.Turns.CreateAsync(second, Cancellation);
+
+        await Stores.Turns.TransitionAsync(first.RequestId, TurnStatus.Waiting, TurnStatus.Dispatched, Cancellation);
+
+        Assert.Equal([second], await Stores.Turns.ListWaitingAsync(sessionId, 1, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_FlaggedTurn_IsListedWithItsFlag()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(turn.SessionId, 1, Cancellation);
+
+        Assert.True(Assert.Single(waiting).CancelRequested);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_UnknownSession_ReturnsNothing() =>
+        Assert.Empty(await Stores.Turns.ListWaitingAsync(NewId(), 10, Cancellation));
 }

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Conduit.Shared.Chat;
+using Conduit.Shared.Protocol;
+using Conduit.Shared.Serialization;
+
+namespace Conduit.Local.Hosting;
+
+/// <summary>
+/// A session's history over plain HTTP, for clients that cannot keep a socket open: the same page the
+/// <c>history</c> action returns.
+/// </summary>
+public static class SessionsApi
+{
+    public static void MapSessionsApi(this IEndpointRouteBuilder endpoints, string stage) =>
+        endpoints.MapGet($"/{stage}/sessions/{{sessionId}}/history", HistoryAsync);
+
+    private static async Task<IResult> HistoryAsync(string sessionId, long? afterSeq, long? afterIndex, int? limit, SessionReader reader, CancellationToken cancellationToken)
+    {
+        if (!ProtocolParser.IsIdentifier(sessionId) || afterSeq < 0 || afterIndex < 0 || limit is < 1 or > HistoryQuery.MaxLimit)
+        {
+            return Frame(new ErrorFrame(ErrorCodes.InvalidField,
+                $"sessionId must be an identifier; afterSeq and afterIndex whole numbers ≥ 0; limit from 1 to {HistoryQuery.MaxLimit}.", null, Retryable: false),
+                StatusCodes.Status400BadRequest);
+        }
+        var page = await reader.HistoryAsync(new HistoryQuery(sessionId, afterSeq ?? 0, afterIndex ?? 0, limit ?? HistoryQuery.DefaultLimit), cancellationToken);
+        return Frame(page, page is ErrorFrame ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);
+    }
+
+    private static IResult Frame(ServerFrame frame, int status) =>
+        Results.Text(JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame), "application/json", statusCode: status);
+}

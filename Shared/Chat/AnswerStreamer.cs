@@ -1,0 +1,132 @@
+using System.Text;
+using System.Threading.Channels;
+using Conduit.Shared.Observability;
+using Conduit.Shared.Protocol;
+using Microsoft.Extensions.AI;
+
+namespace Conduit.Shared.Chat;
+
+public sealed record StreamedAnswer(string Text, string StopReason, string Model, TokenUsage Usage, bool Cancelled);
+
+/// <summary>
+/// Streams one answer: reads the model on one task and posts coalesced token frames on this one, so a slow post
+/// never stalls the model (text produced meanwhile joins the next frame). Between posts, at least once per
+/// coalescing interval, it asks whether the turn was cancelled; if so it closes the model stream without
+/// draining it and returns what was produced so far.
+/// </summary>
+public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, IMetrics metrics, TimeProvider time)
+{
+    public async Task<StreamedAnswer> StreamAsync(
+        IReadOnlyList<ChatMessage> prompt,
+        ChatOptions options,
+        TurnFrames frames,
+        Func<CancellationToken, Task<bool>> cancelRequested,
+        DateTimeOffset? acceptedAt,
+        CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tokens = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var finish = (ChatFinishReason?)null;
+        string? modelId = null;
+        var usage = TokenUsage.Zero;
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var update in model.GetStreamingResponseAsync(prompt, options, stop.Token).ConfigureAwait(false))
+                {
+                    if (!string.IsNullOrEmpty(update.Text)) tokens.Writer.TryWrite(update.Text);
+                    finish = update.FinishReason ?? finish;
+                    modelId = update.ModelId ?? modelId;
+                    foreach (var content in update.Contents.OfType<UsageContent>()) usage = usage.Add(ChatUsage.From(content.Details));
+                }
+                tokens.Writer.TryComplete();
+            }
+            catch (Exception exception)
+            {
+                tokens.Writer.TryComplete(exception);
+            }
+        }, CancellationToken.None);
+
+        var text = new StringBuilder();
+        var posted = 0;
+        var cancelled = false;
+        var lastCheck = time.GetTimestamp();
+        var coalescer = new TokenCoalescer(settings.CoalesceInterval, settings.CoalesceMaxCharacters, time);
+        async Task FlushAsync()
+        {
+            await frames.TokenAsync(coalescer.Take(), cancellationToken).ConfigureAwait(false);
+            if (posted++ == 0 && acceptedAt is { } accepted) metrics.Add(MetricNames.TimeToFirstToken, (time.GetUtcNow() - accepted).TotalMilliseconds, MetricUnit.Milliseconds);
+        }
+
+        try
+        {
+            var reader = tokens.Reader;
+            while (true)
+            {
+                while (reader.TryRead(out var token))
+                {
+                    text.Append(token);
+                    coalescer.Append(token, time.GetTimestamp());
+                    if (coalescer.IsFull) await FlushAsync().ConfigureAwait(false);
+                }
+                if (coalescer.DueIn(time.GetTimestamp()) == TimeSpan.Zero) await FlushAsync().ConfigureAwait(false);
+                if (time.GetElapsedTime(lastCheck) >= settings.CoalesceInterval)
+                {
+                    lastCheck = time.GetTimestamp();
+                    if (await cancelRequested(cancellationToken).ConfigureAwait(false))
+                    {
+                        cancelled = true;
+                        await stop.CancelAsync().ConfigureAwait(false);
+                        break;
+                    }
+                }
+                var wait = coalescer.DueIn(time.GetTimestamp()) ?? settings.CoalesceInterval;
+                if (!await WaitForTokensAsync(reader, wait, cancellationToken).ConfigureAwait(false)) break;
+            }
+            if (coalescer.HasPending) await FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (posted > 0 && exception is not OperationCanceledException and not StreamInterruptedException)
+        {
+            throw new StreamInterruptedException($"The model stream failed after {posted} token frame(s) were posted.", exception);
+        }
+        finally
+        {
+            await producer.ConfigureAwait(false);
+        }
+
+        var modelName = modelId ?? model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+        return new StreamedAnswer(text.ToString(), cancelled ? StopReasons.Cancelled : ChatUsage.StopReason(finish), modelName, usage, cancelled);
+    }
+
+    /// <summary>Waits for more tokens, or for <paramref name="wait"/>; false once the stream has ended.</summary>
+    private async Task<bool> WaitForTokensAsync(ChannelReader<string> reader, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var due = new CancellationTokenSource(wait, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, due.Token);
+        try
+        {
+            return await reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+    }
+}
+
+/// <summary>Translations from Microsoft.Extensions.AI's usage and finish reasons to the protocol's.</summary>
+public static class ChatUsage
+{
+    public static TokenUsage From(UsageDetails? details) =>
+        details is null ? TokenUsage.Zero : new TokenUsage(details.InputTokenCount ?? 0, details.OutputTokenCount ?? 0);
+
+    public static string StopReason(ChatFinishReason? finish)
+    {
+        if (finish is null || finish == ChatFinishReason.Stop) return StopReasons.EndTurn;
+        if (finish == ChatFinishReason.Length) return StopReasons.MaxTokens;
+        if (finish == ChatFinishReason.ContentFilter) return StopReasons.ContentFiltered;
+        if (finish == ChatFinishReason.ToolCalls) return StopReasons.ToolUse;
+        return finish.Value.Value;
+    }
+}
