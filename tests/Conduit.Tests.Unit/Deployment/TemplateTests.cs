@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Conduit.Shared.Aws.DynamoDb;
+using Conduit.Shared.Protocol;
 using YamlDotNet.RepresentationModel;
 using static Conduit.Tests.Unit.Deployment.CloudFormationTemplate;
 
@@ -127,9 +128,11 @@ public sealed partial class TemplateTests
     public void WebSocketApi_RoutesEveryProtocolActionWithTwoWayResponses()
     {
         var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToDictionary(r => Scalar(r.Resource, "Properties", "RouteKey")!, r => r.Name);
-        Assert.Equal(["$connect", "$default", "$disconnect", "ping", "sendMessage"], routes.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(RouteKeys.MessageRoutes.Concat(["$connect", "$default", "$disconnect"]).Order(StringComparer.Ordinal), routes.Keys.Order(StringComparer.Ordinal));
         var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse").Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
-        Assert.Equal([routes["$default"], routes["ping"], routes["sendMessage"]], twoWay.Order(StringComparer.Ordinal));
+        Assert.Equal([.. RouteKeys.MessageRoutes.Append("$default").Select(k => routes[k]).Order(StringComparer.Ordinal)], twoWay.Order(StringComparer.Ordinal));
+        var deployment = (YamlSequenceNode)Node(Assert.Single(_template.ResourcesOfType("AWS::ApiGatewayV2::Deployment")).Resource, "DependsOn")!;
+        Assert.Equal(routes.Values.Order(), deployment.Children.Select(c => ((YamlScalarNode)c).Value!).Order());
         Assert.Equal("$request.body.action", Scalar(_template.Resource("WebSocketApi"), "Properties", "RouteSelectionExpression"));
     }
 
