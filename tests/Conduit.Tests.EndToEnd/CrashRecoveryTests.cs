@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Conduit.Tests.EndToEnd.Support;
+
+namespace Conduit.Tests.EndToEnd;
+
+/// <summary>kill -9 of the local host mid-turn, then a restart over the same data: acknowledged turns finish once.</summary>
+public sealed class CrashRecoveryTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"conduit-crash-{Guid.NewGuid():N}");
+    private readonly int _port = LocalStackProcess.FreePort();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task KillMidTurn_Restart_EveryAcknowledgedTurnCompletesOnce_AndAResumeMatchesHistory()
+    {
+        string sessionId;
+        await using (var first = await StartAsync())
+        {
+            await using var chat = await ChatConnection.OpenAsync(Url);
+            await chat.SendMessageAsync("crash-1", "Tell me everything about the pipeline");
+            sessionId = (await chat.AckAsync("crash-1")).GetProperty("sessionId").GetString()!;
+            await chat.SendMessageAsync("crash-2", "And then?", sessionId);
+            await chat.AckAsync("crash-2");
+            await chat.ReadUntilAsync("token");
+
+            await first.KillAsync();
+        }
+
+        await using var second = await StartAsync();
+        await using var resumed = await ChatConnection.OpenAsync(Url);
+        await resumed.ResumeAsync(sessionId, 0);
+        var frames = await ReadUntilDoneAsync(resumed, "crash-1", "crash-2");
+
+        Assert.Equal(Enumerable.Range(1, (int)frames.Max(f => f.GetProperty("seq").GetInt64())).Select(i => (long)i), TurnText.CoveredSeqs(frames).Order());
+        Assert.Equal(TurnText.CoveredSeqs(frames).Count(), TurnText.CoveredSeqs(frames).Distinct().Count());
+        Assert.Single(frames, f => IsDone(f, "crash-1"));
+        Assert.Single(frames, f => IsDone(f, "crash-2"));
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
+        var history = await http.GetFromJsonAsync<JsonElement>($"/local/sessions/{sessionId}/history");
+        var messages = history.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["crash-1:user", "crash-1:assistant", "crash-2:user", "crash-2:assistant"],
+            messages.Select(m => $"{m.GetProperty("requestId").GetString()}:{m.GetProperty("role").GetString()}"));
+        Assert.Equal(messages[1].GetProperty("text").GetString(), TurnText.Of(frames, "crash-1"));
+        Assert.Equal(messages[3].GetProperty("text").GetString(), TurnText.Of(frames, "crash-2"));
+        var executions = (await http.GetFromJsonAsync<JsonElement>("/local/executions")).GetProperty("executions").EnumerateArray().ToList();
+        Assert.Equal(["crash-1", "crash-2"], executions.Select(e => e.GetProperty("name").GetString()).Order());
+        Assert.All(executions, e => Assert.Equal("SUCCEEDED", e.GetProperty("status").GetString()));
+        var interrupted = await http.GetFromJsonAsync<JsonElement>("/local/executions/crash-1");
+        Assert.Equal(1, interrupted.GetProperty("execution").GetProperty("redriveCount").GetInt32());
+    }
+
+    private Uri Url => new($"ws://127.0.0.1:{_port}/local");
+
+    private Task<LocalStackProcess> StartAsync() =>
+        LocalStackProcess.StartAsync(_port, _data, "--token-delay-ms", "25", "--first-token-delay-ms", "0");
+
+    private static bool IsDone(JsonElement frame, string requestId) =>
+        frame.GetProperty("type").GetString() == "done" && frame.GetProperty("requestId").GetString() == requestId;
+
+    private static async Task<List<JsonElement>> ReadUntilDoneAsync(ChatConnection chat, params string[] requestIds)
+    {
+        var frames = new List<JsonElement>();
+        var done = new HashSet<string>();
+        while (done.Count < requestIds.Length)
+        {
+            var frame = await chat.NextAsync();
+            if (!frame.TryGetProperty("seq", out _)) continue;
+            frames.Add(frame);
+            if (frame.GetProperty("type").GetString() == "done") done.Add(frame.GetProperty("requestId").GetString()!);
+        }
+        return frames;
+    }
+}
