@@ -21,6 +21,13 @@ public sealed class ProtocolParserTests
     public void SelectRoute_Body_RoutesLikeApiGateway(string body, string expected) =>
         Assert.Equal(expected, ProtocolParser.SelectRoute(body, isBase64Encoded: false));
 
+    [Theory]
+    [InlineData("""{"action":"resume","sessionId":"s","afterSeq":0}""", RouteKeys.Resume)]
+    [InlineData("""{"action":"cancel","requestId":"r"}""", RouteKeys.Cancel)]
+    [InlineData("""{"action":"history","sessionId":"s"}""", RouteKeys.History)]
+    public void SelectRoute_SessionActions_HaveTheirOwnRoutes(string body, string expected) =>
+        Assert.Equal(expected, ProtocolParser.SelectRoute(body, isBase64Encoded: false));
+
     [Fact]
     public void SelectRoute_BinaryFrame_GoesToDefault() =>
         Assert.Equal(RouteKeys.Default, ProtocolParser.SelectRoute("""{"action":"ping"}""", isBase64Encoded: true));
@@ -108,6 +115,33 @@ public sealed class ProtocolParserTests
         var error = ProtocolParser.DescribeUnrouted("{\"action\":\"da\\u0007nce\"}", false);
 
         Assert.Contains("da?nce", error.Message);
+    }
+
+    [Fact]
+    public void ParseResume_ValidFrame_ReturnsCommand() =>
+        Assert.Equal(new ResumeCommand("s-1", 42), ProtocolParser.ParseResume("""{"action":"resume","sessionId":"s-1","afterSeq":42}""", false).Value);
+
+    [Theory]
+    [InlineData("""{"afterSeq":1}""", ErrorCodes.MissingField)]
+    [InlineData("""{"sessionId":"s"}""", ErrorCodes.MissingField)]
+    [InlineData("""{"sessionId":"s","afterSeq":-1}""", ErrorCodes.InvalidField)]
+    [InlineData("""{"sessionId":"s","afterSeq":1.5}""", ErrorCodes.InvalidField)]
+    [InlineData("""{"sessionId":"s","afterSeq":"1"}""", ErrorCodes.InvalidField)]
+    [InlineData("""{"sessionId":"s","afterSeq":1e30}""", ErrorCodes.InvalidField)]
+    [InlineData("""{"sessionId":"a b","afterSeq":1}""", ErrorCodes.InvalidField)]
+    public void ParseResume_BadFrame_ReturnsPreciseError(string body, string code) =>
+        Assert.Equal(code, ProtocolParser.ParseResume(body, false).Error!.Code);
+
+    [Fact]
+    public void ParseCancel_MissingRequestId_IsMissingField() =>
+        Assert.Equal(ErrorCodes.MissingField, ProtocolParser.ParseCancel("""{"action":"cancel"}""", false).Error!.Code);
+
+    [Fact]
+    public void ParseHistory_Defaults_AndLimitBounds()
+    {
+        Assert.Equal(new HistoryQuery("s", 0, 0, HistoryQuery.DefaultLimit), ProtocolParser.ParseHistory("""{"sessionId":"s"}""", false).Value);
+        Assert.Equal(ErrorCodes.InvalidField, ProtocolParser.ParseHistory("""{"sessionId":"s","limit":0}""", false).Error!.Code);
+        Assert.Equal(ErrorCodes.InvalidField, ProtocolParser.ParseHistory("""{"sessionId":"s","limit":501}""", false).Error!.Code);
     }
 
     [Fact]
