@@ -42,10 +42,14 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
     {
         var context = request.RequestContext;
         var connectedAt = DateTimeOffset.FromUnixTimeMilliseconds(context.ConnectedAt);
+        var credentials = ConnectCredentials.Read(request.Headers, request.QueryStringParameters);
         var decision = await ingress.ConnectAsync(
-            new ConnectRequest(context.ConnectionId, connectedAt, context.Identity?.SourceIp, context.Identity?.UserAgent, Header(request, "Origin")),
+            new ConnectRequest(context.ConnectionId, connectedAt, context.Identity?.SourceIp, context.Identity?.UserAgent, Header(request, "Origin"), credentials),
             CancellationToken.None).ConfigureAwait(false);
-        return new ProxyResponse(decision.StatusCode, decision.Reason);
+        return new ProxyResponse(
+            decision.StatusCode,
+            decision.Reason,
+            decision.Subprotocol is { } protocol ? new Dictionary<string, string> { ["Sec-WebSocket-Protocol"] = protocol } : null);
     }
 
     /// <summary>API Gateway keeps the client's header casing, so names are matched without regard to case.</summary>

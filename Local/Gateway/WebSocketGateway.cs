@@ -56,7 +56,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var subprotocol = connect.Headers?.FirstOrDefault(h => h.Key.Equals("Sec-WebSocket-Protocol", StringComparison.OrdinalIgnoreCase)).Value;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol).ConfigureAwait(false);
         var connection = new GatewayConnection(connectionId, socket, connectedAt, identity.SourceIp, identity.UserAgent);
         _connections[connectionId] = connection;
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);

@@ -7,6 +7,7 @@ using Conduit.Local.Knowledge;
 using Conduit.Local.Lambda;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
+using Conduit.Local.Security;
 using Conduit.Local.StepFunctions;
 using Conduit.Local.Storage;
 using Conduit.Shared.Aws;
@@ -18,6 +19,7 @@ using Conduit.Shared.OpenAi;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Observability;
 using Conduit.Shared.Ports;
+using Conduit.Shared.Security;
 using Conduit.Workers;
 using Microsoft.Extensions.AI;
 
@@ -63,6 +65,7 @@ public static class LocalComposition
 
         services.AddSingleton<IConnectionSender>(_ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
 
+        AddAuthentication(services, options);
         services.AddSingleton<FrameDelivery>();
         services.AddSingleton<FramePublisher>();
         services.AddSingleton<TurnSequencer>();
@@ -115,6 +118,28 @@ public static class LocalComposition
         services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
         services.AddSingleton<IFrameStore, SqliteFrameStore>();
         services.AddSingleton<ISubscriptionStore, SqliteSubscriptionStore>();
+        services.AddSingleton<IRateLimitStore, SqliteRateLimitStore>();
+    }
+
+    /// <summary>Development tokens by default; with --auth jwks only real tokens, and no issuer or token endpoint at all.</summary>
+    private static void AddAuthentication(IServiceCollection services, LocalHostOptions options)
+    {
+        if (options.Auth is JwksAuth jwks)
+        {
+            services.AddSingleton<IConnectionAuthenticator>(sp => new JwtConnectionAuthenticator(new JwtValidator(
+                new JwksKeySource(new HttpClient { Timeout = TimeSpan.FromSeconds(5) }, jwks.JwksUrl, sp.GetRequiredService<TimeProvider>()),
+                new JwtValidatorOptions
+                {
+                    Issuer = jwks.Issuer,
+                    Audience = jwks.Audience,
+                    AllowedAlgorithms = [JwtAlgorithms.Rs256, JwtAlgorithms.Es256],
+                    Time = sp.GetRequiredService<TimeProvider>(),
+                })));
+            return;
+        }
+        services.AddSingleton(sp => DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IConnectionAuthenticator>(sp =>
+            new JwtConnectionAuthenticator(sp.GetRequiredService<DevelopmentIssuer>().Validator(sp.GetRequiredService<TimeProvider>())));
     }
 
     /// <summary>Table names as deployed functions get them (the *_TABLE variables), else conduit-local-*.</summary>
@@ -129,6 +154,7 @@ public static class LocalComposition
         services.AddSingleton<IHistoryStore>(sp => new DynamoHistoryStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IFrameStore>(sp => new DynamoFrameStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISubscriptionStore>(sp => new DynamoSubscriptionStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables));
+        services.AddSingleton<IRateLimitStore>(sp => new DynamoRateLimitStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables));
     }
 
     /// <summary>

@@ -38,6 +38,12 @@ public sealed record LocalHostOptions
     public GatewayOptions Gateway { get; init; } = new();
     public ConduitSettings Settings { get; init; } = new();
 
+    public AuthChoice Auth { get; init; } = AuthChoice.Development;
+
+    /// <summary>The development issuer's name and audience; tokens it signs carry them.</summary>
+    public const string DevelopmentIssuer = "conduit-local";
+    public const string DevelopmentAudience = "conduit";
+
     /// <summary>Browser origins allowed to connect; by default only the host's own (the chat page it serves).</summary>
     public IReadOnlySet<string>? AllowedOrigins { get; init; }
 
@@ -61,6 +67,10 @@ public sealed record LocalHostOptions
           --store sqlite|dynamodb[:<endpoint>]  where sessions, turns, history and frames live (default sqlite)
           --region <name>             AWS Region for Bedrock and DynamoDB (default: AWS_REGION or the profile's)
           --allowed-origin <origin>   a browser origin allowed to connect, exactly (repeatable; default: this host's own)
+          --auth dev                  development tokens: signed here, printed at start, GET /local/dev/token?user=<id> (default)
+          --auth jwks:<url>           validate real RS256/ES256 tokens against an issuer's JWKS (needs the two below)
+          --jwt-issuer <iss>          the exact iss of real tokens
+          --jwt-audience <aud>        the aud real tokens must carry
           --token-delay-ms <n>        offline model delay between tokens (default 20)
           --first-token-delay-ms <n>  offline model delay before the first token (default 250)
         """;
@@ -89,14 +99,27 @@ public sealed record LocalHostOptions
                 "--model" => options with { ModelSource = ModelChoice.Parse(Value()) },
                 "--store" => options with { Store = StoreChoice.Parse(Value()) },
                 "--region" => options with { Region = Value() },
+                "--auth" => options with { Auth = AuthChoice.Parse(Value()) },
+                "--jwt-issuer" => options with { JwtIssuer = Value() },
+                "--jwt-audience" => options with { JwtAudience = Value() },
                 "--allowed-origin" => options with { AllowedOrigins = new HashSet<string>(options.AllowedOrigins ?? new HashSet<string>(), StringComparer.Ordinal) { Origin(Value()) } },
                 "--token-delay-ms" => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
                 "--first-token-delay-ms" => options with { Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
                 _ => throw new ArgumentException($"Unknown option \"{name}\"."),
             };
         }
+        if (options.Auth is JwksAuth jwks)
+        {
+            if (options.JwtIssuer is not { Length: > 0 } issuer || options.JwtAudience is not { Length: > 0 } audience)
+                throw new ArgumentException("--auth jwks:<url> needs --jwt-issuer and --jwt-audience: tokens are checked against both.");
+            options = options with { Auth = jwks with { Issuer = issuer, Audience = audience } };
+        }
         return options;
     }
+
+    private string? JwtIssuer { get; init; }
+
+    private string? JwtAudience { get; init; }
 
     private static string Origin(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && text == uri.GetLeftPart(UriPartial.Authority)

@@ -1,5 +1,6 @@
 using System.Net;
 using Conduit.Local.Gateway;
+using Conduit.Local.Security;
 using Conduit.Local.StepFunctions;
 using Conduit.Local.Storage;
 using Conduit.Shared.Ports;
@@ -27,7 +28,8 @@ public static class LocalStack
         app.MapConnectionsApi(options.Gateway.Stage);
         app.MapExecutionsApi(options.Gateway.Stage);
         app.MapSessionsApi(options.Gateway.Stage);
-        app.Lifetime.ApplicationStarted.Register(() => PrintReady(options));
+        if (options.Auth is DevelopmentAuth) app.MapDevelopmentTokens(options.Gateway.Stage);
+        app.Lifetime.ApplicationStarted.Register(() => PrintReady(options, app.Services.GetService<DevelopmentIssuer>()));
         return app;
     }
 
@@ -51,7 +53,7 @@ public static class LocalStack
         _ => "offline (not an LLM)",
     };
 
-    private static void PrintReady(LocalHostOptions options)
+    private static void PrintReady(LocalHostOptions options, DevelopmentIssuer? issuer)
     {
         var http = options.HttpBase.AbsoluteUri.TrimEnd('/');
         Console.WriteLine($$"""
@@ -63,7 +65,18 @@ public static class LocalStack
               Health             {{http}}/healthz
               Data               {{(options.InMemory ? "in memory" : Path.GetFullPath(options.DataDirectory))}}{{(options.Store is DynamoDbStore dynamo ? $"; stores on DynamoDB {dynamo.Endpoint?.AbsoluteUri ?? "(AWS)"}" : "")}}
               Model              {{Describe(options.ModelSource)}}
-            Try it: npx wscat -c {{options.WebSocketUrl}}  then send {"action":"sendMessage","requestId":"r1","text":"What is Conduit?"}
+            """);
+        if (issuer is null)
+        {
+            Console.WriteLine($"Connections need a token from {((JwksAuth)options.Auth).Issuer} (audience {((JwksAuth)options.Auth).Audience}).");
+            return;
+        }
+        var token = issuer.Issue("dev");
+        Console.WriteLine($$"""
+            Development token for user "dev" (12 h; more at {{http}}/{{options.Gateway.Stage}}/dev/token?user=<id>):
+              {{token}}
+            Try it: npx wscat -c {{options.WebSocketUrl}} -s conduit.v1 -s {{token}}
+              then send {"action":"sendMessage","requestId":"r1","text":"What is Conduit?"}
             """);
     }
 }

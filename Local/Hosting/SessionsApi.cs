@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Conduit.Local.Security;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Protocol;
 using Conduit.Shared.Serialization;
@@ -14,16 +15,24 @@ public static class SessionsApi
     public static void MapSessionsApi(this IEndpointRouteBuilder endpoints, string stage) =>
         endpoints.MapGet($"/{stage}/sessions/{{sessionId}}/history", HistoryAsync);
 
-    private static async Task<IResult> HistoryAsync(string sessionId, long? afterSeq, long? afterIndex, int? limit, SessionReader reader, CancellationToken cancellationToken)
+    private static async Task<IResult> HistoryAsync(
+        HttpContext context, string sessionId, long? afterSeq, long? afterIndex, int? limit, SessionReader reader, IConnectionAuthenticator authenticator, CancellationToken cancellationToken)
     {
+        if (await AuthApi.UserAsync(context, authenticator) is not { } userId)
+            return Frame(new ErrorFrame(ErrorCodes.Unauthorized, "Send the same token as a connection uses: Authorization: Bearer <token>.", null, Retryable: false), StatusCodes.Status401Unauthorized);
         if (!ProtocolParser.IsIdentifier(sessionId) || afterSeq < 0 || afterIndex < 0 || limit is < 1 or > HistoryQuery.MaxLimit)
         {
             return Frame(new ErrorFrame(ErrorCodes.InvalidField,
                 $"sessionId must be an identifier; afterSeq and afterIndex whole numbers ≥ 0; limit from 1 to {HistoryQuery.MaxLimit}.", null, Retryable: false),
                 StatusCodes.Status400BadRequest);
         }
-        var page = await reader.HistoryAsync(new HistoryQuery(sessionId, afterSeq ?? 0, afterIndex ?? 0, limit ?? HistoryQuery.DefaultLimit), cancellationToken);
-        return Frame(page, page is ErrorFrame ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);
+        var page = await reader.HistoryAsync(userId, new HistoryQuery(sessionId, afterSeq ?? 0, afterIndex ?? 0, limit ?? HistoryQuery.DefaultLimit), cancellationToken);
+        return Frame(page, page switch
+        {
+            ErrorFrame { Code: ErrorCodes.Forbidden } => StatusCodes.Status403Forbidden,
+            ErrorFrame => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status200OK,
+        });
     }
 
     private static IResult Frame(ServerFrame frame, int status) =>

@@ -1,3 +1,4 @@
+using Conduit.Shared.Aws.DynamoDb;
 using Conduit.Shared.Ports;
 using Microsoft.Data.Sqlite;
 
@@ -25,6 +26,18 @@ public static class ChatSchema
             CREATE INDEX IF NOT EXISTS subscriptions_by_connection ON subscriptions (connection_id);
             PRAGMA user_version = 2;
             """);
+        // With the version bump in the same transaction, an upgrade that fails halfway leaves version 2 to redo.
+        if (version < 3) database.Execute("""
+            BEGIN;
+            ALTER TABLE connections ADD COLUMN user_id TEXT;
+            CREATE INDEX IF NOT EXISTS connections_by_user ON connections (user_id, expires_at);
+            ALTER TABLE sessions ADD COLUMN owner_id TEXT;
+            ALTER TABLE turns ADD COLUMN user_id TEXT;
+            CREATE INDEX IF NOT EXISTS turns_by_user ON turns (user_id, status);
+            CREATE TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL);
+            PRAGMA user_version = 3;
+            COMMIT;
+            """);
     }
 
     private static void CreateVersion1(SqliteDatabase database) => database.Execute("""
@@ -48,34 +61,45 @@ public static class ChatSchema
 
 public sealed class SqliteConnectionStore(SqliteDatabase database) : IConnectionStore
 {
+    private const string Columns = "connection_id, connected_at, source_ip, user_agent, expires_at, user_id";
+
     public Task AddAsync(ConnectionRecord connection, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(
-            "INSERT OR REPLACE INTO connections VALUES ($id, $connectedAt, $ip, $agent, $expiresAt)",
+            $"INSERT OR REPLACE INTO connections ({Columns}) VALUES ($id, $connectedAt, $ip, $agent, $expiresAt, $user)",
             ("$id", connection.ConnectionId), ("$connectedAt", connection.ConnectedAt.ToUnixTimeMilliseconds()),
-            ("$ip", connection.SourceIp), ("$agent", connection.UserAgent), ("$expiresAt", connection.ExpiresAt.ToUnixTimeMilliseconds())),
+            ("$ip", connection.SourceIp), ("$agent", connection.UserAgent), ("$expiresAt", connection.ExpiresAt.ToUnixTimeMilliseconds()),
+            ("$user", connection.UserId)),
             cancellationToken);
 
     public Task<ConnectionRecord?> GetAsync(string connectionId, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.QuerySingle(
-            "SELECT connection_id, connected_at, source_ip, user_agent, expires_at FROM connections WHERE connection_id = $id",
-            r => new ConnectionRecord(r.GetString(0), r.GetTimestamp(1), r.GetNullableString(2), r.GetNullableString(3), r.GetTimestamp(4)),
+            $"SELECT {Columns} FROM connections WHERE connection_id = $id",
+            r => new ConnectionRecord(r.GetString(0), r.GetTimestamp(1), r.GetNullableString(2), r.GetNullableString(3), r.GetTimestamp(4))
+            {
+                UserId = r.GetNullableString(5),
+            },
             ("$id", connectionId)), cancellationToken);
 
     public Task RemoveAsync(string connectionId, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute("DELETE FROM connections WHERE connection_id = $id", ("$id", connectionId)), cancellationToken);
+
+    public Task<int> CountForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.QuerySingle(
+            "SELECT COUNT(*) FROM connections WHERE user_id = $user AND expires_at > $now",
+            r => r.GetInt32(0), ("$user", userId), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken);
 }
 
 public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider time, TimeSpan ttl) : ISessionStore
 {
-    private const string Columns = "session_id, created_at, expires_at, last_seq, active_turn, active_turn_until";
+    private const string Columns = "session_id, created_at, expires_at, last_seq, active_turn, active_turn_until, owner_id";
 
-    public Task<SessionRecord> CreateAsync(string sessionId, CancellationToken cancellationToken)
+    public Task<SessionRecord> CreateAsync(string sessionId, string ownerId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return database.RunAsync(c =>
         {
-            c.Execute("INSERT OR IGNORE INTO sessions (session_id, created_at, expires_at) VALUES ($id, $now, $expires)",
-                ("$id", sessionId), ("$now", now.ToUnixTimeMilliseconds()), ("$expires", (now + ttl).ToUnixTimeMilliseconds()));
+            c.Execute("INSERT OR IGNORE INTO sessions (session_id, created_at, expires_at, owner_id) VALUES ($id, $now, $expires, $owner)",
+                ("$id", sessionId), ("$now", now.ToUnixTimeMilliseconds()), ("$expires", (now + ttl).ToUnixTimeMilliseconds()), ("$owner", ownerId));
             return Read(c, sessionId)!;
         }, cancellationToken);
     }
@@ -101,6 +125,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
         connection.QuerySingle($"SELECT {Columns} FROM sessions WHERE session_id = $id",
             r => new SessionRecord(r.GetString(0), r.GetTimestamp(1), r.GetTimestamp(2), r.GetInt64(3))
             {
+                OwnerId = r.GetNullableString(6),
                 ActiveTurn = r.GetNullableString(4),
                 ActiveTurnUntil = r.IsDBNull(5) ? null : r.GetTimestamp(5),
             },
@@ -109,16 +134,16 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
 
 public sealed class SqliteTurnStore(SqliteDatabase database, TimeProvider time) : ITurnStore
 {
-    private const string Columns = "request_id, session_id, connection_id, text, status, created_at, updated_at, error_code, cancel_requested";
-    private const string InsertColumns = "request_id, session_id, connection_id, text, status, created_at, updated_at, error_code";
+    private const string Columns = "request_id, session_id, connection_id, text, status, created_at, updated_at, error_code, cancel_requested, user_id";
+    private const string InsertColumns = "request_id, session_id, connection_id, text, status, created_at, updated_at, error_code, user_id";
 
     public Task<(bool Created, TurnRecord Turn)> CreateAsync(TurnRecord turn, CancellationToken cancellationToken) =>
         database.RunAsync(c =>
         {
-            var inserted = c.Execute($"INSERT OR IGNORE INTO turns ({InsertColumns}) VALUES ($id, $session, $connection, $text, $status, $created, $updated, $error)",
+            var inserted = c.Execute($"INSERT OR IGNORE INTO turns ({InsertColumns}) VALUES ($id, $session, $connection, $text, $status, $created, $updated, $error, $user)",
                 ("$id", turn.RequestId), ("$session", turn.SessionId), ("$connection", turn.ConnectionId), ("$text", turn.Text),
                 ("$status", turn.Status.ToString()), ("$created", turn.CreatedAt.ToUnixTimeMilliseconds()),
-                ("$updated", turn.UpdatedAt.ToUnixTimeMilliseconds()), ("$error", turn.ErrorCode));
+                ("$updated", turn.UpdatedAt.ToUnixTimeMilliseconds()), ("$error", turn.ErrorCode), ("$user", turn.UserId));
             return (inserted == 1, Read(c, turn.RequestId)!);
         }, cancellationToken);
 
@@ -148,6 +173,11 @@ public sealed class SqliteTurnStore(SqliteDatabase database, TimeProvider time) 
             $"SELECT {Columns} FROM turns WHERE session_id = $session AND status IN ('Queued', 'Waiting') ORDER BY created_at, request_id LIMIT $max",
             Map, ("$session", sessionId), ("$max", maxCount)), cancellationToken);
 
+    public Task<int> CountInFlightForUserAsync(string userId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.QuerySingle(
+            "SELECT COUNT(*) FROM turns WHERE user_id = $user AND status IN ('Queued', 'Waiting', 'Dispatched', 'Running')",
+            r => r.GetInt32(0), ("$user", userId)), cancellationToken);
+
     private static TurnRecord? Read(SqliteConnection connection, string requestId) =>
         connection.QuerySingle($"SELECT {Columns} FROM turns WHERE request_id = $id", Map, ("$id", requestId));
 
@@ -156,6 +186,7 @@ public sealed class SqliteTurnStore(SqliteDatabase database, TimeProvider time) 
             r.GetTimestamp(5), r.GetTimestamp(6), r.GetNullableString(7))
         {
             CancelRequested = r.GetInt64(8) != 0,
+            UserId = r.GetNullableString(9),
         };
 }
 
@@ -265,4 +296,30 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscrip
         database.RunAsync(c => c.Execute("DELETE FROM subscriptions WHERE connection_id = $connection", ("$connection", connectionId)), cancellationToken);
 
     private static Subscription Map(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetTimestamp(3));
+}
+
+/// <summary>
+/// Token buckets in the <c>rate_limits</c> table. Read, refill, take and write run in one transaction on the one
+/// connection every store shares, so concurrent takes are applied one after another and never take a token twice.
+/// A refusal writes nothing.
+/// </summary>
+public sealed class SqliteRateLimitStore(SqliteDatabase database) : IRateLimitStore
+{
+    public Task<RateLimitDecision> TryTakeAsync(string key, RateLimit limit, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.InTransactionAsync((c, _) =>
+        {
+            var bucket = c.QuerySingle("SELECT tokens, updated_at FROM rate_limits WHERE key = $key",
+                r => new TokenBucket(r.GetDouble(0), r.GetTimestamp(1)), ("$key", key)) ?? TokenBucket.Full(limit, now);
+            var (next, decision) = bucket.Take(limit, now);
+            if (decision.Allowed)
+            {
+                c.Execute(
+                    """
+                    INSERT INTO rate_limits (key, tokens, updated_at) VALUES ($key, $tokens, $updatedAt)
+                    ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at
+                    """,
+                    ("$key", key), ("$tokens", next.Tokens), ("$updatedAt", next.UpdatedAt.ToUnixTimeMilliseconds()));
+            }
+            return decision;
+        }, cancellationToken);
 }

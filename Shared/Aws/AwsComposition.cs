@@ -9,6 +9,7 @@ using Conduit.Shared.Aws.StepFunctions;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Observability;
 using Conduit.Shared.Ports;
+using Conduit.Shared.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Shared.Aws;
@@ -69,6 +70,16 @@ public sealed class AwsComposition
         Turns(),
         Queue(),
         Subscriptions(),
+        new DynamoRateLimitStore(_dynamoDb.Value, _tables.Value),
+        new JwtConnectionAuthenticator(new JwtValidator(
+            new JwksKeySource(new HttpClient { Timeout = TimeSpan.FromSeconds(5) }, _environment.RequiredUri(AwsEnvironment.JwksUrl), _time),
+            new JwtValidatorOptions
+            {
+                Issuer = _environment.Required(AwsEnvironment.JwtIssuer),
+                Audience = _environment.Required(AwsEnvironment.JwtAudience),
+                AllowedAlgorithms = [JwtAlgorithms.Rs256, JwtAlgorithms.Es256],
+                Time = _time,
+            })),
         new SessionReader(Sessions(), Subscriptions(), Frames(), History(), Delivery(), _settings.Value, _time),
         new TurnCanceller(Turns(), Publisher()),
         _settings.Value,

@@ -19,6 +19,7 @@ public sealed class AwsEnvironment(Func<string, string?> read)
     public const string MessageKeysTable = "MESSAGE_KEYS_TABLE";
     public const string FramesTable = "FRAMES_TABLE";
     public const string SubscriptionsTable = "SUBSCRIPTIONS_TABLE";
+    public const string RateLimitsTable = "RATE_LIMITS_TABLE";
     public const string TurnQueueUrl = "TURN_QUEUE_URL";
     public const string StateMachineArn = "STATE_MACHINE_ARN";
     public const string ConnectionsEndpoint = "CONNECTIONS_ENDPOINT";
@@ -27,6 +28,9 @@ public sealed class AwsEnvironment(Func<string, string?> read)
     public const string HistoryWindow = "HISTORY_WINDOW";
     public const string KnowledgeBaseId = "KNOWLEDGE_BASE_ID";
     public const string AllowedOrigins = "ALLOWED_ORIGINS";
+    public const string JwksUrl = "JWKS_URL";
+    public const string JwtIssuer = "JWT_ISSUER";
+    public const string JwtAudience = "JWT_AUDIENCE";
     public const string Region = "AWS_REGION";
 
     public static AwsEnvironment Process { get; } = new(Environment.GetEnvironmentVariable);
@@ -52,13 +56,13 @@ public sealed class AwsEnvironment(Func<string, string?> read)
             : throw new ConfigurationException($"Environment variable {name} must be a whole number from {min} to {max}, not \"{text}\".");
     }
 
-    /// <summary>All seven table names, or null when none is set; some but not all is a misconfiguration.</summary>
+    /// <summary>All eight table names, or null when none is set; some but not all is a misconfiguration.</summary>
     public DynamoTableNames? TableNamesIfSet()
     {
-        string[] names = [ConnectionsTable, SessionsTable, TurnsTable, MessagesTable, MessageKeysTable, FramesTable, SubscriptionsTable];
+        string[] names = [ConnectionsTable, SessionsTable, TurnsTable, MessagesTable, MessageKeysTable, FramesTable, SubscriptionsTable, RateLimitsTable];
         if (names.All(name => Optional(name) is null)) return null;
         return new DynamoTableNames(
-            Required(ConnectionsTable), Required(SessionsTable), Required(TurnsTable),
-            Required(MessagesTable), Required(MessageKeysTable), Required(FramesTable), Required(SubscriptionsTable));
+            Required(ConnectionsTable), Required(SessionsTable), Required(TurnsTable), Required(MessagesTable),
+            Required(MessageKeysTable), Required(FramesTable), Required(SubscriptionsTable), Required(RateLimitsTable));
     }
 }

@@ -5,14 +5,15 @@ using Microsoft.Extensions.Logging;
 
 namespace Conduit.Shared.Chat;
 
-public sealed record ConnectRequest(string ConnectionId, DateTimeOffset ConnectedAt, string? SourceIp, string? UserAgent, string? Origin);
+public sealed record ConnectRequest(
+    string ConnectionId, DateTimeOffset ConnectedAt, string? SourceIp, string? UserAgent, string? Origin, ConnectCredentials Credentials);
 
 /// <summary>Whether a WebSocket may open; a refusal becomes the handshake's HTTP status.</summary>
-public sealed record ConnectDecision(bool Accepted, int StatusCode, string? Reason)
+public sealed record ConnectDecision(bool Accepted, int StatusCode, string? Reason, string? Subprotocol)
 {
-    public static ConnectDecision Accept { get; } = new(true, 200, null);
+    public static ConnectDecision Accept(string? subprotocol) => new(true, 200, null, subprotocol);
 
-    public static ConnectDecision Refuse(int statusCode, string reason) => new(false, statusCode, reason);
+    public static ConnectDecision Refuse(int statusCode, string reason) => new(false, statusCode, reason, null);
 }
 
 /// <summary>
@@ -25,6 +26,8 @@ public sealed class ChatIngress(
     ITurnStore turns,
     ITurnQueue queue,
     ISubscriptionStore subscriptions,
+    IRateLimitStore rateLimits,
+    IConnectionAuthenticator authenticator,
     SessionReader reader,
     TurnCanceller canceller,
     ConduitSettings settings,
@@ -32,9 +35,10 @@ public sealed class ChatIngress(
     ILogger<ChatIngress> logger)
 {
     /// <summary>
-    /// Registers the connection, unless it comes from a browser page whose Origin is not on the allowlist: the
-    /// Origin must match an allowed one exactly (scheme, host and port; no wildcard, suffix or substring).
-    /// Clients that send no Origin (servers, CLIs, mobile apps) are not browsers and are not asked for one.
+    /// Registers the connection for the user its token names. Refused: a browser page whose Origin is not on the
+    /// allowlist (exact match: scheme, host and port; clients that send no Origin are not browsers and are not
+    /// asked for one), a missing or invalid token, and a user already at the open-connection cap. Tokens are
+    /// never logged; a refusal logs its reason code only.
     /// </summary>
     public async Task<ConnectDecision> ConnectAsync(ConnectRequest request, CancellationToken cancellationToken)
     {
@@ -43,10 +47,21 @@ public sealed class ChatIngress(
             logger.LogWarning("Connection {ConnectionId} refused: origin {Origin} is not allowed", request.ConnectionId, origin);
             return ConnectDecision.Refuse(403, "Origin not allowed");
         }
+        var identity = await authenticator.AuthenticateAsync(request.Credentials.Token, cancellationToken).ConfigureAwait(false);
+        if (identity.UserId is not { } userId)
+        {
+            logger.LogWarning("Connection {ConnectionId} refused: {Reason}", request.ConnectionId, identity.FailureReason);
+            return ConnectDecision.Refuse(401, "Unauthorized");
+        }
+        if (await connections.CountForUserAsync(userId, request.ConnectedAt, cancellationToken).ConfigureAwait(false) >= settings.MaxConnectionsPerUser)
+        {
+            logger.LogWarning("Connection {ConnectionId} refused: user {UserId} has {Limit} connections open", request.ConnectionId, userId, settings.MaxConnectionsPerUser);
+            return ConnectDecision.Refuse(429, "Too many connections");
+        }
         await connections.AddAsync(
-            new ConnectionRecord(request.ConnectionId, request.ConnectedAt, request.SourceIp, request.UserAgent, request.ConnectedAt + settings.ConnectionTtl),
+            new ConnectionRecord(request.ConnectionId, request.ConnectedAt, request.SourceIp, request.UserAgent, request.ConnectedAt + settings.ConnectionTtl) { UserId = userId },
             cancellationToken).ConfigureAwait(false);
-        return ConnectDecision.Accept;
+        return ConnectDecision.Accept(request.Credentials.Subprotocol);
     }
 
     public async Task DisconnectAsync(string connectionId, CancellationToken cancellationToken)
@@ -63,17 +78,19 @@ public sealed class ChatIngress(
     {
         try
         {
+            if (routeKey == RouteKeys.Ping) return new PongFrame();
+            if (!RouteKeys.MessageRoutes.Contains(routeKey)) return ProtocolParser.DescribeUnrouted(body, isBase64Encoded);
+            if ((await connections.GetAsync(connectionId, cancellationToken).ConfigureAwait(false))?.UserId is not { } userId)
+                return new ErrorFrame(ErrorCodes.Unauthorized, "This connection is not signed in (it may have expired); reconnect with a token.", null, Retryable: true);
             return routeKey switch
             {
-                RouteKeys.Ping => new PongFrame(),
-                RouteKeys.SendMessage => await SendMessageAsync(connectionId, body, isBase64Encoded, cancellationToken).ConfigureAwait(false),
+                RouteKeys.SendMessage => await SendMessageAsync(connectionId, userId, body, isBase64Encoded, cancellationToken).ConfigureAwait(false),
                 RouteKeys.Resume => await WhenValidAsync(ProtocolParser.ParseResume(body, isBase64Encoded),
-                    resume => reader.ResumeAsync(connectionId, resume, cancellationToken)!).ConfigureAwait(false),
+                    resume => reader.ResumeAsync(connectionId, userId, resume, cancellationToken)!).ConfigureAwait(false),
                 RouteKeys.Cancel => await WhenValidAsync(ProtocolParser.ParseCancel(body, isBase64Encoded),
-                    cancel => canceller.CancelAsync(cancel, cancellationToken)).ConfigureAwait(false),
-                RouteKeys.History => await WhenValidAsync(ProtocolParser.ParseHistory(body, isBase64Encoded),
-                    query => reader.HistoryAsync(query, cancellationToken)!).ConfigureAwait(false),
-                _ => ProtocolParser.DescribeUnrouted(body, isBase64Encoded),
+                    cancel => canceller.CancelAsync(userId, cancel, cancellationToken)).ConfigureAwait(false),
+                _ => await WhenValidAsync(ProtocolParser.ParseHistory(body, isBase64Encoded),
+                    query => reader.HistoryAsync(userId, query, cancellationToken)!).ConfigureAwait(false),
             };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -86,36 +103,52 @@ public sealed class ChatIngress(
     private static async Task<ServerFrame?> WhenValidAsync<T>(Parsed<T> parsed, Func<T, Task<ServerFrame?>> handle) where T : class =>
         parsed.Value is { } value ? await handle(value).ConfigureAwait(false) : parsed.Error;
 
-    private async Task<ServerFrame> SendMessageAsync(string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new turn: within the user's rate and in-flight limits, in a session of the user's own (or a new one).
+    /// The limits come first, so a refused message costs one store call.
+    /// </summary>
+    private async Task<ServerFrame> SendMessageAsync(string connectionId, string userId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
     {
         var parsed = ProtocolParser.ParseSendMessage(body, isBase64Encoded, settings.Limits);
         if (parsed.Error is not null) return parsed.Error;
         var command = parsed.Value!;
 
         var existing = await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null) return await RepeatAsync(connectionId, command, existing, cancellationToken).ConfigureAwait(false);
+        if (existing is not null) return await RepeatAsync(connectionId, userId, command, existing, cancellationToken).ConfigureAwait(false);
+
+        var now = time.GetUtcNow();
+        var rate = await rateLimits.TryTakeAsync($"messages:{userId}", settings.MessageRate, now, cancellationToken).ConfigureAwait(false);
+        if (!rate.Allowed)
+        {
+            return new ErrorFrame(ErrorCodes.RateLimited, $"Too many messages; the next is accepted in {Math.Ceiling(rate.RetryAfter.TotalSeconds)} s.", command.RequestId, Retryable: true)
+            {
+                RetryAfterMs = (long)Math.Ceiling(rate.RetryAfter.TotalMilliseconds),
+            };
+        }
+        if (await turns.CountInFlightForUserAsync(userId, cancellationToken).ConfigureAwait(false) >= settings.MaxTurnsInFlightPerUser)
+            return new ErrorFrame(ErrorCodes.TooManyTurns, $"You have {settings.MaxTurnsInFlightPerUser} answers in progress; wait for one to finish.", command.RequestId, Retryable: true);
 
         SessionRecord session;
         if (command.SessionId is { } requested)
         {
             if (await sessions.GetAsync(requested, cancellationToken).ConfigureAwait(false) is not { } found)
                 return new ErrorFrame(ErrorCodes.SessionNotFound, $"Session \"{requested}\" does not exist or has expired; omit sessionId to start a new one.", command.RequestId, Retryable: false);
+            if (found.OwnerId != userId) return Ownership.Forbidden(command.RequestId);
             session = found;
         }
         else
         {
-            session = await sessions.CreateAsync(Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
+            session = await sessions.CreateAsync(Guid.NewGuid().ToString("N"), userId, cancellationToken).ConfigureAwait(false);
         }
         var sessionId = session.SessionId;
 
-        var now = time.GetUtcNow();
         await subscriptions.SubscribeAsync(sessionId, connectionId, session.LastSeq, resetCursor: false, now + settings.ConnectionTtl, cancellationToken).ConfigureAwait(false);
         var (created, turn) = await turns.CreateAsync(
-            new TurnRecord(command.RequestId, sessionId, connectionId, command.Text, TurnStatus.Queued, now, now, null),
+            new TurnRecord(command.RequestId, sessionId, connectionId, command.Text, TurnStatus.Queued, now, now, null) { UserId = userId },
             cancellationToken).ConfigureAwait(false);
         return created
             ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
-            : await RepeatAsync(connectionId, command, turn, cancellationToken).ConfigureAwait(false);
+            : await RepeatAsync(connectionId, userId, command, turn, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -124,10 +157,10 @@ public sealed class ChatIngress(
     /// still queued is enqueued again, because the first attempt may have died between saving and enqueueing;
     /// the dispatcher's execution name makes the second message harmless.
     /// </summary>
-    private async Task<ServerFrame> RepeatAsync(string connectionId, SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
+    private async Task<ServerFrame> RepeatAsync(string connectionId, string userId, SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
     {
         var sameSession = command.SessionId is null || command.SessionId == turn.SessionId;
-        if (!sameSession || !string.Equals(command.Text, turn.Text, StringComparison.Ordinal))
+        if (!sameSession || turn.UserId != userId || !string.Equals(command.Text, turn.Text, StringComparison.Ordinal))
             return new ErrorFrame(ErrorCodes.Conflict, $"requestId \"{command.RequestId}\" was already used for a different message; use a new requestId.", command.RequestId, Retryable: false);
         if (await sessions.GetAsync(turn.SessionId, cancellationToken).ConfigureAwait(false) is { } session)
             await subscriptions.SubscribeAsync(session.SessionId, connectionId, session.LastSeq, resetCursor: false, time.GetUtcNow() + settings.ConnectionTtl, cancellationToken).ConfigureAwait(false);

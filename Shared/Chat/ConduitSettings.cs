@@ -1,3 +1,4 @@
+using Conduit.Shared.Ports;
 using Conduit.Shared.Protocol;
 
 namespace Conduit.Shared.Chat;
@@ -35,4 +36,11 @@ public sealed record ConduitSettings
 
     /// <summary>Browser origins allowed to connect, compared exactly (ordinal); empty admits no browser page.</summary>
     public IReadOnlySet<string> AllowedOrigins { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Messages a user may send: a burst of 5, refilled at 20 a minute.</summary>
+    public RateLimit MessageRate { get; init; } = new(Burst: 5, PerMinute: 20);
+
+    public int MaxConnectionsPerUser { get; init; } = 10;
+
+    public int MaxTurnsInFlightPerUser { get; init; } = 5;
 }

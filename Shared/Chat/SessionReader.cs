@@ -22,10 +22,11 @@ public sealed class SessionReader(
     /// Subscribes the connection from <see cref="ResumeCommand.AfterSeq"/> and posts every frame after it, in order,
     /// before answering; frames persisted meanwhile follow live, with no gap and no repeat (see <see cref="FrameDelivery"/>).
     /// </summary>
-    public async Task<ServerFrame> ResumeAsync(string connectionId, ResumeCommand command, CancellationToken cancellationToken)
+    public async Task<ServerFrame> ResumeAsync(string connectionId, string userId, ResumeCommand command, CancellationToken cancellationToken)
     {
         if (await sessions.GetAsync(command.SessionId, cancellationToken).ConfigureAwait(false) is not { } session)
             return SessionNotFound(command.SessionId, requestId: null);
+        if (session.OwnerId != userId) return Ownership.Forbidden(requestId: null);
         if (command.AfterSeq > session.LastSeq)
             return new ErrorFrame(ErrorCodes.SeqOutOfRange, $"afterSeq {command.AfterSeq} is beyond the session's last seq {session.LastSeq}.", null, Retryable: false);
 
@@ -36,10 +37,11 @@ public sealed class SessionReader(
     }
 
     /// <summary>One page of messages and frames, bounded by count and by size.</summary>
-    public async Task<ServerFrame> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
+    public async Task<ServerFrame> HistoryAsync(string userId, HistoryQuery query, CancellationToken cancellationToken)
     {
         if (await sessions.GetAsync(query.SessionId, cancellationToken).ConfigureAwait(false) is not { } session)
             return SessionNotFound(query.SessionId, requestId: null);
+        if (session.OwnerId != userId) return Ownership.Forbidden(requestId: null);
 
         var budget = MaxPageBytes;
         var messages = new List<HistoryEntry>();

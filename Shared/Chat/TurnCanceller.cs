@@ -14,10 +14,11 @@ public sealed class TurnCanceller(ITurnStore turns, FramePublisher publisher)
     public const string NoModel = "none";
 
     /// <summary>Null when the cancel was taken (its outcome arrives as the turn's done frame); otherwise the error.</summary>
-    public async Task<ServerFrame?> CancelAsync(CancelCommand command, CancellationToken cancellationToken)
+    public async Task<ServerFrame?> CancelAsync(string userId, CancelCommand command, CancellationToken cancellationToken)
     {
         if (await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false) is not { } turn)
             return new ErrorFrame(ErrorCodes.TurnNotFound, $"No turn has requestId \"{command.RequestId}\".", command.RequestId, Retryable: false);
+        if (turn.UserId != userId) return Ownership.Forbidden(command.RequestId);
         if (turn.IsFinished) return Finished(turn);
 
         if (await turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Cancelled, cancellationToken).ConfigureAwait(false)

@@ -5,17 +5,27 @@ public sealed record ConnectionRecord(
     DateTimeOffset ConnectedAt,
     string? SourceIp,
     string? UserAgent,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>The authenticated user (the token's <c>sub</c>) the connection acts for.</summary>
+    public string? UserId { get; init; }
+}
 
 public interface IConnectionStore
 {
     Task AddAsync(ConnectionRecord connection, CancellationToken cancellationToken);
     Task<ConnectionRecord?> GetAsync(string connectionId, CancellationToken cancellationToken);
     Task RemoveAsync(string connectionId, CancellationToken cancellationToken);
+
+    /// <summary>How many unexpired connections (expiry after <paramref name="now"/>) the user has open.</summary>
+    Task<int> CountForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 public sealed record SessionRecord(string SessionId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, long LastSeq)
 {
+    /// <summary>The user who created the session; nobody else may read, resume, steer or follow it.</summary>
+    public string? OwnerId { get; init; }
+
     /// <summary>The turn that holds the session (runs or is about to); null when the session is idle.</summary>
     public string? ActiveTurn { get; init; }
 
@@ -26,8 +36,8 @@ public sealed record SessionRecord(string SessionId, DateTimeOffset CreatedAt, D
 /// <summary>Sessions own the per-session frame sequence, so creating one and numbering its frames live together.</summary>
 public interface ISessionStore
 {
-    /// <summary>Creates the session, or returns the existing one with that id.</summary>
-    Task<SessionRecord> CreateAsync(string sessionId, CancellationToken cancellationToken);
+    /// <summary>Creates the session owned by <paramref name="ownerId"/>, or returns the existing one with that id (owner unchanged).</summary>
+    Task<SessionRecord> CreateAsync(string sessionId, string ownerId, CancellationToken cancellationToken);
     Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>
@@ -66,6 +76,9 @@ public sealed record TurnRecord(
     DateTimeOffset UpdatedAt,
     string? ErrorCode)
 {
+    /// <summary>The user who sent the message.</summary>
+    public string? UserId { get; init; }
+
     /// <summary>The client asked to stop this turn; the workers stop at their next check.</summary>
     public bool CancelRequested { get; init; }
 
@@ -88,6 +101,9 @@ public interface ITurnStore
 
     /// <summary>The session's turns still Queued or Waiting, oldest first (by creation, then requestId).</summary>
     Task<IReadOnlyList<TurnRecord>> ListWaitingAsync(string sessionId, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>How many of the user's turns are in flight (Queued, Waiting, Dispatched or Running).</summary>
+    Task<int> CountInFlightForUserAsync(string userId, CancellationToken cancellationToken);
 }
 
 public static class MessageRoles
@@ -175,4 +191,19 @@ public interface ISubscriptionStore
 
     /// <summary>Removes every subscription of a connection that closed or is gone.</summary>
     Task RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken);
+}
+
+/// <summary>A token bucket: <see cref="Burst"/> tokens at most, refilled at <see cref="PerMinute"/> a minute.</summary>
+public sealed record RateLimit(int Burst, double PerMinute);
+
+public sealed record RateLimitDecision(bool Allowed, TimeSpan RetryAfter);
+
+/// <summary>
+/// Rate limits kept in the store, so they hold across every Lambda instance (and across local restarts): one
+/// bucket per key, taken from atomically.
+/// </summary>
+public interface IRateLimitStore
+{
+    /// <summary>Takes one token from the key's bucket if it has one; otherwise says how long until it will.</summary>
+    Task<RateLimitDecision> TryTakeAsync(string key, RateLimit limit, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -12,6 +12,10 @@ public static class ErrorCodes
     public const string TextTooLong = "text_too_long";
     public const string SessionNotFound = "session_not_found";
     public const string Conflict = "conflict";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string RateLimited = "rate_limited";
+    public const string TooManyTurns = "too_many_turns";
     public const string TurnNotFound = "turn_not_found";
     public const string TurnFinished = "turn_finished";
     public const string SeqOutOfRange = "seq_out_of_range";

@@ -53,6 +53,9 @@ public sealed record ErrorFrame(string Code, string Message, string? RequestId, 
 {
     public string? SessionId { get; init; }
     public long? Seq { get; init; }
+
+    /// <summary>With <c>rate_limited</c>: how long to wait before the next message is accepted.</summary>
+    public long? RetryAfterMs { get; init; }
 }
 
 public sealed record PongFrame : ServerFrame;

@@ -41,7 +41,8 @@ public sealed class ChaosTests : IAsyncLifetime
     private async Task<ClientResult> RunClientAsync(int index, Random random)
     {
         var requestId = $"chaos-{index}";
-        var chat = await _host.ConnectAsync();
+        var user = $"user-{index}";
+        var chat = await _host.ConnectAsync(user: user);
         await chat.SendMessageAsync(requestId, "How does the Dispatcher name each execution, and why does coalescing matter?");
         var sessionId = (await chat.AckAsync(requestId)).GetProperty("sessionId").GetString()!;
 
@@ -57,7 +58,7 @@ public sealed class ChaosTests : IAsyncLifetime
                 await chat.AbortAsync();
                 drops++;
                 untilDrop = random.Next(1, 4);
-                chat = await _host.ConnectAsync();
+                chat = await _host.ConnectAsync(user: user);
                 await chat.ResumeAsync(sessionId, seqs.Count == 0 ? 0 : seqs[^1]);
                 if (done) await chat.ReadUntilAsync("resumed");
                 continue;

@@ -24,7 +24,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         string sessionId;
         await using (var first = await StartAsync())
         {
-            await using var chat = await ChatConnection.OpenAsync(Url);
+            await using var chat = await ChatConnection.OpenAsync(Url, token: await TokenAsync());
             await chat.SendMessageAsync("crash-1", "Tell me everything about the pipeline");
             sessionId = (await chat.AckAsync("crash-1")).GetProperty("sessionId").GetString()!;
             await chat.SendMessageAsync("crash-2", "And then?", sessionId);
@@ -35,7 +35,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         }
 
         await using var second = await StartAsync();
-        await using var resumed = await ChatConnection.OpenAsync(Url);
+        await using var resumed = await ChatConnection.OpenAsync(Url, token: await TokenAsync());
         await resumed.ResumeAsync(sessionId, 0);
         var frames = await ReadUntilDoneAsync(resumed, "crash-1", "crash-2");
 
@@ -45,6 +45,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Single(frames, f => IsDone(f, "crash-2"));
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync());
         var history = await http.GetFromJsonAsync<JsonElement>($"/local/sessions/{sessionId}/history");
         var messages = history.GetProperty("messages").EnumerateArray().ToList();
         Assert.Equal(["crash-1:user", "crash-1:assistant", "crash-2:user", "crash-2:assistant"],
@@ -59,6 +60,13 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     }
 
     private Uri Url => new($"ws://127.0.0.1:{_port}/local");
+
+    /// <summary>The development signing key lives in the data folder, so a token stays good across the restart.</summary>
+    private async Task<string> TokenAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
+        return (await http.GetFromJsonAsync<JsonElement>("/local/dev/token?user=crash")).GetProperty("token").GetString()!;
+    }
 
     private Task<LocalStackProcess> StartAsync() =>
         LocalStackProcess.StartAsync(_port, _data, "--token-delay-ms", "25", "--first-token-delay-ms", "0");

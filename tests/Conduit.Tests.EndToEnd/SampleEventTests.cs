@@ -25,8 +25,9 @@ public sealed class SampleEventTests : IAsyncLifetime
         var ingress = _host.Services.GetRequiredService<IngressFunction>();
         var dispatcher = _host.Services.GetRequiredService<DispatcherFunction>();
 
-        var connected = await InvokeAsync(ingress.Handle, "connect.json");
+        var connected = await InvokeAsync(ingress.Handle, "connect.json", await _host.TokenForAsync("sample-user"));
         Assert.Equal(200, connected.GetProperty("statusCode").GetInt32());
+        Assert.Equal("conduit.v1", connected.GetProperty("headers").GetProperty("Sec-WebSocket-Protocol").GetString());
         Assert.NotNull(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
 
         var sent = await InvokeAsync(ingress.Handle, "send-message.json");
@@ -56,10 +57,13 @@ public sealed class SampleEventTests : IAsyncLifetime
         Assert.Equal("2e1424d4-f796-459a-8184-9c92662be6da", failure.GetProperty("itemIdentifier").GetString());
     }
 
-    private static async Task<JsonElement> InvokeAsync(Func<Stream, Task<Stream>> handler, string sample)
+    /// <summary>A sample that carries a token has a placeholder for it: a real one cannot be committed, it expires.</summary>
+    private static async Task<JsonElement> InvokeAsync(Func<Stream, Task<Stream>> handler, string sample, string? token = null)
     {
         var path = Path.Combine(RepositoryRoot(), "events", sample);
-        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(await File.ReadAllTextAsync(path)));
+        var json = await File.ReadAllTextAsync(path);
+        if (token is not null) json = json.Replace("REPLACE_WITH_TOKEN", token, StringComparison.Ordinal);
+        await using var input = new MemoryStream(Encoding.UTF8.GetBytes(json));
         await using var output = await handler(input);
         using var document = await JsonDocument.ParseAsync(output);
         return document.RootElement.Clone();

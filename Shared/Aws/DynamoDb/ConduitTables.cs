@@ -67,8 +67,18 @@ public static class ConduitTables
     public const string StringType = "S";
     public const string NumberType = "N";
 
+    /// <summary>
+    /// A user's connections by expiry, for counting the open ones: the key condition skips the expired ones that TTL
+    /// has not deleted yet, and only keys are needed to count. Connections without a user are not indexed.
+    /// </summary>
+    public static readonly SecondaryIndex ConnectionsByUser = new(
+        "byUser", new(AttributeNames.UserId, StringType), new(AttributeNames.ExpiresAt, NumberType), []);
+
     public static readonly TableDefinition Connections = new(
-        "connections", new(AttributeNames.ConnectionId, StringType), null, AttributeNames.ExpiresAt);
+        "connections", new(AttributeNames.ConnectionId, StringType), null, AttributeNames.ExpiresAt)
+    {
+        GlobalIndexes = [ConnectionsByUser],
+    };
 
     public static readonly TableDefinition Sessions = new(
         "sessions", new(AttributeNames.SessionId, StringType), null, AttributeNames.ExpiresAt);
@@ -80,10 +90,17 @@ public static class ConduitTables
     public static readonly SecondaryIndex TurnsBySession = new(
         "bySession", new(AttributeNames.SessionId, StringType), new(AttributeNames.CreatedAt, NumberType), [AttributeNames.Status]);
 
+    /// <summary>
+    /// A user's turns, for counting the ones in flight: the status is projected to filter on, and the turns that pass
+    /// are confirmed from the table, like <see cref="TurnsBySession"/>. Turns without a user are not indexed.
+    /// </summary>
+    public static readonly SecondaryIndex TurnsByUser = new(
+        "byUser", new(AttributeNames.UserId, StringType), new(AttributeNames.CreatedAt, NumberType), [AttributeNames.Status]);
+
     public static readonly TableDefinition Turns = new(
         "turns", new(AttributeNames.RequestId, StringType), null, AttributeNames.ExpiresAt)
     {
-        GlobalIndexes = [TurnsBySession],
+        GlobalIndexes = [TurnsBySession, TurnsByUser],
     };
 
     public static readonly TableDefinition Messages = new(
@@ -106,12 +123,16 @@ public static class ConduitTables
         GlobalIndexes = [SubscriptionsByConnection],
     };
 
-    public static IReadOnlyList<TableDefinition> All { get; } = [Connections, Sessions, Turns, Messages, MessageKeys, Frames, Subscriptions];
+    /// <summary>One token bucket per rate-limit key. A bucket that TTL deleted was full, which is what a missing one reads as.</summary>
+    public static readonly TableDefinition RateLimits = new(
+        "rate-limits", new(AttributeNames.RateLimitKey, StringType), null, AttributeNames.ExpiresAt);
+
+    public static IReadOnlyList<TableDefinition> All { get; } = [Connections, Sessions, Turns, Messages, MessageKeys, Frames, Subscriptions, RateLimits];
 }
 
 /// <summary>The deployed name of each table; on AWS they come from the stack, in tests from a prefix.</summary>
 public sealed record DynamoTableNames(
-    string Connections, string Sessions, string Turns, string Messages, string MessageKeys, string Frames, string Subscriptions)
+    string Connections, string Sessions, string Turns, string Messages, string MessageKeys, string Frames, string Subscriptions, string RateLimits)
 {
     public static DynamoTableNames WithPrefix(string prefix) => new(
         $"{prefix}-{ConduitTables.Connections.NameSuffix}",
@@ -120,7 +141,8 @@ public sealed record DynamoTableNames(
         $"{prefix}-{ConduitTables.Messages.NameSuffix}",
         $"{prefix}-{ConduitTables.MessageKeys.NameSuffix}",
         $"{prefix}-{ConduitTables.Frames.NameSuffix}",
-        $"{prefix}-{ConduitTables.Subscriptions.NameSuffix}");
+        $"{prefix}-{ConduitTables.Subscriptions.NameSuffix}",
+        $"{prefix}-{ConduitTables.RateLimits.NameSuffix}");
 
     public string For(TableDefinition table) =>
         table == ConduitTables.Connections ? Connections
@@ -130,6 +152,7 @@ public sealed record DynamoTableNames(
         : table == ConduitTables.MessageKeys ? MessageKeys
         : table == ConduitTables.Frames ? Frames
         : table == ConduitTables.Subscriptions ? Subscriptions
+        : table == ConduitTables.RateLimits ? RateLimits
         : throw new ArgumentException($"Table \"{table.NameSuffix}\" is not part of the Conduit schema.", nameof(table));
 }
 
@@ -161,4 +184,11 @@ public static class AttributeNames
     public const string DeliveredSeq = "deliveredSeq";
     public const string LeaseOwner = "leaseOwner";
     public const string LeaseUntil = "leaseUntil";
+    public const string UserId = "userId";
+    public const string OwnerId = "ownerId";
+
+    /// <summary>KEY is a DynamoDB reserved word; every expression here names attributes through placeholders anyway.</summary>
+    public const string RateLimitKey = "key";
+    public const string Tokens = "tokens";
+    public const string Version = "version";
 }

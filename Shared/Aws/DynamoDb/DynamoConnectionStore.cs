@@ -18,6 +18,7 @@ public sealed class DynamoConnectionStore(IAmazonDynamoDB client, DynamoTableNam
         };
         if (connection.SourceIp is { } sourceIp) item[AttributeNames.SourceIp] = StringValue(sourceIp);
         if (connection.UserAgent is { } userAgent) item[AttributeNames.UserAgent] = StringValue(userAgent);
+        if (connection.UserId is { } userId) item[AttributeNames.UserId] = StringValue(userId);
         await client.PutItemAsync(new PutItemRequest { TableName = names.Connections, Item = item }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -31,11 +32,29 @@ public sealed class DynamoConnectionStore(IAmazonDynamoDB client, DynamoTableNam
                 item.GetEpochMilliseconds(AttributeNames.ConnectedAt),
                 item.GetNullableString(AttributeNames.SourceIp),
                 item.GetNullableString(AttributeNames.UserAgent),
-                item.GetTimeToLive(AttributeNames.ExpiresAt));
+                item.GetTimeToLive(AttributeNames.ExpiresAt))
+            {
+                UserId = item.GetNullableString(AttributeNames.UserId),
+            };
     }
 
     public async Task RemoveAsync(string connectionId, CancellationToken cancellationToken) =>
         await client.DeleteItemAsync(
             new DeleteItemRequest { TableName = names.Connections, Key = Key(AttributeNames.ConnectionId, connectionId) },
             cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Counts through the index without reading the connections: the stored expiry is whole seconds, so "after
+    /// <paramref name="now"/>" is "after its whole second". The index lags writes by a moment, so a connection just
+    /// opened or closed can be miscounted briefly; see docs/storage.md for why a connection cap accepts that.
+    /// </summary>
+    public Task<int> CountForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        client.CountAllAsync(new QueryRequest
+        {
+            TableName = names.Connections,
+            IndexName = ConduitTables.ConnectionsByUser.Name,
+            KeyConditionExpression = "#userId = :userId AND #expiresAt > :now",
+            ExpressionAttributeNames = new() { ["#userId"] = AttributeNames.UserId, ["#expiresAt"] = AttributeNames.ExpiresAt },
+            ExpressionAttributeValues = new() { [":userId"] = StringValue(userId), [":now"] = NumberValue(now.ToUnixTimeSeconds()) },
+        }, cancellationToken);
 }

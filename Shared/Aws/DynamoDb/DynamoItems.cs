@@ -11,6 +11,9 @@ internal static class DynamoItems
 
     public static AttributeValue NumberValue(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
+    /// <summary>Fixed-point, because DynamoDB's number grammar is not .NET's round-trip format (which may use an exponent).</summary>
+    public static AttributeValue FractionValue(double value) => new() { N = value.ToString("0.############", CultureInfo.InvariantCulture) };
+
     public static AttributeValue FlagValue(bool value) => new() { BOOL = value };
 
     public static AttributeValue EpochMilliseconds(DateTimeOffset instant) => NumberValue(instant.ToUnixTimeMilliseconds());
@@ -33,6 +36,11 @@ internal static class DynamoItems
     public static long GetNumber(this Dictionary<string, AttributeValue> item, string name) =>
         item.TryGetValue(name, out var value) && value.N is { } number
             ? long.Parse(number, NumberStyles.Integer, CultureInfo.InvariantCulture)
+            : throw Malformed(name);
+
+    public static double GetFraction(this Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.N is { } number
+            ? double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture)
             : throw Malformed(name);
 
     public static DateTimeOffset GetEpochMilliseconds(this Dictionary<string, AttributeValue> item, string name) =>
@@ -96,6 +104,22 @@ internal static class DynamoItems
         }
         while (request.ExclusiveStartKey is not null && (maxCount is null || items.Count < maxCount));
         return items;
+    }
+
+    /// <summary>Sums a <c>Select = COUNT</c> query over its pages: each page counts what it read, up to 1 MB.</summary>
+    public static async Task<int> CountAllAsync(this IAmazonDynamoDB client, QueryRequest request, CancellationToken cancellationToken)
+    {
+        request.Select = Select.COUNT;
+        request.ConsistentRead = request.IndexName is null;
+        var count = 0;
+        do
+        {
+            var response = await client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+            count += response.Count ?? 0;
+            request.ExclusiveStartKey = response.LastEvaluatedKey.OrNullWhenEmpty();
+        }
+        while (request.ExclusiveStartKey is not null);
+        return count;
     }
 
     private static InvalidDataException Malformed(string name) => new($"The stored item has no valid \"{name}\" attribute.");

@@ -9,34 +9,43 @@ namespace Conduit.Shared.Aws.DynamoDb;
 public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames names, TimeProvider time, TimeSpan ttl) : ISessionStore
 {
     /// <summary>
-    /// One UpdateItem whose every SET is <c>if_not_exists</c>: a new session gets its fields, an existing one is
-    /// returned unchanged, and concurrent creators all see the same record without a read-then-write race.
+    /// Creates the session with one conditional write; when it exists, the condition fails and the stored session is
+    /// read and returned untouched, so concurrent creators all see the winner's record and owner. A session stored
+    /// before owners existed keeps having none, as in SQLite: the owner is never set on an existing session. The
+    /// loop repeats only if TTL deleted the session between the failed write and the read.
     /// </summary>
-    public async Task<SessionRecord> CreateAsync(string sessionId, CancellationToken cancellationToken)
+    public async Task<SessionRecord> CreateAsync(string sessionId, string ownerId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var response = await client.UpdateItemAsync(new UpdateItemRequest
+        while (true)
         {
-            TableName = names.Sessions,
-            Key = Key(AttributeNames.SessionId, sessionId),
-            UpdateExpression = "SET #createdAt = if_not_exists(#createdAt, :createdAt), #expiresAt = if_not_exists(#expiresAt, :expiresAt), "
-                + "#lastSeq = if_not_exists(#lastSeq, :zero), #lastIndex = if_not_exists(#lastIndex, :zero)",
-            ExpressionAttributeNames = new()
+            var now = time.GetUtcNow();
+            var created = await client.UpdateItemAsync(new UpdateItemRequest
             {
-                ["#createdAt"] = AttributeNames.CreatedAt,
-                ["#expiresAt"] = AttributeNames.ExpiresAt,
-                ["#lastSeq"] = AttributeNames.LastSeq,
-                ["#lastIndex"] = AttributeNames.LastIndex,
-            },
-            ExpressionAttributeValues = new()
-            {
-                [":createdAt"] = EpochMilliseconds(now),
-                [":expiresAt"] = TimeToLive(now + ttl),
-                [":zero"] = NumberValue(0),
-            },
-            ReturnValues = ReturnValue.ALL_NEW,
-        }, cancellationToken).ConfigureAwait(false);
-        return Map(response.Attributes);
+                TableName = names.Sessions,
+                Key = Key(AttributeNames.SessionId, sessionId),
+                UpdateExpression = "SET #ownerId = :ownerId, #createdAt = :createdAt, #expiresAt = :expiresAt, #lastSeq = :zero, #lastIndex = :zero",
+                ConditionExpression = "attribute_not_exists(#sessionId)",
+                ExpressionAttributeNames = new()
+                {
+                    ["#sessionId"] = AttributeNames.SessionId,
+                    ["#ownerId"] = AttributeNames.OwnerId,
+                    ["#createdAt"] = AttributeNames.CreatedAt,
+                    ["#expiresAt"] = AttributeNames.ExpiresAt,
+                    ["#lastSeq"] = AttributeNames.LastSeq,
+                    ["#lastIndex"] = AttributeNames.LastIndex,
+                },
+                ExpressionAttributeValues = new()
+                {
+                    [":ownerId"] = StringValue(ownerId),
+                    [":createdAt"] = EpochMilliseconds(now),
+                    [":expiresAt"] = TimeToLive(now + ttl),
+                    [":zero"] = NumberValue(0),
+                },
+                ReturnValues = ReturnValue.ALL_NEW,
+            }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+            if (created is not null) return Map(created.Attributes);
+            if (await GetAsync(sessionId, cancellationToken).ConfigureAwait(false) is { } existing) return existing;
+        }
     }
 
     public async Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken)
@@ -91,6 +100,7 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
         item.GetTimeToLive(AttributeNames.ExpiresAt),
         item.GetNumber(AttributeNames.LastSeq))
     {
+        OwnerId = item.GetNullableString(AttributeNames.OwnerId),
         ActiveTurn = item.GetNullableString(AttributeNames.ActiveTurn),
         ActiveTurnUntil = item.GetNullableEpochMilliseconds(AttributeNames.ActiveTurnUntil),
     };

@@ -22,6 +22,7 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
             [AttributeNames.ExpiresAt] = TimeToLive(time.GetUtcNow() + ttl),
         };
         if (turn.ErrorCode is { } errorCode) item[AttributeNames.ErrorCode] = StringValue(errorCode);
+        if (turn.UserId is { } userId) item[AttributeNames.UserId] = StringValue(userId);
 
         // A failed condition means the requestId is taken; the loop only repeats if TTL deleted that turn in between.
         while (true)
@@ -133,20 +134,8 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
     public async Task<IReadOnlyList<TurnRecord>> ListWaitingAsync(string sessionId, int maxCount, CancellationToken cancellationToken)
     {
         if (maxCount <= 0) return [];
-        var candidates = await client.QueryAllAsync(new QueryRequest
-        {
-            TableName = names.Turns,
-            IndexName = ConduitTables.TurnsBySession.Name,
-            KeyConditionExpression = "#sessionId = :sessionId",
-            FilterExpression = "#status IN (:queued, :waiting)",
-            ExpressionAttributeNames = new() { ["#sessionId"] = AttributeNames.SessionId, ["#status"] = AttributeNames.Status },
-            ExpressionAttributeValues = new()
-            {
-                [":sessionId"] = StringValue(sessionId),
-                [":queued"] = StringValue(nameof(TurnStatus.Queued)),
-                [":waiting"] = StringValue(nameof(TurnStatus.Waiting)),
-            },
-        }, maxCount: null, cancellationToken).ConfigureAwait(false);
+        var candidates = await QueryByStatusAsync(
+            ConduitTables.TurnsBySession, sessionId, [TurnStatus.Queued, TurnStatus.Waiting], cancellationToken).ConfigureAwait(false);
 
         var waiting = new List<TurnRecord>();
         var oldestFirst = candidates
@@ -162,6 +151,50 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         return waiting;
     }
 
+    /// <summary>
+    /// Finds the user's turns the index shows in flight, then confirms each with a consistent read of the table.
+    /// Statuses only move forward, so a stale index errs by still showing a turn in flight that has just finished;
+    /// the turn is marked finished before its <c>done</c> or <c>error</c> frame is posted, so a client that sends its
+    /// next message on that frame must not be refused for it. A turn created a moment ago can still be missing from
+    /// the index, which lets a cap be exceeded by the turns accepted in that moment (see docs/storage.md).
+    /// </summary>
+    public async Task<int> CountInFlightForUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        var candidates = await QueryByStatusAsync(
+            ConduitTables.TurnsByUser, userId, [TurnStatus.Queued, TurnStatus.Waiting, TurnStatus.Dispatched, TurnStatus.Running],
+            cancellationToken).ConfigureAwait(false);
+
+        var inFlight = 0;
+        foreach (var candidate in candidates)
+        {
+            if (await GetAsync(candidate.GetString(AttributeNames.RequestId), cancellationToken).ConfigureAwait(false) is { IsFinished: false })
+                inFlight++;
+        }
+        return inFlight;
+    }
+
+    /// <summary>
+    /// The turns an index that projects the status shows in one of <paramref name="statuses"/> under one partition
+    /// key. Index reads are eventually consistent, so callers confirm what they act on.
+    /// </summary>
+    private Task<List<Dictionary<string, AttributeValue>>> QueryByStatusAsync(
+        SecondaryIndex index, string partitionKey, TurnStatus[] statuses, CancellationToken cancellationToken)
+    {
+        var key = index.PartitionKey.Name;
+        var placeholders = statuses.Select(status => $":{status.ToString().ToLowerInvariant()}").ToList();
+        var values = new Dictionary<string, AttributeValue> { [$":{key}"] = StringValue(partitionKey) };
+        foreach (var (status, placeholder) in statuses.Zip(placeholders)) values[placeholder] = StringValue(status.ToString());
+        return client.QueryAllAsync(new QueryRequest
+        {
+            TableName = names.Turns,
+            IndexName = index.Name,
+            KeyConditionExpression = $"#{key} = :{key}",
+            FilterExpression = $"#status IN ({string.Join(", ", placeholders)})",
+            ExpressionAttributeNames = new() { [$"#{key}"] = key, ["#status"] = AttributeNames.Status },
+            ExpressionAttributeValues = values,
+        }, maxCount: null, cancellationToken);
+    }
+
     private static TurnRecord Map(Dictionary<string, AttributeValue> item) => new(
         item.GetString(AttributeNames.RequestId),
         item.GetString(AttributeNames.SessionId),
@@ -172,6 +205,7 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         item.GetEpochMilliseconds(AttributeNames.UpdatedAt),
         item.GetNullableString(AttributeNames.ErrorCode))
     {
+        UserId = item.GetNullableString(AttributeNames.UserId),
         CancelRequested = item.GetFlag(AttributeNames.CancelRequested),
     };
 }

@@ -23,10 +23,15 @@ public sealed class ChatConnection : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<ChatConnection> OpenAsync(Uri url, string? origin = null)
+    public static async Task<ChatConnection> OpenAsync(Uri url, string? origin = null, string? token = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
+        if (token is not null)
+        {
+            socket.Options.AddSubProtocol("conduit.v1");
+            socket.Options.AddSubProtocol(token);
+        }
         using var timeout = new CancellationTokenSource(Patience);
         await socket.ConnectAsync(url, timeout.Token);
         return new ChatConnection(socket);

@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Conduit.Local.Hosting;
 using Conduit.Local.Model;
+using Conduit.Shared.Chat;
+using Conduit.Shared.Ports;
 
 namespace Conduit.Tests.EndToEnd.Support;
 
@@ -32,6 +35,7 @@ public sealed class LocalStackHost : IAsyncDisposable
             InMemory = true,
             KnowledgeBase = new LocalKnowledgeBase(Path.Combine(AppContext.BaseDirectory, "knowledge")),
             Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.FromMilliseconds(1) },
+            Settings = new ConduitSettings { MessageRate = new RateLimit(1_000, 60_000), MaxConnectionsPerUser = 1_000, MaxTurnsInFlightPerUser = 1_000 },
         };
         options = configure?.Invoke(options) ?? options;
         var app = LocalStack.Create(options, overrides);
@@ -39,7 +43,16 @@ public sealed class LocalStackHost : IAsyncDisposable
         return new LocalStackHost(app, options);
     }
 
-    public Task<ChatConnection> ConnectAsync(string? origin = null) => ChatConnection.OpenAsync(Options.WebSocketUrl, origin);
+    /// <summary>Connects as <paramref name="user"/>, with a token from the development issuer, as the chat page does.</summary>
+    public async Task<ChatConnection> ConnectAsync(string? origin = null, string user = "alice") =>
+        await ChatConnection.OpenAsync(Options.WebSocketUrl, origin, await TokenForAsync(user));
+
+    public async Task<string> TokenForAsync(string user)
+    {
+        using var http = CreateHttpClient();
+        var response = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/local/dev/token?user={Uri.EscapeDataString(user)}");
+        return response.GetProperty("token").GetString()!;
+    }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpBase, Timeout = TimeSpan.FromSeconds(30) };
 

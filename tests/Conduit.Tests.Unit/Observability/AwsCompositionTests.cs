@@ -14,6 +14,10 @@ public sealed class AwsCompositionTests
         [AwsEnvironment.MessageKeysTable] = "k",
         [AwsEnvironment.FramesTable] = "f",
         [AwsEnvironment.SubscriptionsTable] = "sub",
+        [AwsEnvironment.RateLimitsTable] = "rl",
+        [AwsEnvironment.JwksUrl] = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example/.well-known/jwks.json",
+        [AwsEnvironment.JwtIssuer] = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example",
+        [AwsEnvironment.JwtAudience] = "conduit-client",
         [AwsEnvironment.TurnQueueUrl] = "https://sqs.us-east-1.amazonaws.com/123456789012/turns",
         [AwsEnvironment.StateMachineArn] = "arn:aws:states:us-east-1:123456789012:stateMachine:chat-turn",
         [AwsEnvironment.ConnectionsEndpoint] = "https://abc.execute-api.us-east-1.amazonaws.com/prod",
@@ -40,6 +44,8 @@ public sealed class AwsCompositionTests
     [InlineData(AwsEnvironment.ConnectionsEndpoint, "workflow")]
     [InlineData(AwsEnvironment.FramesTable, "ingress")]
     [InlineData(AwsEnvironment.Region, "dispatcher")]
+    [InlineData(AwsEnvironment.JwksUrl, "ingress")]
+    [InlineData(AwsEnvironment.JwtAudience, "ingress")]
     public void Compose_MissingVariable_FailsWithOneLineNamingIt(string missing, string entryPoint)
     {
         var composition = Compose(Deployed.Where(v => v.Key != missing).ToDictionary());

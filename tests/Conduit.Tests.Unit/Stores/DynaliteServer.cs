@@ -39,7 +39,8 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
         new DynamoTurnStore(Client, Tables, time, ttl),
         new DynamoHistoryStore(Client, Tables, time),
         new DynamoFrameStore(Client, Tables, time),
-        new DynamoSubscriptionStore(Client, Tables));
+        new DynamoSubscriptionStore(Client, Tables),
+        new DynamoRateLimitStore(Client, Tables));
 
     public async Task InitializeAsync()
     {

@@ -178,4 +178,55 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         Assert.Equal(new HistoryMessage(sessionId, 1, requestId, MessageRoles.Assistant, "answer", Start), message);
         Assert.Equal(2, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", MessageStatuses.Complete, Cancellation));
     }
+
+    [NodeFact]
+    public async Task UserItems_ConnectionTurnAndSession_StoreTheUserAsAString()
+    {
+        var userId = NewId();
+        var connection = new ConnectionRecord(NewId(), Start, null, null, Start.AddHours(2)) { UserId = userId };
+        var turn = new TurnRecord(NewId(), NewId(), connection.ConnectionId, "hello", TurnStatus.Queued, Start, Start, null) { UserId = userId };
+        await Stores.Connections.AddAsync(connection, Cancellation);
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Sessions.CreateAsync(turn.SessionId, userId, Cancellation);
+
+        var connectionItem = await RawItemAsync(dynalite.Tables.Connections, Key((AttributeNames.ConnectionId, S(connection.ConnectionId))));
+        var turnItem = await RawItemAsync(dynalite.Tables.Turns, Key((AttributeNames.RequestId, S(turn.RequestId))));
+        var sessionItem = await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(turn.SessionId))));
+
+        Assert.Equal((userId, userId, userId), (connectionItem[AttributeNames.UserId].S, turnItem[AttributeNames.UserId].S, sessionItem[AttributeNames.OwnerId].S));
+    }
+
+    [NodeFact]
+    public async Task SessionItem_StoredBeforeOwnersExisted_CreateLeavesItWithoutAnOwner()
+    {
+        var sessionId = NewId();
+        await dynalite.Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = dynalite.Tables.Sessions,
+            Item = Key(
+                (AttributeNames.SessionId, S(sessionId)), (AttributeNames.CreatedAt, N(Start.ToUnixTimeMilliseconds())),
+                (AttributeNames.ExpiresAt, N((Start + SessionTtl).ToUnixTimeSeconds())), (AttributeNames.LastSeq, N(4)), (AttributeNames.LastIndex, N(2))),
+        }, Cancellation);
+
+        var session = await Stores.Sessions.CreateAsync(sessionId, UserId, Cancellation);
+
+        Assert.Equal(new SessionRecord(sessionId, Start, Start + SessionTtl, 4), session);
+        Assert.False((await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(sessionId))))).ContainsKey(AttributeNames.OwnerId));
+    }
+
+    [NodeFact]
+    public async Task RateLimitItem_TwoTakes_StoresTokensTimeAVersionPerTakeAndExpiresWhenFullAgain()
+    {
+        var key = NewId();
+        var limit = new RateLimit(Burst: 3, PerMinute: 6);
+        await Stores.RateLimits.TryTakeAsync(key, limit, Start, Cancellation);
+        await Stores.RateLimits.TryTakeAsync(key, limit, Start.AddMilliseconds(2_500), Cancellation);
+
+        var item = await RawItemAsync(dynalite.Tables.RateLimits, Key((AttributeNames.RateLimitKey, S(key))));
+
+        Assert.Equal("1.25", item[AttributeNames.Tokens].N);
+        Assert.Equal($"{Start.AddMilliseconds(2_500).ToUnixTimeMilliseconds()}", item[AttributeNames.UpdatedAt].N);
+        Assert.Equal("2", item[AttributeNames.Version].N);
+        Assert.Equal($"{Start.AddMilliseconds(20_000).ToUnixTimeSeconds()}", item[AttributeNames.ExpiresAt].N);
+    }
 }

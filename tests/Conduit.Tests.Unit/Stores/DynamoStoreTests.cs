@@ -17,3 +17,6 @@ public sealed class DynamoFrameStoreTests(DynaliteServer dynalite) : FrameStoreC
 
 [Collection(DynaliteCollection.Name), RequiresNode]
 public sealed class DynamoSubscriptionStoreTests(DynaliteServer dynalite) : SubscriptionStoreContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoRateLimitStoreTests(DynaliteServer dynalite) : RateLimitStoreContract(dynalite);

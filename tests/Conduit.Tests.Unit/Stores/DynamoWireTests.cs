@@ -239,6 +239,151 @@ public sealed class DynamoWireTests : IAsyncLifetime
         Assert.Equal([("conduit-prod-subscriptions", "s-1", "c/1"), ("conduit-prod-subscriptions", "s-2", "c/1")], deleted);
     }
 
+    [Fact]
+    public async Task SessionCreateAsync_SessionExists_WritesOnlyIfAbsentThenReadsTheStoredOneConsistently()
+    {
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(400, ConditionFailed),
+            ScriptedResponse.AwsJson(200, """
+                {"Item":{"sessionId":{"S":"s-1"},"ownerId":{"S":"u-1"},"createdAt":{"N":"1740830400000"},"expiresAt":{"N":"1740916800"},
+                "lastSeq":{"N":"3"},"lastIndex":{"N":"2"}}}
+                """));
+        var store = new DynamoSessionStore(_client, Tables, new FixedClock(Now.AddMinutes(5)), TimeSpan.FromHours(24));
+
+        var session = await store.CreateAsync("s-1", "u-2", _timeout.Token);
+
+        Assert.Equal(new SessionRecord("s-1", Now, Now.AddHours(24), 3) { OwnerId = "u-1" }, session);
+        var update = AssertDynamoRequest(_server.Requests[0], "UpdateItem");
+        Assert.Equal("conduit-prod-sessions", Text(update, "TableName"));
+        Assert.Equal("attribute_not_exists(#sessionId)", Text(update, "ConditionExpression"));
+        Assert.Equal("SET #ownerId = :ownerId, #createdAt = :createdAt, #expiresAt = :expiresAt, #lastSeq = :zero, #lastIndex = :zero", Text(update, "UpdateExpression"));
+        Assert.Equal("u-2", Text(update, "ExpressionAttributeValues", ":ownerId", "S"));
+        Assert.Equal("ALL_NEW", Text(update, "ReturnValues"));
+        var get = AssertDynamoRequest(_server.Requests[1], "GetItem");
+        Assert.Equal("s-1", Text(get, "Key", "sessionId", "S"));
+        Assert.True(get.GetProperty("ConsistentRead").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ConnectionCountForUserAsync_TwoPages_CountsUnexpiredThroughTheIndexAndSumsThePages()
+    {
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(200, """{"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"connectionId":{"S":"c-2"},"userId":{"S":"u/1"},"expiresAt":{"N":"1740837600"}}}"""),
+            ScriptedResponse.AwsJson(200, """{"Count":1,"ScannedCount":1}"""));
+        var store = new DynamoConnectionStore(_client, Tables);
+
+        var count = await store.CountForUserAsync("u/1", Now.AddMilliseconds(999), _timeout.Token);
+
+        Assert.Equal(3, count);
+        var first = AssertDynamoRequest(_server.Requests[0], "Query");
+        Assert.Equal("conduit-prod-connections", Text(first, "TableName"));
+        Assert.Equal("byUser", Text(first, "IndexName"));
+        Assert.Equal("COUNT", Text(first, "Select"));
+        Assert.Equal("#userId = :userId AND #expiresAt > :now", Text(first, "KeyConditionExpression"));
+        Assert.Equal("u/1", Text(first, "ExpressionAttributeValues", ":userId", "S"));
+        Assert.Equal($"{Now.ToUnixTimeSeconds()}", Text(first, "ExpressionAttributeValues", ":now", "N"));
+        Assert.False(first.TryGetProperty("ConsistentRead", out var consistent) && consistent.GetBoolean());
+        var second = AssertDynamoRequest(_server.Requests[1], "Query");
+        Assert.Equal("c-2", Text(second, "ExclusiveStartKey", "connectionId", "S"));
+    }
+
+    [Fact]
+    public async Task TurnCountInFlightForUserAsync_IndexStillShowsAFinishedTurn_ConfirmsEachCandidateAndCountsOnlyTheLive()
+    {
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(200, $$"""{"Items":[{{IndexedTurn("r-done", 1740830401000, "Running")}},{{IndexedTurn("r-live", 1740830402000, "Queued")}}]}"""),
+            ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-done", 1740830401000, "Completed")}}}"""),
+            ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-live", 1740830402000, "Queued")}}}"""));
+        var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
+
+        var count = await store.CountInFlightForUserAsync("u-1", _timeout.Token);
+
+        Assert.Equal(1, count);
+        var query = AssertDynamoRequest(_server.Requests[0], "Query");
+        Assert.Equal("conduit-prod-turns", Text(query, "TableName"));
+        Assert.Equal("byUser", Text(query, "IndexName"));
+        Assert.Equal("#userId = :userId", Text(query, "KeyConditionExpression"));
+        Assert.Equal("#status IN (:queued, :waiting, :dispatched, :running)", Text(query, "FilterExpression"));
+        Assert.False(query.TryGetProperty("ConsistentRead", out var consistent) && consistent.GetBoolean());
+        var reads = _server.Requests.Skip(1).Select(request => AssertDynamoRequest(request, "GetItem")).ToList();
+        Assert.Equal(["r-done", "r-live"], reads.Select(read => Text(read, "Key", "requestId", "S")));
+        Assert.All(reads, read => Assert.True(read.GetProperty("ConsistentRead").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task RateLimitTryTakeAsync_NewKey_CreatesTheBucketOnlyIfStillAbsent()
+    {
+        _server.Enqueue(ScriptedResponse.AwsJson(200, "{}"), ScriptedResponse.AwsJson(200, "{}"));
+        var store = new DynamoRateLimitStore(_client, Tables);
+
+        var decision = await store.TryTakeAsync("user:u-1", new RateLimit(3, 6), Now, _timeout.Token);
+
+        Assert.Equal(new RateLimitDecision(true, TimeSpan.Zero), decision);
+        var get = AssertDynamoRequest(_server.Requests[0], "GetItem");
+        Assert.Equal("conduit-prod-rate-limits", Text(get, "TableName"));
+        Assert.Equal("user:u-1", Text(get, "Key", "key", "S"));
+        Assert.True(get.GetProperty("ConsistentRead").GetBoolean());
+        var update = AssertDynamoRequest(_server.Requests[1], "UpdateItem");
+        Assert.Equal("conduit-prod-rate-limits", Text(update, "TableName"));
+        Assert.Equal("SET #tokens = :tokens, #updatedAt = :updatedAt, #version = :next, #expiresAt = :expiresAt", Text(update, "UpdateExpression"));
+        Assert.Equal("attribute_not_exists(#key)", Text(update, "ConditionExpression"));
+        Assert.Equal("key", Text(update, "ExpressionAttributeNames", "#key"));
+        Assert.Equal(("2", "1"), (Text(update, "ExpressionAttributeValues", ":tokens", "N"), Text(update, "ExpressionAttributeValues", ":next", "N")));
+        Assert.Equal($"{Now.ToUnixTimeMilliseconds()}", Text(update, "ExpressionAttributeValues", ":updatedAt", "N"));
+        Assert.Equal($"{Now.AddSeconds(10).ToUnixTimeSeconds()}", Text(update, "ExpressionAttributeValues", ":expiresAt", "N"));
+        Assert.False(update.GetProperty("ExpressionAttributeValues").TryGetProperty(":version", out _));
+    }
+
+    [Fact]
+    public async Task RateLimitTryTakeAsync_AnotherTakeWroteFirst_ReadsAgainAndWritesOnTheNewVersion()
+    {
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(200, Bucket("2", version: 4)),
+            ScriptedResponse.AwsJson(400, ConditionFailed),
+            ScriptedResponse.AwsJson(200, Bucket("1", version: 5)),
+            ScriptedResponse.AwsJson(200, "{}"));
+        var store = new DynamoRateLimitStore(_client, Tables);
+
+        var decision = await store.TryTakeAsync("user:u-1", new RateLimit(3, 6), Now, _timeout.Token);
+
+        Assert.True(decision.Allowed);
+        Assert.Equal(["GetItem", "UpdateItem", "GetItem", "UpdateItem"], _server.Requests.Select(request => request.Header("X-Amz-Target")!.Split('.')[1]));
+        var first = AssertDynamoRequest(_server.Requests[1], "UpdateItem");
+        var second = AssertDynamoRequest(_server.Requests[3], "UpdateItem");
+        Assert.Equal("#version = :version", Text(first, "ConditionExpression"));
+        Assert.False(first.GetProperty("ExpressionAttributeNames").TryGetProperty("#key", out _));
+        Assert.Equal(("4", "5", "1"), (Text(first, "ExpressionAttributeValues", ":version", "N"), Text(first, "ExpressionAttributeValues", ":next", "N"), Text(first, "ExpressionAttributeValues", ":tokens", "N")));
+        Assert.Equal(("5", "6", "0"), (Text(second, "ExpressionAttributeValues", ":version", "N"), Text(second, "ExpressionAttributeValues", ":next", "N"), Text(second, "ExpressionAttributeValues", ":tokens", "N")));
+    }
+
+    [Fact]
+    public async Task RateLimitTryTakeAsync_EveryWriteLosesARace_RefusesForOneTokenAfterEightAttempts()
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+            _server.Enqueue(ScriptedResponse.AwsJson(200, Bucket("3", version: attempt)), ScriptedResponse.AwsJson(400, ConditionFailed));
+        var store = new DynamoRateLimitStore(_client, Tables);
+
+        var decision = await store.TryTakeAsync("user:u-1", new RateLimit(3, 6), Now, _timeout.Token);
+
+        Assert.Equal(new RateLimitDecision(false, TimeSpan.FromSeconds(10)), decision);
+        Assert.Equal(16, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task RateLimitTryTakeAsync_EmptyBucket_RefusesWithoutWriting()
+    {
+        _server.Enqueue(ScriptedResponse.AwsJson(200, Bucket("0.25", version: 9)));
+        var store = new DynamoRateLimitStore(_client, Tables);
+
+        var decision = await store.TryTakeAsync("user:u-1", new RateLimit(3, 6), Now, _timeout.Token);
+
+        Assert.Equal(new RateLimitDecision(false, TimeSpan.FromMilliseconds(7_500)), decision);
+        AssertDynamoRequest(Assert.Single(_server.Requests), "GetItem");
+    }
+
+    private static string Bucket(string tokens, long version) =>
+        $$$$"""{"Item":{"key":{"S":"user:u-1"},"tokens":{"N":"{{{{tokens}}}}"},"updatedAt":{"N":"{{{{Now.ToUnixTimeMilliseconds()}}}}"},"version":{"N":"{{{{version}}}}"},"expiresAt":{"N":"1740830430"}}}""";
+
     private static string IndexedTurn(string requestId, long createdAt, string status) =>
         $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"},"status":{"S":"{{{status}}}"}}""";
 

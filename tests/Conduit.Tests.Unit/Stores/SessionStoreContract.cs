@@ -9,14 +9,17 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
     private async Task<SessionRecord> SessionAsync(string sessionId) =>
         await Stores.Sessions.GetAsync(sessionId, Cancellation) ?? throw new Xunit.Sdk.XunitException($"Session {sessionId} is gone.");
 
+    private static SessionRecord NewSession(string sessionId, long lastSeq = 0) =>
+        new(sessionId, Start, Start + SessionTtl, lastSeq) { OwnerId = UserId };
+
     [NodeFact]
-    public async Task CreateAsync_NewSession_StartsAtSeqZeroAndExpiresAfterTtl()
+    public async Task CreateAsync_NewSession_StartsAtSeqZeroOwnedByTheCreatorAndExpiresAfterTtl()
     {
         var sessionId = NewId();
 
-        var session = await Stores.Sessions.CreateAsync(sessionId, Cancellation);
+        var session = await Stores.Sessions.CreateAsync(sessionId, UserId, Cancellation);
 
-        Assert.Equal(new SessionRecord(sessionId, Start, Start + SessionTtl, 0), session);
+        Assert.Equal(NewSession(sessionId), session);
         Assert.Equal(session, await Stores.Sessions.GetAsync(sessionId, Cancellation));
     }
 
@@ -27,19 +30,32 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         await Stores.Frames.AppendAsync(sessionId, NewId(), seq => $"{{\"seq\":{seq}}}", Cancellation);
         Clock.Advance(TimeSpan.FromMinutes(5));
 
-        var again = await Stores.Sessions.CreateAsync(sessionId, Cancellation);
+        var again = await Stores.Sessions.CreateAsync(sessionId, UserId, Cancellation);
 
-        Assert.Equal(new SessionRecord(sessionId, Start, Start + SessionTtl, 1), again);
+        Assert.Equal(NewSession(sessionId, lastSeq: 1), again);
     }
 
     [NodeFact]
-    public async Task CreateAsync_ConcurrentCallers_AllGetTheSameSession()
+    public async Task CreateAsync_ExistingSessionByAnotherUser_KeepsTheFirstOwner()
+    {
+        var sessionId = await CreateSessionAsync();
+
+        var again = await Stores.Sessions.CreateAsync(sessionId, "intruder", Cancellation);
+
+        Assert.Equal(UserId, again.OwnerId);
+        Assert.Equal(UserId, (await SessionAsync(sessionId)).OwnerId);
+    }
+
+    [NodeFact]
+    public async Task CreateAsync_ConcurrentCallersForDifferentUsers_AllGetTheSameSessionAndOwner()
     {
         var sessionId = NewId();
 
-        var sessions = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Stores.Sessions.CreateAsync(sessionId, Cancellation)));
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => Stores.Sessions.CreateAsync(sessionId, $"user-{i}", Cancellation)));
 
-        Assert.All(sessions, session => Assert.Equal(new SessionRecord(sessionId, Start, Start + SessionTtl, 0), session));
+        var owner = Assert.Single(sessions.Select(session => session.OwnerId).Distinct());
+        Assert.All(sessions, session => Assert.Equal(NewSession(sessionId) with { OwnerId = owner }, session));
+        Assert.Equal(owner, (await SessionAsync(sessionId)).OwnerId);
     }
 
     [NodeFact]
@@ -67,7 +83,7 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
 
         Assert.True(claimed);
         Assert.Equal(
-            new SessionRecord(sessionId, Start, Start + SessionTtl, 0) { ActiveTurn = requestId, ActiveTurnUntil = HoldEnd },
+            NewSession(sessionId) with { ActiveTurn = requestId, ActiveTurnUntil = HoldEnd },
             await SessionAsync(sessionId));
     }
 

@@ -11,3 +11,5 @@ public sealed class SqliteHistoryStoreTests() : HistoryStoreContract(new SqliteS
 public sealed class SqliteFrameStoreTests() : FrameStoreContract(new SqliteStoreBackend());
 
 public sealed class SqliteSubscriptionStoreTests() : SubscriptionStoreContract(new SqliteStoreBackend());
+
+public sealed class SqliteRateLimitStoreTests() : RateLimitStoreContract(new SqliteStoreBackend());

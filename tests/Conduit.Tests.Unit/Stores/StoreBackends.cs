@@ -3,7 +3,7 @@ using Conduit.Shared.Ports;
 
 namespace Conduit.Tests.Unit.Stores;
 
-/// <summary>The six stores of one backend on one clock; <paramref name="Owner"/> is released after the test.</summary>
+/// <summary>The stores of one backend on one clock; <paramref name="Owner"/> is released after the test.</summary>
 public sealed record ChatStores(
     IConnectionStore Connections,
     ISessionStore Sessions,
@@ -11,6 +11,7 @@ public sealed record ChatStores(
     IHistoryStore History,
     IFrameStore Frames,
     ISubscriptionStore Subscriptions,
+    IRateLimitStore RateLimits,
     IAsyncDisposable? Owner = null);
 
 /// <summary>A storage backend the store contract runs against.</summary>
@@ -33,6 +34,7 @@ public sealed class SqliteStoreBackend : IStoreBackend
             new SqliteHistoryStore(database, time),
             new SqliteFrameStore(database, time),
             new SqliteSubscriptionStore(database),
+            new SqliteRateLimitStore(database),
             database);
     }
 }

@@ -7,6 +7,7 @@ public abstract class StoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset Start = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
     protected static readonly TimeSpan SessionTtl = TimeSpan.FromHours(24);
+    protected const string UserId = "user-1";
 
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
 
@@ -24,7 +25,7 @@ public abstract class StoreContract : IAsyncLifetime
     protected async Task<string> CreateSessionAsync()
     {
         var sessionId = NewId();
-        await Stores.Sessions.CreateAsync(sessionId, Cancellation);
+        await Stores.Sessions.CreateAsync(sessionId, UserId, Cancellation);
         return sessionId;
     }
 

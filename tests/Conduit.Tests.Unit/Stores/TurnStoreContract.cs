@@ -262,4 +262,41 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     [NodeFact]
     public async Task ListWaitingAsync_UnknownSession_ReturnsNothing() =>
         Assert.Empty(await Stores.Turns.ListWaitingAsync(NewId(), 10, Cancellation));
+
+    [NodeFact]
+    public async Task GetAsync_CreatedForAUser_ReturnsTheUserId()
+    {
+        var turn = NewTurn() with { UserId = NewId() };
+
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CountInFlightForUserAsync_EveryStatusAndOtherUsers_CountsOnlyTheUsersUnfinishedTurns()
+    {
+        var userId = NewId();
+        foreach (var status in Enum.GetValues<TurnStatus>()) await Stores.Turns.CreateAsync(NewTurn() with { UserId = userId, Status = status }, Cancellation);
+        await Stores.Turns.CreateAsync(NewTurn() with { UserId = NewId() }, Cancellation);
+        await Stores.Turns.CreateAsync(NewTurn(), Cancellation);
+
+        Assert.Equal(4, await Stores.Turns.CountInFlightForUserAsync(userId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CountInFlightForUserAsync_TurnJustFinished_IsNoLongerCounted()
+    {
+        var userId = NewId();
+        var turns = Enumerable.Range(0, 2).Select(_ => NewTurn() with { UserId = userId, Status = TurnStatus.Running }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        await Stores.Turns.SetStatusAsync(turns[0].RequestId, TurnStatus.Completed, null, Cancellation);
+
+        Assert.Equal(1, await Stores.Turns.CountInFlightForUserAsync(userId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CountInFlightForUserAsync_UnknownUser_ReturnsZero() =>
+        Assert.Equal(0, await Stores.Turns.CountInFlightForUserAsync(NewId(), Cancellation));
 }
