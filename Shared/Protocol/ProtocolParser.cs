@@ -45,12 +45,12 @@ public static class ProtocolParser
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("action", out var action)
                 && action.ValueKind == JsonValueKind.String
-                && action.GetString() is { } name
+                && ReadString(action) is { } name
                 && RouteKeys.MessageRoutes.Contains(name)
                     ? name
                     : RouteKeys.Default;
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or ArgumentException)
         {
             return RouteKeys.Default;
         }
@@ -64,7 +64,7 @@ public static class ProtocolParser
         {
             if (!root.TryGetProperty("action", out var action)) return Error(ErrorCodes.MissingField, "The frame has no \"action\" field.");
             if (action.ValueKind != JsonValueKind.String) return Error(ErrorCodes.InvalidField, "\"action\" must be a string.");
-            return Error(ErrorCodes.UnknownAction, $"Unknown action \"{Printable(action.GetString())}\". Known actions: sendMessage, ping, resume, cancel, history.");
+            return Error(ErrorCodes.UnknownAction, $"Unknown action \"{Printable(ReadString(action))}\". Known actions: sendMessage, ping, resume, cancel, history.");
         })!;
     }
 
@@ -150,6 +150,10 @@ public static class ProtocolParser
         {
             return Error(ErrorCodes.InvalidJson, $"The frame is not valid JSON: {FirstSentence(exception.Message)}");
         }
+        catch (ArgumentException)
+        {
+            return Error(ErrorCodes.InvalidJson, "The frame is not valid Unicode text (it holds an unpaired surrogate).");
+        }
     }
 
     private static string? ReadIdentifier(JsonElement root, string name, bool required, out ErrorFrame? error)
@@ -165,8 +169,7 @@ public static class ProtocolParser
             error = Error(ErrorCodes.InvalidField, $"\"{name}\" must be a string.");
             return null;
         }
-        var value = element.GetString()!;
-        if (!IsIdentifier(value))
+        if (ReadString(element) is not { } value || !IsIdentifier(value))
         {
             error = Error(ErrorCodes.InvalidField, $"\"{name}\" must be 1 to {MaxIdentifierLength} characters of A-Z, a-z, 0-9, '-' or '_'.");
             return null;
@@ -180,22 +183,26 @@ public static class ProtocolParser
         if (!root.TryGetProperty("text", out var element) || element.ValueKind == JsonValueKind.Null)
             return Error(ErrorCodes.MissingField, "\"text\" is required.");
         if (element.ValueKind != JsonValueKind.String) return Error(ErrorCodes.InvalidField, "\"text\" must be a string.");
-        string value;
-        try
-        {
-            value = element.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            return Error(ErrorCodes.InvalidField, "\"text\" is not valid Unicode (it holds an unpaired surrogate).");
-        }
-        if (!IsWellFormed(value)) return Error(ErrorCodes.InvalidField, "\"text\" is not valid Unicode (it holds an unpaired surrogate).");
+        if (ReadString(element) is not { } value || !IsWellFormed(value)) return Error(ErrorCodes.InvalidField, "\"text\" is not valid Unicode (it holds an unpaired surrogate).");
         if (string.IsNullOrWhiteSpace(value)) return Error(ErrorCodes.EmptyText, "\"text\" is empty.");
         var length = CountCharacters(value);
         if (length > limits.MaxTextLength)
             return Error(ErrorCodes.TextTooLong, $"\"text\" has {length} characters; the limit is {limits.MaxTextLength}.");
         text = value;
         return null;
+    }
+
+    /// <summary>The string, or null when its escapes spell an unpaired surrogate, which .NET strings cannot hold safely.</summary>
+    private static string? ReadString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public static bool IsIdentifier(string value)

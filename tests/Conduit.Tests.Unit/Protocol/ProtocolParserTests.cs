@@ -67,6 +67,7 @@ public sealed class ProtocolParserTests
     [InlineData("""{"requestId":"r","text":""}""", ErrorCodes.EmptyText, "r")]
     [InlineData("""{"requestId":"r","text":"12345678901"}""", ErrorCodes.TextTooLong, "r")]
     [InlineData("""{"requestId":"r","text":"\ud800"}""", ErrorCodes.InvalidField, "r")]
+    [InlineData("""{"requestId":"\udead","text":"a"}""", ErrorCodes.InvalidField, null)]
     public void ParseSendMessage_BadFrame_ReturnsPreciseError(string body, string code, string? requestId)
     {
         var parsed = ProtocolParser.ParseSendMessage(body, false, Limits);
