@@ -47,6 +47,26 @@ public sealed class SampleEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WorkflowStateSample_ThroughBuildPrompt_SavesTheQuestionAndChoosesTheWindow()
+    {
+        var sessions = _host.Services.GetRequiredService<ISessionStore>();
+        var turns = _host.Services.GetRequiredService<ITurnStore>();
+        await sessions.CreateAsync("2790701592224c56b7b1122c38d12260", "sample-user", CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        await turns.CreateAsync(
+            new TurnRecord("7b1e2c9a-turn-1", "2790701592224c56b7b1122c38d12260", "L0SM9cOFvHcCIhw=", "What does the Dispatcher do?", TurnStatus.Dispatched, now, now, null) { UserId = "sample-user" },
+            CancellationToken.None);
+
+        var state = await InvokeAsync(_host.Services.GetRequiredService<BuildPromptFunction>().Handle, "workflow-state.json");
+
+        Assert.Equal(1, state.GetProperty("prompt").GetProperty("lastIndex").GetInt64());
+        Assert.Equal("7b1e2c9a-turn-1", state.GetProperty("turn").GetProperty("requestId").GetString());
+        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync("2790701592224c56b7b1122c38d12260", long.MaxValue, 5, CancellationToken.None);
+        Assert.Equal("What does the Dispatcher do?", Assert.Single(history).Text);
+        Assert.Equal(TurnStatus.Running, (await turns.GetAsync("7b1e2c9a-turn-1", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task SqsSample_ForAnUnknownTurn_IsReportedAsABatchItemFailure()
     {
         var dispatcher = _host.Services.GetRequiredService<DispatcherFunction>();
