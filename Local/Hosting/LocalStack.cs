@@ -22,6 +22,8 @@ public static class LocalStack
 
         var app = builder.Build();
         LoadEagerly(app.Services);
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapGet("/healthz", () => Results.Ok(new { status = "ready" }));
         app.Map($"/{options.Gateway.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
@@ -58,6 +60,8 @@ public static class LocalStack
         var http = options.HttpBase.AbsoluteUri.TrimEnd('/');
         Console.WriteLine($$"""
             Conduit local stack is ready.
+              Chat page          {{http}}/
+              Traces             {{http}}/trace.html
               WebSocket API      {{options.WebSocketUrl}}
               @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId}
               Executions         {{http}}/{{options.Gateway.Stage}}/executions
