@@ -1,0 +1,68 @@
+// The two read-only endpoints of the local host, shaped like ListExecutions and DescribeExecution +
+// GetExecutionHistory. Relative to the page, so the view works wherever the host serves it.
+
+const STAGE = 'local';
+
+/** The execution does not exist (HTTP 404 with the ExecutionDoesNotExist error). */
+export class ExecutionNotFoundError extends Error {
+  constructor(name, message) {
+    super(message || `Execution Does Not Exist: '${name}'`);
+    this.name = 'ExecutionNotFoundError';
+    this.executionName = name;
+  }
+}
+
+/** Any other failure: the network, an HTTP error, or a body that is not the expected JSON. */
+export class FetchError extends Error {
+  constructor(message, status = null) {
+    super(message);
+    this.name = 'FetchError';
+    this.status = status;
+  }
+}
+
+async function getJson(path, signal) {
+  let response;
+  try {
+    response = await fetch(new URL(path, document.baseURI), { headers: { Accept: 'application/json' }, signal, cache: 'no-store' });
+  } catch (error) {
+    if (error?.name === 'AbortError') throw error;
+    throw new FetchError(`The host did not answer (${error?.message || 'network error'}). Is the local stack running?`);
+  }
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && typeof body.message === 'string' ? body.message : text.slice(0, 300);
+    const error = new FetchError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${message ? `: ${message}` : ''}`, response.status);
+    error.body = body;
+    throw error;
+  }
+  if (body === null || typeof body !== 'object') throw new FetchError('The host answered with something other than JSON.', response.status);
+  return { body, text };
+}
+
+/** { executions, text }: newest first, as the host lists them. */
+export async function listExecutions(limit, signal) {
+  const { body, text } = await getJson(`/${STAGE}/executions?limit=${encodeURIComponent(limit)}`, signal);
+  if (!Array.isArray(body.executions)) throw new FetchError('The executions list has no "executions" array.');
+  return { executions: body.executions, text };
+}
+
+/** { execution, events, text } for one execution by name (= the turn's requestId). */
+export async function describeExecution(name, signal) {
+  try {
+    const { body, text } = await getJson(`/${STAGE}/executions/${encodeURIComponent(name)}`, signal);
+    if (!body.execution || typeof body.execution !== 'object') throw new FetchError('The answer has no "execution" object.');
+    return { execution: body.execution, events: Array.isArray(body.events) ? body.events : [], text };
+  } catch (error) {
+    if (error instanceof FetchError && error.status === 404 && error.body?.__type === 'ExecutionDoesNotExist') {
+      throw new ExecutionNotFoundError(name, error.body?.message);
+    }
+    throw error;
+  }
+}
