@@ -1,0 +1,286 @@
+// Everything that touches the DOM: the header, the conversation, the composer and the settings dialog.
+// Text from the server or the user only ever goes in as text (textContent, text nodes), never as HTML.
+
+import { isIdentifier } from './protocol.js';
+import { turnState, turnStatusText, wasExecuted } from './conversation.js';
+
+const MAX_BANNERS = 3;
+
+/** A small element builder: h('p', { className: 'x', dataset: { testid: 'y' }, attrs: { role: 'alert' } }, 'text', child). */
+function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  const { dataset, attrs, ...rest } = props;
+  Object.assign(element, rest);
+  Object.assign(element.dataset, dataset);
+  for (const [name, value] of Object.entries(attrs ?? {})) element.setAttribute(name, value);
+  element.append(...children.filter((c) => c !== null && c !== undefined));
+  return element;
+}
+
+/**
+ * @param {object} handlers
+ * @param {(text: string) => boolean} handlers.send returns whether the text was taken
+ * @param {() => void} handlers.stop
+ * @param {() => void} handlers.newChat
+ * @param {(requestId: string) => void} handlers.retry
+ * @param {() => object} handlers.settings the current settings
+ * @param {(settings: object) => void} handlers.saveSettings
+ * @param {() => string} handlers.defaultSocketUrl
+ */
+export function createView(handlers) {
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    status: $('connection-status'),
+    statusDetail: $('connection-detail'),
+    banners: $('banners'),
+    scroller: $('conversation'),
+    empty: $('empty'),
+    turns: $('turns'),
+    composer: $('composer'),
+    input: $('message-input'),
+    stop: $('stop'),
+    newChat: $('new-chat'),
+    openSettings: $('open-settings'),
+    dialog: $('settings'),
+    settingsForm: $('settings-form'),
+    socketUrl: $('settings-socket-url'),
+    userId: $('settings-user-id'),
+    token: $('settings-token'),
+  };
+  /** requestId → the turn's elements and what they show. */
+  const rendered = new Map();
+
+  // Composer: Enter sends, Shift+Enter (or an IME composition) makes a new line.
+  ui.input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+    event.preventDefault();
+    ui.composer.requestSubmit();
+  });
+  ui.composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (handlers.send(ui.input.value)) {
+      ui.input.value = ''; // the composer shrinks: scroll once more so the new turn stays in view
+      ui.scroller.scrollTop = ui.scroller.scrollHeight;
+    }
+    ui.input.focus();
+  });
+  ui.stop.addEventListener('click', () => handlers.stop());
+  ui.newChat.addEventListener('click', () => {
+    handlers.newChat();
+    ui.input.focus();
+  });
+  ui.turns.addEventListener('click', (event) => {
+    const retry = event.target.closest('[data-testid="retry"]');
+    if (retry) handlers.retry(retry.closest('[data-testid="turn"]').dataset.requestId);
+  });
+  ui.banners.addEventListener('click', (event) => {
+    if (event.target.closest('.banner-dismiss')) event.target.closest('.banner').remove();
+  });
+
+  wireSettings(ui, handlers);
+
+  const nearBottom = () => ui.scroller.scrollHeight - ui.scroller.scrollTop - ui.scroller.clientHeight < 96;
+  /** Runs a DOM change and keeps the conversation pinned to the bottom when it was there. */
+  const keepingScroll = (change) => {
+    const pinned = nearBottom();
+    change();
+    if (pinned) ui.scroller.scrollTop = ui.scroller.scrollHeight;
+  };
+
+  function createTurnElements(turn) {
+    const question = h('p', { className: 'message-text' });
+    const status = h('p', { className: 'turn-status', dataset: { testid: 'turn-status' } });
+    const text = h('div', { className: 'assistant-text', dataset: { testid: 'assistant-text' }, attrs: { 'aria-live': 'polite' } });
+    const typing = h('span', { className: 'typing', title: 'The assistant is writing', attrs: { 'aria-hidden': 'true' } }, h('span'), h('span'), h('span'));
+    const footer = h('div', { className: 'turn-footer' });
+    const root = h(
+      'li',
+      { className: 'turn', dataset: { testid: 'turn', requestId: turn.requestId } },
+      h('div', { className: 'message user' }, h('span', { className: 'visually-hidden' }, 'You: '), question),
+      h('div', { className: 'message assistant' }, h('span', { className: 'visually-hidden' }, 'Assistant: '), status, text, typing, footer),
+    );
+    return { root, question, status, text, typing, footer, sources: null, error: null, trace: null, shown: {} };
+  }
+
+  function renderQuestion(els, turn) {
+    const known = turn.question !== null;
+    const value = known ? turn.question : turn.seenLive ? '(sent from another tab)' : '(question not available)';
+    if (els.shown.question === value) return;
+    els.shown.question = value;
+    els.question.textContent = value;
+    els.question.classList.toggle('placeholder', !known);
+  }
+
+  function renderText(els, turn) {
+    const before = els.shown.text ?? '';
+    if (turn.text === before) return;
+    // Appending keeps screen readers announcing only what is new.
+    if (turn.text.startsWith(before)) els.text.append(turn.text.slice(before.length));
+    else els.text.textContent = turn.text;
+    els.shown.text = turn.text;
+  }
+
+  function renderSources(els, turn) {
+    const key = JSON.stringify(turn.sources);
+    if (els.shown.sources === key) return;
+    els.shown.sources = key;
+    els.sources?.remove();
+    els.sources = null;
+    if (turn.sources.length === 0) return;
+    const items = turn.sources.map((s) =>
+      h(
+        'li',
+        {},
+        h('span', { className: 'source-title' }, s.title || s.source),
+        ' ',
+        h('span', { className: 'source-file' }, s.source),
+        s.score === null ? null : h('span', { className: 'source-score', title: 'relevance score' }, s.score.toFixed(2)),
+      ),
+    );
+    els.sources = h(
+      'div',
+      { className: 'sources', dataset: { testid: 'sources' } },
+      h('p', { className: 'sources-heading', id: `sources-${turn.requestId}` }, 'Sources'),
+      h('ul', { attrs: { 'aria-labelledby': `sources-${turn.requestId}` } }, ...items),
+    );
+    els.footer.before(els.sources);
+  }
+
+  function renderError(els, turn) {
+    const error = turn.error;
+    const canRetry = Boolean(error?.retryable && !turn.retried && turn.question !== null);
+    const key = error ? JSON.stringify([error.code, error.message, canRetry]) : '';
+    if (els.shown.error === key) return;
+    els.shown.error = key;
+    els.error?.remove();
+    els.error = null;
+    if (!error) return;
+    els.error = h(
+      'div',
+      { className: 'turn-error', dataset: { testid: 'error' }, attrs: { role: 'alert' } },
+      h('p', {}, h('strong', {}, error.code), ' ', error.message || 'The turn failed.'),
+      h('p', { className: 'request-id' }, 'Request ', h('code', {}, turn.requestId)),
+      canRetry ? h('button', { type: 'button', className: 'retry', dataset: { testid: 'retry' } }, 'Retry') : null,
+    );
+    els.footer.before(els.error);
+  }
+
+  function renderTrace(els, turn, state) {
+    if (els.trace || state === 'running' || !wasExecuted(turn)) return;
+    els.trace = h(
+      'a',
+      {
+        className: 'trace-link',
+        href: `/trace.html#${encodeURIComponent(turn.requestId)}`,
+        dataset: { testid: 'trace-link' },
+        attrs: { 'aria-label': `Trace of request ${turn.requestId}` },
+      },
+      'trace',
+    );
+    els.footer.append(els.trace);
+  }
+
+  return {
+    /** Shows the connection's state ('connecting', 'connected', 'reconnecting', 'offline') and why. */
+    setConnection(state, detail) {
+      ui.status.textContent = state;
+      ui.status.dataset.state = state;
+      ui.statusDetail.textContent = detail ? `(${detail})` : '';
+    },
+
+    /** Creates or updates a turn; `next` is the turn it must precede (null: last), given when it may have moved. */
+    renderTurn(turn, next) {
+      keepingScroll(() => {
+        let els = rendered.get(turn.requestId);
+        if (!els) {
+          els = createTurnElements(turn);
+          rendered.set(turn.requestId, els);
+          next = next ?? null;
+        }
+        if (next !== undefined) ui.turns.insertBefore(els.root, next ? (rendered.get(next.requestId)?.root ?? null) : null);
+        const state = turnState(turn);
+        els.root.dataset.state = state;
+        els.status.dataset.state = state;
+        els.status.textContent = turnStatusText(turn);
+        els.typing.hidden = !(state === 'running' && turn.text === '');
+        renderQuestion(els, turn);
+        renderText(els, turn);
+        renderSources(els, turn);
+        renderError(els, turn);
+        renderTrace(els, turn, state);
+        ui.empty.hidden = true;
+      });
+    },
+
+    clearTurns() {
+      rendered.clear();
+      ui.turns.replaceChildren();
+      ui.empty.hidden = false;
+    },
+
+    /** A problem that belongs to no turn (a refused frame, a lost session). */
+    showBanner(message, requestId) {
+      const banner = h(
+        'div',
+        { className: 'banner', dataset: { testid: 'error' }, attrs: { role: 'alert' } },
+        h('p', {}, message, requestId ? h('span', { className: 'request-id' }, ' Request ', h('code', {}, requestId)) : null),
+        h('button', { type: 'button', className: 'banner-dismiss' }, 'Dismiss'),
+      );
+      ui.banners.append(banner);
+      while (ui.banners.children.length > MAX_BANNERS) ui.banners.firstElementChild.remove();
+    },
+
+    setBusy(busy) {
+      ui.stop.hidden = !busy;
+    },
+
+    scrollToEnd() {
+      ui.scroller.scrollTop = ui.scroller.scrollHeight;
+    },
+  };
+}
+
+function wireSettings(ui, handlers) {
+  const form = ui.settingsForm;
+  const authMode = () => form.elements.auth.value;
+  const syncMode = () => {
+    ui.userId.disabled = authMode() !== 'dev';
+    ui.token.disabled = authMode() !== 'token';
+  };
+
+  ui.openSettings.addEventListener('click', () => {
+    const current = handlers.settings();
+    ui.socketUrl.value = current.socketUrl;
+    ui.socketUrl.placeholder = handlers.defaultSocketUrl();
+    form.elements.auth.value = current.auth;
+    ui.userId.value = current.userId;
+    ui.token.value = current.token;
+    for (const field of [ui.socketUrl, ui.userId, ui.token]) field.setCustomValidity('');
+    syncMode();
+    ui.dialog.returnValue = '';
+    ui.dialog.showModal(); // Escape closes it (the dialog's own cancel), saving nothing
+  });
+  form.addEventListener('change', syncMode);
+  form.addEventListener('input', (event) => event.target.setCustomValidity?.(''));
+
+  form.addEventListener('submit', (event) => {
+    if (event.submitter?.value !== 'save') return; // Cancel: the dialog just closes
+    const url = ui.socketUrl.value.trim();
+    let valid = true;
+    const check = (field, message) => {
+      field.setCustomValidity(message);
+      if (message && valid) {
+        field.reportValidity();
+        valid = false;
+      }
+    };
+    check(ui.socketUrl, url === '' || /^wss?:\/\/[^\s/]+/i.test(url) ? '' : 'Use a ws:// or wss:// URL, or leave it empty for this host.');
+    if (authMode() === 'dev') check(ui.userId, isIdentifier(ui.userId.value.trim()) ? '' : 'Use 1 to 80 of A-Z, a-z, 0-9, - and _.');
+    else check(ui.token, ui.token.value.trim() ? '' : 'Paste a token.');
+    if (!valid) {
+      event.preventDefault();
+      return;
+    }
+    handlers.saveSettings({ socketUrl: url, auth: authMode(), userId: ui.userId.value.trim(), token: ui.token.value.trim() });
+  });
+}
