@@ -105,6 +105,13 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         }
     }
 
+    /// <summary>
+    /// Says goodbye to every client when the host stops (1001, going away), so their receive loops end and the
+    /// host can stop at once; clients then reconnect and resume against the next run.
+    /// </summary>
+    public Task CloseAllAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down", cancellationToken)));
+
     /// <summary>The @connections DELETE: closes the socket; false when it was already gone.</summary>
     public async Task<bool> DisconnectAsync(string connectionId, CancellationToken cancellationToken)
     {

@@ -32,6 +32,11 @@ public static class LocalStack
         app.MapSessionsApi(options.Gateway.Stage);
         if (options.Auth is DevelopmentAuth) app.MapDevelopmentTokens(options.Gateway.Stage);
         app.Lifetime.ApplicationStarted.Register(() => PrintReady(options, app.Services.GetService<DevelopmentIssuer>()));
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            app.Services.GetRequiredService<WebSocketGateway>().CloseAllAsync(timeout.Token).GetAwaiter().GetResult();
+        });
         return app;
     }
 

@@ -109,6 +109,18 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HostStopping_ClosesEverySocketWith1001_SoClientsReconnectAndResume()
+    {
+        var host = await LocalStackHost.StartAsync();
+        await using var chat = await host.ConnectAsync();
+
+        await host.DisposeAsync();
+        await chat.WaitForCloseAsync();
+
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, chat.CloseStatus);
+    }
+
+    [Fact]
     public async Task PlainHttpRequest_ToWebSocketEndpoint_Is426()
     {
         var response = await _http.GetAsync("/local");

@@ -231,6 +231,7 @@ export function createView(handlers) {
     },
 
     setBusy(busy) {
+      if (!busy && document.activeElement === ui.stop) ui.input.focus(); // keep focus off a control that vanishes
       ui.stop.hidden = !busy;
     },
 
