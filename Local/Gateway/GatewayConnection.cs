@@ -39,6 +39,9 @@ public sealed class GatewayConnection(string connectionId, WebSocket socket, Dat
         }
     }
 
+    /// <summary>Drops the socket without waiting for the client: for clients that never answer a close.</summary>
+    public void Abort() => socket.Abort();
+
     public async Task CloseAsync(WebSocketCloseStatus status, string description, CancellationToken cancellationToken)
     {
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -107,10 +107,18 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
 
     /// <summary>
     /// Says goodbye to every client when the host stops (1001, going away), so their receive loops end and the
-    /// host can stop at once; clients then reconnect and resume against the next run.
+    /// host can stop at once; clients then reconnect and resume against the next run. A client that does not
+    /// answer the close within <paramref name="grace"/> is dropped, so none can hold the shutdown.
     /// </summary>
-    public Task CloseAllAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down", cancellationToken)));
+    public async Task CloseAllAsync(TimeSpan grace)
+    {
+        using var timeout = new CancellationTokenSource(grace, time);
+        await Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down", timeout.Token))).ConfigureAwait(false);
+        var deadline = time.GetTimestamp();
+        while (!_connections.IsEmpty && time.GetElapsedTime(deadline) < grace)
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time).ConfigureAwait(false);
+        foreach (var connection in _connections.Values) connection.Abort();
+    }
 
     /// <summary>The @connections DELETE: closes the socket; false when it was already gone.</summary>
     public async Task<bool> DisconnectAsync(string connectionId, CancellationToken cancellationToken)

@@ -33,10 +33,7 @@ public static class LocalStack
         if (options.Auth is DevelopmentAuth) app.MapDevelopmentTokens(options.Gateway.Stage);
         app.Lifetime.ApplicationStarted.Register(() => PrintReady(options, app.Services.GetService<DevelopmentIssuer>()));
         app.Lifetime.ApplicationStopping.Register(() =>
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            app.Services.GetRequiredService<WebSocketGateway>().CloseAllAsync(timeout.Token).GetAwaiter().GetResult();
-        });
+            app.Services.GetRequiredService<WebSocketGateway>().CloseAllAsync(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult());
         return app;
     }
 

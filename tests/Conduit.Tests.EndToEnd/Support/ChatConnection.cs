@@ -153,7 +153,11 @@ public sealed class ChatConnection : IAsyncDisposable
             while (true)
             {
                 var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close) return;
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    return;
+                }
                 message.Write(buffer, 0, result.Count);
                 if (!result.EndOfMessage) continue;
                 using var document = JsonDocument.Parse(message.ToArray());
