@@ -17,8 +17,9 @@ public static class ConnectionsApi
         endpoints.MapDelete(route, DeleteAsync);
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, WebSocketGateway gateway)
+    private static async Task<IResult> PostAsync(HttpContext context, WebSocketGateway gateway, GatewayOptions options)
     {
+        if (options.PostLatency > TimeSpan.Zero) await Task.Delay(options.PostLatency, context.RequestAborted).ConfigureAwait(false);
         var connectionId = ConnectionIdFromRawPath(context);
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);

@@ -16,6 +16,9 @@ public sealed record GatewayOptions
 
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Added to every @connections call, to stand in for the round trip a real one costs from Lambda.</summary>
+    public TimeSpan PostLatency { get; init; } = TimeSpan.Zero;
+
     /// <summary>Routes configured with a route response: the handler's returned body is sent to the client.</summary>
     public IReadOnlySet<string> TwoWayRoutes { get; init; } = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -73,6 +73,7 @@ public sealed record LocalHostOptions
           --jwt-audience <aud>        the aud real tokens must carry
           --token-delay-ms <n>        offline model delay between tokens (default 20)
           --first-token-delay-ms <n>  offline model delay before the first token (default 250)
+          --post-latency-ms <n>       delay added to each @connections POST, as a real one from Lambda costs (default 0)
         """;
 
     /// <summary>Reads command-line options; a bad one throws <see cref="ArgumentException"/> with a one-line reason.</summary>
@@ -105,6 +106,7 @@ public sealed record LocalHostOptions
                 "--allowed-origin" => options with { AllowedOrigins = new HashSet<string>(options.AllowedOrigins ?? new HashSet<string>(), StringComparer.Ordinal) { Origin(Value()) } },
                 "--token-delay-ms" => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
                 "--first-token-delay-ms" => options with { Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
+                "--post-latency-ms" => options with { Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(Number(0, 10_000)) } },
                 _ => throw new ArgumentException($"Unknown option \"{name}\"."),
             };
         }

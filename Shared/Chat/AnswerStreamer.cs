@@ -71,7 +71,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
                     if (coalescer.IsFull) await FlushAsync().ConfigureAwait(false);
                 }
                 if (coalescer.DueIn(time.GetTimestamp()) == TimeSpan.Zero) await FlushAsync().ConfigureAwait(false);
-                if (time.GetElapsedTime(lastCheck) >= settings.CoalesceInterval)
+                if (time.GetElapsedTime(lastCheck) >= CheckInterval)
                 {
                     lastCheck = time.GetTimestamp();
                     if (await cancelRequested(cancellationToken).ConfigureAwait(false))
@@ -81,7 +81,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
                         break;
                     }
                 }
-                var wait = coalescer.DueIn(time.GetTimestamp()) ?? settings.CoalesceInterval;
+                var wait = coalescer.DueIn(time.GetTimestamp()) ?? CheckInterval;
                 if (!await WaitForTokensAsync(reader, wait, cancellationToken).ConfigureAwait(false)) break;
             }
             if (coalescer.HasPending) await FlushAsync().ConfigureAwait(false);
@@ -98,6 +98,12 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         var modelName = modelId ?? model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
         return new StreamedAnswer(text.ToString(), cancelled ? StopReasons.Cancelled : ChatUsage.StopReason(finish), modelName, usage, cancelled);
     }
+
+    /// <summary>
+    /// How often a quiet stream wakes to look for a cancel: the coalescing interval, or 50 ms when coalescing is
+    /// off (an interval of zero would make the loop spin).
+    /// </summary>
+    private TimeSpan CheckInterval => settings.CoalesceInterval > TimeSpan.Zero ? settings.CoalesceInterval : TimeSpan.FromMilliseconds(50);
 
     /// <summary>Waits for more tokens, or for <paramref name="wait"/>; false once the stream has ended.</summary>
     private async Task<bool> WaitForTokensAsync(ChannelReader<string> reader, TimeSpan wait, CancellationToken cancellationToken)

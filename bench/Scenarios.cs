@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Conduit.Local.Hosting;
+using Conduit.Local.Model;
+using Conduit.Shared.Chat;
+using Conduit.Shared.Ports;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Conduit.Bench;
+
+public sealed record Measurement(string Scenario, string Metric, double P50, double P99, double Value, string Unit, int Samples, string Target);
+
+/// <summary>Each scenario starts its own local stack in this process and drives it over real sockets.</summary>
+public static partial class Scenarios
+{
+    public static readonly IReadOnlyDictionary<string, Func<Task<IReadOnlyList<Measurement>>>> All = new Dictionary<string, Func<Task<IReadOnlyList<Measurement>>>>
+    {
+        ["ack"] = AckLatencyAsync,
+        ["first-frames"] = FirstFramesAsync,
+        ["coalescing"] = CoalescingAsync,
+        ["throughput"] = ThroughputAsync,
+    };
+
+    /// <summary>200 clients at once, 5 messages each: send → ack.</summary>
+    private static async Task<IReadOnlyList<Measurement>> AckLatencyAsync()
+    {
+        await using var stack = await Stack.StartAsync();
+        var clients = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => stack.ConnectAsync($"ack-{i}")));
+        var samples = await Task.WhenAll(clients.Select(async (client, i) =>
+        {
+            var latencies = new List<double>();
+            for (var m = 0; m < 5; m++)
+            {
+                var requestId = $"ack-{i}-{m}";
+                var sent = Stopwatch.GetTimestamp();
+                await client.SendMessageAsync(requestId, "Hello");
+                var ack = (await client.ReadUntilAsync(f => BenchClient.Is(f, "ack", requestId)))[^1];
+                latencies.Add(Stopwatch.GetElapsedTime(sent, ack.ReceivedAt).TotalMilliseconds);
+            }
+            return latencies;
+        }));
+        foreach (var client in clients) await client.DisposeAsync();
+        return [Percentiles("ack", "send → ack", samples.SelectMany(s => s), "ms", "p99 ≤ 2 ms")];
+    }
+
+    /// <summary>Turns one after another, zero-delay model: send → first status, send → first token.</summary>
+    private static async Task<IReadOnlyList<Measurement>> FirstFramesAsync()
+    {
+        await using var stack = await Stack.StartAsync();
+        await using var client = await stack.ConnectAsync("first");
+        var status = new List<double>();
+        var token = new List<double>();
+        for (var i = 0; i < 100; i++)
+        {
+            var requestId = $"first-{i}";
+            var sent = Stopwatch.GetTimestamp();
+            await client.SendMessageAsync(requestId, "Hello there");
+            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
+            status.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => BenchClient.Is(f.Frame, "status", requestId)).ReceivedAt).TotalMilliseconds);
+            token.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => BenchClient.Is(f.Frame, "token", requestId)).ReceivedAt).TotalMilliseconds);
+        }
+        return
+        [
+            Percentiles("first-frames", "send → first status", status, "ms", "p50 ≤ 5 ms"),
+            Percentiles("first-frames", "send → first token (model delay 0)", token, "ms", "p50 ≤ 20 ms"),
+        ];
+    }
+
+    /// <summary>A 1,000-token answer, 15 ms per @connections POST: coalesced vs one post per token.</summary>
+    private static async Task<IReadOnlyList<Measurement>> CoalescingAsync()
+    {
+        var results = new List<Measurement>();
+        foreach (var (name, settings) in new[]
+        {
+            ("coalesced", new ConduitSettings()),
+            ("per-token baseline", new ConduitSettings { CoalesceInterval = TimeSpan.Zero, CoalesceMaxCharacters = 1 }),
+        })
+        {
+            var model = new TokenModel(1_000, TimeSpan.FromMilliseconds(2));
+            await using var stack = await Stack.StartAsync(
+                options => options with { Settings = Stack.Unlimited(settings), Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(15) } },
+                model);
+            await using var client = await stack.ConnectAsync("coalescing");
+            await client.SendMessageAsync("coalesce-1", "Stream please");
+            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", "coalesce-1"));
+            var tokens = frames.Where(f => BenchClient.Is(f.Frame, "token")).ToList();
+            var lags = tokens.SelectMany(f => TokenNumber().Matches(f.Frame.GetProperty("text").GetString()!)
+                .Select(m => Stopwatch.GetElapsedTime(model.ProducedAt[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)], f.ReceivedAt).TotalMilliseconds)).ToList();
+            results.Add(new Measurement("coalescing", $"{name}: posts per 1,000 tokens", 0, 0, tokens.Count, "posts", 1, "≤ 40 coalesced; baseline ≥ 10× worse"));
+            results.Add(Percentiles("coalescing", $"{name}: token lag (produced → received)", lags, "ms", "p99 ≤ 80 ms coalesced"));
+        }
+        return results;
+    }
+
+    /// <summary>20 clients, 30 turns each back to back, zero-delay offline model: completed turns per second.</summary>
+    private static async Task<IReadOnlyList<Measurement>> ThroughputAsync()
+    {
+        await using var stack = await Stack.StartAsync();
+        var clients = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => stack.ConnectAsync($"tp-{i}")));
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(clients.Select(async (client, i) =>
+        {
+            for (var t = 0; t < 30; t++)
+            {
+                var requestId = $"tp-{i}-{t}";
+                await client.SendMessageAsync(requestId, "Hello");
+                await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
+            }
+        }));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var client in clients) await client.DisposeAsync();
+        return [new Measurement("throughput", "turns completed per second (600 turns, 20 clients)", 0, 0, 600 / elapsed.TotalSeconds, "turns/s", 600, "≥ 300")];
+    }
+
+    private static Measurement Percentiles(string scenario, string metric, IEnumerable<double> values, string unit, string target)
+    {
+        var sorted = values.Order().ToArray();
+        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return new Measurement(scenario, metric, At(0.50), At(0.99), sorted.Average(), unit, sorted.Length, target);
+    }
+
+    [GeneratedRegex(@"w(\d+) ")]
+    private static partial Regex TokenNumber();
+
+    /// <summary>The local stack in memory on a free port, with per-user limits lifted (the load comes from few users).</summary>
+    private sealed class Stack : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly LocalHostOptions _options;
+
+        private Stack(WebApplication app, LocalHostOptions options)
+        {
+            _app = app;
+            _options = options;
+        }
+
+        public static ConduitSettings Unlimited(ConduitSettings settings) =>
+            settings with { MessageRate = new RateLimit(1_000_000, 60_000_000), MaxConnectionsPerUser = 100_000, MaxTurnsInFlightPerUser = 100_000 };
+
+        public static async Task<Stack> StartAsync(Func<LocalHostOptions, LocalHostOptions>? configure = null, IChatClient? model = null)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            var options = new LocalHostOptions
+            {
+                Port = port,
+                InMemory = true,
+                Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.Zero },
+                Settings = Unlimited(new ConduitSettings()),
+            };
+            options = configure?.Invoke(options) ?? options;
+            var app = LocalStack.Create(options, services =>
+            {
+                services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+                if (model is not null) services.AddSingleton<IChatClient>(model);
+            });
+            await app.StartAsync();
+            return new Stack(app, options);
+        }
+
+        public async Task<BenchClient> ConnectAsync(string user)
+        {
+            using var http = new HttpClient { BaseAddress = _options.HttpBase };
+            var token = (await http.GetFromJsonAsync<JsonElement>($"/local/dev/token?user={user}")).GetProperty("token").GetString()!;
+            return await BenchClient.ConnectAsync(_options.WebSocketUrl, token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
