@@ -162,6 +162,9 @@ public sealed class SqliteTurnStore(SqliteDatabase database, TimeProvider time) 
             ("$id", requestId), ("$status", status.ToString()), ("$error", errorCode), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds())),
             cancellationToken);
 
+    public Task<bool> IsCancelRequestedAsync(string requestId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.QuerySingle("SELECT cancel_requested FROM turns WHERE request_id = $id", r => r.GetInt64(0) != 0, ("$id", requestId)), cancellationToken);
+
     public Task<bool> RequestCancelAsync(string requestId, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(
             "UPDATE turns SET cancel_requested = 1, updated_at = $now WHERE request_id = $id AND status NOT IN ('Completed', 'Failed', 'Cancelled')",

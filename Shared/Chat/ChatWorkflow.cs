@@ -134,8 +134,8 @@ public sealed class ChatWorkflow(
         return state;
     }
 
-    private async Task<bool> CancelRequestedAsync(ChatTurnState state, CancellationToken cancellationToken) =>
-        (await turns.GetAsync(state.Turn.RequestId, cancellationToken).ConfigureAwait(false))?.CancelRequested ?? false;
+    private Task<bool> CancelRequestedAsync(ChatTurnState state, CancellationToken cancellationToken) =>
+        turns.IsCancelRequestedAsync(state.Turn.RequestId, cancellationToken);
 
     /// <summary>
     /// Ends a cancelled turn: the partial answer (empty when the model had not begun) is saved marked cancelled

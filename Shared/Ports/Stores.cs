@@ -96,6 +96,12 @@ public interface ITurnStore
 
     Task SetStatusAsync(string requestId, TurnStatus status, string? errorCode, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the client asked to stop the turn. Read every coalescing interval while a turn streams, so it reads
+    /// the one flag, not the whole turn and its text.
+    /// </summary>
+    Task<bool> IsCancelRequestedAsync(string requestId, CancellationToken cancellationToken);
+
     /// <summary>Flags the turn for cancelling unless it has finished; false when it has (or does not exist).</summary>
     Task<bool> RequestCancelAsync(string requestId, CancellationToken cancellationToken);
 

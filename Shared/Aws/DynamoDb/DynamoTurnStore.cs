@@ -45,6 +45,20 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         return item is null ? null : Map(item);
     }
 
+    /// <summary>A projection of the one attribute: a turn item holds the message text, up to 64 KB of it.</summary>
+    public async Task<bool> IsCancelRequestedAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var response = await client.GetItemAsync(new GetItemRequest
+        {
+            TableName = names.Turns,
+            Key = Key(AttributeNames.RequestId, requestId),
+            ConsistentRead = true,
+            ProjectionExpression = "#cancelRequested",
+            ExpressionAttributeNames = new() { ["#cancelRequested"] = AttributeNames.CancelRequested },
+        }, cancellationToken).ConfigureAwait(false);
+        return response.Item.OrNullWhenEmpty() is { } item && item.GetFlag(AttributeNames.CancelRequested);
+    }
+
     /// <summary>A missing turn fails the condition too, so this never creates a partial item.</summary>
     public async Task<bool> TransitionAsync(string requestId, TurnStatus from, TurnStatus to, CancellationToken cancellationToken)
     {

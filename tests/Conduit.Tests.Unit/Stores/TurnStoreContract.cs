@@ -136,6 +136,17 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         Assert.Null(await Stores.Turns.GetAsync(NewId(), Cancellation));
 
     [NodeFact]
+    public async Task IsCancelRequestedAsync_BeforeAndAfterTheRequest_ReadsTheFlag()
+    {
+        var (_, turn) = await Stores.Turns.CreateAsync(NewTurn(new string('x', 16_000)), Cancellation);
+
+        Assert.False(await Stores.Turns.IsCancelRequestedAsync(turn.RequestId, Cancellation));
+        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+        Assert.True(await Stores.Turns.IsCancelRequestedAsync(turn.RequestId, Cancellation));
+        Assert.False(await Stores.Turns.IsCancelRequestedAsync(NewId(), Cancellation));
+    }
+
+    [NodeFact]
     public async Task RequestCancelAsync_LiveTurns_FlagsEachAndStampsUpdatedAt()
     {
         TurnStatus[] live = [TurnStatus.Queued, TurnStatus.Waiting, TurnStatus.Dispatched, TurnStatus.Running];
