@@ -1,4 +1,4 @@
-using Conduit.Shared.Aws.DynamoDb;
+using Conduit.Shared.Chat;
 using Conduit.Shared.Ports;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Conduit.Shared.Chat;
 using Conduit.Shared.Ports;
 using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
 

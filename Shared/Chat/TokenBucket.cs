@@ -1,6 +1,6 @@
 using Conduit.Shared.Ports;
 
-namespace Conduit.Shared.Aws.DynamoDb;
+namespace Conduit.Shared.Chat;
 
 /// <summary>
 /// A bucket's state and the arithmetic of taking from it, shared by every rate-limit store so they answer alike.
