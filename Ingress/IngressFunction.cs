@@ -22,8 +22,7 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
 
     public async Task<Stream> Handle(Stream input)
     {
-        var request = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Wire.WebSocketRequestEvent).ConfigureAwait(false)
-            ?? throw new InvalidDataException("The WebSocket event was null.");
+        var request = await LambdaJson.ReadAsync(input, SharedJsonContext.Wire.WebSocketRequestEvent).ConfigureAwait(false);
         var context = request.RequestContext;
         using var invocation = telemetry.Begin("Ingress", turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
         var response = context.EventType switch
@@ -32,10 +31,7 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
             WebSocketEventTypes.Disconnect => await DisconnectAsync(context).ConfigureAwait(false),
             _ => await MessageAsync(request).ConfigureAwait(false),
         };
-        var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, response, SharedJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return await LambdaJson.WriteAsync(response, SharedJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
     }
 
     private async Task<ProxyResponse> ConnectAsync(WebSocketRequestEvent request)

@@ -25,17 +25,13 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
 
     public async Task<Stream> Handle(Stream input)
     {
-        var batch = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Wire.SqsEvent).ConfigureAwait(false)
-            ?? throw new InvalidDataException("The SQS event was null.");
+        var batch = await LambdaJson.ReadAsync(input, SharedJsonContext.Wire.SqsEvent).ConfigureAwait(false);
         var failures = new List<SqsBatchItemFailure>();
         foreach (var record in batch.Records)
         {
             if (!await DispatchAsync(record).ConfigureAwait(false)) failures.Add(new SqsBatchItemFailure(record.MessageId));
         }
-        var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, new SqsBatchResponse(failures), SharedJsonContext.Wire.SqsBatchResponse).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return await LambdaJson.WriteAsync(new SqsBatchResponse(failures), SharedJsonContext.Wire.SqsBatchResponse).ConfigureAwait(false);
     }
 
     private async Task<bool> DispatchAsync(SqsMessage record)

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using Conduit.Shared.Aws;
 using Conduit.Shared.Chat;
 using Conduit.Shared.Contracts;
 using Conduit.Shared.Observability;
 using Conduit.Shared.Protocol;
+using Conduit.Shared.Lambda;
 using Conduit.Shared.Serialization;
 
 namespace Conduit.Workers;
@@ -18,17 +18,13 @@ public abstract class WorkflowFunction(
 {
     public async Task<Stream> Handle(Stream input)
     {
-        var state = await JsonSerializer.DeserializeAsync(input, SharedJsonContext.Wire.ChatTurnState).ConfigureAwait(false)
-            ?? throw new InvalidDataException("The workflow state was null.");
+        var state = await LambdaJson.ReadAsync(input, SharedJsonContext.Wire.ChatTurnState).ConfigureAwait(false);
         ChatTurnState result;
         using (telemetry.Begin(function, state.Turn, phase))
         {
             result = await step(state, CancellationToken.None).ConfigureAwait(false);
         }
-        var output = new MemoryStream();
-        await JsonSerializer.SerializeAsync(output, result, SharedJsonContext.Wire.ChatTurnState).ConfigureAwait(false);
-        output.Position = 0;
-        return output;
+        return await LambdaJson.WriteAsync(result, SharedJsonContext.Wire.ChatTurnState).ConfigureAwait(false);
     }
 }
 

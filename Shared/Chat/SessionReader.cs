@@ -25,7 +25,7 @@ public sealed class SessionReader(
     public async Task<ServerFrame> ResumeAsync(string connectionId, string userId, ResumeCommand command, CancellationToken cancellationToken)
     {
         if (await sessions.GetAsync(command.SessionId, cancellationToken).ConfigureAwait(false) is not { } session)
-            return SessionNotFound(command.SessionId, requestId: null);
+            return SessionNotFound(command.SessionId);
         if (session.OwnerId != userId) return Ownership.Forbidden(requestId: null);
         if (command.AfterSeq > session.LastSeq)
             return new ErrorFrame(ErrorCodes.SeqOutOfRange, $"afterSeq {command.AfterSeq} is beyond the session's last seq {session.LastSeq}.", null, Retryable: false);
@@ -40,7 +40,7 @@ public sealed class SessionReader(
     public async Task<ServerFrame> HistoryAsync(string userId, HistoryQuery query, CancellationToken cancellationToken)
     {
         if (await sessions.GetAsync(query.SessionId, cancellationToken).ConfigureAwait(false) is not { } session)
-            return SessionNotFound(query.SessionId, requestId: null);
+            return SessionNotFound(query.SessionId);
         if (session.OwnerId != userId) return Ownership.Forbidden(requestId: null);
 
         var budget = MaxPageBytes;
@@ -80,6 +80,6 @@ public sealed class SessionReader(
         return new HistoryFrame(session.SessionId, messages, page, session.LastSeq, nextIndex, nextSeq, more);
     }
 
-    private static ErrorFrame SessionNotFound(string sessionId, string? requestId) =>
-        new(ErrorCodes.SessionNotFound, $"Session \"{sessionId}\" does not exist or has expired.", requestId, Retryable: false);
+    private static ErrorFrame SessionNotFound(string sessionId) =>
+        new(ErrorCodes.SessionNotFound, $"Session \"{sessionId}\" does not exist or has expired.", null, Retryable: false);
 }
