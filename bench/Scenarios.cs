@@ -26,6 +26,7 @@ public static partial class Scenarios
         ["first-frames"] = FirstFramesAsync,
         ["coalescing"] = CoalescingAsync,
         ["throughput"] = ThroughputAsync,
+        ["connections"] = IdleConnectionsAsync,
     };
 
     /// <summary>200 clients at once, 5 messages each: send → ack.</summary>

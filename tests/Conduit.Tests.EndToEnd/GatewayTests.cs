@@ -68,6 +68,33 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Receive_EmptyMessageBetweenOthers_EachGetsItsOwnAnswerInOrder()
+    {
+        await using var chat = await _host.ConnectAsync();
+
+        await chat.SendTextAsync("""{"action":"ping"}""");
+        await chat.SendTextAsync("");
+        await chat.SendBinaryAsync([]);
+        await chat.SendTextAsync("""{"action":"ping"}""");
+
+        Assert.Equal("pong", (await chat.NextAsync()).GetProperty("type").GetString());
+        Assert.Equal("invalid_json", (await chat.NextAsync()).GetProperty("code").GetString());
+        Assert.Equal("error", (await chat.NextAsync()).GetProperty("type").GetString());
+        Assert.Equal("pong", (await chat.NextAsync()).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Receive_MessageSpanningManyFrames_IsRoutedWhole()
+    {
+        await using var chat = await _host.ConnectAsync();
+        var padding = new string(' ', 100 * 1024);
+
+        await chat.SendTextAsync("{\"action\":\"ping\"" + padding + "}");
+
+        Assert.Equal("pong", (await chat.NextAsync()).GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task Post_Over128KB_Is413PayloadTooLarge()
     {
         await using var chat = await _host.ConnectAsync();
