@@ -4,6 +4,9 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Bench;
+using Conduit.Bench.Micro;
+
+if (args is ["micro", .. var microArgs]) return MicroBenchmarks.Run(microArgs);
 
 var requested = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 var unknown = requested.Where(name => !Scenarios.All.ContainsKey(name)).ToList();
