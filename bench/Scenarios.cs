@@ -28,6 +28,7 @@ public static partial class Scenarios
         ["throughput"] = ThroughputAsync,
         ["connections"] = IdleConnectionsAsync,
         ["replay"] = ReplayAsync,
+        ["cost"] = CostAsync,
     };
 
     /// <summary>200 clients at once, 5 messages each: send → ack.</summary>

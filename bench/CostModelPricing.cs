@@ -1,0 +1,101 @@
+using System.Text.RegularExpressions;
+
+namespace Conduit.Bench;
+
+/// <summary>
+/// us-east-1 list prices, as published on the pages named beside each, taken 2026-11-21 (this machine cannot reach
+/// them, so check them before quoting a figure). Each is the first, highest-priced tier; free tiers are left out.
+/// </summary>
+public static class ListPrices
+{
+    /// <summary>https://aws.amazon.com/lambda/pricing/: duration, first 7.5 billion GB-seconds a month on Arm.</summary>
+    public const double LambdaArm64PerGbSecond = 0.0000133334;
+
+    /// <summary>https://aws.amazon.com/lambda/pricing/: duration, first 6 billion GB-seconds a month on x86.</summary>
+    public const double LambdaX86PerGbSecond = 0.0000166667;
+
+    /// <summary>https://aws.amazon.com/lambda/pricing/: $0.20 per million requests.</summary>
+    public const double LambdaPerRequest = 0.20 / 1_000_000;
+
+    /// <summary>https://aws.amazon.com/step-functions/pricing/: Standard workflows, $0.025 per 1,000 state transitions.</summary>
+    public const double StepFunctionsPerTransition = 0.025 / 1_000;
+
+    /// <summary>https://aws.amazon.com/sqs/pricing/: standard queue, $0.40 per million requests, each 64 KB chunk a request.</summary>
+    public const double SqsPerRequest = 0.40 / 1_000_000;
+
+    /// <summary>https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.125 per million read request units (since the November 2024 cut).</summary>
+    public const double DynamoDbPerReadUnit = 0.125 / 1_000_000;
+
+    /// <summary>https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.625 per million write request units (since the November 2024 cut).</summary>
+    public const double DynamoDbPerWriteUnit = 0.625 / 1_000_000;
+
+    /// <summary>https://aws.amazon.com/api-gateway/pricing/: WebSocket, $1.00 per million messages (first billion), metered in 32 KB units.</summary>
+    public const double WebSocketPerMessage = 1.00 / 1_000_000;
+
+    /// <summary>https://aws.amazon.com/api-gateway/pricing/: WebSocket, $0.25 per million connection minutes.</summary>
+    public const double WebSocketPerConnectionMinute = 0.25 / 1_000_000;
+
+    public const int WebSocketMessageUnitBytes = 32 * 1024;
+    public const int SqsRequestUnitBytes = 64 * 1024;
+}
+
+/// <summary>A function's memory and architecture as template.yaml deploys it.</summary>
+public sealed record FunctionSizing(int MemoryMb, string Architecture)
+{
+    public double PricePerGbSecond => Architecture == "arm64" ? ListPrices.LambdaArm64PerGbSecond : ListPrices.LambdaX86PerGbSecond;
+
+    /// <summary>Lambda bills duration rounded up to the millisecond, at the configured memory.</summary>
+    public double GbSeconds(TimeSpan duration) => Math.Ceiling(duration.TotalMilliseconds) / 1000 * MemoryMb / 1024;
+}
+
+/// <summary>
+/// Reads each <c>AWS::Serverless::Function</c>'s MemorySize and Architectures from template.yaml, falling back to the
+/// Globals, then to Lambda's own defaults. A line reader, not a YAML parser: the template's tags (!Ref, !Sub) and its
+/// two-space layout are all it needs to understand.
+/// </summary>
+public static partial class TemplateSizing
+{
+    private static readonly FunctionSizing LambdaDefaults = new(128, "x86_64");
+
+    /// <summary>Functions by name without the "Function" suffix: "Stream" for StreamFunction.</summary>
+    public static IReadOnlyDictionary<string, FunctionSizing> Read(string templatePath)
+    {
+        var memory = new Dictionary<string, int>(StringComparer.Ordinal);
+        var architecture = new Dictionary<string, string>(StringComparer.Ordinal);
+        var functions = new List<string>();
+        string section = "", entry = "";
+        foreach (var line in File.ReadLines(templatePath))
+        {
+            if (TopLevelKey().Match(line) is { Success: true } top) (section, entry) = (top.Groups[1].Value, "");
+            else if (SecondLevelKey().Match(line) is { Success: true } second) entry = second.Groups[1].Value;
+            var owner = $"{section}/{entry}";
+            if (MemorySize().Match(line) is { Success: true } size) memory[owner] = int.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (Architectures().Match(line) is { Success: true } arch) architecture[owner] = arch.Groups[1].Value;
+            if (section == "Resources" && ServerlessFunction().IsMatch(line)) functions.Add(entry);
+        }
+
+        var globalMemory = memory.GetValueOrDefault("Globals/Function", LambdaDefaults.MemoryMb);
+        var globalArchitecture = architecture.GetValueOrDefault("Globals/Function", LambdaDefaults.Architecture);
+        return functions.ToDictionary(
+            name => name.EndsWith("Function", StringComparison.Ordinal) ? name[..^"Function".Length] : name,
+            name => new FunctionSizing(
+                memory.GetValueOrDefault($"Resources/{name}", globalMemory),
+                architecture.GetValueOrDefault($"Resources/{name}", globalArchitecture)),
+            StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex(@"^(\w+):\s*$")]
+    private static partial Regex TopLevelKey();
+
+    [GeneratedRegex(@"^  (\w+):\s*$")]
+    private static partial Regex SecondLevelKey();
+
+    [GeneratedRegex(@"^\s+MemorySize:\s*(\d+)\s*$")]
+    private static partial Regex MemorySize();
+
+    [GeneratedRegex(@"^\s+Architectures:\s*\[\s*(\w+)\s*\]\s*$")]
+    private static partial Regex Architectures();
+
+    [GeneratedRegex(@"^\s+Type:\s*AWS::Serverless::Function\s*$")]
+    private static partial Regex ServerlessFunction();
+}
