@@ -56,9 +56,17 @@ public sealed class SqliteDatabase : IAsyncDisposable
         RunAsync(connection =>
         {
             using var transaction = connection.BeginTransaction();
-            var result = work(connection, transaction);
-            transaction.Commit();
-            return result;
+            connection.UseTransaction(transaction);
+            try
+            {
+                var result = work(connection, transaction);
+                transaction.Commit();
+                return result;
+            }
+            finally
+            {
+                connection.UseTransaction(null);
+            }
         }, cancellationToken);
 
     /// <summary>Runs DDL or other statements with no result, synchronously; meant for schema creation at start-up.</summary>
@@ -82,6 +90,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            _connection.ForgetStatements();
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
         finally
