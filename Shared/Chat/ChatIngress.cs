@@ -105,7 +105,7 @@ public sealed class ChatIngress(
 
     /// <summary>
     /// A new turn: within the user's rate and in-flight limits, in a session of the user's own (or a new one).
-    /// The limits come first, so a refused message costs one store call.
+    /// The limits come before anything is written, so a refused message creates nothing.
     /// </summary>
     private async Task<ServerFrame> SendMessageAsync(string connectionId, string userId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
     {
@@ -116,8 +116,14 @@ public sealed class ChatIngress(
         var existing = await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false);
         if (existing is not null) return await RepeatAsync(connectionId, userId, command, existing, cancellationToken).ConfigureAwait(false);
 
+        // Independent store calls run side by side: on DynamoDB each is a round trip, and the ack waits for them all.
         var now = time.GetUtcNow();
-        var rate = await rateLimits.TryTakeAsync($"messages:{userId}", settings.MessageRate, now, cancellationToken).ConfigureAwait(false);
+        var taking = rateLimits.TryTakeAsync($"messages:{userId}", settings.MessageRate, now, cancellationToken);
+        var counting = turns.CountInFlightForUserAsync(userId, cancellationToken);
+        var finding = command.SessionId is { } requested ? sessions.GetAsync(requested, cancellationToken) : Task.FromResult<SessionRecord?>(null);
+        await Task.WhenAll(taking, counting, finding).ConfigureAwait(false);
+
+        var rate = await taking.ConfigureAwait(false);
         if (!rate.Allowed)
         {
             return new ErrorFrame(ErrorCodes.RateLimited, $"Too many messages; the next is accepted in {Math.Ceiling(rate.RetryAfter.TotalSeconds)} s.", command.RequestId, Retryable: true)
@@ -125,14 +131,14 @@ public sealed class ChatIngress(
                 RetryAfterMs = (long)Math.Ceiling(rate.RetryAfter.TotalMilliseconds),
             };
         }
-        if (await turns.CountInFlightForUserAsync(userId, cancellationToken).ConfigureAwait(false) >= settings.MaxTurnsInFlightPerUser)
+        if (await counting.ConfigureAwait(false) >= settings.MaxTurnsInFlightPerUser)
             return new ErrorFrame(ErrorCodes.TooManyTurns, $"You have {settings.MaxTurnsInFlightPerUser} answers in progress; wait for one to finish.", command.RequestId, Retryable: true);
 
         SessionRecord session;
-        if (command.SessionId is { } requested)
+        if (command.SessionId is { } requestedId)
         {
-            if (await sessions.GetAsync(requested, cancellationToken).ConfigureAwait(false) is not { } found)
-                return new ErrorFrame(ErrorCodes.SessionNotFound, $"Session \"{requested}\" does not exist or has expired; omit sessionId to start a new one.", command.RequestId, Retryable: false);
+            if (await finding.ConfigureAwait(false) is not { } found)
+                return new ErrorFrame(ErrorCodes.SessionNotFound, $"Session \"{requestedId}\" does not exist or has expired; omit sessionId to start a new one.", command.RequestId, Retryable: false);
             if (found.OwnerId != userId) return Ownership.Forbidden(command.RequestId);
             session = found;
         }
@@ -142,10 +148,12 @@ public sealed class ChatIngress(
         }
         var sessionId = session.SessionId;
 
-        await subscriptions.SubscribeAsync(sessionId, connectionId, session.LastSeq, resetCursor: false, now + settings.ConnectionTtl, cancellationToken).ConfigureAwait(false);
-        var (created, turn) = await turns.CreateAsync(
+        var subscribing = subscriptions.SubscribeAsync(sessionId, connectionId, session.LastSeq, resetCursor: false, now + settings.ConnectionTtl, cancellationToken);
+        var creating = turns.CreateAsync(
             new TurnRecord(command.RequestId, sessionId, connectionId, command.Text, TurnStatus.Queued, now, now, null) { UserId = userId },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        await Task.WhenAll(subscribing, creating).ConfigureAwait(false);
+        var (created, turn) = await creating.ConfigureAwait(false);
         return created
             ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
             : await RepeatAsync(connectionId, userId, command, turn, cancellationToken).ConfigureAwait(false);
