@@ -25,7 +25,9 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tokens = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        // Each token carries the moment it arrived, so the coalescing interval runs from when the model produced the
+        // first held token, not from when this loop got back from its last post to read it.
+        var tokens = Channel.CreateUnbounded<(string Text, long ArrivedAt)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var finish = (ChatFinishReason?)null;
         string? modelId = null;
         var usage = TokenUsage.Zero;
@@ -35,7 +37,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
             {
                 await foreach (var update in model.GetStreamingResponseAsync(prompt, options, stop.Token).ConfigureAwait(false))
                 {
-                    if (!string.IsNullOrEmpty(update.Text)) tokens.Writer.TryWrite(update.Text);
+                    if (!string.IsNullOrEmpty(update.Text)) tokens.Writer.TryWrite((update.Text, time.GetTimestamp()));
                     finish = update.FinishReason ?? finish;
                     modelId = update.ModelId ?? modelId;
                     foreach (var content in update.Contents.OfType<UsageContent>()) usage = usage.Add(ChatUsage.From(content.Details));
@@ -66,8 +68,8 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
             {
                 while (reader.TryRead(out var token))
                 {
-                    text.Append(token);
-                    coalescer.Append(token, time.GetTimestamp());
+                    text.Append(token.Text);
+                    coalescer.Append(token.Text, token.ArrivedAt);
                     if (coalescer.IsFull) await FlushAsync().ConfigureAwait(false);
                 }
                 if (coalescer.DueIn(time.GetTimestamp()) == TimeSpan.Zero) await FlushAsync().ConfigureAwait(false);
@@ -106,7 +108,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
     private TimeSpan CheckInterval => settings.CoalesceInterval > TimeSpan.Zero ? settings.CoalesceInterval : TimeSpan.FromMilliseconds(50);
 
     /// <summary>Waits for more tokens, or for <paramref name="wait"/>; false once the stream has ended.</summary>
-    private async Task<bool> WaitForTokensAsync(ChannelReader<string> reader, TimeSpan wait, CancellationToken cancellationToken)
+    private async Task<bool> WaitForTokensAsync<T>(ChannelReader<T> reader, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var due = new CancellationTokenSource(wait, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, due.Token);
