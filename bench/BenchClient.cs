@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Conduit.Local.Hosting;
 
 namespace Conduit.Bench;
 
@@ -26,6 +28,14 @@ public sealed class BenchClient : IAsyncDisposable
         socket.Options.AddSubProtocol(token);
         await socket.ConnectAsync(url, CancellationToken.None);
         return new BenchClient(socket);
+    }
+
+    /// <summary>A client signed in as <paramref name="user"/> with a development token the host issues.</summary>
+    public static async Task<BenchClient> ConnectAsUserAsync(LocalHostOptions host, string user)
+    {
+        using var http = new HttpClient { BaseAddress = host.HttpBase };
+        var token = (await http.GetFromJsonAsync<JsonElement>($"/local/dev/token?user={user}")).GetProperty("token").GetString()!;
+        return await ConnectAsync(host.WebSocketUrl, token);
     }
 
     public Task SendMessageAsync(string requestId, string text, string? sessionId = null) =>

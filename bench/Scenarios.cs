@@ -261,12 +261,7 @@ public static partial class Scenarios
             return new Stack(app, options);
         }
 
-        public async Task<BenchClient> ConnectAsync(string user)
-        {
-            using var http = new HttpClient { BaseAddress = _options.HttpBase };
-            var token = (await http.GetFromJsonAsync<JsonElement>($"/local/dev/token?user={user}")).GetProperty("token").GetString()!;
-            return await BenchClient.ConnectAsync(_options.WebSocketUrl, token);
-        }
+        public Task<BenchClient> ConnectAsync(string user) => BenchClient.ConnectAsUserAsync(_options, user);
 
         public async Task WaitForExecutionAsync(string name)
         {
