@@ -153,6 +153,51 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void FunctionRuntime_NativeAotChoosesProvidedAl2023OnX86_64AndDefaultsToDotnet10OnArm64()
+    {
+        var parameter = Node(_template.Parameters, "FunctionRuntime")!;
+        Assert.Equal("dotnet10", Scalar(parameter, "Default"));
+        Assert.Equal(["dotnet10", "native-aot"], ((YamlSequenceNode)Node(parameter, "AllowedValues")!).Children.Select(c => ((YamlScalarNode)c).Value!));
+        var condition = (YamlSequenceNode)Node(_template.Root, "Conditions", "IsNativeAot")!;
+        Assert.Equal(("!Equals", "!Ref"), (condition.Tag.Value, condition[0].Tag.Value));
+        Assert.Equal(["FunctionRuntime", "native-aot"], condition.Children.Select(c => ((YamlScalarNode)c).Value!));
+
+        Assert.Equal(["IsNativeAot", "provided.al2023", "dotnet10"], IfBranches(Node(_template.Root, "Globals", "Function", "Runtime")));
+        var architecture = Assert.Single(((YamlSequenceNode)Node(_template.Root, "Globals", "Function", "Architectures")!).Children);
+        Assert.Equal(["IsNativeAot", "x86_64", "arm64"], IfBranches(architecture));
+        foreach (var (name, function) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            Assert.True(Node(function, "Properties", "Runtime") is null && Node(function, "Properties", "Architectures") is null,
+                $"{name} sets its own runtime or architecture, so FunctionRuntime would not choose it");
+        }
+    }
+
+    [Fact]
+    public void Functions_NativeAotBuildsAMakefileTargetWhoseBootstrapServesTheHandler()
+    {
+        var bootstraps = new Dictionary<string, IReadOnlyDictionary<string, Func<Func<Stream, Task<Stream>>>>>
+        {
+            ["Ingress/"] = Conduit.Ingress.Bootstrap.Handlers,
+            ["Workers/"] = Conduit.Workers.Bootstrap.Handlers,
+        };
+        foreach (var (name, function) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            Assert.Equal(["IsNativeAot", "makefile", "dotnet7"], IfBranches(Node(function, "Metadata", "BuildMethod")));
+            var codeUri = Scalar(function, "Properties", "CodeUri")!;
+            var makefile = File.ReadAllText(RepositoryFile(codeUri.TrimEnd('/'), "Makefile"));
+            Assert.Matches($@"(?m)^[^#\t\n]*\bbuild-{name}\b[^\n]*:", makefile);
+            Assert.Contains("-r linux-x64 -p:PublishAot=true", makefile, StringComparison.Ordinal);
+            Assert.True(bootstraps[codeUri].ContainsKey(Scalar(function, "Properties", "Handler")!), $"{name}: the {codeUri} bootstrap does not serve its Handler");
+        }
+    }
+
+    /// <summary>The condition and both values of a <c>!If</c> whose values are plain scalars; empty for anything else.</summary>
+    private static IEnumerable<string> IfBranches(YamlNode? node) =>
+        node is YamlSequenceNode { Tag.Value: "!If" } branches && branches.Children.All(c => c is YamlScalarNode { Tag.IsEmpty: true })
+            ? branches.Children.Select(c => ((YamlScalarNode)c).Value!)
+            : [];
+
+    [Fact]
     public void DynamoDbTables_MatchTheSchemaTheAdaptersUse()
     {
         var declared = _template.ResourcesOfType("AWS::DynamoDB::Table").Select(t => Describe(t.Resource)).Order().ToList();
