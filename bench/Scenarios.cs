@@ -29,6 +29,7 @@ public static partial class Scenarios
         ["connections"] = IdleConnectionsAsync,
         ["replay"] = ReplayAsync,
         ["cost"] = CostAsync,
+        ["cold-start"] = ColdStartAsync,
     };
 
     /// <summary>
