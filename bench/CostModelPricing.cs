@@ -93,7 +93,11 @@ public static partial class TemplateSizing
     [GeneratedRegex(@"^\s+MemorySize:\s*(\d+)\s*$")]
     private static partial Regex MemorySize();
 
-    [GeneratedRegex(@"^\s+Architectures:\s*\[\s*(\w+)\s*\]\s*$")]
+    /// <summary>
+    /// <c>[arm64]</c>, or <c>[!If [IsNativeAot, x86_64, arm64]]</c>, whose last choice is the default FunctionRuntime
+    /// (dotnet10), the deployment this model prices.
+    /// </summary>
+    [GeneratedRegex(@"^\s+Architectures:\s*\[\s*(?:!If\s*\[\s*IsNativeAot\s*,\s*\w+\s*,\s*)?(\w+)\s*\]?\s*\]\s*$")]
     private static partial Regex Architectures();
 
     [GeneratedRegex(@"^\s+Type:\s*AWS::Serverless::Function\s*$")]
