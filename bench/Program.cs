@@ -40,6 +40,13 @@ var report = new JsonObject
         ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
     },
     ["commit"] = Commit(),
+    ["settings"] = new JsonObject
+    {
+        ["scenarios"] = new JsonArray([.. (requested.Count > 0 ? requested : [.. Scenarios.All.Keys]).Select(name => (JsonNode)name)]),
+        ["serverGc"] = System.Runtime.GCSettings.IsServerGC,
+        ["configuration"] = typeof(Scenarios).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration,
+    },
     ["at"] = DateTimeOffset.UtcNow.ToString("O"),
     ["results"] = new JsonArray([.. results.Select(m => (JsonNode)new JsonObject
     {
