@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
@@ -154,10 +153,7 @@ public static partial class Scenarios
 
         public static async Task<CostStack> StartAsync(Uri dynamoDbEndpoint)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
+            var port = LoopbackPort.Free();
             var options = new LocalHostOptions
             {
                 Port = port,

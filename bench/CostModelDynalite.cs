@@ -43,7 +43,7 @@ public sealed class DynaliteProcess : IAsyncDisposable
         timeout.CancelAfter(StartTimeout);
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             var process = Start(node, [CliPath(repositoryRoot), "--host", "127.0.0.1", "--port", $"{port}", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"], output);
             if (await WaitUntilListeningAsync(process, port, timeout.Token)) return new DynaliteProcess(process, new Uri($"http://127.0.0.1:{port}"));
             process.Dispose();
@@ -98,12 +98,5 @@ public sealed class DynaliteProcess : IAsyncDisposable
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .SelectMany(folder => names.Select(name => Path.Combine(folder, name)))
             .FirstOrDefault(File.Exists);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -262,10 +261,7 @@ public static partial class Scenarios
 
         public static async Task<Stack> StartAsync(Func<LocalHostOptions, LocalHostOptions>? configure = null, IChatClient? model = null)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
+            var port = LoopbackPort.Free();
             var options = new LocalHostOptions
             {
                 Port = port,
