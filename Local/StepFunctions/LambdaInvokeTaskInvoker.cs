@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Local.Lambda;
+using Conduit.Shared.Lambda.Runtime;
+using Conduit.Shared.Serialization;
 
 namespace Conduit.Local.StepFunctions;
 
@@ -62,7 +64,7 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TaskFailedException(exception.GetType().Name, AslJson.Serialize(LambdaErrorReport(exception)));
+            throw new TaskFailedException(exception.GetType().Name, JsonSerializer.Serialize(RuntimeError.From(exception), SharedJsonContext.Wire.RuntimeError));
         }
 
         await using (response)
@@ -88,20 +90,4 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
                 $"The Lambda function returned a response that is not valid JSON: {exception.Message}");
         }
     }
-
-    /// <summary>The error object the .NET Lambda runtime writes for an unhandled exception, inner exceptions as <c>cause</c>.</summary>
-    private static JsonObject LambdaErrorReport(Exception exception)
-    {
-        var report = new JsonObject
-        {
-            ["errorMessage"] = exception.Message,
-            ["errorType"] = exception.GetType().Name,
-            ["stackTrace"] = new JsonArray([.. StackTraceLines(exception).Select(line => JsonValue.Create(line))]),
-        };
-        if (exception.InnerException is { } inner) report["cause"] = LambdaErrorReport(inner);
-        return report;
-    }
-
-    private static IEnumerable<string> StackTraceLines(Exception exception) =>
-        (exception.StackTrace ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

@@ -5,12 +5,14 @@ using Conduit.Shared.Aws.Sqs;
 using Conduit.Shared.Aws.StepFunctions;
 using Conduit.Shared.Contracts;
 using Conduit.Shared.Lambda;
+using Conduit.Shared.Lambda.Runtime;
 using Conduit.Shared.Protocol;
 
 namespace Conduit.Shared.Serialization;
 
 /// <summary>
-/// Every JSON shape Conduit reads or writes: client frames, AWS event envelopes and workflow state. Source
+/// Every JSON shape Conduit reads or writes: client frames, AWS event envelopes, workflow state
+/// and Lambda error documents. Source
 /// generated, so nothing here needs reflection (Native AOT and trimming stay possible).
 /// </summary>
 [JsonSourceGenerationOptions(
@@ -33,6 +35,7 @@ namespace Conduit.Shared.Serialization;
 [JsonSerializable(typeof(StopExecutionOutput))]
 [JsonSerializable(typeof(DescribeExecutionInput))]
 [JsonSerializable(typeof(DescribeExecutionOutput))]
+[JsonSerializable(typeof(RuntimeError))]
 public sealed partial class SharedJsonContext : JsonSerializerContext;
 
 public sealed partial class SharedJsonContext

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Conduit.Shared.Serialization;
 
 namespace Conduit.Shared.Lambda.Runtime;
 
@@ -67,7 +68,7 @@ public sealed class RuntimeApiClient : IDisposable
 
     private async Task<HttpStatusCode> PostErrorDocumentAsync(string path, string errorType, RuntimeError error, CancellationToken cancellationToken)
     {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, RuntimeJsonContext.Default.RuntimeError));
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, SharedJsonContext.Wire.RuntimeError));
         content.Headers.ContentType = new MediaTypeHeaderValue(ErrorContentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content, Headers = { { ErrorTypeHeader, errorType } } };
         return await SendAsync(request, cancellationToken).ConfigureAwait(false);

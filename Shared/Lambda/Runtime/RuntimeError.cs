@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Conduit.Shared.Lambda.Runtime;
 
 /// <summary>
@@ -30,7 +28,3 @@ public static class RuntimeErrorTypes
     public const string UnknownReason = "Runtime.UnknownReason";
     public const string ResponseSizeTooLarge = "Function.ResponseSizeTooLarge";
 }
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(RuntimeError))]
-internal sealed partial class RuntimeJsonContext : JsonSerializerContext;
