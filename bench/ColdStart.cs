@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
@@ -37,7 +36,7 @@ public static partial class Scenarios
 
     private static async Task<IReadOnlyList<Measurement>> ColdStartAsync()
     {
-        var repository = CostStack.RepositoryRoot ?? throw new InvalidOperationException("cold-start needs the repository (Conduit.slnx) above the working folder or the bench binaries.");
+        var repository = RepositoryFiles.Root;
         var builds = Path.Combine(Path.GetTempPath(), "conduit-cold-start");
         var native = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && RuntimeInformation.OSArchitecture == Architecture.X64;
         if (!native) Console.Error.WriteLine("cold-start: Native AOT is built for linux-x64 only; measuring JIT alone on this machine.");
@@ -104,7 +103,7 @@ public static partial class Scenarios
             throw new TimeoutException($"{build.Project} ({build.FileName}) sent no response within a minute:\n{process.Output}");
         }
         var latency = Stopwatch.GetElapsedTime(process.StartedAt, post.ReceivedAt).TotalMilliseconds;
-        var resident = ResidentMegabytes(process.Process.Id);
+        var resident = ProcessMemory.ResidentBytes(process.Process.Id) / 1024.0 / 1024;
         if (post.Kind != RuntimePostKind.Response || post.RequestId != requestId || !invocation.Succeeded(post.Body))
             throw new InvalidOperationException($"{build.Project} did not do the work: {post.Kind} {post.BodyText}\n{process.Output}");
         return (latency, resident);
@@ -138,12 +137,6 @@ public static partial class Scenarios
         ["JWT_ISSUER"] = "https://issuer.example.com",
         ["JWT_AUDIENCE"] = "conduit",
     };
-
-    private static double ResidentMegabytes(int processId)
-    {
-        var line = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
 
     private static async Task<string> RunToEndAsync(string fileName, IEnumerable<string> arguments, string workingDirectory)
     {

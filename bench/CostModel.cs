@@ -65,9 +65,8 @@ public static partial class Scenarios
     /// </summary>
     private static async Task<IReadOnlyList<Measurement>> CostAsync()
     {
-        var root = CostStack.RepositoryRoot;
-        var missing = root is null ? "Run it from inside the repository (no Conduit.slnx above here)." : DynaliteProcess.MissingReason(root);
-        if (root is null || missing is not null)
+        var root = RepositoryFiles.Root;
+        if (DynaliteProcess.MissingReason(root) is { } missing)
         {
             Console.Error.WriteLine($"cost: skipped. {missing}");
             return [];
@@ -91,7 +90,7 @@ public static partial class Scenarios
             sessions, workflows, stack.Lambdas.Invocations, stack.DynamoDb.Calls, stack.Connections.Posts, stack.Connections.Gone,
             stack.Queue.SentBytes, stack.Queue.Batches, stack.Model.Calls, TemplateSizing.Read(Path.Combine(root, "template.yaml")));
         var sheet = new CostSheet(run);
-        var folder = Path.Combine(Directory.GetCurrentDirectory(), "bench", "results");
+        var folder = RepositoryFiles.ResultsFolder;
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"cost-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.md");
         await File.WriteAllTextAsync(file, sheet.Markdown(), limit.Token);
@@ -143,8 +142,6 @@ public static partial class Scenarios
         }
 
         /// <summary>The folder holding Conduit.slnx, above the working directory or above the running binaries.</summary>
-        public static string? RepositoryRoot { get; } = FindRoot(Directory.GetCurrentDirectory()) ?? FindRoot(AppContext.BaseDirectory);
-
         public LambdaMeter Lambdas => _app.Services.GetRequiredService<LambdaMeter>();
         public DynamoDbMeter DynamoDb => _app.Services.GetRequiredService<DynamoDbMeter>();
         public ConnectionsMeter Connections => _app.Services.GetRequiredService<ConnectionsMeter>();
@@ -258,14 +255,5 @@ public static partial class Scenarios
 
         /// <summary>"arn:…:function:conduit-Plan" → "Plan", the template's PlanFunction.</summary>
         private static string FunctionName(string arn) => arn[(arn.LastIndexOf(':') + 1)..].Replace("conduit-", "", StringComparison.Ordinal);
-
-        private static string? FindRoot(string start)
-        {
-            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-            {
-                if (File.Exists(Path.Combine(folder.FullName, "Conduit.slnx"))) return folder.FullName;
-            }
-            return null;
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 
 namespace Conduit.Bench;
@@ -49,17 +48,8 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>VmRSS from /proc: the pages of the host actually in memory now.</summary>
-    public long ResidentBytes()
-    {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-        {
-            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
-            return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
-        }
-        throw new InvalidOperationException("/proc status has no VmRSS line.");
-    }
+    /// <summary>The pages of the host actually in memory now.</summary>
+    public long ResidentBytes() => ProcessMemory.ResidentBytes(_process.Id);
 
     public async ValueTask DisposeAsync()
     {

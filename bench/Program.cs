@@ -54,7 +54,7 @@ var report = new JsonObject
         ["unit"] = m.Unit, ["samples"] = m.Samples, ["target"] = m.Target,
     })]),
 };
-var folder = Path.Combine(Directory.GetCurrentDirectory(), "bench", "results");
+var folder = RepositoryFiles.ResultsFolder;
 Directory.CreateDirectory(folder);
 var file = Path.Combine(folder, $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
 await File.WriteAllTextAsync(file, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -1,11 +1,11 @@
-namespace Conduit.Bench.Micro;
+namespace Conduit.Bench;
 
 /// <summary>
-/// The checkout the benchmarks read their inputs from and write their artifacts to. BenchmarkDotNet runs each
-/// benchmark in a process of a project it generates under the benchmark's output folder, so both that process
-/// and the host find the checkout by walking up to Conduit.slnx.
+/// The checkout the benchmarks read their inputs from and write their results to, found by walking up to
+/// Conduit.slnx from the binaries or the working folder. BenchmarkDotNet runs each micro-benchmark in a process
+/// of a project it generates under the output folder, so that process finds it the same way.
 /// </summary>
-internal static class RepositoryFiles
+public static class RepositoryFiles
 {
     public static string Root { get; } = FindRoot();
 
@@ -13,7 +13,9 @@ internal static class RepositoryFiles
 
     public static string ChatTurnDefinition => Path.Combine(Root, "StateMachines", "chat-turn.asl.json");
 
-    public static string ArtifactsFolder => Path.Combine(Root, "bench", "results", "micro");
+    public static string ResultsFolder => Path.Combine(Root, "bench", "results");
+
+    public static string MicroArtifactsFolder => Path.Combine(ResultsFolder, "micro");
 
     private static string FindRoot()
     {
@@ -25,6 +27,6 @@ internal static class RepositoryFiles
             }
         }
         throw new DirectoryNotFoundException(
-            $"No Conduit.slnx above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}; run the micro-benchmarks from the checkout.");
+            $"No Conduit.slnx above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}; run the benchmarks from the checkout.");
     }
 }
