@@ -1,4 +1,5 @@
-using Conduit.Shared.Lambda.Runtime;
+using Conduit.Aws.Lambda;
+using Conduit.Aws.Lambda.Runtime;
 
 namespace Conduit.Ingress;
 
@@ -9,11 +10,5 @@ namespace Conduit.Ingress;
 /// </summary>
 public static class Bootstrap
 {
-    public static IReadOnlyDictionary<string, Func<Func<Stream, Task<Stream>>>> Handlers { get; } =
-        new Dictionary<string, Func<Func<Stream, Task<Stream>>>>(StringComparer.Ordinal)
-        {
-            ["Conduit.Ingress::Conduit.Ingress.IngressFunction::Handle"] = () => new IngressFunction().Handle,
-        };
-
-    public static Task<int> Main() => LambdaBootstrap.RunAsync(Handlers);
+    public static Task<int> Main() => LambdaBootstrap.RunAsync(ConduitFunctions.IngressAssembly, services => services.AddIngressFunction());
 }

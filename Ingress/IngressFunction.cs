@@ -1,10 +1,11 @@
 using System.Text.Json;
-using Conduit.Shared.Aws;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Lambda;
-using Conduit.Shared.Observability;
-using Conduit.Shared.Protocol;
-using Conduit.Shared.Serialization;
+using Conduit.Aws;
+using Conduit.Aws.Lambda;
+using Conduit.Aws.Serialization;
+using Conduit.Core.Chat;
+using Conduit.Core.Observability;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
 
 namespace Conduit.Ingress;
 
@@ -12,26 +13,26 @@ namespace Conduit.Ingress;
 /// The WebSocket API's one integration: <c>$connect</c>, <c>$disconnect</c>, <c>sendMessage</c>, <c>ping</c> and
 /// <c>$default</c>. Adapts the API Gateway event to one <see cref="ChatIngress"/> call and the result back.
 /// </summary>
-public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telemetry, TimeProvider time)
+public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telemetry, TimeProvider time) : ILambdaFunction
 {
     /// <summary>Lambda constructs the handler once per execution environment, through this constructor.</summary>
     public IngressFunction()
-        : this(AwsComposition.Current.Ingress(), AwsComposition.Current.Telemetry, TimeProvider.System)
+        : this(LambdaServices.Get<ChatIngress>(), LambdaServices.Get<FunctionTelemetry>(), LambdaServices.Get<TimeProvider>())
     {
     }
 
     public async Task<Stream> Handle(Stream input)
     {
-        var request = await LambdaJson.ReadAsync(input, SharedJsonContext.Wire.WebSocketRequestEvent).ConfigureAwait(false);
+        var request = await LambdaJson.ReadAsync(input, AwsJsonContext.Wire.WebSocketRequestEvent).ConfigureAwait(false);
         var context = request.RequestContext;
-        using var invocation = telemetry.Begin("Ingress", turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
+        using var invocation = telemetry.Begin(ConduitFunctions.Ingress.Name, turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
         var response = context.EventType switch
         {
             WebSocketEventTypes.Connect => await ConnectAsync(request).ConfigureAwait(false),
             WebSocketEventTypes.Disconnect => await DisconnectAsync(context).ConfigureAwait(false),
             _ => await MessageAsync(request).ConfigureAwait(false),
         };
-        return await LambdaJson.WriteAsync(response, SharedJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
+        return await LambdaJson.WriteAsync(response, AwsJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
     }
 
     private async Task<ProxyResponse> ConnectAsync(WebSocketRequestEvent request)
@@ -67,6 +68,6 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
             var received = DateTimeOffset.FromUnixTimeMilliseconds(context.RequestTimeEpoch);
             telemetry.Metrics.Add(MetricNames.TimeToAck, (time.GetUtcNow() - received).TotalMilliseconds, MetricUnit.Milliseconds);
         }
-        return new ProxyResponse(200, frame is null ? null : JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame));
+        return new ProxyResponse(200, frame is null ? null : JsonSerializer.Serialize(frame, CoreJsonContext.Wire.ServerFrame));
     }
 }

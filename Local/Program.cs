@@ -1,7 +1,7 @@
+using Conduit.Aws;
 using Conduit.Local.Hosting;
 using Conduit.Local.StepFunctions;
 using Conduit.Local.Terminal;
-using Conduit.Shared.Aws;
 
 if (args is ["chat", .. var chatArgs])
     return await TerminalCommand.RunAsync(chatArgs, TerminalConsole.FromSystemConsole(), CancellationToken.None);

@@ -1,4 +1,5 @@
-using Conduit.Shared.Lambda.Runtime;
+using Conduit.Aws.Lambda;
+using Conduit.Aws.Lambda.Runtime;
 
 namespace Conduit.Workers;
 
@@ -9,16 +10,5 @@ namespace Conduit.Workers;
 /// </summary>
 public static class Bootstrap
 {
-    public static IReadOnlyDictionary<string, Func<Func<Stream, Task<Stream>>>> Handlers { get; } =
-        new Dictionary<string, Func<Func<Stream, Task<Stream>>>>(StringComparer.Ordinal)
-        {
-            ["Conduit.Workers::Conduit.Workers.DispatcherFunction::Handle"] = () => new DispatcherFunction().Handle,
-            ["Conduit.Workers::Conduit.Workers.BuildPromptFunction::Handle"] = () => new BuildPromptFunction().Handle,
-            ["Conduit.Workers::Conduit.Workers.PlanFunction::Handle"] = () => new PlanFunction().Handle,
-            ["Conduit.Workers::Conduit.Workers.RetrieveFunction::Handle"] = () => new RetrieveFunction().Handle,
-            ["Conduit.Workers::Conduit.Workers.StreamFunction::Handle"] = () => new StreamFunction().Handle,
-            ["Conduit.Workers::Conduit.Workers.NotifyFailureFunction::Handle"] = () => new NotifyFailureFunction().Handle,
-        };
-
-    public static Task<int> Main() => LambdaBootstrap.RunAsync(Handlers);
+    public static Task<int> Main() => LambdaBootstrap.RunAsync(ConduitFunctions.WorkersAssembly, services => services.AddWorkerFunctions());
 }

@@ -10,11 +10,11 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.Runtime.EventStreams;
+using Conduit.Aws.DynamoDb;
+using Conduit.Core.Contracts;
+using Conduit.Core.Ports;
+using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
-using Conduit.Shared.Aws.DynamoDb;
-using Conduit.Shared.Contracts;
-using Conduit.Shared.Ports;
-using Conduit.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -229,8 +229,8 @@ public static partial class Scenarios
                 AcceptedAt = now,
                 Prompt = new PromptWindow(index, index, 1, 0),
             };
-            return new SeededInvocation(JsonSerializer.Serialize(state, SharedJsonContext.Wire.ChatTurnState), response =>
-                JsonSerializer.Deserialize(response, SharedJsonContext.Wire.ChatTurnState) is { Outcome: { StopReason: "end_turn", AnswerIndex: > 0 } });
+            return new SeededInvocation(JsonSerializer.Serialize(state, CoreJsonContext.Wire.ChatTurnState), response =>
+                JsonSerializer.Deserialize(response, CoreJsonContext.Wire.ChatTurnState) is { Outcome: { StopReason: "end_turn", AnswerIndex: > 0 } });
         }
 
         private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Conduit.Shared.Aws.DynamoDb;
+using Conduit.Aws.DynamoDb;
 
 namespace Conduit.Bench;
 

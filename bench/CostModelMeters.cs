@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Conduit.Core.Contracts;
+using Conduit.Core.Ports;
+using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
 using Conduit.Local.Queue;
-using Conduit.Shared.Contracts;
-using Conduit.Shared.Ports;
-using Conduit.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -149,7 +149,7 @@ public sealed class MeteredTurnQueue(ITurnQueue queue, QueueMeter meter) : ITurn
 {
     public Task EnqueueAsync(TurnRequest request, CancellationToken cancellationToken)
     {
-        meter.RecordSend(JsonSerializer.SerializeToUtf8Bytes(request, SharedJsonContext.Wire.TurnRequest).Length);
+        meter.RecordSend(JsonSerializer.SerializeToUtf8Bytes(request, CoreJsonContext.Wire.TurnRequest).Length);
         return queue.EnqueueAsync(request, cancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Conduit.Aws.DynamoDb;
 using Conduit.Local.Queue;
-using Conduit.Shared.Aws.DynamoDb;
 
 namespace Conduit.Bench;
 

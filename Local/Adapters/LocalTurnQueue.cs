@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Conduit.Core.Contracts;
+using Conduit.Core.Ports;
+using Conduit.Core.Serialization;
 using Conduit.Local.Queue;
-using Conduit.Shared.Contracts;
-using Conduit.Shared.Ports;
-using Conduit.Shared.Serialization;
 
 namespace Conduit.Local.Adapters;
 
@@ -10,5 +10,5 @@ namespace Conduit.Local.Adapters;
 public sealed class LocalTurnQueue(DurableQueue queue) : ITurnQueue
 {
     public Task EnqueueAsync(TurnRequest request, CancellationToken cancellationToken) =>
-        queue.SendAsync(JsonSerializer.Serialize(request, SharedJsonContext.Wire.TurnRequest), null, cancellationToken);
+        queue.SendAsync(JsonSerializer.Serialize(request, CoreJsonContext.Wire.TurnRequest), null, cancellationToken);
 }

@@ -1,4 +1,4 @@
-using Conduit.Shared.Protocol;
+using Conduit.Core.Protocol;
 
 namespace Conduit.Local.Gateway;
 

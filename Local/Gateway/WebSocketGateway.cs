@@ -4,19 +4,15 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Conduit.Aws.Lambda;
+using Conduit.Aws.Serialization;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
-using Conduit.Shared.Lambda;
-using Conduit.Shared.Protocol;
-using Conduit.Shared.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Conduit.Local.Gateway;
-
-public enum PostOutcome
-{
-    Delivered,
-    Gone,
-    TooLarge,
-}
 
 /// <summary>
 /// Emulates an API Gateway WebSocket API stage: gives each socket a connectionId, invokes the Ingress handler
@@ -231,10 +227,10 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         try
         {
             using var input = new MemoryStream();
-            JsonSerializer.Serialize(input, request, SharedJsonContext.Wire.WebSocketRequestEvent);
+            JsonSerializer.Serialize(input, request, AwsJsonContext.Wire.WebSocketRequestEvent);
             input.Position = 0;
             await using var output = await ingress(input).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(output, SharedJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(output, AwsJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -3,8 +3,8 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Conduit.Shared.Aws;
-using Conduit.Shared.Aws.DynamoDb;
+using Conduit.Aws;
+using Conduit.Aws.DynamoDb;
 
 namespace Conduit.Local.Hosting;
 

@@ -1,5 +1,17 @@
 using Amazon;
 using Amazon.DynamoDBv2;
+using Conduit.Aws;
+using Conduit.Aws.ApiGatewayManagement;
+using Conduit.Aws.BedrockAgentRuntime;
+using Conduit.Aws.BedrockRuntime;
+using Conduit.Aws.Composition;
+using Conduit.Aws.DynamoDb;
+using Conduit.Aws.Identity;
+using Conduit.Core.Chat;
+using Conduit.Core.Composition;
+using Conduit.Core.Observability;
+using Conduit.Core.Ports;
+using Conduit.Core.Security;
 using Conduit.Ingress;
 using Conduit.Local.Adapters;
 using Conduit.Local.Gateway;
@@ -8,18 +20,10 @@ using Conduit.Local.Lambda;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
 using Conduit.Local.Security;
+using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
 using Conduit.Local.Storage;
-using Conduit.Shared.Aws;
-using Conduit.Shared.Aws.ApiGatewayManagement;
-using Conduit.Shared.Aws.BedrockAgentRuntime;
-using Conduit.Shared.Aws.BedrockRuntime;
-using Conduit.Shared.Aws.DynamoDb;
-using Conduit.Shared.OpenAi;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Observability;
-using Conduit.Shared.Ports;
-using Conduit.Shared.Security;
+using Conduit.OpenAi;
 using Conduit.Workers;
 using Microsoft.Extensions.AI;
 
@@ -35,13 +39,11 @@ public static class LocalComposition
     {
         services.AddSingleton(options);
         services.AddSingleton(options.Settings with { AllowedOrigins = options.EffectiveAllowedOrigins });
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IMetrics>(NoMetrics.Instance);
-        services.AddSingleton(sp => new FunctionTelemetry(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMetrics>()));
+        services.AddConduitCore();
 
         services.AddSingleton(_ => OpenDatabase(options));
         services.AddSingleton<LocalAwsAccess>();
-        if (options.Store is DynamoDbStore dynamo) AddDynamoDbStores(services, dynamo, options);
+        if (options.Store is DynamoDbStore dynamo) AddDynamoDbStores(services, dynamo);
         else AddSqliteStores(services, options);
 
         services.AddSingleton(options.Queue);
@@ -66,23 +68,8 @@ public static class LocalComposition
         services.AddSingleton<IConnectionSender>(_ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
 
         AddAuthentication(services, options);
-        services.AddSingleton<FrameDelivery>();
-        services.AddSingleton<FramePublisher>();
-        services.AddSingleton<TurnSequencer>();
-        services.AddSingleton<TurnCanceller>();
-        services.AddSingleton<SessionReader>();
-        services.AddSingleton<AnswerStreamer>();
-        services.AddSingleton<ChatIngress>();
-        services.AddSingleton<TurnDispatcher>();
-        services.AddSingleton<ChatWorkflow>();
-
-        services.AddSingleton<IngressFunction>();
-        services.AddSingleton<DispatcherFunction>();
-        services.AddSingleton<BuildPromptFunction>();
-        services.AddSingleton<PlanFunction>();
-        services.AddSingleton<RetrieveFunction>();
-        services.AddSingleton<StreamFunction>();
-        services.AddSingleton<NotifyFailureFunction>();
+        services.AddIngressFunction();
+        services.AddWorkerFunctions();
         services.AddSingleton<LocalFunctions>();
 
         services.AddSingleton(options.Gateway);
@@ -126,15 +113,7 @@ public static class LocalComposition
     {
         if (options.Auth is JwksAuth jwks)
         {
-            services.AddSingleton<IConnectionAuthenticator>(sp => new JwtConnectionAuthenticator(new JwtValidator(
-                new JwksKeySource(new HttpClient { Timeout = TimeSpan.FromSeconds(5) }, jwks.JwksUrl, sp.GetRequiredService<TimeProvider>()),
-                new JwtValidatorOptions
-                {
-                    Issuer = jwks.Issuer,
-                    Audience = jwks.Audience,
-                    AllowedAlgorithms = [JwtAlgorithms.Rs256, JwtAlgorithms.Es256],
-                    Time = sp.GetRequiredService<TimeProvider>(),
-                })));
+            services.AddSingleton(sp => JwksAuthentication.Create(jwks.JwksUrl, jwks.Issuer, jwks.Audience, sp.GetRequiredService<TimeProvider>()));
             return;
         }
         services.AddSingleton(sp => DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>()));
@@ -143,18 +122,11 @@ public static class LocalComposition
     }
 
     /// <summary>Table names as deployed functions get them (the *_TABLE variables), else conduit-local-*.</summary>
-    private static void AddDynamoDbStores(IServiceCollection services, DynamoDbStore store, LocalHostOptions options)
+    private static void AddDynamoDbStores(IServiceCollection services, DynamoDbStore store)
     {
         var tables = AwsEnvironment.Process.TableNamesIfSet() ?? DynamoTableNames.WithPrefix("conduit-local");
-        services.AddSingleton(tables);
         services.AddSingleton(sp => sp.GetRequiredService<LocalAwsAccess>().OpenDynamoDbAsync(store, tables, CancellationToken.None).GetAwaiter().GetResult());
-        services.AddSingleton<IConnectionStore>(sp => new DynamoConnectionStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables));
-        services.AddSingleton<ISessionStore>(sp => new DynamoSessionStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
-        services.AddSingleton<ITurnStore>(sp => new DynamoTurnStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
-        services.AddSingleton<IHistoryStore>(sp => new DynamoHistoryStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IFrameStore>(sp => new DynamoFrameStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ISubscriptionStore>(sp => new DynamoSubscriptionStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables));
-        services.AddSingleton<IRateLimitStore>(sp => new DynamoRateLimitStore(sp.GetRequiredService<IAmazonDynamoDB>(), tables));
+        services.AddDynamoDbStores(_ => tables);
     }
 
     /// <summary>

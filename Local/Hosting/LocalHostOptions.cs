@@ -1,8 +1,8 @@
 using System.Globalization;
+using Conduit.Core.Chat;
 using Conduit.Local.Gateway;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
-using Conduit.Shared.Chat;
 
 namespace Conduit.Local.Hosting;
 

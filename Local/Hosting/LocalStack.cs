@@ -1,9 +1,9 @@
 using System.Net;
+using Conduit.Core.Ports;
 using Conduit.Local.Gateway;
 using Conduit.Local.Security;
+using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
-using Conduit.Local.Storage;
-using Conduit.Shared.Ports;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Local.Hosting;

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Conduit.Core.Chat;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
 using Conduit.Local.Security;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Protocol;
-using Conduit.Shared.Serialization;
 
 namespace Conduit.Local.Hosting;
 
@@ -36,5 +36,5 @@ public static class SessionsApi
     }
 
     private static IResult Frame(ServerFrame frame, int status) =>
-        Results.Text(JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame), "application/json", statusCode: status);
+        Results.Text(JsonSerializer.Serialize(frame, CoreJsonContext.Wire.ServerFrame), "application/json", statusCode: status);
 }

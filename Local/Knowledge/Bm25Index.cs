@@ -1,8 +1,5 @@
 namespace Conduit.Local.Knowledge;
 
-/// <summary>A chunk matched by a query, with its BM25 score (always above zero).</summary>
-public sealed record ScoredChunk(KnowledgeChunk Chunk, double Score);
-
 /// <summary>
 /// Classic Okapi BM25 over each chunk's title and text. Results are ordered by score, then
 /// source, then position, so equal scores always come back in the same order.

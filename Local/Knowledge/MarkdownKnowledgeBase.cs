@@ -1,4 +1,4 @@
-using Conduit.Shared.Ports;
+using Conduit.Core.Ports;
 
 namespace Conduit.Local.Knowledge;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Conduit.Shared.Lambda.Runtime;
+using Conduit.Aws.Lambda.Runtime;
 
 namespace Conduit.Local.Lambda;
 

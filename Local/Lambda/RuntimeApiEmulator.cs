@@ -3,26 +3,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using Conduit.Shared.Lambda.Runtime;
+using Conduit.Aws.Lambda.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Conduit.Local.Lambda;
-
-public enum RuntimePostKind
-{
-    Response,
-    Error,
-    InitError,
-}
-
-/// <summary>
-/// A POST the runtime made, as received: <see cref="RequestId"/> is null for an init error, and
-/// <see cref="ReceivedAt"/> is a <see cref="Stopwatch"/> timestamp of when its body had fully arrived.
-/// </summary>
-public sealed record RuntimePost(
-    RuntimePostKind Kind, string? RequestId, byte[] Body, string? ContentType, string? ErrorType, int AnsweredWith, long ReceivedAt)
-{
-    public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
-}
 
 /// <summary>
 /// The Lambda Runtime API on a free loopback port, for running a bootstrap (in process or as a child process)

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Conduit.Shared.Chat;
+using Conduit.Core.Chat;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Local.Model;

@@ -1,4 +1,4 @@
-using Conduit.Shared.Ports;
+using Conduit.Core.Ports;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Local.Model;

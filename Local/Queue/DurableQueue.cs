@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Conduit.Local.Storage;
-using Conduit.Shared.Lambda;
-using Conduit.Shared.Serialization;
+using Conduit.Aws.Lambda;
+using Conduit.Aws.Serialization;
+using Conduit.Core.Serialization;
+using Conduit.Local.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Conduit.Local.Queue;
@@ -62,7 +63,7 @@ public sealed class DurableQueue
         var messageId = Guid.NewGuid().ToString();
         var now = NowMilliseconds();
         var serializedAttributes = attributes is { Count: > 0 }
-            ? JsonSerializer.Serialize(attributes, SharedJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute)
+            ? JsonSerializer.Serialize(attributes, AwsJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute)
             : null;
 
         await _database.RunAsync(connection =>
@@ -333,7 +334,7 @@ public sealed class DurableQueue
         message.Body,
         message.SerializedAttributes is null
             ? NoAttributes
-            : JsonSerializer.Deserialize(message.SerializedAttributes, SharedJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute) ?? NoAttributes,
+            : JsonSerializer.Deserialize(message.SerializedAttributes, AwsJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute) ?? NoAttributes,
         DateTimeOffset.FromUnixTimeMilliseconds(message.SentAt),
         message.ReceiveCount,
         DateTimeOffset.FromUnixTimeMilliseconds(firstReceivedAt));

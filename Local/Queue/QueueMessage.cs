@@ -1,4 +1,4 @@
-using Conduit.Shared.Lambda;
+using Conduit.Aws.Lambda;
 
 namespace Conduit.Local.Queue;
 

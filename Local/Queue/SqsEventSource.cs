@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Conduit.Aws.Lambda;
+using Conduit.Aws.Serialization;
+using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
-using Conduit.Shared.Lambda;
-using Conduit.Shared.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -81,7 +82,7 @@ public sealed partial class SqsEventSource(
         try
         {
             using var input = new MemoryStream(
-                JsonSerializer.SerializeToUtf8Bytes(ToEvent(messages), SharedJsonContext.Wire.SqsEvent),
+                JsonSerializer.SerializeToUtf8Bytes(ToEvent(messages), AwsJsonContext.Wire.SqsEvent),
                 writable: false);
             await using var output = await handler(input).ConfigureAwait(false);
             response = await ReadToEndAsync(output).ConfigureAwait(false);
@@ -103,7 +104,7 @@ public sealed partial class SqsEventSource(
         SqsBatchResponse? batchResponse;
         try
         {
-            batchResponse = JsonSerializer.Deserialize(response, SharedJsonContext.Wire.SqsBatchResponse);
+            batchResponse = JsonSerializer.Deserialize(response, AwsJsonContext.Wire.SqsBatchResponse);
         }
         catch (JsonException exception)
         {

@@ -1,5 +1,5 @@
 using System.Text;
-using Conduit.Shared.Lambda;
+using Conduit.Aws.Lambda;
 
 namespace Conduit.Local.Queue;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Protocol;
+using Conduit.Core.Chat;
+using Conduit.Core.Protocol;
 
 namespace Conduit.Local.Security;
 

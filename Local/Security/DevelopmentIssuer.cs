@@ -1,5 +1,5 @@
+using Conduit.Core.Security;
 using Conduit.Local.Hosting;
-using Conduit.Shared.Security;
 
 namespace Conduit.Local.Security;
 

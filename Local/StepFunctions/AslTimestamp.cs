@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Conduit.Local.StepFunctions;
 
 /// <summary>Timestamps as Step Functions reads and writes them.</summary>
-internal static class AslTimestamp
+public static class AslTimestamp
 {
     // RFC 3339 as ASL restricts it: an uppercase T between date and time, and an uppercase Z or a numeric offset.
     private static readonly string[] Formats =

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Conduit.Aws.Lambda.Runtime;
+using Conduit.Aws.Serialization;
+using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
-using Conduit.Shared.Lambda.Runtime;
-using Conduit.Shared.Serialization;
 
 namespace Conduit.Local.StepFunctions;
 
@@ -64,7 +65,7 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TaskFailedException(exception.GetType().Name, JsonSerializer.Serialize(RuntimeError.From(exception), SharedJsonContext.Wire.RuntimeError));
+            throw new TaskFailedException(exception.GetType().Name, JsonSerializer.Serialize(RuntimeError.From(exception), AwsJsonContext.Wire.RuntimeError));
         }
 
         await using (response)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Conduit.Local.Storage;
+using Conduit.Local.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Conduit.Local.StepFunctions;

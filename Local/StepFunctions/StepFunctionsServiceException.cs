@@ -8,11 +8,3 @@ public abstract class StepFunctionsServiceException(string errorCode, string mes
 {
     public string ErrorCode { get; } = errorCode;
 }
-
-public sealed class InvalidNameException(string message) : StepFunctionsServiceException("InvalidName", message);
-
-public sealed class InvalidExecutionInputException(string message) : StepFunctionsServiceException("InvalidExecutionInput", message);
-
-public sealed class ExecutionAlreadyExistsException(string message) : StepFunctionsServiceException("ExecutionAlreadyExists", message);
-
-public sealed class ExecutionDoesNotExistException(string message) : StepFunctionsServiceException("ExecutionDoesNotExist", message);

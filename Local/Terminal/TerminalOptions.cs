@@ -1,5 +1,5 @@
 using System.Globalization;
-using Conduit.Shared.Protocol;
+using Conduit.Core.Protocol;
 
 namespace Conduit.Local.Terminal;
 
@@ -8,7 +8,8 @@ public sealed record TerminalOptions
 {
     public const string DefaultUser = "terminal";
 
-    public static Uri DefaultUrl { get; } = new($"ws://127.0.0.1:{Hosting.LocalHostOptions.DefaultPort}/local");
+    /// <summary>The local stack at its default port; the client is its own project, so a test keeps the two equal.</summary>
+    public static Uri DefaultUrl { get; } = new("ws://127.0.0.1:5080/local");
 
     public Uri Url { get; init; } = DefaultUrl;
 

@@ -1,10 +1,7 @@
 using System.Globalization;
-using Conduit.Shared.Aws.DynamoDb;
+using Conduit.Aws.DynamoDb;
 
-namespace Conduit.Shared.Aws;
-
-/// <summary>A setting is missing or malformed; the message is one line naming it.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);
+namespace Conduit.Aws;
 
 /// <summary>
 /// The environment variables a deployed function is configured with (template.yaml sets them), read and checked

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace Conduit.Shared.Aws;
+namespace Conduit.Aws;
 
 /// <summary>
 /// An error answer from an AWS service (or its local emulation). <see cref="From"/> picks the typed subclass
@@ -83,20 +83,3 @@ public class AwsServiceException(string errorType, HttpStatusCode statusCode, st
     private static string? ReadString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
-
-public sealed class AwsThrottlingException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message)
-{
-    public override bool IsRetryable => true;
-}
-
-public sealed class AwsValidationException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message);
-
-public sealed class AwsNotFoundException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message);
-
-public sealed class AwsAccessDeniedException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message);
-
-public sealed class AwsGoneException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message);
-
-public sealed class AwsConflictException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message);
-
-public sealed class AwsPayloadTooLargeException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message);

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Conduit.Shared.OpenAi;
+namespace Conduit.OpenAi;
 
 /// <summary>Writes the body of a <c>POST /chat/completions</c> request from MEAI messages and options.</summary>
 internal static class ChatCompletionRequest

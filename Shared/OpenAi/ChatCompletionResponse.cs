@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Conduit.Shared.Chat;
+using Conduit.Core.Chat;
 using Microsoft.Extensions.AI;
 
-namespace Conduit.Shared.OpenAi;
+namespace Conduit.OpenAi;
 
 /// <summary>Reads Chat Completions answers, whole or in stream chunks, into MEAI types.</summary>
 internal static class ChatCompletionResponse

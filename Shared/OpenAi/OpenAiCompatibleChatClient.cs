@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace Conduit.Shared.OpenAi;
+namespace Conduit.OpenAi;
 
 /// <summary>
 /// An <see cref="IChatClient"/> for servers that speak the OpenAI Chat Completions API (Ollama, llama.cpp's

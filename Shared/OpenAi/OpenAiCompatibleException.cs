@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Conduit.Shared.OpenAi;
+namespace Conduit.OpenAi;
 
 /// <summary>
 /// An OpenAI-compatible server refused or failed a chat completion: a non-success answer, an error inside a

@@ -1,4 +1,4 @@
-namespace Conduit.Shared.OpenAi;
+namespace Conduit.OpenAi;
 
 /// <summary>How <see cref="OpenAiCompatibleChatClient"/> talks to an OpenAI-compatible server.</summary>
 public sealed record OpenAiCompatibleOptions

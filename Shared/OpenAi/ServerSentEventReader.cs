@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Conduit.Shared.OpenAi;
+namespace Conduit.OpenAi;
 
 /// <summary>One dispatched Server-Sent Event: its <c>event</c> type, if any, and its data lines joined by '\n'.</summary>
 internal readonly record struct ServerSentEvent(string? EventType, string Data)

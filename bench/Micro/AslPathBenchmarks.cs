@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
+using Conduit.Core.Chat;
+using Conduit.Core.Contracts;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
+using Conduit.Local.Hosting;
 using Conduit.Local.Knowledge;
 using Conduit.Local.Lambda;
 using Conduit.Local.StepFunctions;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Contracts;
-using Conduit.Shared.Protocol;
-using Conduit.Shared.Serialization;
 
 namespace Conduit.Bench.Micro;
 
@@ -37,8 +38,8 @@ public class AslPathBenchmarks
         _needsKnowledge = (ChoiceState)machine.States["NeedsKnowledge"];
 
         var state = StreamInput();
-        var data = JsonSerializer.SerializeToNode(state, SharedJsonContext.Wire.ChatTurnState);
-        var output = JsonSerializer.SerializeToNode(state with { Outcome = new TurnOutcome(StopReasons.EndTurn, "offline", 13) }, SharedJsonContext.Wire.ChatTurnState);
+        var data = JsonSerializer.SerializeToNode(state, CoreJsonContext.Wire.ChatTurnState);
+        var output = JsonSerializer.SerializeToNode(state with { Outcome = new TurnOutcome(StopReasons.EndTurn, "offline", 13) }, CoreJsonContext.Wire.ChatTurnState);
         var startedAt = DateTimeOffset.UtcNow;
         var execution = new ExecutionInfo(
             $"arn:aws:states:{LocalFunctions.Region}:{LocalFunctions.AccountId}:execution:conduit-chat-turn:{state.Turn.RequestId}",

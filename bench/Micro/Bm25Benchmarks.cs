@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Conduit.Core.Chat;
+using Conduit.Core.Ports;
 using Conduit.Local.Knowledge;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Ports;
 
 namespace Conduit.Bench.Micro;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Ports;
-using Conduit.Shared.Protocol;
-using Conduit.Shared.Serialization;
+using Conduit.Core.Chat;
+using Conduit.Core.Ports;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
 
 namespace Conduit.Bench.Micro;
 
@@ -28,7 +28,7 @@ public class FrameCompactionBenchmarks
 
     [GlobalSetup]
     public void PersistBacklog() => _backlog = [.. Enumerable.Range(1, TokenFrames).Select(seq => new StoredFrame(SessionId, seq, RequestId,
-        JsonSerializer.Serialize<ServerFrame>(new TokenFrame(RequestId, SessionId, seq, FrameText(seq)), SharedJsonContext.Wire.ServerFrame)))];
+        JsonSerializer.Serialize<ServerFrame>(new TokenFrame(RequestId, SessionId, seq, FrameText(seq)), CoreJsonContext.Wire.ServerFrame)))];
 
     /// <summary>Returns the number of posts the backlog becomes.</summary>
     [Benchmark]

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Conduit.Shared.Protocol;
-using Conduit.Shared.Serialization;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
 
 namespace Conduit.Bench.Micro;
 
@@ -35,5 +35,5 @@ public class FrameSerializationBenchmarks
 
     // FramePublisher persists the frame as this string and FrameDelivery posts its UTF-8 bytes, so a live frame pays both.
     private static byte[] ToWire(ServerFrame frame) =>
-        Encoding.UTF8.GetBytes(JsonSerializer.Serialize(frame, SharedJsonContext.Wire.ServerFrame));
+        Encoding.UTF8.GetBytes(JsonSerializer.Serialize(frame, CoreJsonContext.Wire.ServerFrame));
 }

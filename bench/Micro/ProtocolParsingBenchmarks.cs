@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Conduit.Shared.Protocol;
+using Conduit.Core.Protocol;
 
 namespace Conduit.Bench.Micro;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Conduit.Shared.Chat;
+using Conduit.Core.Chat;
 
 namespace Conduit.Bench.Micro;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
+using Conduit.Core.Ports;
 using Conduit.Local.StepFunctions;
-using Conduit.Shared.Ports;
 using Conduit.Tests.Browser.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Conduit.Shared.Ports;
+using Conduit.Core.Ports;
 using Conduit.Tests.EndToEnd.Support;
 
 namespace Conduit.Tests.EndToEnd;

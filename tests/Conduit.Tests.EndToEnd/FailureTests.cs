@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Conduit.Core.Contracts;
+using Conduit.Core.Ports;
 using Conduit.Local.Queue;
 using Conduit.Local.StepFunctions;
-using Conduit.Shared.Ports;
 using Conduit.Tests.EndToEnd.Support;
 using Microsoft.Extensions.AI;
 
@@ -137,7 +138,7 @@ public sealed class FailureTests
 
         private sealed class Starter(FailFirstStarter owner, IWorkflowStarter inner) : IWorkflowStarter
         {
-            public Task<WorkflowStart> StartAsync(string executionName, string input, CancellationToken cancellationToken) =>
+            public Task<WorkflowStart> StartAsync(string executionName, ChatTurnState input, CancellationToken cancellationToken) =>
                 Interlocked.Increment(ref owner._calls) == 1
                     ? throw new HttpRequestException("Step Functions was unreachable.")
                     : inner.StartAsync(executionName, input, cancellationToken);

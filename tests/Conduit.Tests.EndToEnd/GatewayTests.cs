@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Conduit.Aws;
+using Conduit.Aws.ApiGatewayManagement;
+using Conduit.Core.Ports;
 using Conduit.Local.Gateway;
-using Conduit.Shared.Aws;
-using Conduit.Shared.Aws.ApiGatewayManagement;
-using Conduit.Shared.Ports;
 using Conduit.Tests.EndToEnd.Support;
 
 namespace Conduit.Tests.EndToEnd;
@@ -100,8 +100,10 @@ public sealed class GatewayTests : IAsyncLifetime
         await using var chat = await _host.ConnectAsync();
         var connectionId = await ConnectionIdAsync();
 
-        var failure = await Assert.ThrowsAsync<AwsPayloadTooLargeException>(() =>
-            _connections.PostAsync(connectionId, new byte[129 * 1024], CancellationToken.None));
+        var result = await _connections.PostAsync(connectionId, new byte[129 * 1024], CancellationToken.None);
+
+        Assert.Equal(PostStatus.Failed, result.Status);
+        var failure = Assert.IsType<AwsPayloadTooLargeException>(result.Error);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, failure.StatusCode);
         Assert.Equal("PayloadTooLargeException", failure.ErrorType);

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Conduit.Core.Ports;
 using Conduit.Local.StepFunctions;
-using Conduit.Shared.Ports;
 using Conduit.Tests.EndToEnd.Support;
 
 namespace Conduit.Tests.EndToEnd;

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Conduit.Aws.Lambda;
+using Conduit.Core.Ports;
 using Conduit.Ingress;
 using Conduit.Local.StepFunctions;
-using Conduit.Shared.Ports;
 using Conduit.Tests.EndToEnd.Support;
 using Conduit.Workers;
 
@@ -22,8 +23,8 @@ public sealed class SampleEventTests : IAsyncLifetime
     [Fact]
     public async Task SampleEvents_ThroughTheHandlers_ConnectSendDispatchAndDisconnect_TurnCompletesDespiteNoSocket()
     {
-        var ingress = _host.Services.GetRequiredService<IngressFunction>();
-        var dispatcher = _host.Services.GetRequiredService<DispatcherFunction>();
+        var ingress = _host.Services.GetLambdaFunction(ConduitFunctions.Ingress);
+        var dispatcher = _host.Services.GetLambdaFunction(ConduitFunctions.Dispatcher);
 
         var connected = await InvokeAsync(ingress.Handle, "connect.json", await _host.TokenForAsync("sample-user"));
         Assert.Equal(200, connected.GetProperty("statusCode").GetInt32());
@@ -57,7 +58,7 @@ public sealed class SampleEventTests : IAsyncLifetime
             new TurnRecord("7b1e2c9a-turn-1", "2790701592224c56b7b1122c38d12260", "L0SM9cOFvHcCIhw=", "What does the Dispatcher do?", TurnStatus.Dispatched, now, now, null) { UserId = "sample-user" },
             CancellationToken.None);
 
-        var state = await InvokeAsync(_host.Services.GetRequiredService<BuildPromptFunction>().Handle, "workflow-state.json");
+        var state = await InvokeAsync(_host.Services.GetLambdaFunction(ConduitFunctions.BuildPrompt).Handle, "workflow-state.json");
 
         Assert.Equal(1, state.GetProperty("prompt").GetProperty("lastIndex").GetInt64());
         Assert.Equal("7b1e2c9a-turn-1", state.GetProperty("turn").GetProperty("requestId").GetString());
@@ -69,7 +70,7 @@ public sealed class SampleEventTests : IAsyncLifetime
     [Fact]
     public async Task SqsSample_ForAnUnknownTurn_IsReportedAsABatchItemFailure()
     {
-        var dispatcher = _host.Services.GetRequiredService<DispatcherFunction>();
+        var dispatcher = _host.Services.GetLambdaFunction(ConduitFunctions.Dispatcher);
 
         var response = await InvokeAsync(dispatcher.Handle, "sqs-turns.json");
 

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Conduit.Core.Chat;
+using Conduit.Core.Security;
 using Conduit.Local.Gateway;
 using Conduit.Local.Hosting;
 using Conduit.Local.Security;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Security;
 using Conduit.Tests.EndToEnd.Support;
 
 namespace Conduit.Tests.EndToEnd;

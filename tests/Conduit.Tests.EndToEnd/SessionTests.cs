@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Conduit.Core.Contracts;
+using Conduit.Core.Ports;
 using Conduit.Local.Knowledge;
 using Conduit.Local.Model;
 using Conduit.Local.StepFunctions;
-using Conduit.Shared.Contracts;
-using Conduit.Shared.Ports;
 using Conduit.Tests.EndToEnd.Support;
 using Microsoft.Extensions.AI;
 

@@ -5,8 +5,8 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Conduit.Core.Ports;
 using Conduit.Local.Terminal;
-using Conduit.Shared.Ports;
 using Conduit.Tests.EndToEnd.Support;
 
 namespace Conduit.Tests.EndToEnd;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Conduit.Shared.Ports;
+using Conduit.Core.Ports;
 
-namespace Conduit.Shared.Aws.ApiGatewayManagement;
+namespace Conduit.Aws.ApiGatewayManagement;
 
 /// <summary>
 /// The API Gateway Management API (@connections) over <see cref="AwsHttp"/>, signed for <c>execute-api</c>. The
@@ -24,16 +24,26 @@ public sealed class ApiGatewayManagementClient : IConnectionSender
         _endpoint = endpoint.AbsoluteUri.TrimEnd('/');
     }
 
-    /// <summary>Gone when the connection no longer exists; a payload over 128 KB throws <see cref="AwsPayloadTooLargeException"/>.</summary>
+    /// <summary>
+    /// Gone when the connection no longer exists; any refusal (a payload over 128 KB is
+    /// <see cref="AwsPayloadTooLargeException"/>) or transport failure is a failed result carrying the typed error.
+    /// </summary>
     public async Task<PostResult> PostAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, connectionId, () =>
+        try
         {
-            var content = new ReadOnlyMemoryContent(data);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            return content;
-        }, cancellationToken).ConfigureAwait(false);
-        return response is null ? PostResult.Gone : PostResult.Delivered;
+            using var response = await SendAsync(HttpMethod.Post, connectionId, () =>
+            {
+                var content = new ReadOnlyMemoryContent(data);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                return content;
+            }, cancellationToken).ConfigureAwait(false);
+            return response is null ? PostResult.Gone : PostResult.Delivered;
+        }
+        catch (Exception exception) when (exception is AwsServiceException or HttpRequestException)
+        {
+            return PostResult.Failed(exception);
+        }
     }
 
     public async Task<ConnectionInfo?> GetAsync(string connectionId, CancellationToken cancellationToken)

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Conduit.Shared.Ports;
+using Conduit.Core.Ports;
 
-namespace Conduit.Shared.Aws.BedrockAgentRuntime;
+namespace Conduit.Aws.BedrockAgentRuntime;
 
 /// <summary>
 /// The knowledge-base port on a Bedrock Knowledge Base (Agent Runtime <c>Retrieve</c>). The host is

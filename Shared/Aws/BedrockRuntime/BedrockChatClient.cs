@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Conduit.Shared.Aws.BedrockRuntime;
+namespace Conduit.Aws.BedrockRuntime;
 
 /// <summary>
 /// The model port on Amazon Bedrock: Converse for whole answers, ConverseStream for streamed ones, signed for

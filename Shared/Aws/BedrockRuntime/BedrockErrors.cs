@@ -1,6 +1,6 @@
-using Conduit.Shared.Chat;
+using Conduit.Core.Chat;
 
-namespace Conduit.Shared.Aws.BedrockRuntime;
+namespace Conduit.Aws.BedrockRuntime;
 
 internal static class BedrockErrors
 {

@@ -1,4 +1,4 @@
-namespace Conduit.Shared.Aws.BedrockRuntime;
+namespace Conduit.Aws.BedrockRuntime;
 
 /// <summary>
 /// Defaults for every Converse call. Bedrock requires no maxTokens, but models differ wildly in their own

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Conduit.Shared.Aws.BedrockRuntime;
+namespace Conduit.Aws.BedrockRuntime;
 
 /// <summary>
 /// Writes the Converse / ConverseStream request body from MEAI messages and options, applying Bedrock's

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Conduit.Shared.Aws.BedrockRuntime;
+namespace Conduit.Aws.BedrockRuntime;
 
 /// <summary>Reads Converse answers into MEAI types; unknown fields and block types are skipped, as the API keeps growing.</summary>
 internal static class ConverseResponseReader

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Amazon.Runtime.EventStreams;
 using Microsoft.Extensions.AI;
 
-namespace Conduit.Shared.Aws.BedrockRuntime;
+namespace Conduit.Aws.BedrockRuntime;
 
 /// <summary>
 /// Turns ConverseStream messages into MEAI updates, one stream per instance. Tool input arrives as JSON

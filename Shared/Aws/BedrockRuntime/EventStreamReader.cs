@@ -1,7 +1,7 @@
 using Amazon.Runtime.EventStreams;
 using Amazon.Runtime.EventStreams.Internal;
 
-namespace Conduit.Shared.Aws.BedrockRuntime;
+namespace Conduit.Aws.BedrockRuntime;
 
 /// <summary>
 /// Reads <c>application/vnd.amazon.eventstream</c> messages from a response body with AWSSDK.Core's decoder,

@@ -1,9 +1,9 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Conduit.Shared.Ports;
-using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
+using Conduit.Core.Ports;
+using static Conduit.Aws.DynamoDb.DynamoItems;
 
-namespace Conduit.Shared.Aws.DynamoDb;
+namespace Conduit.Aws.DynamoDb;
 
 /// <summary>The connection registry. API Gateway owns connection ids, so a repeated $connect simply overwrites.</summary>
 public sealed class DynamoConnectionStore(IAmazonDynamoDB client, DynamoTableNames names) : IConnectionStore

@@ -1,9 +1,9 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Conduit.Shared.Ports;
-using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
+using Conduit.Core.Ports;
+using static Conduit.Aws.DynamoDb.DynamoItems;
 
-namespace Conduit.Shared.Aws.DynamoDb;
+namespace Conduit.Aws.DynamoDb;
 
 /// <summary>Persisted frames keyed (sessionId, seq), numbered by the session's <c>lastSeq</c>; they expire with the session.</summary>
 public sealed class DynamoFrameStore(IAmazonDynamoDB client, DynamoTableNames names, TimeProvider time) : IFrameStore

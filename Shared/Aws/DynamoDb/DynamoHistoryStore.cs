@@ -1,9 +1,9 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Conduit.Shared.Ports;
-using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
+using Conduit.Core.Ports;
+using static Conduit.Aws.DynamoDb.DynamoItems;
 
-namespace Conduit.Shared.Aws.DynamoDb;
+namespace Conduit.Aws.DynamoDb;
 
 /// <summary>
 /// Chat history: one item per message keyed (sessionId, index), plus one message-key item per

@@ -2,7 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
-namespace Conduit.Shared.Aws.DynamoDb;
+namespace Conduit.Aws.DynamoDb;
 
 /// <summary>Attribute values in and out of items: timestamps as epoch milliseconds, TTLs as epoch seconds.</summary>
 internal static class DynamoItems

@@ -1,10 +1,10 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Ports;
-using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
+using Conduit.Core.Chat;
+using Conduit.Core.Ports;
+using static Conduit.Aws.DynamoDb.DynamoItems;
 
-namespace Conduit.Shared.Aws.DynamoDb;
+namespace Conduit.Aws.DynamoDb;
 
 /// <summary>
 /// Token buckets in the rate-limits table, one item per key: <c>tokens</c>, <c>updatedAt</c> and a <c>version</c> each

@@ -1,9 +1,9 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Conduit.Shared.Ports;
-using static Conduit.Shared.Aws.DynamoDb.DynamoItems;
+using Conduit.Core.Ports;
+using static Conduit.Aws.DynamoDb.DynamoItems;
 
-namespace Conduit.Shared.Aws.DynamoDb;
+namespace Conduit.Aws.DynamoDb;
 
 /// <summary>Sessions and their counters: <c>lastSeq</c> numbers frames, <c>lastIndex</c> numbers history messages.</summary>
 public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames names, TimeProvider time, TimeSpan ttl) : ISessionStore

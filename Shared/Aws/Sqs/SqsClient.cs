@@ -1,6 +1,7 @@
-using Conduit.Shared.Serialization;
+using Conduit.Aws.Serialization;
+using Conduit.Core.Serialization;
 
-namespace Conduit.Shared.Aws.Sqs;
+namespace Conduit.Aws.Sqs;
 
 /// <summary>
 /// Amazon SQS over the AWS JSON 1.0 protocol: every call is a POST to the service root naming its operation in
@@ -20,5 +21,5 @@ public sealed class SqsClient
     }
 
     public Task<SqsSendResult> SendMessageAsync(SqsSendRequest request, CancellationToken cancellationToken) =>
-        _http.CallJson10Async(_endpoint, "AmazonSQS.SendMessage", request, SharedJsonContext.Wire.SqsSendRequest, SharedJsonContext.Wire.SqsSendResult, cancellationToken);
+        _http.CallJson10Async(_endpoint, "AmazonSQS.SendMessage", request, AwsJsonContext.Wire.SqsSendRequest, AwsJsonContext.Wire.SqsSendResult, cancellationToken);
 }

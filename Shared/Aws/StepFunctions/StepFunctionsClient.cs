@@ -1,7 +1,8 @@
-using Conduit.Shared.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Conduit.Aws.Serialization;
+using Conduit.Core.Serialization;
 
-namespace Conduit.Shared.Aws.StepFunctions;
+namespace Conduit.Aws.StepFunctions;
 
 /// <summary>
 /// AWS Step Functions over the AWS JSON 1.0 protocol: every call is a POST to the service root naming its
@@ -30,8 +31,8 @@ public sealed class StepFunctionsClient
         var output = await CallAsync(
             "StartExecution",
             new StartExecutionInput(stateMachineArn, name, input, traceHeader),
-            SharedJsonContext.Wire.StartExecutionInput,
-            SharedJsonContext.Wire.StartExecutionOutput,
+            AwsJsonContext.Wire.StartExecutionInput,
+            AwsJsonContext.Wire.StartExecutionOutput,
             cancellationToken).ConfigureAwait(false);
         return new StepFunctionsExecutionStart(output.ExecutionArn, FromEpochSeconds(output.StartDate));
     }
@@ -42,8 +43,8 @@ public sealed class StepFunctionsClient
         var output = await CallAsync(
             "StopExecution",
             new StopExecutionInput(executionArn, error, cause),
-            SharedJsonContext.Wire.StopExecutionInput,
-            SharedJsonContext.Wire.StopExecutionOutput,
+            AwsJsonContext.Wire.StopExecutionInput,
+            AwsJsonContext.Wire.StopExecutionOutput,
             cancellationToken).ConfigureAwait(false);
         return FromEpochSeconds(output.StopDate);
     }
@@ -54,8 +55,8 @@ public sealed class StepFunctionsClient
         var output = await CallAsync(
             "DescribeExecution",
             new DescribeExecutionInput(executionArn),
-            SharedJsonContext.Wire.DescribeExecutionInput,
-            SharedJsonContext.Wire.DescribeExecutionOutput,
+            AwsJsonContext.Wire.DescribeExecutionInput,
+            AwsJsonContext.Wire.DescribeExecutionOutput,
             cancellationToken).ConfigureAwait(false);
         return new StepFunctionsExecution(
             output.ExecutionArn,

@@ -1,15 +1,19 @@
-using Conduit.Shared.Ports;
+using System.Text.Json;
+using Conduit.Core.Contracts;
+using Conduit.Core.Ports;
+using Conduit.Core.Serialization;
 
-namespace Conduit.Shared.Aws.StepFunctions;
+namespace Conduit.Aws.StepFunctions;
 
 /// <summary>Starts the chat-turn workflow on Step Functions, one execution per name.</summary>
 public sealed class StepFunctionsWorkflowStarter(StepFunctionsClient stepFunctions, string stateMachineArn) : IWorkflowStarter
 {
-    public async Task<WorkflowStart> StartAsync(string executionName, string input, CancellationToken cancellationToken)
+    public async Task<WorkflowStart> StartAsync(string executionName, ChatTurnState input, CancellationToken cancellationToken)
     {
         try
         {
-            var started = await stepFunctions.StartExecutionAsync(stateMachineArn, executionName, input, null, cancellationToken).ConfigureAwait(false);
+            var json = JsonSerializer.Serialize(input, CoreJsonContext.Wire.ChatTurnState);
+            var started = await stepFunctions.StartExecutionAsync(stateMachineArn, executionName, json, null, cancellationToken).ConfigureAwait(false);
             return new WorkflowStart(WorkflowStartStatus.Started, started.ExecutionArn);
         }
         catch (AwsConflictException exception) when (exception.ErrorType == "ExecutionAlreadyExists")

@@ -1,5 +1,5 @@
+using Conduit.Core.Ports;
 using Conduit.Local.Gateway;
-using Conduit.Shared.Ports;
 using Conduit.Tests.EndToEnd.Support;
 using Microsoft.Playwright;
 

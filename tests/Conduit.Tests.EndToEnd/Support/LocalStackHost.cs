@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Conduit.Core.Chat;
+using Conduit.Core.Ports;
 using Conduit.Local.Hosting;
 using Conduit.Local.Model;
-using Conduit.Shared.Chat;
-using Conduit.Shared.Ports;
 
 namespace Conduit.Tests.EndToEnd.Support;
 

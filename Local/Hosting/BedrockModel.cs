@@ -1,0 +1,5 @@
+using System.Text.RegularExpressions;
+
+namespace Conduit.Local.Hosting;
+
+public sealed record BedrockModel(string ModelId) : ModelChoice;

@@ -1,0 +1,33 @@
+using Conduit.Aws.Lambda;
+using Conduit.Local.Lambda;
+
+namespace Conduit.Local.Hosting;
+
+/// <summary>
+/// The functions of <see cref="ConduitFunctions"/>, each bound to the same <c>Handle(Stream)</c> method Lambda
+/// calls, and wired by its role: the WebSocket integration to the gateway, the queue consumer to the event source
+/// mapping, the workflow tasks to lambda:invoke by ARN. A function's class is resolved on its first invoke, as
+/// Lambda constructs it on the first invoke.
+/// </summary>
+public sealed class LocalFunctions(IServiceProvider services)
+{
+    public const string Region = "local";
+    public const string AccountId = "000000000000";
+
+    public LambdaHandler Ingress => Handler(ConduitFunctions.All.Single(f => f.Role == FunctionRole.WebSocketIntegration));
+
+    public LambdaHandler Dispatcher => Handler(ConduitFunctions.All.Single(f => f.Role == FunctionRole.QueueConsumer));
+
+    public static IEnumerable<FunctionDefinition> WorkflowFunctions => ConduitFunctions.All.Where(f => f.Role == FunctionRole.WorkflowTask);
+
+    public static string Arn(FunctionDefinition function) => $"arn:aws:lambda:{Region}:{AccountId}:function:conduit-{function.Name}";
+
+    /// <summary>The ASL's <c>${NameFunctionArn}</c> placeholders and their local ARNs.</summary>
+    public static IReadOnlyDictionary<string, string> Substitutions { get; } =
+        WorkflowFunctions.ToDictionary(function => function.ArnPlaceholder, Arn);
+
+    /// <summary>The workflow's Lambda functions by ARN, as the lambda:invoke integration looks them up.</summary>
+    public IReadOnlyDictionary<string, LambdaHandler> WorkflowHandlers() => WorkflowFunctions.ToDictionary(Arn, Handler);
+
+    private LambdaHandler Handler(FunctionDefinition function) => input => services.GetLambdaFunction(function).Handle(input);
+}

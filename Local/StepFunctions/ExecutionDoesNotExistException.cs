@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class ExecutionDoesNotExistException(string message) : StepFunctionsServiceException("ExecutionDoesNotExist", message);

@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class InvalidNameException(string message) : StepFunctionsServiceException("InvalidName", message);

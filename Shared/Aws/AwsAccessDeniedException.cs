@@ -1,0 +1,6 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Conduit.Aws;
+
+public sealed class AwsAccessDeniedException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message);

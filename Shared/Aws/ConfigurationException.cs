@@ -1,0 +1,7 @@
+using System.Globalization;
+using Conduit.Aws.DynamoDb;
+
+namespace Conduit.Aws;
+
+/// <summary>A setting is missing or malformed; the message is one line naming it.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Conduit.Aws.Lambda;
+
+public sealed record SqsBatchItemFailure(string ItemIdentifier);

@@ -1,0 +1,3 @@
+namespace Conduit.Aws.Lambda;
+
+public sealed record WebSocketIdentity(string? SourceIp, string? UserAgent);

@@ -1,0 +1,3 @@
+namespace Conduit.Aws.StepFunctions;
+
+public sealed record DescribeExecutionInput(string ExecutionArn);

@@ -1,0 +1,3 @@
+namespace Conduit.Aws.StepFunctions;
+
+public sealed record StartExecutionInput(string StateMachineArn, string? Name, string Input, string? TraceHeader);

@@ -1,0 +1,3 @@
+namespace Conduit.Aws.StepFunctions;
+
+public sealed record StepFunctionsExecutionStart(string ExecutionArn, DateTimeOffset StartDate);

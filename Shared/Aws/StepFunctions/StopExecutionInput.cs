@@ -1,0 +1,3 @@
+namespace Conduit.Aws.StepFunctions;
+
+public sealed record StopExecutionInput(string ExecutionArn, string? Error, string? Cause);

@@ -1,0 +1,181 @@
+using Conduit.Core.Contracts;
+using Conduit.Core.Observability;
+using Conduit.Core.Ports;
+using Conduit.Core.Protocol;
+using Microsoft.Extensions.AI;
+
+namespace Conduit.Core.Chat;
+
+/// <summary>
+/// The steps of StateMachines/chat-turn.asl.json, one method per Task state. Each takes the workflow state and
+/// returns it with its own part added; each is safe to run again (history appends are idempotent), which both
+/// Retry and the local host's recovery after a crash rely on. Each step first honours a cancel request; once a
+/// turn has an outcome, later steps pass the state through.
+/// </summary>
+public sealed class ChatWorkflow(
+    ITurnStore turns,
+    IHistoryStore history,
+    IChatClient model,
+    IKnowledgeBase knowledgeBase,
+    FramePublisher publisher,
+    TurnSequencer sequencer,
+    AnswerStreamer streamer,
+    ConduitSettings settings,
+    IMetrics metrics,
+    TimeProvider time)
+{
+    public async Task<ChatTurnState> BuildPromptAsync(ChatTurnState state, CancellationToken cancellationToken)
+    {
+        var turn = state.Turn;
+        var record = await turns.GetAsync(turn.RequestId, cancellationToken).ConfigureAwait(false)
+            ?? throw new TurnNotFoundException(turn.RequestId);
+        if (record.IsFinished) return state with { Outcome = new TurnOutcome(record.Status.ToString().ToLowerInvariant(), TurnCanceller.NoModel, 0) };
+        if (record.CancelRequested) return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
+        await publisher.ForTurn(turn).StatusAsync(Phases.BuildingPrompt, "Reading the conversation…", cancellationToken).ConfigureAwait(false);
+        await turns.SetStatusAsync(turn.RequestId, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
+
+        var userIndex = await history.AppendAsync(turn.SessionId, turn.RequestId, MessageRoles.User, record.Text, MessageStatuses.Complete, cancellationToken).ConfigureAwait(false);
+        var latest = await history.ReadLatestAsync(turn.SessionId, userIndex, settings.HistoryWindow, cancellationToken).ConfigureAwait(false);
+        var window = SlidingWindow.Select(latest, settings.HistoryWindow, settings.MaxPromptCharacters);
+        return state with { Prompt = new PromptWindow(window[0].Index, userIndex, window.Count, latest.Count - window.Count) };
+    }
+
+    public async Task<ChatTurnState> PlanAsync(ChatTurnState state, CancellationToken cancellationToken)
+    {
+        var answerNow = new PlanDecision(PlanActions.Answer, state.Rounds.Count, []);
+        if (state.Outcome is not null) return state with { Plan = answerNow };
+        if (await CancelRequestedAsync(state, cancellationToken).ConfigureAwait(false))
+            return await FinishCancelledAsync(state with { Plan = answerNow }, answer: null, cancellationToken).ConfigureAwait(false);
+
+        var message = state.Rounds.Count == 0 ? "Thinking…" : "Reading what the knowledge base found…";
+        await publisher.ForTurn(state.Turn).StatusAsync(Phases.Planning, message, cancellationToken).ConfigureAwait(false);
+        var offerTools = state.Rounds.Count < settings.MaxToolRounds;
+        var options = new ChatOptions
+        {
+            MaxOutputTokens = settings.MaxOutputTokens,
+            Tools = offerTools ? [KnowledgeLookupTool.Declaration] : null,
+            ToolMode = offerTools ? ChatToolMode.Auto : null,
+        };
+        var response = await model.GetResponseAsync(await LoadPromptAsync(state, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+        var usage = state.Usage.Add(ChatUsage.From(response.Usage));
+
+        var calls = response.Messages
+            .SelectMany(m => m.Contents.OfType<FunctionCallContent>())
+            .Select(call => new ToolCall(call.CallId, call.Name, KnowledgeLookupTool.ReadQuery(call.Arguments) ?? ""))
+            .ToList();
+        metrics.Add(MetricNames.ToolCalls, calls.Count, MetricUnit.Count);
+        var plan = offerTools && calls.Count > 0 ? new PlanDecision(PlanActions.Retrieve, state.Rounds.Count + 1, calls) : answerNow;
+        return state with { Plan = plan, Usage = usage };
+    }
+
+    public async Task<ChatTurnState> RetrieveAsync(ChatTurnState state, CancellationToken cancellationToken)
+    {
+        if (state.Outcome is not null) return state;
+        if (await CancelRequestedAsync(state, cancellationToken).ConfigureAwait(false))
+            return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
+
+        var frames = publisher.ForTurn(state.Turn);
+        await frames.StatusAsync(Phases.Retrieving, "Searching knowledge base…", cancellationToken).ConfigureAwait(false);
+        var calls = state.Plan?.ToolCalls ?? [];
+        var results = new List<ToolResult>(calls.Count);
+        foreach (var call in calls) results.Add(await RunToolAsync(call, cancellationToken).ConfigureAwait(false));
+
+        var sources = results
+            .SelectMany(r => r.Passages)
+            .GroupBy(p => (p.Source, p.Title))
+            .Select(g => new SourceReference(g.Key.Source, g.Key.Title, Math.Round(g.Max(p => p.Score), 4)))
+            .OrderByDescending(s => s.Score)
+            .ToList();
+        metrics.Add(MetricNames.RetrievalHits, results.Sum(r => r.Passages.Count), MetricUnit.Count);
+        await frames.SourcesAsync(sources, cancellationToken).ConfigureAwait(false);
+        return state with { Rounds = [.. state.Rounds, new ToolRound(calls, results)] };
+    }
+
+    /// <summary>
+    /// Posts the streaming status first: a client keeps only the token text after a turn's latest streaming
+    /// status, so a stream that starts again (after a crash of the local host) replaces the partial text.
+    /// </summary>
+    public async Task<ChatTurnState> StreamAsync(ChatTurnState state, CancellationToken cancellationToken)
+    {
+        if (state.Outcome is not null) return state;
+        if (await CancelRequestedAsync(state, cancellationToken).ConfigureAwait(false))
+            return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
+
+        var turn = state.Turn;
+        var frames = publisher.ForTurn(turn);
+        await frames.StatusAsync(Phases.Streaming, "Writing the answer…", cancellationToken).ConfigureAwait(false);
+        var prompt = await LoadPromptAsync(state, cancellationToken).ConfigureAwait(false);
+        var options = new ChatOptions { MaxOutputTokens = settings.MaxOutputTokens };
+
+        var answer = await streamer.StreamAsync(
+            prompt, options, frames, token => CancelRequestedAsync(state, token), state.AcceptedAt, cancellationToken).ConfigureAwait(false);
+        if (answer.Cancelled) return await FinishCancelledAsync(state with { Usage = state.Usage.Add(answer.Usage) }, answer, cancellationToken).ConfigureAwait(false);
+
+        var usage = state.Usage.Add(answer.Usage);
+        var answerIndex = await history.AppendAsync(turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer.Text, MessageStatuses.Complete, cancellationToken).ConfigureAwait(false);
+        await turns.SetStatusAsync(turn.RequestId, TurnStatus.Completed, null, cancellationToken).ConfigureAwait(false);
+        await frames.DoneAsync(answer.StopReason, usage, answer.Model, cancellationToken).ConfigureAwait(false);
+        metrics.Add(MetricNames.InputTokens, usage.InputTokens, MetricUnit.Count);
+        metrics.Add(MetricNames.OutputTokens, usage.OutputTokens, MetricUnit.Count);
+        RecordSince(MetricNames.TurnDuration, state.AcceptedAt);
+        await sequencer.FinishAsync(turn, cancellationToken).ConfigureAwait(false);
+        return state with { Usage = usage, Outcome = new TurnOutcome(answer.StopReason, answer.Model, answerIndex) };
+    }
+
+    public async Task<ChatTurnState> NotifyFailureAsync(ChatTurnState state, CancellationToken cancellationToken)
+    {
+        var error = TurnErrors.Classify(state.Error?.Error ?? "Unknown", state.Turn.RequestId);
+        await turns.SetStatusAsync(state.Turn.RequestId, TurnStatus.Failed, error.Code, cancellationToken).ConfigureAwait(false);
+        await publisher.ForTurn(state.Turn).ErrorAsync(error.Code, error.Message, error.Retryable, cancellationToken).ConfigureAwait(false);
+        metrics.AddDimension("Code", error.Code);
+        metrics.Add(MetricNames.TurnFailures, 1, MetricUnit.Count);
+        RecordSince(MetricNames.TurnDuration, state.AcceptedAt);
+        await sequencer.FinishAsync(state.Turn, cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    private Task<bool> CancelRequestedAsync(ChatTurnState state, CancellationToken cancellationToken) =>
+        turns.IsCancelRequestedAsync(state.Turn.RequestId, cancellationToken);
+
+    /// <summary>
+    /// Ends a cancelled turn: the partial answer (empty when the model had not begun) is saved marked cancelled
+    /// once the question is in history, <c>done</c> says cancelled, and the session moves to its next turn.
+    /// </summary>
+    private async Task<ChatTurnState> FinishCancelledAsync(ChatTurnState state, StreamedAnswer? answer, CancellationToken cancellationToken)
+    {
+        var turn = state.Turn;
+        var answerIndex = state.Prompt is null
+            ? 0
+            : await history.AppendAsync(turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer?.Text ?? "", MessageStatuses.Cancelled, cancellationToken).ConfigureAwait(false);
+        await turns.SetStatusAsync(turn.RequestId, TurnStatus.Cancelled, null, cancellationToken).ConfigureAwait(false);
+        var modelName = answer?.Model ?? TurnCanceller.NoModel;
+        await publisher.ForTurn(turn).DoneAsync(StopReasons.Cancelled, state.Usage, modelName, cancellationToken).ConfigureAwait(false);
+        RecordSince(MetricNames.TurnDuration, state.AcceptedAt);
+        await sequencer.FinishAsync(turn, cancellationToken).ConfigureAwait(false);
+        return state with { Outcome = new TurnOutcome(StopReasons.Cancelled, modelName, answerIndex) };
+    }
+
+    private async Task<ToolResult> RunToolAsync(ToolCall call, CancellationToken cancellationToken)
+    {
+        if (call.Name != KnowledgeLookupTool.Name) return new ToolResult(call.CallId, [], $"Unknown tool \"{call.Name}\"; the only tool is {KnowledgeLookupTool.Name}.");
+        if (string.IsNullOrWhiteSpace(call.Query)) return new ToolResult(call.CallId, [], "The query was empty.");
+        var passages = await knowledgeBase.SearchAsync(call.Query, settings.RetrievalResults, cancellationToken).ConfigureAwait(false);
+        return new ToolResult(
+            call.CallId,
+            passages.Select(p => new PassageRecord(p.Source, p.Title, Truncate(p.Text, settings.MaxPassageCharacters), p.Score)).ToList());
+    }
+
+    private async Task<IReadOnlyList<ChatMessage>> LoadPromptAsync(ChatTurnState state, CancellationToken cancellationToken)
+    {
+        var window = state.Prompt ?? throw new InvalidOperationException($"Turn {state.Turn.RequestId} reached a model step without a prompt window.");
+        var messages = await history.ReadRangeAsync(state.Turn.SessionId, window.FirstIndex, window.LastIndex, cancellationToken).ConfigureAwait(false);
+        return PromptBuilder.Build(settings.SystemPrompt, messages, state.Rounds);
+    }
+
+    private void RecordSince(string metric, DateTimeOffset? start)
+    {
+        if (start is { } from) metrics.Add(metric, (time.GetUtcNow() - from).TotalMilliseconds, MetricUnit.Milliseconds);
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+}

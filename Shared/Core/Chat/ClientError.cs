@@ -1,0 +1,5 @@
+using Conduit.Core.Protocol;
+
+namespace Conduit.Core.Chat;
+
+public sealed record ClientError(string Code, string Message, bool Retryable);

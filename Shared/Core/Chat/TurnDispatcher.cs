@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Conduit.Core.Contracts;
+using Conduit.Core.Ports;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace Conduit.Core.Chat;
+
+/// <summary>Starts one workflow execution per turn, named by its requestId, when the turn's session is free.</summary>
+public sealed class TurnDispatcher(
+    ITurnStore turns,
+    IWorkflowStarter workflow,
+    TurnSequencer sequencer,
+    FramePublisher publisher,
+    ILogger<TurnDispatcher> logger)
+{
+    /// <summary>
+    /// Safe to repeat: the queued status is posted only by the delivery that moves the turn out of Queued, a turn
+    /// that must wait is queued again by the turn before it, and a second start of the same execution name counts
+    /// as success. Throws when the turn cannot be started, so the queue redelivers it (and dead-letters it in the end).
+    /// </summary>
+    public async Task DispatchAsync(TurnRequest request, CancellationToken cancellationToken)
+    {
+        var turn = await turns.GetAsync(request.RequestId, cancellationToken).ConfigureAwait(false)
+            ?? throw new TurnNotFoundException(request.RequestId);
+        if (turn.IsFinished)
+        {
+            logger.LogInformation("Turn {RequestId} is already {Status}; nothing to dispatch", turn.RequestId, turn.Status);
+            return;
+        }
+
+        var reference = new TurnReference(turn.RequestId, turn.SessionId, turn.ConnectionId);
+        if (await turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Waiting, cancellationToken).ConfigureAwait(false))
+        {
+            await publisher.ForTurn(reference).StatusAsync(Phases.Queued, "Queued", cancellationToken).ConfigureAwait(false);
+            turn = turn with { Status = TurnStatus.Waiting };
+        }
+        if (!await sequencer.TryStartAsync(turn, cancellationToken).ConfigureAwait(false))
+        {
+            logger.LogInformation("Turn {RequestId} waits for the turn before it in session {SessionId}", turn.RequestId, turn.SessionId);
+            return;
+        }
+        await turns.TransitionAsync(turn.RequestId, TurnStatus.Waiting, TurnStatus.Dispatched, cancellationToken).ConfigureAwait(false);
+
+        var input = new ChatTurnState { Turn = reference, AcceptedAt = turn.CreatedAt };
+        var start = await workflow.StartAsync(turn.RequestId, input, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Turn {RequestId} dispatched ({Status}) as {ExecutionId}", turn.RequestId, start.Status, start.ExecutionId);
+    }
+}

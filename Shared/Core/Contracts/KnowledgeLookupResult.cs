@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+using Conduit.Core.Protocol;
+
+namespace Conduit.Core.Contracts;
+
+/// <summary>The tool result as the model reads it.</summary>
+public sealed record KnowledgeLookupResult(IReadOnlyList<PassageRecord> Passages, string? Error = null);

@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+using Conduit.Core.Protocol;
+
+namespace Conduit.Core.Contracts;
+
+public static class PlanActions
+{
+    public const string Retrieve = "retrieve";
+    public const string Answer = "answer";
+}

@@ -1,0 +1,7 @@
+namespace Conduit.Core.Contracts;
+
+/// <summary>
+/// The queue message Ingress enqueues for one acknowledged turn. It carries references only: the turn record
+/// (text included) is the source of truth, so a redelivered or replayed message can never disagree with it.
+/// </summary>
+public sealed record TurnRequest(string RequestId, string SessionId, string ConnectionId, DateTimeOffset ReceivedAt);

@@ -1,0 +1,11 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Conduit.Core.Observability;
+
+public enum MetricUnit
+{
+    Milliseconds,
+    Count,
+}

@@ -1,0 +1,5 @@
+using Conduit.Core.Contracts;
+
+namespace Conduit.Core.Ports;
+
+public sealed record ConnectionInfo(DateTimeOffset ConnectedAt, DateTimeOffset LastActiveAt, string? SourceIp, string? UserAgent);

@@ -1,0 +1,12 @@
+namespace Conduit.Core.Ports;
+
+public interface IFrameStore
+{
+    /// <summary>
+    /// Allocates the session's next seq and persists the frame <paramref name="render"/> makes for it, atomically:
+    /// a seq is never skipped and never given twice.
+    /// </summary>
+    Task<StoredFrame> AppendAsync(string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredFrame>> ReadAfterAsync(string sessionId, long afterSeq, int maxCount, CancellationToken cancellationToken);
+}

@@ -1,0 +1,6 @@
+namespace Conduit.Core.Ports;
+
+public interface IKnowledgeBase
+{
+    Task<IReadOnlyList<Passage>> SearchAsync(string query, int maxResults, CancellationToken cancellationToken);
+}

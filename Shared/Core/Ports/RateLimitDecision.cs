@@ -1,0 +1,3 @@
+namespace Conduit.Core.Ports;
+
+public sealed record RateLimitDecision(bool Allowed, TimeSpan RetryAfter);

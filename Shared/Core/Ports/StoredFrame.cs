@@ -1,0 +1,3 @@
+namespace Conduit.Core.Ports;
+
+public sealed record StoredFrame(string SessionId, long Seq, string RequestId, string Json);

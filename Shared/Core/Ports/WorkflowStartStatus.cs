@@ -1,0 +1,11 @@
+using Conduit.Core.Contracts;
+
+namespace Conduit.Core.Ports;
+
+public enum WorkflowStartStatus
+{
+    Started,
+
+    /// <summary>An execution with this name exists already: a redelivered start, which counts as success.</summary>
+    AlreadyExists,
+}

@@ -1,0 +1,3 @@
+namespace Conduit.Core.Protocol;
+
+public sealed record SendMessageCommand(string RequestId, string? SessionId, string Text);

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Conduit.Aws.Lambda.Runtime;
+using Conduit.Local.Lambda;
+using Conduit.Tests.Support;
+
+namespace Conduit.Tests.Lambda;
+
+/// <summary>Ingress built as its bootstrap executable (JIT, <c>-p:LambdaBootstrap=true</c>) once per test run, into a temporary folder.</summary>
+public sealed class IngressBootstrapBuild : IAsyncLifetime
+{
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), $"conduit-bootstrap-{Guid.NewGuid():N}");
+
+    public string Assembly => Path.Combine(Folder, "bootstrap.dll");
+
+    public async Task InitializeAsync()
+    {
+        var log = new ConcurrentQueue<string>();
+        using var publish = ChildProcess.Start(
+            "dotnet",
+            ["publish", RepositoryFiles.File("Ingress"), "-c", "Release", "-p:LambdaBootstrap=true", "-o", Folder, "--nologo"],
+            RepositoryFiles.File(),
+            log);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await publish.WaitForExitAsync(timeout.Token);
+        if (publish.ExitCode != 0 || !File.Exists(Assembly))
+            throw new InvalidOperationException($"dotnet publish Ingress -p:LambdaBootstrap=true failed:\n{string.Join('\n', log)}");
+    }
+
+    public Task DisposeAsync()
+    {
+        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The real Ingress bootstrap as a child process under the Runtime API emulator, composed from its environment.</summary>
+public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassFixture<IngressBootstrapBuild>
+{
+    private const string Handler = "Conduit.Ingress::Conduit.Ingress.IngressFunction::Handle";
+
+    /// <summary>What template.yaml gives Ingress; nothing here is contacted on the ping route.</summary>
+    private static readonly Dictionary<string, string?> FunctionEnvironment = new()
+    {
+        ["AWS_REGION"] = "us-east-1",
+        ["CONNECTIONS_TABLE"] = "connections",
+        ["SESSIONS_TABLE"] = "sessions",
+        ["TURNS_TABLE"] = "turns",
+        ["MESSAGES_TABLE"] = "messages",
+        ["MESSAGE_KEYS_TABLE"] = "message-keys",
+        ["FRAMES_TABLE"] = "frames",
+        ["SUBSCRIPTIONS_TABLE"] = "subscriptions",
+        ["RATE_LIMITS_TABLE"] = "rate-limits",
+        ["TURN_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/000000000000/turns",
+        ["CONNECTIONS_ENDPOINT"] = "https://abcdef1234.execute-api.us-east-1.amazonaws.com/prod",
+        ["JWKS_URL"] = "https://issuer.example.com/.well-known/jwks.json",
+        ["JWT_ISSUER"] = "https://issuer.example.com",
+        ["JWT_AUDIENCE"] = "conduit",
+    };
+
+    private const string PingEvent = """
+        {"requestContext":{"routeKey":"ping","eventType":"MESSAGE","connectionId":"L0SM9cOFvHcCIhw=","connectedAt":1795302645123,"requestTimeEpoch":1795302662010,"stage":"prod","apiId":"abcdef1234"},"body":"{\"action\":\"ping\"}","isBase64Encoded":false}
+        """;
+
+    [Fact]
+    public async Task Bootstrap_PingEvent_PostsPongProxyResponse()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var emulator = await RuntimeApiEmulator.StartAsync("arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
+        var requestId = emulator.Enqueue(PingEvent);
+        await using var bootstrap = BootstrapProcess.Start("dotnet", [build.Assembly], Handler, emulator.RuntimeApi, FunctionEnvironment);
+
+        var post = await emulator.NextPostAsync(timeout.Token);
+
+        Assert.True(post.Kind == RuntimePostKind.Response, $"expected a response, got {post.Kind} {post.BodyText}\n{bootstrap.Output}");
+        Assert.Equal(requestId, post.RequestId);
+        using var response = JsonDocument.Parse(post.Body);
+        Assert.Equal(200, response.RootElement.GetProperty("statusCode").GetInt32());
+        using var frame = JsonDocument.Parse(response.RootElement.GetProperty("body").GetString()!);
+        Assert.Equal("pong", frame.RootElement.GetProperty("type").GetString());
+        Assert.False(bootstrap.Process.HasExited, $"the bootstrap exited after one invocation:\n{bootstrap.Output}");
+    }
+
+    [Fact]
+    public async Task Bootstrap_MissingJwtAudience_PostsConfigInvalidInitErrorNamingItAndExitsNonZero()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var emulator = await RuntimeApiEmulator.StartAsync("arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
+        await using var bootstrap = BootstrapProcess.Start(
+            "dotnet", [build.Assembly], Handler, emulator.RuntimeApi, new Dictionary<string, string?>(FunctionEnvironment) { ["JWT_AUDIENCE"] = null });
+
+        var post = await emulator.NextPostAsync(timeout.Token);
+        var exitCode = await bootstrap.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal((RuntimePostKind.InitError, RuntimeErrorTypes.ConfigInvalid), (post.Kind, post.ErrorType));
+        using var error = JsonDocument.Parse(post.Body);
+        Assert.Equal("Environment variable JWT_AUDIENCE is not set.", error.RootElement.GetProperty("errorMessage").GetString());
+        Assert.NotEqual(0, exitCode);
+    }
+}

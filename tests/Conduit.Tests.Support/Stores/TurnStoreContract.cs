@@ -1,0 +1,313 @@
+using Conduit.Core.Ports;
+
+namespace Conduit.Tests.Support.Stores;
+
+public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(backend)
+{
+    private TurnRecord NewTurn(string text = "hello") => new(NewId(), NewId(), NewId(), text, TurnStatus.Queued, Start, Start, null);
+
+    [NodeFact]
+    public async Task CreateAsync_NewRequestId_CreatesTheTurn()
+    {
+        var turn = NewTurn();
+
+        var (created, stored) = await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        Assert.True(created);
+        Assert.Equal(turn, stored);
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CreateAsync_ExistingRequestId_ReturnsTheExistingTurnUntouched()
+    {
+        var first = NewTurn("first");
+        await Stores.Turns.CreateAsync(first, Cancellation);
+        var second = first with { Text = "second", SessionId = NewId(), Status = TurnStatus.Running, ErrorCode = "x", UpdatedAt = Start.AddMinutes(1) };
+
+        var (created, stored) = await Stores.Turns.CreateAsync(second, Cancellation);
+
+        Assert.False(created);
+        Assert.Equal(first, stored);
+        Assert.Equal(first, await Stores.Turns.GetAsync(first.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CreateAsync_ConcurrentSameRequestId_CreatesExactlyOnce()
+    {
+        var requestId = NewId();
+        var attempts = Enumerable.Range(0, 5).Select(i => NewTurn($"attempt {i}") with { RequestId = requestId });
+
+        var results = await Task.WhenAll(attempts.Select(turn => Stores.Turns.CreateAsync(turn, Cancellation)));
+
+        var winner = Assert.Single(results, result => result.Created).Turn;
+        Assert.All(results, result => Assert.Equal(winner, result.Turn));
+        Assert.Equal(winner, await Stores.Turns.GetAsync(requestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task TransitionAsync_FromCurrentStatus_MovesAndStampsUpdatedAt()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        Clock.Advance(TimeSpan.FromMilliseconds(1500));
+
+        var moved = await Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
+
+        Assert.True(moved);
+        Assert.Equal(turn with { Status = TurnStatus.Dispatched, UpdatedAt = Start.AddMilliseconds(1500) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task TransitionAsync_FromAnotherStatus_ReturnsFalseAndKeepsTheTurn()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var moved = await Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Running, TurnStatus.Completed, Cancellation);
+
+        Assert.False(moved);
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task TransitionAsync_ConcurrentFromSameStatus_OnlyOneMoves()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        var moved = await Task.WhenAll(Enumerable.Range(0, 10)
+            .Select(_ => Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation)));
+
+        Assert.Single(moved, m => m);
+    }
+
+    [NodeFact]
+    public async Task TransitionAsync_UnknownTurn_ReturnsFalseAndCreatesNothing()
+    {
+        var requestId = NewId();
+
+        var moved = await Stores.Turns.TransitionAsync(requestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
+
+        Assert.False(moved);
+        Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task SetStatusAsync_WithErrorCode_SetsStatusCodeAndUpdatedAt()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        Clock.Advance(TimeSpan.FromSeconds(2));
+
+        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Failed, "model_unavailable", Cancellation);
+
+        Assert.Equal(turn with { Status = TurnStatus.Failed, ErrorCode = "model_unavailable", UpdatedAt = Start.AddSeconds(2) },
+            await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task SetStatusAsync_WithoutErrorCode_ClearsThePreviousCode()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Failed, "model_unavailable", Cancellation);
+
+        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Completed, null, Cancellation);
+
+        var stored = await Stores.Turns.GetAsync(turn.RequestId, Cancellation);
+        Assert.Equal(TurnStatus.Completed, stored?.Status);
+        Assert.Null(stored?.ErrorCode);
+    }
+
+    [NodeFact]
+    public async Task SetStatusAsync_UnknownTurn_CreatesNothing()
+    {
+        var requestId = NewId();
+
+        await Stores.Turns.SetStatusAsync(requestId, TurnStatus.Failed, "internal", Cancellation);
+
+        Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task GetAsync_UnknownTurn_ReturnsNull() =>
+        Assert.Null(await Stores.Turns.GetAsync(NewId(), Cancellation));
+
+    [NodeFact]
+    public async Task IsCancelRequestedAsync_BeforeAndAfterTheRequest_ReadsTheFlag()
+    {
+        var (_, turn) = await Stores.Turns.CreateAsync(NewTurn(new string('x', 16_000)), Cancellation);
+
+        Assert.False(await Stores.Turns.IsCancelRequestedAsync(turn.RequestId, Cancellation));
+        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+        Assert.True(await Stores.Turns.IsCancelRequestedAsync(turn.RequestId, Cancellation));
+        Assert.False(await Stores.Turns.IsCancelRequestedAsync(NewId(), Cancellation));
+    }
+
+    [NodeFact]
+    public async Task RequestCancelAsync_LiveTurns_FlagsEachAndStampsUpdatedAt()
+    {
+        TurnStatus[] live = [TurnStatus.Queued, TurnStatus.Waiting, TurnStatus.Dispatched, TurnStatus.Running];
+        var turns = live.Select(status => NewTurn() with { Status = status }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+
+        foreach (var turn in turns)
+        {
+            Assert.True(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was not flagged");
+            Assert.Equal(turn with { CancelRequested = true, UpdatedAt = Start.AddSeconds(3) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        }
+    }
+
+    [NodeFact]
+    public async Task RequestCancelAsync_FinishedTurns_ReturnsFalseAndChangesNothing()
+    {
+        TurnStatus[] finished = [TurnStatus.Completed, TurnStatus.Failed, TurnStatus.Cancelled];
+        var turns = finished.Select(status => NewTurn() with { Status = status }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+
+        foreach (var turn in turns)
+        {
+            Assert.False(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was flagged");
+            Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        }
+    }
+
+    [NodeFact]
+    public async Task RequestCancelAsync_TurnFinishedAfterTheRequest_KeepsTheFlag()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+
+        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Cancelled, null, Cancellation);
+
+        var stored = await Stores.Turns.GetAsync(turn.RequestId, Cancellation);
+        Assert.Equal((TurnStatus.Cancelled, true), (stored?.Status, stored?.CancelRequested));
+        Assert.False(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task RequestCancelAsync_UnknownTurn_ReturnsFalseAndCreatesNothing()
+    {
+        var requestId = NewId();
+
+        Assert.False(await Stores.Turns.RequestCancelAsync(requestId, Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_MixedStatuses_ReturnsQueuedAndWaitingOldestFirst()
+    {
+        var sessionId = NewId();
+        TurnRecord At(int seconds, TurnStatus status) =>
+            NewTurn($"at {seconds}s") with { SessionId = sessionId, Status = status, CreatedAt = Start.AddSeconds(seconds), UpdatedAt = Start.AddSeconds(seconds) };
+        TurnRecord[] turns =
+        [
+            At(4, TurnStatus.Queued), At(1, TurnStatus.Completed), At(3, TurnStatus.Waiting), At(2, TurnStatus.Running),
+            At(0, TurnStatus.Cancelled), At(5, TurnStatus.Dispatched), At(6, TurnStatus.Failed), At(7, TurnStatus.Waiting),
+        ];
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.CreateAsync(NewTurn() with { CreatedAt = Start.AddSeconds(-1) }, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(sessionId, 10, Cancellation);
+
+        Assert.Equal([turns[2], turns[0], turns[7]], waiting);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_SameCreationTime_OrdersByRequestId()
+    {
+        var sessionId = NewId();
+        var turns = Enumerable.Range(0, 4).Select(_ => NewTurn() with { SessionId = sessionId }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(sessionId, 10, Cancellation);
+
+        Assert.Equal(turns.OrderBy(turn => turn.RequestId, StringComparer.Ordinal), waiting);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_MoreThanMax_ReturnsTheOldest()
+    {
+        var sessionId = NewId();
+        var turns = Enumerable.Range(0, 5)
+            .Select(i => NewTurn() with { SessionId = sessionId, CreatedAt = Start.AddMilliseconds(-i) })
+            .ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(sessionId, 2, Cancellation);
+
+        Assert.Equal([turns[4], turns[3]], waiting);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_TurnThatMovedOn_IsNotListed()
+    {
+        var sessionId = NewId();
+        var first = NewTurn() with { SessionId = sessionId, Status = TurnStatus.Waiting };
+        var second = NewTurn() with { SessionId = sessionId, CreatedAt = Start.AddSeconds(1) };
+        await Stores.Turns.CreateAsync(first, Cancellation);
+        await Stores.Turns.CreateAsync(second, Cancellation);
+
+        await Stores.Turns.TransitionAsync(first.RequestId, TurnStatus.Waiting, TurnStatus.Dispatched, Cancellation);
+
+        Assert.Equal([second], await Stores.Turns.ListWaitingAsync(sessionId, 1, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_FlaggedTurn_IsListedWithItsFlag()
+    {
+        var turn = NewTurn();
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+
+        var waiting = await Stores.Turns.ListWaitingAsync(turn.SessionId, 1, Cancellation);
+
+        Assert.True(Assert.Single(waiting).CancelRequested);
+    }
+
+    [NodeFact]
+    public async Task ListWaitingAsync_UnknownSession_ReturnsNothing() =>
+        Assert.Empty(await Stores.Turns.ListWaitingAsync(NewId(), 10, Cancellation));
+
+    [NodeFact]
+    public async Task GetAsync_CreatedForAUser_ReturnsTheUserId()
+    {
+        var turn = NewTurn() with { UserId = NewId() };
+
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CountInFlightForUserAsync_EveryStatusAndOtherUsers_CountsOnlyTheUsersUnfinishedTurns()
+    {
+        var userId = NewId();
+        foreach (var status in Enum.GetValues<TurnStatus>()) await Stores.Turns.CreateAsync(NewTurn() with { UserId = userId, Status = status }, Cancellation);
+        await Stores.Turns.CreateAsync(NewTurn() with { UserId = NewId() }, Cancellation);
+        await Stores.Turns.CreateAsync(NewTurn(), Cancellation);
+
+        Assert.Equal(4, await Stores.Turns.CountInFlightForUserAsync(userId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CountInFlightForUserAsync_TurnJustFinished_IsNoLongerCounted()
+    {
+        var userId = NewId();
+        var turns = Enumerable.Range(0, 2).Select(_ => NewTurn() with { UserId = userId, Status = TurnStatus.Running }).ToList();
+        foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        await Stores.Turns.SetStatusAsync(turns[0].RequestId, TurnStatus.Completed, null, Cancellation);
+
+        Assert.Equal(1, await Stores.Turns.CountInFlightForUserAsync(userId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CountInFlightForUserAsync_UnknownUser_ReturnsZero() =>
+        Assert.Equal(0, await Stores.Turns.CountInFlightForUserAsync(NewId(), Cancellation));
+}
