@@ -1,0 +1,94 @@
+using System.Reflection;
+using System.Xml.Linq;
+using Conduit.Tests.Support;
+
+namespace Conduit.Tests.Deployment;
+
+/// <summary>
+/// The direction of dependencies, asserted twice: in the project files (what may be referenced) and in the built
+/// assemblies (what is referenced), so neither a new ProjectReference nor a transitive package slips past.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    private const string Core = "Conduit.Core";
+    private const string Aws = "Conduit.Aws";
+    private const string OpenAi = "Conduit.OpenAi";
+
+    private static readonly string[] Hosts = ["Conduit.Ingress", "Conduit.Workers", "Conduit.Local"];
+
+    private static readonly string[] Emulators =
+        ["Conduit.Local.Gateway", "Conduit.Local.Lambda", "Conduit.Local.Queue", "Conduit.Local.Sqlite", "Conduit.Local.StepFunctions"];
+
+    public static TheoryData<string> ProductionProjects { get; } = new(ProjectFiles().Keys.Where(name => !name.Contains(".Tests.") && name != "Conduit.Bench"));
+
+    [Fact]
+    public void Core_ReferencesNoOtherConduitAssemblyNorAnyAdapterPackage()
+    {
+        Assert.Empty(ConduitReferencesOf(Core));
+        Assert.DoesNotContain(AssemblyReferencesOf(Core), name => name.StartsWith("AWSSDK.", StringComparison.Ordinal) || name.StartsWith("Polly", StringComparison.Ordinal));
+        Assert.DoesNotContain(PackagesOf(Core), name => name.StartsWith("AWSSDK.", StringComparison.Ordinal) || name.StartsWith("Polly", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Aws)]
+    [InlineData(OpenAi)]
+    public void Adapters_ReferenceCoreAndNeverAHost(string adapter)
+    {
+        Assert.Equal([Core], ConduitReferencesOf(adapter));
+    }
+
+    [Theory]
+    [InlineData("Conduit.Ingress")]
+    [InlineData("Conduit.Workers")]
+    public void FunctionProjects_ReferenceCoreAndAwsOnly(string functions)
+    {
+        Assert.Equal([Aws, Core], ConduitReferencesOf(functions));
+    }
+
+    [Fact]
+    public void Emulators_NeverReferenceTheHostNorTheFunctions()
+    {
+        foreach (var emulator in Emulators)
+            Assert.DoesNotContain(ConduitReferencesOf(emulator), Hosts.Contains);
+        Assert.Equal([Core], ConduitReferencesOf("Conduit.Local.Terminal"));
+    }
+
+    [Fact]
+    public void CoreTestsAndSupport_ReachNeitherAwsNorLocal()
+    {
+        Assert.Equal([Core, "Conduit.Tests.Support"], ProjectReferencesOf("Conduit.Tests.Core"));
+        Assert.Equal([Core], ProjectReferencesOf("Conduit.Tests.Support"));
+    }
+
+    [Theory]
+    [MemberData(nameof(ProductionProjects))]
+    public void ProductionProject_UsesOnlyAssembliesItDeclares(string project)
+    {
+        Assert.Subset(ProjectReferencesOf(project).ToHashSet(), ConduitReferencesOf(project).ToHashSet());
+    }
+
+    /// <summary>
+    /// The Conduit assemblies the built assembly references, from its metadata. A reference used only for constants
+    /// (inlined at compile time) is not in the metadata, so this is at most what the project declares.
+    /// </summary>
+    private static IReadOnlyList<string> ConduitReferencesOf(string assembly) =>
+        [.. AssemblyReferencesOf(assembly).Where(name => name.StartsWith("Conduit.", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    private static IEnumerable<string> AssemblyReferencesOf(string assembly) =>
+        Assembly.Load(assembly).GetReferencedAssemblies().Select(reference => reference.Name!);
+
+    private static IReadOnlyList<string> ProjectReferencesOf(string project) =>
+        [.. Project(project).Descendants("ProjectReference")
+            .Select(reference => Path.GetFileNameWithoutExtension(reference.Attribute("Include")!.Value.Replace('\\', '/')))
+            .Order(StringComparer.Ordinal)];
+
+    private static IEnumerable<string> PackagesOf(string project) =>
+        Project(project).Descendants("PackageReference").Select(reference => reference.Attribute("Include")!.Value);
+
+    private static XDocument Project(string name) => XDocument.Load(ProjectFiles()[name]);
+
+    private static Dictionary<string, string> ProjectFiles() =>
+        XDocument.Load(RepositoryFiles.File("Conduit.slnx")).Descendants("Project")
+            .Select(project => RepositoryFiles.File(project.Attribute("Path")!.Value.Split('/')))
+            .ToDictionary(path => Path.GetFileNameWithoutExtension(path), StringComparer.Ordinal);
+}
