@@ -100,7 +100,7 @@ public sealed partial class TemplateTests
     {
         var actions = Descendants(_template.Root)
             .OfType<YamlMappingNode>()
-            .Where(m => m.Children.ContainsKey(new YamlScalarNode("Effect")))
+            .Where(m => m.Children.ContainsKey(new YamlScalarNode("Effect")) && Scalar(m, "Effect") == "Allow")
             .SelectMany(statement => Node(statement, "Action") switch
             {
                 YamlScalarNode one => [one.Value!],
@@ -135,9 +135,62 @@ public sealed partial class TemplateTests
         Assert.Equal(RouteKeys.MessageRoutes.Concat(["$connect", "$default", "$disconnect"]).Order(StringComparer.Ordinal), routes.Keys.Order(StringComparer.Ordinal));
         var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse").Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
         Assert.Equal([.. RouteKeys.MessageRoutes.Append("$default").Select(k => routes[k]).Order(StringComparer.Ordinal)], twoWay.Order(StringComparer.Ordinal));
-        var deployment = (YamlSequenceNode)Node(Assert.Single(_template.ResourcesOfType("AWS::ApiGatewayV2::Deployment")).Resource, "DependsOn")!;
-        Assert.Equal(routes.Values.Order(), deployment.Children.Select(c => ((YamlScalarNode)c).Value!).Order());
         Assert.Equal("$request.body.action", Scalar(_template.Resource("WebSocketApi"), "Properties", "RouteSelectionExpression"));
+    }
+
+    [Fact]
+    public void WebSocketStage_DeploysEveryChangeAndFirstWaitsForEveryRouteAndRouteResponse()
+    {
+        var stage = Assert.Single(_template.ResourcesOfType("AWS::ApiGatewayV2::Stage")).Resource;
+        var routesAndResponses = _template.ResourcesOfType("AWS::ApiGatewayV2::Route")
+            .Concat(_template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse"))
+            .Select(r => r.Name);
+
+        Assert.Empty(_template.ResourcesOfType("AWS::ApiGatewayV2::Deployment"));
+        Assert.Equal("true", Scalar(stage, "Properties", "AutoDeploy"));
+        Assert.Null(Node(stage, "Properties", "DeploymentId"));
+        Assert.Equal(routesAndResponses.Order(), ((YamlSequenceNode)Node(stage, "DependsOn")!).Children.Select(c => ((YamlScalarNode)c).Value!).Order());
+    }
+
+    [Fact]
+    public void Alarms_NotifyTheOptionalActionAndCoverDeadLettersFailuresAndTimeouts()
+    {
+        var alarms = _template.ResourcesOfType("AWS::CloudWatch::Alarm").ToList();
+
+        Assert.Equal(["ApproximateNumberOfMessagesVisible", "ExecutionsFailed", "ExecutionsTimedOut"],
+            alarms.Select(a => Scalar(a.Resource, "Properties", "MetricName")!).Order());
+        foreach (var (name, alarm) in alarms)
+        {
+            foreach (var actions in new[] { "AlarmActions", "OKActions" })
+            {
+                var branches = (YamlSequenceNode?)Node(alarm, "Properties", actions);
+                Assert.True(branches is { Tag.Value: "!If" } && ((YamlScalarNode)branches[0]).Value == "HasAlarmAction", $"{name}.{actions}");
+                Assert.Equal("AlarmActionArn", ((YamlScalarNode)((YamlSequenceNode)branches![1])[0]).Value);
+            }
+        }
+        Assert.Equal("", Scalar(Node(_template.Parameters, "AlarmActionArn")!, "Default"));
+    }
+
+    [Fact]
+    public void HistoryTables_AreRetainedOnDeleteAndReplace()
+    {
+        foreach (var table in new[] { "SessionsTable", "TurnsTable", "MessagesTable", "MessageKeysTable", "FramesTable" })
+        {
+            Assert.Equal("Retain", Scalar(_template.Resource(table), "DeletionPolicy"));
+            Assert.Equal("Retain", Scalar(_template.Resource(table), "UpdateReplacePolicy"));
+        }
+    }
+
+    [Fact]
+    public void Queues_RefuseRequestsWithoutTls()
+    {
+        var policy = Assert.Single(_template.ResourcesOfType("AWS::SQS::QueuePolicy")).Resource;
+        var statement = Assert.Single(((YamlSequenceNode)Node(policy, "Properties", "PolicyDocument", "Statement")!).Children);
+
+        Assert.Equal("Deny", Scalar(statement, "Effect"));
+        Assert.Equal("false", Scalar(statement, "Condition", "Bool", "aws:SecureTransport"));
+        Assert.Equal(["TurnDeadLetterQueue", "TurnQueue"],
+            ((YamlSequenceNode)Node(policy, "Properties", "Queues")!).Children.Select(c => ((YamlScalarNode)c).Value!).Order());
     }
 
     [Fact]
@@ -218,7 +271,7 @@ public sealed partial class TemplateTests
             var codeUri = Scalar(function, "Properties", "CodeUri")!;
             var makefile = File.ReadAllText(RepositoryFiles.File(codeUri.TrimEnd('/'), "Makefile"));
             Assert.Matches($@"(?m)^[^#\t\n]*\bbuild-{name}\b[^\n]*:", makefile);
-            Assert.Contains("-r linux-x64 -p:PublishAot=true", makefile, StringComparison.Ordinal);
+            Assert.Contains("-r linux-x64 -p:PublishAot=true -p:BootstrapBuildFolder=aot-$@", makefile, StringComparison.Ordinal);
             var listed = ConduitFunctions.ByHandler(Scalar(function, "Properties", "Handler")!);
             Assert.True(listed?.Assembly == $"Conduit.{codeUri.TrimEnd('/')}", $"{name}: the {codeUri} bootstrap serves the listed functions of its assembly, not this one");
         }
