@@ -38,7 +38,11 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
 
         var connectionId = NewConnectionId();
         var connectedAt = time.GetUtcNow();
-        var identity = new WebSocketIdentity(context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString());
+        var identity = new WebSocketIdentity
+        {
+            SourceIp = context.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = context.Request.Headers.UserAgent.ToString(),
+        };
         var host = context.Request.Host.HasValue ? context.Request.Host.Value : "127.0.0.1";
         var connect = await InvokeAsync(new WebSocketRequestEvent
         {

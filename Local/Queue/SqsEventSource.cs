@@ -147,6 +147,7 @@ public sealed partial class SqsEventSource(
         },
         MessageAttributes = message.MessageAttributes,
         Md5OfBody = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(message.Body))),
+        EventSource = "aws:sqs",
         EventSourceArn = options.QueueArn,
         AwsRegion = options.Region,
     };
