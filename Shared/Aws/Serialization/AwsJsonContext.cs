@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Lambda.Runtime;
 using Conduit.Aws.Serialization;
-using Conduit.Aws.Sqs;
 using Conduit.Aws.StepFunctions;
 using Conduit.Core.Serialization;
 
@@ -20,8 +19,6 @@ namespace Conduit.Aws.Serialization;
 [JsonSerializable(typeof(SqsBatchResponse))]
 [JsonSerializable(typeof(WebSocketRequestEvent))]
 [JsonSerializable(typeof(ProxyResponse))]
-[JsonSerializable(typeof(SqsSendRequest))]
-[JsonSerializable(typeof(SqsSendResult))]
 [JsonSerializable(typeof(StartExecutionInput))]
 [JsonSerializable(typeof(StartExecutionOutput))]
 [JsonSerializable(typeof(StopExecutionInput))]

@@ -1,0 +1,23 @@
+using Amazon.Runtime;
+using Amazon.SQS;
+
+namespace Conduit.Aws.Sqs;
+
+/// <summary>The official SQS client, configured from the same settings as the hand-written clients.</summary>
+public static class SqsClientFactory
+{
+    public static IAmazonSQS Create(AwsClientSettings settings)
+    {
+        var config = new AmazonSQSConfig { MaxErrorRetry = settings.MaxAttempts - 1, Timeout = settings.AttemptTimeout };
+        if (settings.ServiceUrl is { } serviceUrl)
+        {
+            config.ServiceURL = serviceUrl.AbsoluteUri;
+            config.AuthenticationRegion = settings.Region.SystemName;
+        }
+        else
+        {
+            config.RegionEndpoint = settings.Region;
+        }
+        return settings.Credentials is { } credentials ? new AmazonSQSClient(credentials, config) : new AmazonSQSClient(config);
+    }
+}
