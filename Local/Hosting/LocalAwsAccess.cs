@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Conduit.Aws;
 using Conduit.Aws.DynamoDb;
+using Conduit.Aws.Endpoints;
 
 namespace Conduit.Local.Hosting;
 
@@ -23,7 +24,7 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
     {
         if (store.Endpoint is null)
         {
-            return new AmazonDynamoDBClient(Settings.Credentials, new AmazonDynamoDBConfig { RegionEndpoint = Settings.Region });
+            return DynamoDbClientFactory.Create(Settings);
         }
         var client = new AmazonDynamoDBClient(
             new BasicAWSCredentials("local", "local"),
@@ -34,7 +35,10 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
 
     private static AwsClientSettings Resolve(LocalHostOptions options)
     {
-        var region = options.Region is { } name ? RegionEndpoint.GetBySystemName(name) : FallbackRegionFactory.GetRegionEndpoint();
+        var endpoints = ConfiguredEndpoints.Process;
+        var region = (options.Region ?? endpoints.Region()) is { } name
+            ? RegionEndpoint.GetBySystemName(name)
+            : FallbackRegionFactory.GetRegionEndpoint();
         if (region is null) throw new ArgumentException("No AWS Region is set for the real services you chose: pass --region or set AWS_REGION.");
         AWSCredentials credentials;
         try
@@ -47,7 +51,7 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
                 "No AWS credentials were found for the real services you chose: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance role.",
                 exception);
         }
-        return new AwsClientSettings { Region = region, Credentials = credentials };
+        return new AwsClientSettings { Region = region, Credentials = credentials, Endpoints = endpoints };
     }
 
     /// <summary>Creates Conduit's tables from the one schema definition, and waits until each is ACTIVE.</summary>

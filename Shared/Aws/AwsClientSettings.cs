@@ -5,6 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using Conduit.Aws.Endpoints;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -35,6 +36,10 @@ public sealed record AwsClientSettings
     /// <summary>False sends requests without SigV4, for endpoints that take no signature (the local @connections emulation).</summary>
     public bool SignRequests { get; init; } = true;
 
-    public Uri EndpointFor(string endpointPrefix) =>
-        ServiceUrl ?? new Uri($"https://{endpointPrefix}.{Region.SystemName}.amazonaws.com/");
+    /// <summary>The standard endpoint settings (AWS_ENDPOINT_URL and its relatives); none unless given.</summary>
+    public ConfiguredEndpoints Endpoints { get; init; } = ConfiguredEndpoints.None;
+
+    /// <summary>Where to send a request: <see cref="ServiceUrl"/>, else the configured endpoint, else the regional one.</summary>
+    public Uri EndpointFor(AwsService service) =>
+        ServiceUrl ?? Endpoints.For(service) ?? new Uri($"https://{service.EndpointPrefix}.{Region.SystemName}.amazonaws.com/");
 }

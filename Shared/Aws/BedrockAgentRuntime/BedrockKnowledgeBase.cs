@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Conduit.Aws.Endpoints;
 using Conduit.Core.Ports;
 
 namespace Conduit.Aws.BedrockAgentRuntime;
@@ -12,7 +13,6 @@ namespace Conduit.Aws.BedrockAgentRuntime;
 public sealed class BedrockKnowledgeBase : IKnowledgeBase
 {
     public const string SigningName = "bedrock";
-    public const string EndpointPrefix = "bedrock-agent-runtime";
 
     private const int MaxResultsPerCall = 100;
 
@@ -38,7 +38,7 @@ public sealed class BedrockKnowledgeBase : IKnowledgeBase
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(knowledgeBaseId);
         _http = new AwsHttp(SigningName, settings);
-        _retrieveUri = new Uri($"{settings.EndpointFor(EndpointPrefix).AbsoluteUri.TrimEnd('/')}/knowledgebases/{Uri.EscapeDataString(knowledgeBaseId)}/retrieve");
+        _retrieveUri = new Uri($"{settings.EndpointFor(AwsService.BedrockAgentRuntime).AbsoluteUri.TrimEnd('/')}/knowledgebases/{Uri.EscapeDataString(knowledgeBaseId)}/retrieve");
     }
 
     public async Task<IReadOnlyList<Passage>> SearchAsync(string query, int maxResults, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Conduit.Aws.Endpoints;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Aws.BedrockRuntime;
@@ -13,7 +14,6 @@ namespace Conduit.Aws.BedrockRuntime;
 public sealed class BedrockChatClient : IChatClient
 {
     public const string SigningName = "bedrock";
-    public const string EndpointPrefix = "bedrock-runtime";
 
     private readonly AwsHttp _http;
     private readonly Uri _endpoint;
@@ -29,7 +29,7 @@ public sealed class BedrockChatClient : IChatClient
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTokens, 1, nameof(options));
 
         _http = new AwsHttp(SigningName, settings);
-        _endpoint = settings.EndpointFor(EndpointPrefix);
+        _endpoint = settings.EndpointFor(AwsService.BedrockRuntime);
         _modelId = modelId;
         _options = options;
         _metadata = new ChatClientMetadata("aws.bedrock", _endpoint, modelId);

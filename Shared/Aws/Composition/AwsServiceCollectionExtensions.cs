@@ -4,6 +4,7 @@ using Conduit.Aws.ApiGatewayManagement;
 using Conduit.Aws.BedrockAgentRuntime;
 using Conduit.Aws.BedrockRuntime;
 using Conduit.Aws.DynamoDb;
+using Conduit.Aws.Endpoints;
 using Conduit.Aws.Identity;
 using Conduit.Aws.Observability;
 using Conduit.Aws.Sqs;
@@ -35,10 +36,15 @@ public static class AwsServiceCollectionExtensions
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton<IMetrics>(sp => new EmfMetrics(output, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => SettingsFrom(environment));
-        services.AddSingleton(_ => new AwsClientSettings { Region = RegionEndpoint.GetBySystemName(environment.Required(AwsEnvironment.Region)) });
+        var endpoints = ConfiguredEndpoints.From(environment);
+        services.AddSingleton(_ => new AwsClientSettings
+        {
+            Region = RegionEndpoint.GetBySystemName(endpoints.Region()
+                ?? throw new ConfigurationException($"Environment variable {AwsEnvironment.Region} is not set.")),
+            Endpoints = endpoints,
+        });
 
-        services.AddSingleton<IAmazonDynamoDB>(sp =>
-            new AmazonDynamoDBClient(new AmazonDynamoDBConfig { RegionEndpoint = sp.GetRequiredService<AwsClientSettings>().Region }));
+        services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<AwsClientSettings>()));
         services.AddDynamoDbStores(_ => environment.TableNamesIfSet()
             ?? throw new ConfigurationException($"Environment variable {AwsEnvironment.ConnectionsTable} is not set (nor any other *_TABLE)."));
         services.AddSingleton<ITurnQueue>(sp =>
@@ -46,7 +52,8 @@ public static class AwsServiceCollectionExtensions
         services.AddSingleton<IWorkflowStarter>(sp => new StepFunctionsWorkflowStarter(
             new StepFunctionsClient(sp.GetRequiredService<AwsClientSettings>()), environment.Required(AwsEnvironment.StateMachineArn)));
         services.AddSingleton<IConnectionSender>(sp => new ApiGatewayManagementClient(
-            environment.RequiredUri(AwsEnvironment.ConnectionsEndpoint), sp.GetRequiredService<AwsClientSettings>()));
+            endpoints.For(AwsService.ApiGatewayManagementApi) ?? environment.RequiredUri(AwsEnvironment.ConnectionsEndpoint),
+            sp.GetRequiredService<AwsClientSettings>()));
         services.AddSingleton<IChatClient>(sp => new BedrockChatClient(
             sp.GetRequiredService<AwsClientSettings>(),
             environment.Required(AwsEnvironment.ModelId),

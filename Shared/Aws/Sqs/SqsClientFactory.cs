@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.SQS;
+using Conduit.Aws.Endpoints;
 
 namespace Conduit.Aws.Sqs;
 
@@ -9,7 +10,7 @@ public static class SqsClientFactory
     public static IAmazonSQS Create(AwsClientSettings settings)
     {
         var config = new AmazonSQSConfig { MaxErrorRetry = settings.MaxAttempts - 1, Timeout = settings.AttemptTimeout };
-        if (settings.ServiceUrl is { } serviceUrl)
+        if ((settings.ServiceUrl ?? settings.Endpoints.For(AwsService.Sqs)) is { } serviceUrl)
         {
             config.ServiceURL = serviceUrl.AbsoluteUri;
             config.AuthenticationRegion = settings.Region.SystemName;

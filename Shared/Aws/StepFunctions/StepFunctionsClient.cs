@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using Conduit.Aws.Endpoints;
 using Conduit.Aws.Serialization;
 using Conduit.Core.Serialization;
 
@@ -18,7 +19,7 @@ public sealed class StepFunctionsClient
     public StepFunctionsClient(AwsClientSettings settings)
     {
         _http = new AwsHttp(SigningName, settings);
-        _endpoint = settings.EndpointFor("states");
+        _endpoint = settings.EndpointFor(AwsService.StepFunctions);
     }
 
     /// <summary>
