@@ -14,7 +14,7 @@ namespace Conduit.Workers;
 /// SQS-triggered: starts one workflow execution per turn and reports the records that failed, so only those are
 /// redelivered (the event source mapping has ReportBatchItemFailures).
 /// </summary>
-public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTelemetry telemetry) : ILambdaFunction
+public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTelemetry telemetry) : LambdaFunction
 {
     private readonly ILogger _logger = telemetry.Loggers.CreateLogger<DispatcherFunction>();
 
@@ -24,18 +24,60 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
     {
     }
 
-    public async Task<Stream> Handle(Stream input)
+    /// <summary>
+    /// Records that cannot be dispatched, or are not reached before the deadline, are reported as batch item failures
+    /// and redelivered. An envelope that is not an SQS event fails the records whose ids can still be read from it, or
+    /// the whole batch (an empty itemIdentifier) when none can: nothing is lost by reading it as success.
+    /// </summary>
+    public override async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
-        var batch = await LambdaJson.ReadAsync(input, AwsJsonContext.Wire.SqsEvent).ConfigureAwait(false);
+        using var buffered = new MemoryStream();
+        await input.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false);
+        buffered.Position = 0;
+        SqsEvent batch;
+        try
+        {
+            batch = await LambdaJson.ReadEventAsync(buffered, AwsJsonContext.Wire.SqsEvent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MalformedEventException exception)
+        {
+            LambdaLog.MalformedEvent(_logger, ConduitFunctions.Dispatcher.Name, "SQS", exception.Message);
+            return await RespondAsync(MessageIdsIn(buffered.ToArray()) is { Count: > 0 } ids
+                ? [.. ids.Select(id => new SqsBatchItemFailure(id))]
+                : [new SqsBatchItemFailure("")]).ConfigureAwait(false);
+        }
         var failures = new List<SqsBatchItemFailure>();
         foreach (var record in batch.Records)
         {
-            if (!await DispatchAsync(record).ConfigureAwait(false)) failures.Add(new SqsBatchItemFailure(record.MessageId));
+            if (!await DispatchAsync(record, cancellationToken).ConfigureAwait(false)) failures.Add(new SqsBatchItemFailure(record.MessageId));
         }
-        return await LambdaJson.WriteAsync(new SqsBatchResponse(failures), AwsJsonContext.Wire.SqsBatchResponse).ConfigureAwait(false);
+        return await RespondAsync(failures).ConfigureAwait(false);
     }
 
-    private async Task<bool> DispatchAsync(SqsMessage record)
+    private static Task<Stream> RespondAsync(IReadOnlyList<SqsBatchItemFailure> failures) =>
+        LambdaJson.WriteAsync(new SqsBatchResponse(failures), AwsJsonContext.Wire.SqsBatchResponse);
+
+    /// <summary>The messageIds an unreadable event still shows, so only its records are redelivered.</summary>
+    private static List<string> MessageIdsIn(byte[] json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array
+                    ? [.. records.EnumerateArray()
+                        .Where(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String)
+                        .Select(r => r.GetProperty("messageId").GetString()!)
+                        .Where(id => id.Length > 0)]
+                    : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private async Task<bool> DispatchAsync(SqsMessage record, CancellationToken cancellationToken)
     {
         TurnRequest? request = null;
         try
@@ -43,7 +85,7 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
             request = JsonSerializer.Deserialize(record.Body, CoreJsonContext.Wire.TurnRequest)
                 ?? throw new InvalidDataException("The message body was null.");
             using var invocation = telemetry.Begin(ConduitFunctions.Dispatcher.Name, new TurnReference(request.RequestId, request.SessionId, request.ConnectionId), "queued");
-            await dispatcher.DispatchAsync(request, CancellationToken.None).ConfigureAwait(false);
+            await dispatcher.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception exception)

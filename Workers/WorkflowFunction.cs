@@ -5,6 +5,7 @@ using Conduit.Core.Contracts;
 using Conduit.Core.Observability;
 using Conduit.Core.Protocol;
 using Conduit.Core.Serialization;
+using Microsoft.Extensions.Logging;
 
 namespace Conduit.Workers;
 
@@ -15,15 +16,37 @@ namespace Conduit.Workers;
 /// </summary>
 public abstract class WorkflowFunction(
     FunctionDefinition function, string phase, Func<ChatTurnState, CancellationToken, Task<ChatTurnState>> step, FunctionTelemetry telemetry)
-    : ILambdaFunction
+    : LambdaFunction
 {
-    public async Task<Stream> Handle(Stream input)
+    /// <summary>
+    /// A state that is not a <see cref="ChatTurnState"/> fails the task as <see cref="MalformedEventException"/>; a
+    /// step that runs into the deadline fails it as <see cref="DeadlineExceededException"/>, both named in the history.
+    /// </summary>
+    public override async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
-        var state = await LambdaJson.ReadAsync(input, CoreJsonContext.Wire.ChatTurnState).ConfigureAwait(false);
+        var logger = telemetry.Loggers.CreateLogger(function.Name);
+        ChatTurnState state;
+        try
+        {
+            state = await LambdaJson.ReadEventAsync(input, CoreJsonContext.Wire.ChatTurnState, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MalformedEventException exception)
+        {
+            LambdaLog.MalformedEvent(logger, function.Name, "Step Functions task", exception.Message);
+            throw;
+        }
         ChatTurnState result;
         using (telemetry.Begin(function.Name, state.Turn, phase))
         {
-            result = await step(state, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                result = await step(state, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException exception) when (cancellationToken.IsCancellationRequested)
+            {
+                LambdaLog.DeadlineReached(logger, function.Name);
+                throw new DeadlineExceededException($"{function.Name} stopped at its deadline, before Lambda's timeout.", exception);
+            }
         }
         return await LambdaJson.WriteAsync(result, CoreJsonContext.Wire.ChatTurnState).ConfigureAwait(false);
     }

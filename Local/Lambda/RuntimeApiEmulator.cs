@@ -23,7 +23,8 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly string _functionArn;
-    private readonly Channel<(string RequestId, byte[] Event, string TraceId)> _events = Channel.CreateUnbounded<(string, byte[], string)>();
+    private readonly Channel<(string RequestId, byte[] Event, string TraceId, TimeSpan Timeout)> _events =
+        Channel.CreateUnbounded<(string, byte[], string, TimeSpan)>();
     private readonly Channel<RuntimePost> _posts = Channel.CreateUnbounded<RuntimePost>();
     private readonly ConcurrentQueue<HttpStatusCode> _statusOverrides = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -54,11 +55,14 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         return emulator;
     }
 
-    /// <summary>Queues an event for the next <c>/next</c>; returns the request id it will carry.</summary>
-    public string Enqueue(string eventJson, string? traceId = null)
+    /// <summary>
+    /// Queues an event for the next <c>/next</c>; returns the request id it will carry. Its deadline is
+    /// <paramref name="timeout"/> (the function's timeout by default) from when it is handed over.
+    /// </summary>
+    public string Enqueue(string eventJson, string? traceId = null, TimeSpan? timeout = null)
     {
         var requestId = Guid.NewGuid().ToString();
-        _events.Writer.TryWrite((requestId, System.Text.Encoding.UTF8.GetBytes(eventJson), traceId ?? NewTraceId()));
+        _events.Writer.TryWrite((requestId, System.Text.Encoding.UTF8.GetBytes(eventJson), traceId ?? NewTraceId(), timeout ?? FunctionTimeout));
         return requestId;
     }
 
@@ -81,7 +85,7 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
     private async Task NextAsync(HttpContext context)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-        (string RequestId, byte[] Event, string TraceId) invocation;
+        (string RequestId, byte[] Event, string TraceId, TimeSpan Timeout) invocation;
         try
         {
             invocation = await _events.Reader.ReadAsync(waiting.Token).ConfigureAwait(false);
@@ -93,7 +97,7 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         }
         var headers = context.Response.Headers;
         headers[RuntimeApiClient.RequestIdHeader] = invocation.RequestId;
-        headers[RuntimeApiClient.DeadlineHeader] = (DateTimeOffset.UtcNow + FunctionTimeout).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers[RuntimeApiClient.DeadlineHeader] = (DateTimeOffset.UtcNow + invocation.Timeout).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers[RuntimeApiClient.FunctionArnHeader] = _functionArn;
         headers[RuntimeApiClient.TraceIdHeader] = invocation.TraceId;
         context.Response.ContentType = "application/json";

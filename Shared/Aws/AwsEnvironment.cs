@@ -30,6 +30,9 @@ public sealed class AwsEnvironment(Func<string, string?> read)
     public const string JwtAudience = "JWT_AUDIENCE";
     public const string Region = "AWS_REGION";
 
+    /// <summary>The function's Timeout in seconds, as template.yaml sets it beside Timeout.</summary>
+    public const string FunctionTimeoutSeconds = "FUNCTION_TIMEOUT_SECONDS";
+
     public static AwsEnvironment Process { get; } = new(Environment.GetEnvironmentVariable);
 
     public string Required(string name) =>

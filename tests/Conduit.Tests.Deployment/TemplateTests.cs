@@ -194,6 +194,17 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void Functions_TellTheHandlerTheirTimeout()
+    {
+        foreach (var (name, function) in _template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            Assert.Equal(
+                Scalar(function, "Properties", "Timeout"),
+                Scalar(function, "Properties", "Environment", "Variables", Conduit.Aws.AwsEnvironment.FunctionTimeoutSeconds));
+        }
+    }
+
+    [Fact]
     public void Functions_AreExactlyTheFunctionList()
     {
         var deployed = _template.ResourcesOfType("AWS::Serverless::Function")

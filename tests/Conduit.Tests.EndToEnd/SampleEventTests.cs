@@ -26,24 +26,24 @@ public sealed class SampleEventTests : IAsyncLifetime
         var ingress = _host.Services.GetLambdaFunction(ConduitFunctions.Ingress);
         var dispatcher = _host.Services.GetLambdaFunction(ConduitFunctions.Dispatcher);
 
-        var connected = await InvokeAsync(ingress.Handle, "connect.json", await _host.TokenForAsync("sample-user"));
+        var connected = await InvokeAsync(ingress.HandleAsync, "connect.json", await _host.TokenForAsync("sample-user"));
         Assert.Equal(200, connected.GetProperty("statusCode").GetInt32());
         Assert.Equal("conduit.v1", connected.GetProperty("headers").GetProperty("Sec-WebSocket-Protocol").GetString());
         Assert.NotNull(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
 
-        var sent = await InvokeAsync(ingress.Handle, "send-message.json");
+        var sent = await InvokeAsync(ingress.HandleAsync, "send-message.json");
         using var ack = JsonDocument.Parse(sent.GetProperty("body").GetString()!);
         Assert.Equal("ack", ack.RootElement.GetProperty("type").GetString());
         Assert.Equal("7b1e2c9a-turn-1", ack.RootElement.GetProperty("requestId").GetString());
 
-        var dispatched = await InvokeAsync(dispatcher.Handle, "sqs-turns.json");
+        var dispatched = await InvokeAsync(dispatcher.HandleAsync, "sqs-turns.json");
         Assert.Empty(dispatched.GetProperty("batchItemFailures").EnumerateArray());
 
         var execution = await _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync("7b1e2c9a-turn-1", CancellationToken.None);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
         Assert.Null(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
 
-        var disconnected = await InvokeAsync(ingress.Handle, "disconnect.json");
+        var disconnected = await InvokeAsync(ingress.HandleAsync, "disconnect.json");
         Assert.Equal(200, disconnected.GetProperty("statusCode").GetInt32());
     }
 
@@ -58,7 +58,7 @@ public sealed class SampleEventTests : IAsyncLifetime
             new TurnRecord("7b1e2c9a-turn-1", "2790701592224c56b7b1122c38d12260", "L0SM9cOFvHcCIhw=", "What does the Dispatcher do?", TurnStatus.Dispatched, now, now, null) { UserId = "sample-user" },
             CancellationToken.None);
 
-        var state = await InvokeAsync(_host.Services.GetLambdaFunction(ConduitFunctions.BuildPrompt).Handle, "workflow-state.json");
+        var state = await InvokeAsync(_host.Services.GetLambdaFunction(ConduitFunctions.BuildPrompt).HandleAsync, "workflow-state.json");
 
         Assert.Equal(1, state.GetProperty("prompt").GetProperty("lastIndex").GetInt64());
         Assert.Equal("7b1e2c9a-turn-1", state.GetProperty("turn").GetProperty("requestId").GetString());
@@ -72,20 +72,20 @@ public sealed class SampleEventTests : IAsyncLifetime
     {
         var dispatcher = _host.Services.GetLambdaFunction(ConduitFunctions.Dispatcher);
 
-        var response = await InvokeAsync(dispatcher.Handle, "sqs-turns.json");
+        var response = await InvokeAsync(dispatcher.HandleAsync, "sqs-turns.json");
 
         var failure = Assert.Single(response.GetProperty("batchItemFailures").EnumerateArray());
         Assert.Equal("2e1424d4-f796-459a-8184-9c92662be6da", failure.GetProperty("itemIdentifier").GetString());
     }
 
     /// <summary>A sample that carries a token has a placeholder for it: a real one cannot be committed, it expires.</summary>
-    private static async Task<JsonElement> InvokeAsync(Func<Stream, Task<Stream>> handler, string sample, string? token = null)
+    private static async Task<JsonElement> InvokeAsync(Func<Stream, CancellationToken, Task<Stream>> handler, string sample, string? token = null)
     {
         var path = Path.Combine(RepositoryRoot(), "events", sample);
         var json = await File.ReadAllTextAsync(path);
         if (token is not null) json = json.Replace("REPLACE_WITH_TOKEN", token, StringComparison.Ordinal);
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        await using var output = await handler(input);
+        await using var output = await handler(input, CancellationToken.None);
         using var document = await JsonDocument.ParseAsync(output);
         return document.RootElement.Clone();
     }

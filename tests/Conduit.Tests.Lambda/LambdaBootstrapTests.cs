@@ -135,7 +135,30 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
         await StopAsync(run);
     }
 
-    private Task<int> Start(IReadOnlyDictionary<string, Func<Func<Stream, Task<Stream>>>> handlers, string handlerName = EchoHandler) =>
+    [Fact]
+    public async Task RunAsync_HandlerStillRunningNearTheDeadline_IsCancelledAndTheErrorPostedBeforeLambdasTimeout()
+    {
+        var handlers = new Dictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>>
+        {
+            [EchoHandler] = () => async (_, cancellationToken) =>
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return Stream.Null;
+            },
+        };
+        var run = Start(handlers);
+        var handedOver = DateTimeOffset.UtcNow;
+        var requestId = _emulator.Enqueue("{}", timeout: TimeSpan.FromSeconds(4));
+
+        var error = await _emulator.NextPostAsync(_timeout.Token);
+
+        Assert.Equal((RuntimePostKind.Error, requestId), (error.Kind, error.RequestId));
+        Assert.Contains("Canceled", error.BodyText, StringComparison.Ordinal);
+        Assert.True(DateTimeOffset.UtcNow - handedOver < TimeSpan.FromSeconds(4), "the error came after the deadline");
+        await StopAsync(run);
+    }
+
+    private Task<int> Start(IReadOnlyDictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> handlers, string handlerName = EchoHandler) =>
         new LambdaBootstrap(handlers, _log).RunAsync(_client, handlerName, _timeout.Token);
 
     /// <summary>The loop only ends on its own when it should exit; a passing test stops it through its token.</summary>
@@ -146,8 +169,9 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
     }
 
-    private static Dictionary<string, Func<Func<Stream, Task<Stream>>>> Handlers(string name, Func<Func<Stream, Task<Stream>>> factory) =>
-        new() { [name] = factory };
+    /// <summary>A handler that ignores its deadline, as most of these tests need.</summary>
+    private static Dictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> Handlers(string name, Func<Func<Stream, Task<Stream>>> factory) =>
+        new() { [name] = () => { var handle = factory(); return (input, _) => handle(input); } };
 
     /// <summary>Echoes every event but <paramref name="text"/>, for which it throws <paramref name="exception"/>.</summary>
     private static Func<Stream, Task<Stream>> FailOn(string text, Exception exception) => async input =>

@@ -4,7 +4,7 @@ namespace Conduit.Aws.Lambda;
 public sealed record FunctionDefinition(string Name, string Assembly, string ClassName, FunctionRole Role)
 {
     /// <summary>The handler string both Lambda runtimes read (<c>Assembly::Type::Method</c>).</summary>
-    public string Handler => $"{Assembly}::{Assembly}.{ClassName}::{nameof(ILambdaFunction.Handle)}";
+    public string Handler => $"{Assembly}::{Assembly}.{ClassName}::{nameof(LambdaFunction.Handle)}";
 
     /// <summary>The template's logical id of the function resource.</summary>
     public string ResourceName => $"{Name}Function";

@@ -1,10 +1,10 @@
 namespace Conduit.Aws.Lambda;
 
 /// <summary>
-/// A Lambda entry point: event JSON in, result JSON out. With a parameter of exactly <see cref="Stream"/> the
-/// managed runtime needs no serializer and no Amazon.Lambda.Core; the provided.al2023 loop calls the same method.
+/// A Lambda entry point: event JSON in, result JSON out, cancelled shortly before the invocation's deadline so the
+/// function can stop cleanly and report instead of being killed mid-write.
 /// </summary>
 public interface ILambdaFunction
 {
-    Task<Stream> Handle(Stream input);
+    Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken);
 }

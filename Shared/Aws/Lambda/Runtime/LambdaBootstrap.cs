@@ -10,7 +10,7 @@ namespace Conduit.Aws.Lambda.Runtime;
 /// handle, response or error, until the Runtime API fails. Handlers are listed explicitly rather than found by
 /// reflection, so the native build keeps exactly them.
 /// </summary>
-public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream, Task<Stream>>>> handlers, TextWriter log)
+public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> handlers, TextWriter log)
 {
     public const string HandlerVariable = "_HANDLER";
     public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
@@ -31,7 +31,7 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
         await using var services = LambdaServices.Build(addFunctions);
         var handlers = ConduitFunctions.All
             .Where(function => function.Assembly == assembly)
-            .ToDictionary(function => function.Handler, function => (Func<Func<Stream, Task<Stream>>>)(() => services.GetLambdaFunction(function).Handle));
+            .ToDictionary(function => function.Handler, function => (Func<Func<Stream, CancellationToken, Task<Stream>>>)(() => services.GetLambdaFunction(function).HandleAsync));
         return await new LambdaBootstrap(handlers, Console.Error)
             .RunAsync(client, Environment.GetEnvironmentVariable(HandlerVariable), CancellationToken.None).ConfigureAwait(false);
     }
@@ -42,7 +42,7 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
     /// </summary>
     public async Task<int> RunAsync(RuntimeApiClient client, string? handlerName, CancellationToken cancellationToken)
     {
-        Func<Stream, Task<Stream>> handle;
+        Func<Stream, CancellationToken, Task<Stream>> handle;
         try
         {
             handle = Construct(handlerName);
@@ -86,18 +86,19 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
         }
     }
 
-    private Func<Stream, Task<Stream>> Construct(string? handlerName) =>
+    private Func<Stream, CancellationToken, Task<Stream>> Construct(string? handlerName) =>
         handlerName is not null && handlers.TryGetValue(handlerName, out var factory)
             ? factory()
             : throw new UnknownHandlerException(handlerName, handlers.Keys);
 
     /// <summary>The status of the last post for this invocation: its response, or the error that replaced it.</summary>
-    private async Task<HttpStatusCode> InvokeAsync(RuntimeApiClient client, Func<Stream, Task<Stream>> handle, RuntimeInvocation invocation, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode> InvokeAsync(RuntimeApiClient client, Func<Stream, CancellationToken, Task<Stream>> handle, RuntimeInvocation invocation, CancellationToken cancellationToken)
     {
         Stream result;
         try
         {
-            result = await handle(new MemoryStream(invocation.Event, writable: false)).ConfigureAwait(false);
+            using var deadline = LambdaDeadline.Until(invocation.Deadline, TimeProvider.System);
+            result = await handle(new MemoryStream(invocation.Event, writable: false), deadline.Token).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
