@@ -35,7 +35,7 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
 
     private static AwsClientSettings Resolve(LocalHostOptions options)
     {
-        var endpoints = ConfiguredEndpoints.Process;
+        var endpoints = ConfiguredEndpoints.From(new AwsEnvironment(options.AwsEnvironment));
         var region = (options.Region ?? endpoints.Region()) is { } name
             ? RegionEndpoint.GetBySystemName(name)
             : FallbackRegionFactory.GetRegionEndpoint();
@@ -43,7 +43,7 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
         AWSCredentials credentials;
         try
         {
-            credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            credentials = KeysIn(options.AwsEnvironment) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
         }
         catch (AmazonClientException exception)
         {
@@ -53,6 +53,15 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
         }
         return new AwsClientSettings { Region = region, Credentials = credentials, Endpoints = endpoints };
     }
+
+    /// <summary>The access keys in the environment, the default chain's first source, read from the options' environment.</summary>
+    private static AWSCredentials? KeysIn(Func<string, string?> environment) =>
+        (environment("AWS_ACCESS_KEY_ID"), environment("AWS_SECRET_ACCESS_KEY"), environment("AWS_SESSION_TOKEN")) switch
+        {
+            ({ Length: > 0 } key, { Length: > 0 } secret, { Length: > 0 } token) => new SessionAWSCredentials(key, secret, token),
+            ({ Length: > 0 } key, { Length: > 0 } secret, _) => new BasicAWSCredentials(key, secret),
+            _ => null,
+        };
 
     /// <summary>Creates Conduit's tables from the one schema definition, and waits until each is ACTIVE.</summary>
     private static async Task CreateMissingTablesAsync(IAmazonDynamoDB client, DynamoTableNames tables, CancellationToken cancellationToken)

@@ -31,6 +31,12 @@ public sealed record LocalHostOptions
     /// <summary>The AWS Region for real services; the default chain's (AWS_REGION, profile) when not set.</summary>
     public string? Region { get; init; }
 
+    /// <summary>
+    /// Where the AWS settings of the real services come from (AWS_REGION, AWS_ENDPOINT_URL…, the access keys): the
+    /// process environment; a test gives its own.
+    /// </summary>
+    public Func<string, string?> AwsEnvironment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     public string StateMachineFile { get; init; } = Path.Combine(AppContext.BaseDirectory, "StateMachines", "chat-turn.asl.json");
 
     public OfflineModelOptions Model { get; init; } = new();
