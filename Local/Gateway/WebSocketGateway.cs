@@ -229,8 +229,11 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
             using var input = new MemoryStream();
             JsonSerializer.Serialize(input, request, AwsJsonContext.Wire.WebSocketRequestEvent);
             input.Position = 0;
-            await using var output = await ingress(input).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(output, AwsJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
+            var output = await ingress(input).ConfigureAwait(false);
+            await using (output.ConfigureAwait(false))
+            {
+                return await JsonSerializer.DeserializeAsync(output, AwsJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
+            }
         }
         catch (Exception exception)
         {

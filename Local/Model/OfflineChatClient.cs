@@ -94,7 +94,7 @@ public sealed class OfflineChatClient : IChatClient
         var wordsEmitted = 0;
         foreach (var word in Words.WithTrailingWhitespace(OfflineAnswer.Compose(conversation)))
         {
-            await PauseAsync(wordsEmitted == 0 ? _options.FirstTokenDelay : _options.TokenDelay, cancellationToken);
+            await PauseAsync(wordsEmitted == 0 ? _options.FirstTokenDelay : _options.TokenDelay, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             wordsEmitted++;
             yield return AssistantUpdate(new TextContent(word));
@@ -161,7 +161,7 @@ public sealed class OfflineChatClient : IChatClient
     {
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, _time, cancellationToken);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -84,8 +84,7 @@ public sealed partial class SqsEventSource(
             using var input = new MemoryStream(
                 JsonSerializer.SerializeToUtf8Bytes(ToEvent(messages), AwsJsonContext.Wire.SqsEvent),
                 writable: false);
-            await using var output = await handler(input).ConfigureAwait(false);
-            response = await ReadToEndAsync(output).ConfigureAwait(false);
+            response = await ReadToEndAsync(await handler(input).ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -154,12 +153,16 @@ public sealed partial class SqsEventSource(
     private static string EpochMilliseconds(DateTimeOffset instant) =>
         instant.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Reads the handler's output and disposes of it; a handler that returned no stream answered nothing.</summary>
     private static async Task<byte[]> ReadToEndAsync(Stream? output)
     {
         if (output is null) return [];
-        using var buffer = new MemoryStream();
-        await output.CopyToAsync(buffer).ConfigureAwait(false);
-        return buffer.ToArray();
+        await using (output.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await output.CopyToAsync(buffer).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error,

@@ -18,6 +18,6 @@ public static class AuthApi
     {
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        return (await authenticator.AuthenticateAsync(token, context.RequestAborted)).UserId;
+        return (await authenticator.AuthenticateAsync(token, context.RequestAborted).ConfigureAwait(false)).UserId;
     }
 }
