@@ -237,8 +237,7 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         }
         catch (Exception exception)
         {
-            logger.LogError(exception, "Ingress failed on route {RouteKey} for connection {ConnectionId}",
-                request.RequestContext.RouteKey, request.RequestContext.ConnectionId);
+            GatewayLog.IngressFailed(logger, exception, request.RequestContext.RouteKey, request.RequestContext.ConnectionId);
             return null;
         }
     }
