@@ -24,6 +24,6 @@ public sealed class ExecutionRecovery(StepFunctionsEmulator emulator, IHostAppli
             }
         }
         await emulator.ResumeInterruptedExecutionsAsync(stoppingToken).ConfigureAwait(false);
-        logger.LogInformation("Executions interrupted by the last stop of the host, if any, are running again");
+        HostingLog.InterruptedExecutionsResumed(logger);
     }
 }
