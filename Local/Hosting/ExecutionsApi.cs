@@ -37,7 +37,8 @@ public static class ExecutionsApi
         }
         catch (ExecutionDoesNotExistException exception)
         {
-            return Results.Text(new JsonObject { ["__type"] = exception.ErrorCode, ["message"] = exception.Message }.ToJsonString(), "application/json", statusCode: StatusCodes.Status404NotFound);
+            var error = new JsonObject { ["__type"] = exception.ErrorCode, ["message"] = exception.Message };
+            return Results.Text(error.ToJsonString(), "application/json", statusCode: StatusCodes.Status404NotFound);
         }
     }
 

@@ -124,13 +124,15 @@ public sealed class OfflineChatClient : IChatClient
     {
         var arguments = new Dictionary<string, object?> { [KnowledgeLookupTool.QueryArgument] = query };
         var call = new FunctionCallContent(ToolCallId, KnowledgeLookupTool.Name, arguments);
-        return Response(new ChatMessage(ChatRole.Assistant, [call]), ChatFinishReason.ToolCalls, conversation.InputWordCount, Words.Count(query));
+        return Response(
+            new ChatMessage(ChatRole.Assistant, [call]), ChatFinishReason.ToolCalls, conversation.InputWordCount, Words.Count(query));
     }
 
     private ChatResponse AnswerResponse(ReceivedConversation conversation)
     {
         var answer = OfflineAnswer.Compose(conversation);
-        return Response(new ChatMessage(ChatRole.Assistant, answer), ChatFinishReason.Stop, conversation.InputWordCount, Words.Count(answer));
+        return Response(
+            new ChatMessage(ChatRole.Assistant, answer), ChatFinishReason.Stop, conversation.InputWordCount, Words.Count(answer));
     }
 
     private ChatResponse Response(ChatMessage message, ChatFinishReason finishReason, int inputWords, int outputWords) =>

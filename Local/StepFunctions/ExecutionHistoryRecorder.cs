@@ -51,7 +51,8 @@ internal sealed class ExecutionHistoryRecorder(IExecutionStore store, string exe
     }
 
     /// <summary>Stores the closing event and the execution's final state together, and returns that final state.</summary>
-    public async Task<ExecutionDescription> CloseAsync(ExecutionDescription running, ExecutionOutcome outcome, CancellationToken cancellationToken)
+    public async Task<ExecutionDescription> CloseAsync(
+        ExecutionDescription running, ExecutionOutcome outcome, CancellationToken cancellationToken)
     {
         var closingEvent = Prepare(outcome.ClosingEventType, outcome.ClosingEventDetails());
         var closed = running with

@@ -45,7 +45,8 @@ internal sealed class ExecutionInterpreter(
         {
             return ExecutionOutcome.Failed(
                 StatesErrors.Runtime,
-                $"The execution cannot resume at state '{entry.StateName}': the state machine definition no longer has a state of that name.");
+                $"The execution cannot resume at state '{entry.StateName}': "
+                + "the state machine definition no longer has a state of that name.");
         }
 
         var input = entry.Input;
@@ -133,7 +134,8 @@ internal sealed class ExecutionInterpreter(
         {
             try
             {
-                return new StateStep(await AttemptTaskAsync(task, scope.Data, effectiveScope, cancellationToken).ConfigureAwait(false), task.Next);
+                var output = await AttemptTaskAsync(task, scope.Data, effectiveScope, cancellationToken).ConfigureAwait(false);
+                return new StateStep(output, task.Next);
             }
             catch (StatesErrorException failure) when (!failure.IsTerminal)
             {
@@ -153,7 +155,8 @@ internal sealed class ExecutionInterpreter(
         }
     }
 
-    private async Task<JsonNode?> AttemptTaskAsync(TaskState task, JsonNode? input, PathScope effectiveScope, CancellationToken cancellationToken)
+    private async Task<JsonNode?> AttemptTaskAsync(
+        TaskState task, JsonNode? input, PathScope effectiveScope, CancellationToken cancellationToken)
     {
         var parameters = task.Parameters is null ? effectiveScope.Data?.DeepClone() : task.Parameters.Evaluate(effectiveScope);
         var resource = TaskResource.Of(task.Resource);
@@ -175,7 +178,8 @@ internal sealed class ExecutionInterpreter(
         return SelectData(task.OutputPath, effectiveScope with { Data = ApplyResultPath(task.ResultPath, input, selected) }, "OutputPath");
     }
 
-    private async Task<JsonNode?> InvokeAsync(TaskState task, TaskResource resource, JsonNode? parameters, CancellationToken cancellationToken)
+    private async Task<JsonNode?> InvokeAsync(
+        TaskState task, TaskResource resource, JsonNode? parameters, CancellationToken cancellationToken)
     {
         using var timeout = task.TimeoutSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), time) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout?.Token ?? CancellationToken.None);
@@ -204,7 +208,8 @@ internal sealed class ExecutionInterpreter(
                 HistoryEventTypes.TaskFailed,
                 resource,
                 StatesErrors.Runtime,
-                $"The task invoker for '{task.Resource}' failed unexpectedly: {defect.GetType().Name}: {defect.Message}").ConfigureAwait(false);
+                $"The task invoker for '{task.Resource}' failed unexpectedly: {defect.GetType().Name}: {defect.Message}")
+                .ConfigureAwait(false);
         }
     }
 

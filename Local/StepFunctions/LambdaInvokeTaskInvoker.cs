@@ -28,7 +28,8 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
         {
             throw new TaskFailedException(
                 StatesErrors.Runtime,
-                $"The Parameters of a {Resource} task must be an object with a string FunctionName, but were {AslJson.Serialize(parameters)}.");
+                $"The Parameters of a {Resource} task must be an object with a string FunctionName, "
+                + $"but were {AslJson.Serialize(parameters)}.");
         }
 
         if (!functionsByArn.TryGetValue(functionArn, out var handler))
@@ -66,7 +67,8 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TaskFailedException(exception.GetType().Name, JsonSerializer.Serialize(RuntimeError.From(exception), AwsJsonContext.Wire.RuntimeError));
+            throw new TaskFailedException(
+                exception.GetType().Name, JsonSerializer.Serialize(RuntimeError.From(exception), AwsJsonContext.Wire.RuntimeError));
         }
 
         await using (response.ConfigureAwait(false))

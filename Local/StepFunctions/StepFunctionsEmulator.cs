@@ -98,7 +98,16 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         var history = new ExecutionHistoryRecorder(_store, executionArn, _time);
         var started = history.Prepare(HistoryEventTypes.ExecutionStarted, new JsonObject { ["input"] = input, ["roleArn"] = _roleArn });
         var execution = new ExecutionDescription(
-            executionArn, StateMachineArn, name, ExecutionStatus.Running, started.Timestamp, StopDate: null, input, Output: null, Error: null, Cause: null);
+            executionArn,
+            StateMachineArn,
+            name,
+            ExecutionStatus.Running,
+            started.Timestamp,
+            StopDate: null,
+            input,
+            Output: null,
+            Error: null,
+            Cause: null);
 
         await _registration.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -229,7 +238,11 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     }
 
     private async Task RunToCompletionAsync(
-        ExecutionDescription execution, ExecutionInterpreter interpreter, StateEntry entry, ExecutionHistoryRecorder history, RunningExecution running)
+        ExecutionDescription execution,
+        ExecutionInterpreter interpreter,
+        StateEntry entry,
+        ExecutionHistoryRecorder history,
+        RunningExecution running)
     {
         try
         {
@@ -273,7 +286,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     private async Task ResumeEveryInterruptedExecutionAsync()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var interrupted = await _store.ListExecutionsAsync(StateMachineArn, ExecutionStatus.Running, int.MaxValue, CancellationToken.None).ConfigureAwait(false);
+        var interrupted = await _store.ListExecutionsAsync(StateMachineArn, ExecutionStatus.Running, int.MaxValue, CancellationToken.None)
+            .ConfigureAwait(false);
 
         // Oldest first: turns resume in the order they were accepted.
         foreach (var execution in interrupted.Reverse())
@@ -296,7 +310,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         var events = await _store.GetHistoryAsync(execution.ExecutionArn, CancellationToken.None).ConfigureAwait(false);
         var input = JsonNode.Parse(execution.Input);
         var entry = StateEntry.ToResume(events, _machine.StartAt, input);
-        var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId: events.Count == 0 ? 0 : events[^1].Id);
+        var lastEventId = events.Count == 0 ? 0 : events[^1].Id;
+        var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId);
         var redriven = await history.RedriveAsync(execution, CancellationToken.None).ConfigureAwait(false);
         Launch(redriven, input, history, entry);
         StepFunctionsLog.InterruptedExecutionResumed(_logger, execution.Name, entry.StateName, redriven.RedriveCount);
