@@ -7,7 +7,6 @@ using System.Text.Json;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
 using Conduit.Core.Protocol;
-using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

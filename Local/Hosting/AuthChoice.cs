@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>How connections are authenticated: the development issuer, or real tokens from an issuer's JWKS.</summary>

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>Which model serves the local stack: the offline stand-in, Bedrock, or an OpenAI-compatible server.</summary>

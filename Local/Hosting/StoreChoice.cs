@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>Where sessions, turns, history and frames are kept: SQLite, or DynamoDB (AWS, or a local endpoint).</summary>

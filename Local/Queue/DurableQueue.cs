@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 using Conduit.Local.Sqlite;
 using Microsoft.Data.Sqlite;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

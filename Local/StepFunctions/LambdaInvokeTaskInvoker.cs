@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Aws.Lambda.Runtime;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
 
 namespace Conduit.Local.StepFunctions;

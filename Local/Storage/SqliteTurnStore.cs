@@ -1,4 +1,3 @@
-using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Sqlite;
 using Microsoft.Data.Sqlite;
