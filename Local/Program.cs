@@ -4,7 +4,7 @@ using Conduit.Local.StepFunctions;
 using Conduit.Local.Terminal;
 
 if (args is ["chat", .. var chatArgs])
-    return await TerminalCommand.RunAsync(chatArgs, TerminalConsole.FromSystemConsole(), CancellationToken.None);
+    return await TerminalCommand.RunAsync(chatArgs, TerminalConsole.FromSystemConsole(), CancellationToken.None).ConfigureAwait(false);
 
 LocalHostOptions options;
 try
@@ -20,8 +20,11 @@ catch (ArgumentException exception)
 
 try
 {
-    await using var app = LocalStack.Create(options);
-    await app.RunAsync();
+    var app = LocalStack.Create(options);
+    await using (app.ConfigureAwait(false))
+    {
+        await app.RunAsync().ConfigureAwait(false);
+    }
     return 0;
 }
 catch (Exception exception) when (exception is ArgumentException or IOException or AslLoadException or UnauthorizedAccessException

@@ -15,7 +15,8 @@ public sealed class LocalWorkflowStarter(StepFunctionsEmulator emulator) : IWork
         {
             var json = JsonSerializer.Serialize(input, CoreJsonContext.Wire.ChatTurnState);
             var started = await emulator.StartExecutionAsync(executionName, json, cancellationToken).ConfigureAwait(false);
-            return new WorkflowStart(started.AlreadyRunning ? WorkflowStartStatus.AlreadyExists : WorkflowStartStatus.Started, started.ExecutionArn);
+            var status = started.AlreadyRunning ? WorkflowStartStatus.AlreadyExists : WorkflowStartStatus.Started;
+            return new WorkflowStart(status, started.ExecutionArn);
         }
         catch (ExecutionAlreadyExistsException)
         {

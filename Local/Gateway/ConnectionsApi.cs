@@ -26,10 +26,13 @@ public static class ConnectionsApi
         var connectionId = ConnectionIdFromRawPath(context);
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-        return await gateway.PostAsync(connectionId, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted).ConfigureAwait(false) switch
+        var outcome = await gateway.PostAsync(connectionId, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted)
+            .ConfigureAwait(false);
+        return outcome switch
         {
             PostOutcome.Delivered => Results.Ok(),
-            PostOutcome.TooLarge => Error(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", "Message exceeds the 128 KB payload limit."),
+            PostOutcome.TooLarge => Error(
+                context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", "Message exceeds the 128 KB payload limit."),
             _ => Gone(context),
         };
     }
@@ -61,7 +64,8 @@ public static class ConnectionsApi
         return Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
     }
 
-    private static IResult Gone(HttpContext context) => Error(context, StatusCodes.Status410Gone, "GoneException", "The connection no longer exists.");
+    private static IResult Gone(HttpContext context) =>
+        Error(context, StatusCodes.Status410Gone, "GoneException", "The connection no longer exists.");
 
     private static IResult Error(HttpContext context, int status, string type, string message)
     {

@@ -3,7 +3,8 @@ using System.Net.WebSockets;
 namespace Conduit.Local.Gateway;
 
 /// <summary>One client socket. Sends are serialised: a WebSocket allows one send at a time.</summary>
-public sealed class GatewayConnection(string connectionId, WebSocket socket, DateTimeOffset connectedAt, string? sourceIp, string? userAgent)
+public sealed class GatewayConnection(
+    string connectionId, WebSocket socket, DateTimeOffset connectedAt, string? sourceIp, string? userAgent)
 {
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private long _lastActiveAtMs = connectedAt.ToUnixTimeMilliseconds();
@@ -28,7 +29,8 @@ public sealed class GatewayConnection(string connectionId, WebSocket socket, Dat
             {
                 var length = Math.Min(maxFrameBytes, message.Length - offset);
                 var last = offset + length == message.Length;
-                await socket.SendAsync(message.Slice(offset, length), WebSocketMessageType.Text, last, cancellationToken).ConfigureAwait(false);
+                await socket.SendAsync(message.Slice(offset, length), WebSocketMessageType.Text, last, cancellationToken)
+                    .ConfigureAwait(false);
                 offset += length;
             }
             while (offset < message.Length);

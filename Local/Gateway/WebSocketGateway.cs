@@ -7,7 +7,6 @@ using System.Text.Json;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
 using Conduit.Core.Protocol;
-using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -19,7 +18,8 @@ namespace Conduit.Local.Gateway;
 /// with the events API Gateway would send (<c>$connect</c>, routed messages, <c>$disconnect</c>), returns two-way
 /// route responses, enforces the message size and idle quotas, and backs the @connections API.
 /// </summary>
-public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions options, TimeProvider time, ILogger<WebSocketGateway> logger)
+public sealed class WebSocketGateway(
+    LambdaHandler ingress, GatewayOptions options, TimeProvider time, ILogger<WebSocketGateway> logger)
 {
     private readonly ConcurrentDictionary<string, GatewayConnection> _connections = new(StringComparer.Ordinal);
 
@@ -32,7 +32,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
-            await context.Response.WriteAsync("This is a WebSocket endpoint; connect with a WebSocket client.", context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync("This is a WebSocket endpoint; connect with a WebSocket client.", context.RequestAborted)
+                .ConfigureAwait(false);
             return;
         }
 
@@ -48,7 +49,9 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         {
             RequestContext = Context(RouteKeys.Connect, WebSocketEventTypes.Connect, connectionId, connectedAt, identity, host),
             Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            QueryStringParameters = context.Request.Query.Count == 0 ? null : context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
+            QueryStringParameters = context.Request.Query.Count == 0
+                ? null
+                : context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
         }).ConfigureAwait(false);
         if (connect is null || connect.StatusCode is < 200 or > 299)
         {
@@ -56,7 +59,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
             return;
         }
 
-        var subprotocol = connect.Headers?.FirstOrDefault(h => h.Key.Equals("Sec-WebSocket-Protocol", StringComparison.OrdinalIgnoreCase)).Value;
+        var subprotocol = connect.Headers?
+            .FirstOrDefault(h => h.Key.Equals("Sec-WebSocket-Protocol", StringComparison.OrdinalIgnoreCase)).Value;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol).ConfigureAwait(false);
         var connection = new GatewayConnection(connectionId, socket, connectedAt, identity.SourceIp, identity.UserAgent);
         _connections[connectionId] = connection;
@@ -65,7 +69,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         var (closeStatus, closeReason) = (WebSocketCloseStatus.NormalClosure, "Normal closure");
         try
         {
-            (closeStatus, closeReason) = await ReceiveLoopAsync(connection, socket, identity, host, context.RequestAborted).ConfigureAwait(false);
+            (closeStatus, closeReason) = await ReceiveLoopAsync(connection, socket, identity, host, context.RequestAborted)
+                .ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
         {
@@ -113,7 +118,9 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
     public async Task CloseAllAsync(TimeSpan grace)
     {
         using var timeout = new CancellationTokenSource(grace, time);
-        await Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down", timeout.Token))).ConfigureAwait(false);
+        var closing = _connections.Values
+            .Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down", timeout.Token));
+        await Task.WhenAll(closing).ConfigureAwait(false);
         var deadline = time.GetTimestamp();
         while (!_connections.IsEmpty && time.GetElapsedTime(deadline) < grace)
             await Task.Delay(TimeSpan.FromMilliseconds(20), time).ConfigureAwait(false);
@@ -168,7 +175,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
             {
                 // An empty message fits in a zero-byte read whole; it is still a message and gets its answer.
                 connection.Touch(time.GetUtcNow());
-                await RouteAsync(connection, waiting.MessageType, ReadOnlyMemory<byte>.Empty, identity, host, aborted).ConfigureAwait(false);
+                await RouteAsync(connection, waiting.MessageType, ReadOnlyMemory<byte>.Empty, identity, host, aborted)
+                    .ConfigureAwait(false);
                 continue;
             }
             var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -194,7 +202,8 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
                 while (!received.EndOfMessage);
 
                 connection.Touch(time.GetUtcNow());
-                await RouteAsync(connection, received.MessageType, buffer.AsMemory(0, length), identity, host, aborted).ConfigureAwait(false);
+                await RouteAsync(connection, received.MessageType, buffer.AsMemory(0, length), identity, host, aborted)
+                    .ConfigureAwait(false);
             }
             finally
             {
@@ -203,14 +212,21 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
         }
     }
 
-    private async Task RouteAsync(GatewayConnection connection, WebSocketMessageType type, ReadOnlyMemory<byte> payload, WebSocketIdentity identity, string host, CancellationToken cancellationToken)
+    private async Task RouteAsync(
+        GatewayConnection connection,
+        WebSocketMessageType type,
+        ReadOnlyMemory<byte> payload,
+        WebSocketIdentity identity,
+        string host,
+        CancellationToken cancellationToken)
     {
         var binary = type == WebSocketMessageType.Binary;
         var body = binary ? Convert.ToBase64String(payload.Span) : Encoding.UTF8.GetString(payload.Span);
         var routeKey = ProtocolParser.SelectRoute(body, binary);
         var response = await InvokeAsync(new WebSocketRequestEvent
         {
-            RequestContext = Context(routeKey, WebSocketEventTypes.Message, connection.ConnectionId, connection.ConnectedAt, identity, host) with
+            RequestContext = Context(
+                routeKey, WebSocketEventTypes.Message, connection.ConnectionId, connection.ConnectedAt, identity, host) with
             {
                 MessageId = NewConnectionId(),
             },
@@ -233,18 +249,21 @@ public sealed class WebSocketGateway(LambdaHandler ingress, GatewayOptions optio
             using var input = new MemoryStream();
             JsonSerializer.Serialize(input, request, AwsJsonContext.Wire.WebSocketRequestEvent);
             input.Position = 0;
-            await using var output = await ingress(input).ConfigureAwait(false);
-            return await JsonSerializer.DeserializeAsync(output, AwsJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
+            var output = await ingress(input).ConfigureAwait(false);
+            await using (output.ConfigureAwait(false))
+            {
+                return await JsonSerializer.DeserializeAsync(output, AwsJsonContext.Wire.ProxyResponse).ConfigureAwait(false);
+            }
         }
         catch (Exception exception)
         {
-            logger.LogError(exception, "Ingress failed on route {RouteKey} for connection {ConnectionId}",
-                request.RequestContext.RouteKey, request.RequestContext.ConnectionId);
+            GatewayLog.IngressFailed(logger, exception, request.RequestContext.RouteKey, request.RequestContext.ConnectionId);
             return null;
         }
     }
 
-    private WebSocketRequestContext Context(string routeKey, string eventType, string connectionId, DateTimeOffset connectedAt, WebSocketIdentity identity, string host)
+    private WebSocketRequestContext Context(
+        string routeKey, string eventType, string connectionId, DateTimeOffset connectedAt, WebSocketIdentity identity, string host)
     {
         var now = time.GetUtcNow();
         return new WebSocketRequestContext

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>How connections are authenticated: the development issuer, or real tokens from an issuer's JWKS.</summary>
@@ -14,6 +12,8 @@ public abstract record AuthChoice
         if (text.StartsWith("jwks:", StringComparison.Ordinal)
             && Uri.TryCreate(text["jwks:".Length..], UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
             return new JwksAuth(url, Issuer: "", Audience: "");
-        throw new ArgumentException($"--auth takes dev or jwks:<url> (e.g. jwks:https://cognito-idp.eu-west-1.amazonaws.com/<pool>/.well-known/jwks.json), not \"{text}\".");
+        throw new ArgumentException(
+            "--auth takes dev or jwks:<url> (e.g. jwks:https://cognito-idp.eu-west-1.amazonaws.com/<pool>/.well-known/jwks.json), "
+            + $"not \"{text}\".");
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>With an endpoint (a local DynamoDB-compatible server) missing tables are created at start-up.</summary>

@@ -6,7 +6,8 @@ namespace Conduit.Local.Hosting;
 /// Resumes the executions a previous run of the host left RUNNING (a crash, a kill -9, a stop mid-turn), once the
 /// host listens: their workers post frames through this host's own @connections endpoint.
 /// </summary>
-public sealed class ExecutionRecovery(StepFunctionsEmulator emulator, IHostApplicationLifetime lifetime, ILogger<ExecutionRecovery> logger) : BackgroundService
+public sealed class ExecutionRecovery(
+    StepFunctionsEmulator emulator, IHostApplicationLifetime lifetime, ILogger<ExecutionRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,6 +25,6 @@ public sealed class ExecutionRecovery(StepFunctionsEmulator emulator, IHostAppli
             }
         }
         await emulator.ResumeInterruptedExecutionsAsync(stoppingToken).ConfigureAwait(false);
-        logger.LogInformation("Executions interrupted by the last stop of the host, if any, are running again");
+        HostingLog.InterruptedExecutionsResumed(logger);
     }
 }

@@ -18,7 +18,7 @@ public static class ExecutionsApi
     private static async Task<IResult> ListAsync(StepFunctionsEmulator emulator, int? limit, CancellationToken cancellationToken)
     {
         var maxResults = Math.Clamp(limit ?? 100, 1, StepFunctionsEmulator.MaxListResults);
-        var executions = await emulator.ListExecutionsAsync(maxResults, cancellationToken: cancellationToken);
+        var executions = await emulator.ListExecutionsAsync(maxResults, cancellationToken: cancellationToken).ConfigureAwait(false);
         var list = new JsonArray([.. executions.Select(e => (JsonNode)Summary(e))]);
         return Json(new JsonObject { ["executions"] = list });
     }
@@ -27,8 +27,8 @@ public static class ExecutionsApi
     {
         try
         {
-            var execution = await emulator.DescribeExecutionAsync(name, cancellationToken);
-            var history = await emulator.GetExecutionHistoryAsync(name, cancellationToken);
+            var execution = await emulator.DescribeExecutionAsync(name, cancellationToken).ConfigureAwait(false);
+            var history = await emulator.GetExecutionHistoryAsync(name, cancellationToken).ConfigureAwait(false);
             return Json(new JsonObject
             {
                 ["execution"] = execution.ToJson(),
@@ -37,7 +37,8 @@ public static class ExecutionsApi
         }
         catch (ExecutionDoesNotExistException exception)
         {
-            return Results.Text(new JsonObject { ["__type"] = exception.ErrorCode, ["message"] = exception.Message }.ToJsonString(), "application/json", statusCode: StatusCodes.Status404NotFound);
+            var error = new JsonObject { ["__type"] = exception.ErrorCode, ["message"] = exception.Message };
+            return Results.Text(error.ToJsonString(), "application/json", statusCode: StatusCodes.Status404NotFound);
         }
     }
 

@@ -39,7 +39,8 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
         var region = (options.Region ?? endpoints.Region()) is { } name
             ? RegionEndpoint.GetBySystemName(name)
             : FallbackRegionFactory.GetRegionEndpoint();
-        if (region is null) throw new ArgumentException("No AWS Region is set for the real services you chose: pass --region or set AWS_REGION.");
+        if (region is null)
+            throw new ArgumentException("No AWS Region is set for the real services you chose: pass --region or set AWS_REGION.");
         AWSCredentials credentials;
         try
         {
@@ -48,7 +49,8 @@ public sealed class LocalAwsAccess(LocalHostOptions options)
         catch (AmazonClientException exception)
         {
             throw new ArgumentException(
-                "No AWS credentials were found for the real services you chose: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance role.",
+                "No AWS credentials were found for the real services you chose: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+                + "or AWS_PROFILE, or run with an instance role.",
                 exception);
         }
         return new AwsClientSettings { Region = region, Credentials = credentials, Endpoints = endpoints };

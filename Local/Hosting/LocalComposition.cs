@@ -1,5 +1,4 @@
 using Amazon;
-using Amazon.DynamoDBv2;
 using Conduit.Aws;
 using Conduit.Aws.ApiGatewayManagement;
 using Conduit.Aws.BedrockAgentRuntime;
@@ -9,14 +8,11 @@ using Conduit.Aws.DynamoDb;
 using Conduit.Aws.Identity;
 using Conduit.Core.Chat;
 using Conduit.Core.Composition;
-using Conduit.Core.Observability;
 using Conduit.Core.Ports;
-using Conduit.Core.Security;
 using Conduit.Ingress;
 using Conduit.Local.Adapters;
 using Conduit.Local.Gateway;
 using Conduit.Local.Knowledge;
-using Conduit.Local.Lambda;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
 using Conduit.Local.Security;
@@ -52,20 +48,24 @@ public static class LocalComposition
 
         services.AddSingleton<IKnowledgeBase>(sp => options.KnowledgeBase switch
         {
-            BedrockKnowledgeBaseChoice bedrock => new BedrockKnowledgeBase(sp.GetRequiredService<LocalAwsAccess>().Settings, bedrock.KnowledgeBaseId),
+            BedrockKnowledgeBaseChoice bedrock => new BedrockKnowledgeBase(
+                sp.GetRequiredService<LocalAwsAccess>().Settings, bedrock.KnowledgeBaseId),
             _ => MarkdownKnowledgeBase.Load(options.ResolveKnowledgeBaseFolder()),
         });
         services.AddSingleton<IChatClient>(sp => options.ModelSource switch
         {
             BedrockModel bedrock => new BedrockChatClient(
-                sp.GetRequiredService<LocalAwsAccess>().Settings, bedrock.ModelId, new BedrockModelOptions { MaxTokens = options.Settings.MaxOutputTokens }),
+                sp.GetRequiredService<LocalAwsAccess>().Settings,
+                bedrock.ModelId,
+                new BedrockModelOptions { MaxTokens = options.Settings.MaxOutputTokens }),
             OpenAiModel openAi => new OpenAiCompatibleChatClient(
                 new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { Timeout = Timeout.InfiniteTimeSpan },
                 openAi.BaseUrl, openAi.Model, new OpenAiCompatibleOptions { MaxTokens = options.Settings.MaxOutputTokens }),
             _ => new OfflineChatClient(options.Model, SharesTermsWithKnowledgeBase(sp), sp.GetRequiredService<TimeProvider>()),
         });
 
-        services.AddSingleton<IConnectionSender>(_ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
+        services.AddSingleton<IConnectionSender>(
+            _ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
 
         AddAuthentication(services, options);
         services.AddIngressFunction();
@@ -74,7 +74,10 @@ public static class LocalComposition
 
         services.AddSingleton(options.Gateway);
         services.AddSingleton(sp => new WebSocketGateway(
-            sp.GetRequiredService<LocalFunctions>().Ingress, options.Gateway, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebSocketGateway>>()));
+            sp.GetRequiredService<LocalFunctions>().Ingress,
+            options.Gateway,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<WebSocketGateway>>()));
 
         services.AddSingleton(_ => StateMachine.Load(
             File.ReadAllText(options.StateMachineFile),
@@ -93,14 +96,18 @@ public static class LocalComposition
 
         services.AddHostedService<ExecutionRecovery>();
         services.AddHostedService(sp => new SqsEventSource(
-            sp.GetRequiredService<DurableQueue>(), sp.GetRequiredService<LocalFunctions>().Dispatcher, options.Queue, sp.GetRequiredService<ILogger<SqsEventSource>>()));
+            sp.GetRequiredService<DurableQueue>(),
+            sp.GetRequiredService<LocalFunctions>().Dispatcher,
+            options.Queue,
+            sp.GetRequiredService<ILogger<SqsEventSource>>()));
         return services;
     }
 
     private static void AddSqliteStores(IServiceCollection services, LocalHostOptions options)
     {
         services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
-        services.AddSingleton<ISessionStore>(sp => new SqliteSessionStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
+        services.AddSingleton<ISessionStore>(sp => new SqliteSessionStore(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
         services.AddSingleton<ITurnStore, SqliteTurnStore>();
         services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
         services.AddSingleton<IFrameStore, SqliteFrameStore>();
@@ -113,7 +120,8 @@ public static class LocalComposition
     {
         if (options.Auth is JwksAuth jwks)
         {
-            services.AddSingleton(sp => JwksAuthentication.Create(jwks.JwksUrl, jwks.Issuer, jwks.Audience, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(
+                sp => JwksAuthentication.Create(jwks.JwksUrl, jwks.Issuer, jwks.Audience, sp.GetRequiredService<TimeProvider>()));
             return;
         }
         services.AddSingleton(sp => DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>()));
@@ -125,7 +133,8 @@ public static class LocalComposition
     private static void AddDynamoDbStores(IServiceCollection services, DynamoDbStore store)
     {
         var tables = AwsEnvironment.Process.TableNamesIfSet() ?? DynamoTableNames.WithPrefix("conduit-local");
-        services.AddSingleton(sp => sp.GetRequiredService<LocalAwsAccess>().OpenDynamoDbAsync(store, tables, CancellationToken.None).GetAwaiter().GetResult());
+        services.AddSingleton(sp => sp.GetRequiredService<LocalAwsAccess>()
+            .OpenDynamoDbAsync(store, tables, CancellationToken.None).GetAwaiter().GetResult());
         services.AddDynamoDbStores(_ => tables);
     }
 

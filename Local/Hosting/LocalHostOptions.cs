@@ -109,10 +109,25 @@ public sealed record LocalHostOptions
                 "--auth" => options with { Auth = AuthChoice.Parse(Value()) },
                 "--jwt-issuer" => options with { JwtIssuer = Value() },
                 "--jwt-audience" => options with { JwtAudience = Value() },
-                "--allowed-origin" => options with { AllowedOrigins = new HashSet<string>(options.AllowedOrigins ?? new HashSet<string>(), StringComparer.Ordinal) { Origin(Value()) } },
-                "--token-delay-ms" => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
-                "--first-token-delay-ms" => options with { Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) } },
-                "--post-latency-ms" => options with { Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(Number(0, 10_000)) } },
+                "--allowed-origin" => options with
+                {
+                    AllowedOrigins = new HashSet<string>(options.AllowedOrigins ?? new HashSet<string>(), StringComparer.Ordinal)
+                    {
+                        Origin(Value()),
+                    },
+                },
+                "--token-delay-ms" => options with
+                {
+                    Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) },
+                },
+                "--first-token-delay-ms" => options with
+                {
+                    Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) },
+                },
+                "--post-latency-ms" => options with
+                {
+                    Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(Number(0, 10_000)) },
+                },
                 _ => throw new ArgumentException($"Unknown option \"{name}\"."),
             };
         }
@@ -130,9 +145,12 @@ public sealed record LocalHostOptions
     private string? JwtAudience { get; init; }
 
     private static string Origin(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && text == uri.GetLeftPart(UriPartial.Authority)
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/"
+            && text == uri.GetLeftPart(UriPartial.Authority)
             ? text
-            : throw new ArgumentException($"--allowed-origin takes an origin such as https://chat.example.com (scheme, host, optional port; no path or trailing slash), not \"{text}\".");
+            : throw new ArgumentException(
+                "--allowed-origin takes an origin such as https://chat.example.com "
+                + $"(scheme, host, optional port; no path or trailing slash), not \"{text}\".");
 
     /// <summary>The knowledge-base folder to use: the configured one, or docs/ of the repository this runs from.</summary>
     public string ResolveKnowledgeBaseFolder() =>
@@ -141,7 +159,8 @@ public sealed record LocalHostOptions
         : throw new ArgumentException("Could not find the repository's docs/ folder; pass --kb <folder>.");
 
     /// <summary>The folder holding Conduit.slnx, above the working directory or above the running binaries.</summary>
-    private static string? RepositoryRoot { get; } = FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? FindRepositoryRoot(AppContext.BaseDirectory);
+    private static string? RepositoryRoot { get; } =
+        FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? FindRepositoryRoot(AppContext.BaseDirectory);
 
     private static string? FindRepositoryRoot(string start)
     {

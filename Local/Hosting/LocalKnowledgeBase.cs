@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>A folder of Markdown; null means the repository's docs/.</summary>

@@ -60,6 +60,8 @@ public static class LocalStack
     private static void PrintReady(LocalHostOptions options, DevelopmentIssuer? issuer)
     {
         var http = options.HttpBase.AbsoluteUri.TrimEnd('/');
+        var data = options.InMemory ? "in memory" : Path.GetFullPath(options.DataDirectory);
+        var stores = options.Store is DynamoDbStore dynamo ? $"; stores on DynamoDB {dynamo.Endpoint?.AbsoluteUri ?? "(AWS)"}" : "";
         Console.WriteLine($$"""
             Conduit local stack is ready.
               Chat page          {{http}}/
@@ -69,12 +71,13 @@ public static class LocalStack
               Executions         {{http}}/{{options.Gateway.Stage}}/executions
               Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
               Health             {{http}}/healthz
-              Data               {{(options.InMemory ? "in memory" : Path.GetFullPath(options.DataDirectory))}}{{(options.Store is DynamoDbStore dynamo ? $"; stores on DynamoDB {dynamo.Endpoint?.AbsoluteUri ?? "(AWS)"}" : "")}}
+              Data               {{data}}{{stores}}
               Model              {{Describe(options.ModelSource)}}
             """);
         if (issuer is null)
         {
-            Console.WriteLine($"Connections need a token from {((JwksAuth)options.Auth).Issuer} (audience {((JwksAuth)options.Auth).Audience}).");
+            var jwks = (JwksAuth)options.Auth;
+            Console.WriteLine($"Connections need a token from {jwks.Issuer} (audience {jwks.Audience}).");
             return;
         }
         var token = issuer.Issue("dev");

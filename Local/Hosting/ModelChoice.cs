@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>Which model serves the local stack: the offline stand-in, Bedrock, or an OpenAI-compatible server.</summary>
@@ -11,7 +9,8 @@ public abstract record ModelChoice
     public static ModelChoice Parse(string text)
     {
         if (text == "offline") return Offline;
-        if (text.StartsWith("bedrock:", StringComparison.Ordinal) && text.Length > "bedrock:".Length) return new BedrockModel(text["bedrock:".Length..]);
+        if (text.StartsWith("bedrock:", StringComparison.Ordinal) && text.Length > "bedrock:".Length)
+            return new BedrockModel(text["bedrock:".Length..]);
         if (text.StartsWith("openai:", StringComparison.Ordinal))
         {
             var spec = text["openai:".Length..];
@@ -20,6 +19,8 @@ public abstract record ModelChoice
                 && Uri.TryCreate(spec[..hash], UriKind.Absolute, out var baseUrl) && baseUrl.Scheme is "http" or "https")
                 return new OpenAiModel(baseUrl, spec[(hash + 1)..]);
         }
-        throw new ArgumentException($"--model takes offline, bedrock:<modelId> or openai:<baseUrl>#<model> (e.g. openai:http://127.0.0.1:11434/v1#llama3.2), not \"{text}\".");
+        throw new ArgumentException(
+            "--model takes offline, bedrock:<modelId> or openai:<baseUrl>#<model> (e.g. openai:http://127.0.0.1:11434/v1#llama3.2), "
+            + $"not \"{text}\".");
     }
 }

@@ -16,17 +16,38 @@ public static class SessionsApi
         endpoints.MapGet($"/{stage}/sessions/{{sessionId}}/history", HistoryAsync);
 
     private static async Task<IResult> HistoryAsync(
-        HttpContext context, string sessionId, long? afterSeq, long? afterIndex, int? limit, SessionReader reader, IConnectionAuthenticator authenticator, CancellationToken cancellationToken)
+        HttpContext context,
+        string sessionId,
+        long? afterSeq,
+        long? afterIndex,
+        int? limit,
+        SessionReader reader,
+        IConnectionAuthenticator authenticator,
+        CancellationToken cancellationToken)
     {
-        if (await AuthApi.UserAsync(context, authenticator) is not { } userId)
-            return Frame(new ErrorFrame(ErrorCodes.Unauthorized, "Send the same token as a connection uses: Authorization: Bearer <token>.", null, Retryable: false), StatusCodes.Status401Unauthorized);
+        if (await AuthApi.UserAsync(context, authenticator).ConfigureAwait(false) is not { } userId)
+        {
+            return Frame(
+                new ErrorFrame(
+                    ErrorCodes.Unauthorized,
+                    "Send the same token as a connection uses: Authorization: Bearer <token>.",
+                    null,
+                    Retryable: false),
+                StatusCodes.Status401Unauthorized);
+        }
         if (!ProtocolParser.IsIdentifier(sessionId) || afterSeq < 0 || afterIndex < 0 || limit is < 1 or > HistoryQuery.MaxLimit)
         {
-            return Frame(new ErrorFrame(ErrorCodes.InvalidField,
-                $"sessionId must be an identifier; afterSeq and afterIndex whole numbers ≥ 0; limit from 1 to {HistoryQuery.MaxLimit}.", null, Retryable: false),
+            return Frame(
+                new ErrorFrame(
+                    ErrorCodes.InvalidField,
+                    "sessionId must be an identifier; afterSeq and afterIndex whole numbers ≥ 0; "
+                    + $"limit from 1 to {HistoryQuery.MaxLimit}.",
+                    null,
+                    Retryable: false),
                 StatusCodes.Status400BadRequest);
         }
-        var page = await reader.HistoryAsync(userId, new HistoryQuery(sessionId, afterSeq ?? 0, afterIndex ?? 0, limit ?? HistoryQuery.DefaultLimit), cancellationToken);
+        var query = new HistoryQuery(sessionId, afterSeq ?? 0, afterIndex ?? 0, limit ?? HistoryQuery.DefaultLimit);
+        var page = await reader.HistoryAsync(userId, query, cancellationToken).ConfigureAwait(false);
         return Frame(page, page switch
         {
             ErrorFrame { Code: ErrorCodes.Forbidden } => StatusCodes.Status403Forbidden,

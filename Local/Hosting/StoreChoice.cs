@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Conduit.Local.Hosting;
 
 /// <summary>Where sessions, turns, history and frames are kept: SQLite, or DynamoDB (AWS, or a local endpoint).</summary>
@@ -15,6 +13,7 @@ public abstract record StoreChoice
         if (text.StartsWith("dynamodb:", StringComparison.Ordinal)
             && Uri.TryCreate(text["dynamodb:".Length..], UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https")
             return new DynamoDbStore(endpoint);
-        throw new ArgumentException($"--store takes sqlite, dynamodb or dynamodb:<endpoint> (e.g. dynamodb:http://127.0.0.1:8000), not \"{text}\".");
+        throw new ArgumentException(
+            $"--store takes sqlite, dynamodb or dynamodb:<endpoint> (e.g. dynamodb:http://127.0.0.1:8000), not \"{text}\".");
     }
 }

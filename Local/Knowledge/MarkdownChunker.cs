@@ -15,7 +15,9 @@ public static partial class MarkdownChunker
 
     private const int HeadingLevels = 6;
 
-    /// <param name="source">The document's path relative to the knowledge-base folder; its file name titles a document without an H1.</param>
+    /// <param name="source">
+    /// The document's path relative to the knowledge-base folder; its file name titles a document without an H1.
+    /// </param>
     /// <param name="markdown">The document's text.</param>
     public static IReadOnlyList<KnowledgeChunk> Chunk(string source, string markdown)
     {

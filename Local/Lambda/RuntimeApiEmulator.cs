@@ -46,7 +46,8 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         var app = builder.Build();
         var emulator = new RuntimeApiEmulator(app, functionArn);
         app.MapGet("/2018-06-01/runtime/invocation/next", emulator.NextAsync);
-        app.MapPost("/2018-06-01/runtime/invocation/{requestId}/response", context => emulator.RecordAsync(context, RuntimePostKind.Response));
+        app.MapPost(
+            "/2018-06-01/runtime/invocation/{requestId}/response", context => emulator.RecordAsync(context, RuntimePostKind.Response));
         app.MapPost("/2018-06-01/runtime/invocation/{requestId}/error", context => emulator.RecordAsync(context, RuntimePostKind.Error));
         app.MapPost("/2018-06-01/runtime/init/error", context => emulator.RecordAsync(context, RuntimePostKind.InitError));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -66,7 +67,9 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         return requestId;
     }
 
-    /// <summary>The next response or error post is answered with <paramref name="status"/> instead of 202 (init errors are not affected).</summary>
+    /// <summary>
+    /// The next response or error post is answered with <paramref name="status"/> instead of 202 (init errors are not affected).
+    /// </summary>
     public void AnswerNextPostWith(HttpStatusCode status) => _statusOverrides.Enqueue(status);
 
     /// <summary>The posts in the order they arrived.</summary>
@@ -97,7 +100,8 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         }
         var headers = context.Response.Headers;
         headers[RuntimeApiClient.RequestIdHeader] = invocation.RequestId;
-        headers[RuntimeApiClient.DeadlineHeader] = (DateTimeOffset.UtcNow + invocation.Timeout).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers[RuntimeApiClient.DeadlineHeader] =
+            (DateTimeOffset.UtcNow + invocation.Timeout).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers[RuntimeApiClient.FunctionArnHeader] = _functionArn;
         headers[RuntimeApiClient.TraceIdHeader] = invocation.TraceId;
         context.Response.ContentType = "application/json";
@@ -106,14 +110,17 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
 
     /// <summary>An X-Ray trace header: root (version, epoch seconds in hex, 96 random bits), parent segment, sampling.</summary>
     private static string NewTraceId() =>
-        $"Root=1-{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))};Parent={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))};Sampled=0";
+        $"Root=1-{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x8}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}"
+        + $";Parent={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))};Sampled=0";
 
     private async Task RecordAsync(HttpContext context, RuntimePostKind kind)
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
         var receivedAt = Stopwatch.GetTimestamp();
-        var status = kind != RuntimePostKind.InitError && _statusOverrides.TryDequeue(out var requested) ? requested : HttpStatusCode.Accepted;
+        var status = kind != RuntimePostKind.InitError && _statusOverrides.TryDequeue(out var requested)
+            ? requested
+            : HttpStatusCode.Accepted;
         _posts.Writer.TryWrite(new RuntimePost(
             kind,
             context.Request.RouteValues["requestId"] as string,

@@ -1,10 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Security.Cryptography;
-using System.Threading.Channels;
-using Conduit.Aws.Lambda.Runtime;
-
 namespace Conduit.Local.Lambda;
 
 public enum RuntimePostKind

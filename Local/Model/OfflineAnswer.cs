@@ -26,7 +26,8 @@ internal static class OfflineAnswer
         if (conversation.BestPassage is { } passage)
         {
             var title = string.IsNullOrWhiteSpace(passage.Title) ? "" : $" ({passage.Title})";
-            answer.Append($" The best passage I was given is from {passage.Source}{title}: \"{Words.Excerpt(passage.Text, PassageExcerptWords)}\"");
+            var excerpt = Words.Excerpt(passage.Text, PassageExcerptWords);
+            answer.Append($" The best passage I was given is from {passage.Source}{title}: \"{excerpt}\"");
         }
         else if (conversation.ToolResultCount > 0)
         {

@@ -94,7 +94,7 @@ public sealed class OfflineChatClient : IChatClient
         var wordsEmitted = 0;
         foreach (var word in Words.WithTrailingWhitespace(OfflineAnswer.Compose(conversation)))
         {
-            await PauseAsync(wordsEmitted == 0 ? _options.FirstTokenDelay : _options.TokenDelay, cancellationToken);
+            await PauseAsync(wordsEmitted == 0 ? _options.FirstTokenDelay : _options.TokenDelay, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             wordsEmitted++;
             yield return AssistantUpdate(new TextContent(word));
@@ -124,13 +124,15 @@ public sealed class OfflineChatClient : IChatClient
     {
         var arguments = new Dictionary<string, object?> { [KnowledgeLookupTool.QueryArgument] = query };
         var call = new FunctionCallContent(ToolCallId, KnowledgeLookupTool.Name, arguments);
-        return Response(new ChatMessage(ChatRole.Assistant, [call]), ChatFinishReason.ToolCalls, conversation.InputWordCount, Words.Count(query));
+        return Response(
+            new ChatMessage(ChatRole.Assistant, [call]), ChatFinishReason.ToolCalls, conversation.InputWordCount, Words.Count(query));
     }
 
     private ChatResponse AnswerResponse(ReceivedConversation conversation)
     {
         var answer = OfflineAnswer.Compose(conversation);
-        return Response(new ChatMessage(ChatRole.Assistant, answer), ChatFinishReason.Stop, conversation.InputWordCount, Words.Count(answer));
+        return Response(
+            new ChatMessage(ChatRole.Assistant, answer), ChatFinishReason.Stop, conversation.InputWordCount, Words.Count(answer));
     }
 
     private ChatResponse Response(ChatMessage message, ChatFinishReason finishReason, int inputWords, int outputWords) =>
@@ -161,7 +163,7 @@ public sealed class OfflineChatClient : IChatClient
     {
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, _time, cancellationToken);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -25,7 +25,8 @@ internal sealed record ReceivedConversation(
         var beforeQuestion = questionIndex < 0 ? conversation : conversation.Take(questionIndex);
         var question = questionIndex < 0 ? "" : conversation[questionIndex].Text.Trim();
         var toolResults = conversation
-            .SelectMany((message, index) => message.Contents.OfType<FunctionResultContent>().Select(result => (Index: index, Result: result)))
+            .SelectMany((message, index) =>
+                message.Contents.OfType<FunctionResultContent>().Select(result => (Index: index, Result: result)))
             .ToList();
 
         return new ReceivedConversation(
@@ -33,7 +34,9 @@ internal sealed record ReceivedConversation(
             HistoryMessageCount: beforeQuestion.Count(message => message.Role == ChatRole.User || message.Role == ChatRole.Assistant),
             ToolResultCount: toolResults.Count,
             HasToolResultSinceQuestion: toolResults.Any(toolResult => toolResult.Index > questionIndex),
-            BestPassage: toolResults.SelectMany(toolResult => KnowledgeToolResult.ReadPassages(toolResult.Result.Result)).MaxBy(passage => passage.Score),
+            BestPassage: toolResults
+                .SelectMany(toolResult => KnowledgeToolResult.ReadPassages(toolResult.Result.Result))
+                .MaxBy(passage => passage.Score),
             InputWordCount: conversation.SelectMany(message => message.Contents).Sum(CountInputWords));
     }
 

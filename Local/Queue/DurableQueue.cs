@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 using Conduit.Local.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -30,7 +29,8 @@ public sealed class DurableQueue
         CREATE INDEX IF NOT EXISTS queue_messages_by_visibility ON queue_messages (queue_name, visible_at);
         """;
 
-    private const string MessageColumns = "sequence, message_id, body, message_attributes, sent_at, receive_count, first_received_at, receipt_handle";
+    private const string MessageColumns =
+        "sequence, message_id, body, message_attributes, sent_at, receive_count, first_received_at, receipt_handle";
 
     private static readonly IReadOnlyDictionary<string, SqsMessageAttribute> NoAttributes = new Dictionary<string, SqsMessageAttribute>();
 
@@ -296,7 +296,8 @@ public sealed class DurableQueue
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    private static SqliteCommand Command(
+        SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -334,7 +335,8 @@ public sealed class DurableQueue
         message.Body,
         message.SerializedAttributes is null
             ? NoAttributes
-            : JsonSerializer.Deserialize(message.SerializedAttributes, AwsJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute) ?? NoAttributes,
+            : JsonSerializer.Deserialize(message.SerializedAttributes, AwsJsonContext.Wire.IReadOnlyDictionaryStringSqsMessageAttribute)
+                ?? NoAttributes,
         DateTimeOffset.FromUnixTimeMilliseconds(message.SentAt),
         message.ReceiveCount,
         DateTimeOffset.FromUnixTimeMilliseconds(firstReceivedAt));

@@ -19,7 +19,8 @@ public sealed record QueueOptions
         init => field = IsValidQueueName(value) && value.Length + DeadLetterSuffix.Length <= MaxNameLength
             ? value
             : throw new ArgumentException(
-                $"'{value}' is not a valid queue name: use up to {MaxNameLength - DeadLetterSuffix.Length} letters, digits, hyphens or underscores.",
+                $"'{value}' is not a valid queue name: "
+                + $"use up to {MaxNameLength - DeadLetterSuffix.Length} letters, digits, hyphens or underscores.",
                 nameof(Name));
     } = "conduit-turns";
 

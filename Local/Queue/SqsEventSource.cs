@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,7 @@ namespace Conduit.Local.Queue;
 /// with the same event JSON Lambda sends, and deletes what the handler's response says succeeded. A failed message is
 /// left alone to come back when its visibility timeout expires, which is also how it reaches the dead-letter queue.
 /// </summary>
-public sealed partial class SqsEventSource(
+public sealed class SqsEventSource(
     DurableQueue queue,
     LambdaHandler handler,
     QueueOptions options,
@@ -68,7 +67,7 @@ public sealed partial class SqsEventSource(
         {
             if (failed.Contains(message.MessageId)) continue;
             if (await queue.DeleteAsync(message.ReceiptHandle).ConfigureAwait(false)) deleted.Add(message.MessageId);
-            else LogStaleReceiptHandle(logger, message.MessageId, options.Name);
+            else QueueLog.MessageReceivedAgainBeforeDeletion(logger, message.MessageId, options.Name);
         }
 
         BatchCompleted?.Invoke(this, new SqsBatchOutcome([.. messages.Select(message => message.MessageId)], deleted));
@@ -84,12 +83,11 @@ public sealed partial class SqsEventSource(
             using var input = new MemoryStream(
                 JsonSerializer.SerializeToUtf8Bytes(ToEvent(messages), AwsJsonContext.Wire.SqsEvent),
                 writable: false);
-            await using var output = await handler(input).ConfigureAwait(false);
-            response = await ReadToEndAsync(output).ConfigureAwait(false);
+            response = await ReadToEndAsync(await handler(input).ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            LogHandlerFailed(logger, exception, messages.Count, options.Name);
+            QueueLog.BatchHandlerFailed(logger, exception, messages.Count, options.Name);
             return batch;
         }
 
@@ -108,7 +106,7 @@ public sealed partial class SqsEventSource(
         }
         catch (JsonException exception)
         {
-            LogUnreadableResponse(logger, exception, batch.Count, options.Name);
+            QueueLog.BatchResponseUnreadable(logger, exception, batch.Count, options.Name);
             return batch;
         }
 
@@ -120,14 +118,14 @@ public sealed partial class SqsEventSource(
             var itemIdentifier = failure?.ItemIdentifier;
             if (string.IsNullOrEmpty(itemIdentifier) || !batch.Contains(itemIdentifier))
             {
-                LogInvalidItemIdentifier(logger, itemIdentifier, batch.Count, options.Name);
+                QueueLog.BatchResponseNamedUnknownItem(logger, itemIdentifier, batch.Count, options.Name);
                 return batch;
             }
 
             failed.Add(itemIdentifier);
         }
 
-        LogPartialFailure(logger, failed.Count, batch.Count, options.Name);
+        QueueLog.BatchPartlyFailed(logger, failed.Count, batch.Count, options.Name);
         return failed;
     }
 
@@ -155,31 +153,15 @@ public sealed partial class SqsEventSource(
     private static string EpochMilliseconds(DateTimeOffset instant) =>
         instant.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Reads the handler's output and disposes of it; a handler that returned no stream answered nothing.</summary>
     private static async Task<byte[]> ReadToEndAsync(Stream? output)
     {
         if (output is null) return [];
-        using var buffer = new MemoryStream();
-        await output.CopyToAsync(buffer).ConfigureAwait(false);
-        return buffer.ToArray();
+        await using (output.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await output.CopyToAsync(buffer).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
     }
-
-    [LoggerMessage(Level = LogLevel.Error,
-        Message = "The handler failed on a batch of {Count} messages from {Queue}; all of them return when their visibility timeout expires.")]
-    private static partial void LogHandlerFailed(ILogger logger, Exception exception, int count, string queue);
-
-    [LoggerMessage(Level = LogLevel.Error,
-        Message = "The handler's response to a batch of {Count} messages from {Queue} is not an SQS batch response, so the whole batch failed.")]
-    private static partial void LogUnreadableResponse(ILogger logger, Exception exception, int count, string queue);
-
-    [LoggerMessage(Level = LogLevel.Error,
-        Message = "The handler reported the failure of item '{ItemIdentifier}', which is no message in its batch of {Count} from {Queue}, so the whole batch failed.")]
-    private static partial void LogInvalidItemIdentifier(ILogger logger, string? itemIdentifier, int count, string queue);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The handler reported {Failed} of {Count} messages from {Queue} as failed; they return when their visibility timeout expires.")]
-    private static partial void LogPartialFailure(ILogger logger, int failed, int count, string queue);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Message {MessageId} from {Queue} outlived its visibility timeout before its batch finished and was received again, so it was not deleted.")]
-    private static partial void LogStaleReceiptHandle(ILogger logger, string messageId, string queue);
 }

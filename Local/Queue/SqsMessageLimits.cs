@@ -56,7 +56,8 @@ internal static class SqsMessageLimits
             "String" or "Number" when !string.IsNullOrEmpty(attribute.StringValue) => Encoding.UTF8.GetByteCount(attribute.StringValue),
             "Binary" when DecodedLength(attribute.BinaryValue) is { } length and > 0 => length,
             _ => throw new ArgumentException(
-                $"Attribute '{name}' needs a DataType of String, Number or Binary (optionally with a .suffix) and a non-empty value to match.",
+                $"Attribute '{name}' needs a DataType of String, Number or Binary (optionally with a .suffix) "
+                + "and a non-empty value to match.",
                 nameof(attribute)),
         };
         return Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(attribute.DataType) + valueBytes;

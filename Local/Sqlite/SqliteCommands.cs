@@ -16,13 +16,15 @@ public static class SqliteCommands
     public static int Execute(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
         Prepared(connection, sql, parameters).ExecuteNonQuery();
 
-    public static T? QuerySingle<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
+    public static T? QuerySingle<T>(
+        this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
         using var reader = Prepared(connection, sql, parameters).ExecuteReader();
         return reader.Read() ? map(reader) : default;
     }
 
-    public static List<T> Query<T>(this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
+    public static List<T> Query<T>(
+        this SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
         using var reader = Prepared(connection, sql, parameters).ExecuteReader();
         var rows = new List<T>();
@@ -45,9 +47,11 @@ public static class SqliteCommands
         cache.Commands.Clear();
     }
 
-    public static string? GetNullableString(this SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    public static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    public static DateTimeOffset GetTimestamp(this SqliteDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+    public static DateTimeOffset GetTimestamp(this SqliteDataReader reader, int ordinal) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     private static SqliteCommand Prepared(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
     {

@@ -52,7 +52,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one transaction: all of it commits, or none of it.</summary>
-    public Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default) =>
+    public Task<T> InTransactionAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken = default) =>
         RunAsync(connection =>
         {
             using var transaction = connection.BeginTransaction();

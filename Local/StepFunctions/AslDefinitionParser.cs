@@ -7,7 +7,8 @@ internal static class AslDefinitionParser
 {
     private const string JsonPathQueryLanguage = "JSONPath";
 
-    private static readonly FrozenSet<string> TopLevelFields = Fields("Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version");
+    private static readonly FrozenSet<string> TopLevelFields =
+        Fields("Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version");
 
     private static readonly FrozenSet<string> UnsupportedStateTypes = Fields("Wait", "Parallel", "Map");
 
@@ -58,7 +59,8 @@ internal static class AslDefinitionParser
                 if (!names.Contains(transition.Target))
                 {
                     throw new AslLoadException(
-                        $"State \"{state.Name}\" field \"{transition.Field}\" names \"{transition.Target}\", which is not a state in States");
+                        $"State \"{state.Name}\" field \"{transition.Field}\" names \"{transition.Target}\", "
+                        + "which is not a state in States");
                 }
             }
         }
@@ -137,7 +139,8 @@ internal static class AslDefinitionParser
     private static SucceedState ParseSucceed(DefinitionObject state, string name)
     {
         state.RejectFieldsOutside(SucceedFields, "a Succeed state");
-        return new SucceedState(name, state.OptionalPath("InputPath", ReferencePath.Root), state.OptionalPath("OutputPath", ReferencePath.Root));
+        return new SucceedState(
+            name, state.OptionalPath("InputPath", ReferencePath.Root), state.OptionalPath("OutputPath", ReferencePath.Root));
     }
 
     private static FailState ParseFail(DefinitionObject state, string name)
@@ -201,8 +204,10 @@ internal static class AslDefinitionParser
             var handler = parse(item);
             if (handler.ErrorEquals.Contains(StatesErrors.All))
             {
-                if (handler.ErrorEquals.Count > 1) throw item.Invalid($"lists \"{StatesErrors.All}\" with other errors; it must appear alone");
-                if (handlers.Count < items.Count - 1) throw item.Invalid($"uses \"{StatesErrors.All}\" but is not the last entry of {field}");
+                if (handler.ErrorEquals.Count > 1)
+                    throw item.Invalid($"lists \"{StatesErrors.All}\" with other errors; it must appear alone");
+                if (handlers.Count < items.Count - 1)
+                    throw item.Invalid($"uses \"{StatesErrors.All}\" but is not the last entry of {field}");
             }
 
             handlers.Add(handler);

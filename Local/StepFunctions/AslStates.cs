@@ -75,7 +75,8 @@ internal sealed record SucceedState(string Name, ReferencePath? InputPath, Refer
 }
 
 /// <summary>A Fail state; each of error and cause is either fixed text or a path into the state's input.</summary>
-internal sealed record FailState(string Name, string? Error, ReferencePath? ErrorPath, string? Cause, ReferencePath? CausePath) : AslState(Name)
+internal sealed record FailState(string Name, string? Error, ReferencePath? ErrorPath, string? Cause, ReferencePath? CausePath)
+    : AslState(Name)
 {
     public override string Type => "Fail";
 

@@ -138,7 +138,8 @@ internal static class ChoiceValues
     /// <summary>The order of two values of <paramref name="kind"/>, or null when either is of another type.</summary>
     public static int? Compare(ValueKind kind, JsonNode? left, JsonNode? right) => kind switch
     {
-        ValueKind.String => AslJson.TryGetString(left, out var a) && AslJson.TryGetString(right, out var b) ? string.CompareOrdinal(a, b) : null,
+        ValueKind.String =>
+            AslJson.TryGetString(left, out var a) && AslJson.TryGetString(right, out var b) ? string.CompareOrdinal(a, b) : null,
         ValueKind.Numeric => CompareNumbers(left, right),
         ValueKind.Boolean => TryGetBoolean(left, out var a) && TryGetBoolean(right, out var b) ? a.CompareTo(b) : null,
         ValueKind.Timestamp => TryGetTimestamp(left, out var a) && TryGetTimestamp(right, out var b) ? a.CompareTo(b) : null,

@@ -19,11 +19,13 @@ internal static partial class DefinitionSubstitutions
             0 => substituted,
             1 => throw new AslLoadException($"The definition uses placeholder \"${{{unbound.Min}}}\", which has no substitution"),
             _ => throw new AslLoadException(
-                $"The definition uses placeholders {string.Join(", ", unbound.Select(name => $"\"${{{name}}}\""))}, which have no substitutions"),
+                $"The definition uses placeholders {string.Join(", ", unbound.Select(name => $"\"${{{name}}}\""))}, "
+                + "which have no substitutions"),
         };
     }
 
-    private static JsonNode? Substitute(JsonNode? node, IReadOnlyDictionary<string, string> substitutions, ISet<string> unbound) => node switch
+    private static JsonNode? Substitute(
+        JsonNode? node, IReadOnlyDictionary<string, string> substitutions, ISet<string> unbound) => node switch
     {
         JsonObject container => new JsonObject(
             container.Select(property => KeyValuePair.Create(property.Key, Substitute(property.Value, substitutions, unbound)))),

@@ -34,7 +34,7 @@ internal sealed class ExecutionHistoryRecorder(IExecutionStore store, string exe
     public async Task<HistoryEvent> RecordAsync(string type, JsonObject details, CancellationToken cancellationToken)
     {
         var historyEvent = Prepare(type, details);
-        await store.AppendEventsAsync(executionArn, [.. _held, historyEvent], cancellationToken);
+        await store.AppendEventsAsync(executionArn, [.. _held, historyEvent], cancellationToken).ConfigureAwait(false);
         Commit(historyEvent);
         return historyEvent;
     }
@@ -45,13 +45,14 @@ internal sealed class ExecutionHistoryRecorder(IExecutionStore store, string exe
         var redriveCount = running.RedriveCount + 1;
         var redrivenEvent = Prepare(HistoryEventTypes.ExecutionRedriven, new JsonObject { ["redriveCount"] = redriveCount });
         var redriven = running with { RedriveCount = redriveCount, RedriveDate = redrivenEvent.Timestamp };
-        await store.RedriveExecutionAsync(redriven, redrivenEvent, cancellationToken);
+        await store.RedriveExecutionAsync(redriven, redrivenEvent, cancellationToken).ConfigureAwait(false);
         Commit(redrivenEvent);
         return redriven;
     }
 
     /// <summary>Stores the closing event and the execution's final state together, and returns that final state.</summary>
-    public async Task<ExecutionDescription> CloseAsync(ExecutionDescription running, ExecutionOutcome outcome, CancellationToken cancellationToken)
+    public async Task<ExecutionDescription> CloseAsync(
+        ExecutionDescription running, ExecutionOutcome outcome, CancellationToken cancellationToken)
     {
         var closingEvent = Prepare(outcome.ClosingEventType, outcome.ClosingEventDetails());
         var closed = running with
@@ -62,7 +63,7 @@ internal sealed class ExecutionHistoryRecorder(IExecutionStore store, string exe
             Error = outcome.Error,
             Cause = outcome.Cause,
         };
-        await store.CloseExecutionAsync(closed, [.. _held, closingEvent], cancellationToken);
+        await store.CloseExecutionAsync(closed, [.. _held, closingEvent], cancellationToken).ConfigureAwait(false);
         Commit(closingEvent);
         return closed;
     }

@@ -25,13 +25,13 @@ internal sealed class ExecutionInterpreter(
     /// </summary>
     public async Task<ExecutionOutcome> RunAsync(StateEntry entry, CancellationToken cancellationToken)
     {
-        if (machine.TimeoutSeconds is not { } timeoutSeconds) return await RunStatesAsync(entry, cancellationToken);
+        if (machine.TimeoutSeconds is not { } timeoutSeconds) return await RunStatesAsync(entry, cancellationToken).ConfigureAwait(false);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds), time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await RunStatesAsync(entry, linked.Token);
+            return await RunStatesAsync(entry, linked.Token).ConfigureAwait(false);
         }
         catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -45,7 +45,8 @@ internal sealed class ExecutionInterpreter(
         {
             return ExecutionOutcome.Failed(
                 StatesErrors.Runtime,
-                $"The execution cannot resume at state '{entry.StateName}': the state machine definition no longer has a state of that name.");
+                $"The execution cannot resume at state '{entry.StateName}': "
+                + "the state machine definition no longer has a state of that name.");
         }
 
         var input = entry.Input;
@@ -53,7 +54,7 @@ internal sealed class ExecutionInterpreter(
         {
             var entered = await RecordAsync(
                 HistoryEventTypes.StateEntered(state.Type),
-                new JsonObject { ["name"] = state.Name, ["input"] = AslJson.Serialize(input) });
+                new JsonObject { ["name"] = state.Name, ["input"] = AslJson.Serialize(input) }).ConfigureAwait(false);
             _context.EnterState(state.Name, entered.Timestamp);
 
             StateStep step;
@@ -61,7 +62,7 @@ internal sealed class ExecutionInterpreter(
             try
             {
                 if (state is FailState fail) return FailWith(fail, new PathScope(input, _context.Json));
-                step = await RunStateAsync(state, new PathScope(input, _context.Json), cancellationToken);
+                step = await RunStateAsync(state, new PathScope(input, _context.Json), cancellationToken).ConfigureAwait(false);
                 outputJson = AslJson.SerializeWithinQuota(step.Output, $"The output of state '{state.Name}'");
             }
             catch (StatesErrorException failure)
@@ -85,7 +86,7 @@ internal sealed class ExecutionInterpreter(
 
     private async Task<StateStep> RunStateAsync(AslState state, PathScope scope, CancellationToken cancellationToken) => state switch
     {
-        TaskState task => await RunTaskAsync(task, scope, cancellationToken),
+        TaskState task => await RunTaskAsync(task, scope, cancellationToken).ConfigureAwait(false),
         PassState pass => RunPass(pass, scope),
         ChoiceState choice => RunChoice(choice, scope),
         SucceedState succeed => RunSucceed(succeed, scope),
@@ -133,7 +134,8 @@ internal sealed class ExecutionInterpreter(
         {
             try
             {
-                return new StateStep(await AttemptTaskAsync(task, scope.Data, effectiveScope, cancellationToken), task.Next);
+                var output = await AttemptTaskAsync(task, scope.Data, effectiveScope, cancellationToken).ConfigureAwait(false);
+                return new StateStep(output, task.Next);
             }
             catch (StatesErrorException failure) when (!failure.IsTerminal)
             {
@@ -141,7 +143,7 @@ internal sealed class ExecutionInterpreter(
                 if (retrierIndex >= 0 && retriesByRetrier[retrierIndex] < task.Retriers[retrierIndex].MaxAttempts)
                 {
                     var delay = task.Retriers[retrierIndex].DelayBeforeRetry(retriesByRetrier[retrierIndex]++, Random.Shared.NextDouble());
-                    await Task.Delay(delay, time, cancellationToken);
+                    await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                     _context.SetRetryCount(++retryCount);
                     continue;
                 }
@@ -153,7 +155,8 @@ internal sealed class ExecutionInterpreter(
         }
     }
 
-    private async Task<JsonNode?> AttemptTaskAsync(TaskState task, JsonNode? input, PathScope effectiveScope, CancellationToken cancellationToken)
+    private async Task<JsonNode?> AttemptTaskAsync(
+        TaskState task, JsonNode? input, PathScope effectiveScope, CancellationToken cancellationToken)
     {
         var parameters = task.Parameters is null ? effectiveScope.Data?.DeepClone() : task.Parameters.Evaluate(effectiveScope);
         var resource = TaskResource.Of(task.Resource);
@@ -162,20 +165,21 @@ internal sealed class ExecutionInterpreter(
         scheduled["region"] = execution.Region;
         scheduled["parameters"] = AslJson.SerializeWithinQuota(parameters, $"The parameters of state '{task.Name}'");
         if (task.TimeoutSeconds is { } timeoutSeconds) scheduled["timeoutInSeconds"] = timeoutSeconds;
-        await RecordAsync(HistoryEventTypes.TaskScheduled, scheduled);
-        await RecordAsync(HistoryEventTypes.TaskStarted, resource.Details());
+        await RecordAsync(HistoryEventTypes.TaskScheduled, scheduled).ConfigureAwait(false);
+        await RecordAsync(HistoryEventTypes.TaskStarted, resource.Details()).ConfigureAwait(false);
 
-        var result = await InvokeAsync(task, resource, parameters, cancellationToken);
+        var result = await InvokeAsync(task, resource, parameters, cancellationToken).ConfigureAwait(false);
 
         var succeeded = resource.Details();
         succeeded["output"] = AslJson.SerializeWithinQuota(result, $"The result of the task in state '{task.Name}'");
-        await RecordAsync(HistoryEventTypes.TaskSucceeded, succeeded);
+        await RecordAsync(HistoryEventTypes.TaskSucceeded, succeeded).ConfigureAwait(false);
 
         var selected = task.ResultSelector is null ? result : task.ResultSelector.Evaluate(effectiveScope with { Data = result });
         return SelectData(task.OutputPath, effectiveScope with { Data = ApplyResultPath(task.ResultPath, input, selected) }, "OutputPath");
     }
 
-    private async Task<JsonNode?> InvokeAsync(TaskState task, TaskResource resource, JsonNode? parameters, CancellationToken cancellationToken)
+    private async Task<JsonNode?> InvokeAsync(
+        TaskState task, TaskResource resource, JsonNode? parameters, CancellationToken cancellationToken)
     {
         using var timeout = task.TimeoutSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), time) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout?.Token ?? CancellationToken.None);
@@ -183,11 +187,11 @@ internal sealed class ExecutionInterpreter(
         {
             // WaitAsync lets the state move on from an invocation that ignores cancellation, as AWS moves on from a
             // Lambda that outlives the task's timeout.
-            return await invoker.InvokeAsync(task.Resource, parameters, linked.Token).WaitAsync(linked.Token);
+            return await invoker.InvokeAsync(task.Resource, parameters, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (TaskFailedException failure) when (!cancellationToken.IsCancellationRequested)
         {
-            throw await RecordTaskFailureAsync(HistoryEventTypes.TaskFailed, resource, failure.Error, failure.Cause);
+            throw await RecordTaskFailureAsync(HistoryEventTypes.TaskFailed, resource, failure.Error, failure.Cause).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
@@ -195,7 +199,7 @@ internal sealed class ExecutionInterpreter(
                 HistoryEventTypes.TaskTimedOut,
                 resource,
                 StatesErrors.Timeout,
-                $"The task did not finish within the state's TimeoutSeconds ({task.TimeoutSeconds}).");
+                $"The task did not finish within the state's TimeoutSeconds ({task.TimeoutSeconds}).").ConfigureAwait(false);
         }
         catch (Exception defect) when (!cancellationToken.IsCancellationRequested)
         {
@@ -204,7 +208,8 @@ internal sealed class ExecutionInterpreter(
                 HistoryEventTypes.TaskFailed,
                 resource,
                 StatesErrors.Runtime,
-                $"The task invoker for '{task.Resource}' failed unexpectedly: {defect.GetType().Name}: {defect.Message}");
+                $"The task invoker for '{task.Resource}' failed unexpectedly: {defect.GetType().Name}: {defect.Message}")
+                .ConfigureAwait(false);
         }
     }
 
@@ -213,7 +218,7 @@ internal sealed class ExecutionInterpreter(
         var details = resource.Details();
         details["error"] = error;
         if (cause is not null) details["cause"] = cause;
-        await RecordAsync(eventType, details);
+        await RecordAsync(eventType, details).ConfigureAwait(false);
         return new StatesErrorException(error, cause);
     }
 

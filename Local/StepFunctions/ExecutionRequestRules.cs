@@ -24,7 +24,8 @@ internal static class ExecutionRequestRules
             if (IsForbidden(character))
             {
                 throw new InvalidNameException(
-                    $"Invalid Name: '{name}' contains U+{(int)character:X4}; names cannot contain whitespace, control characters or any of {ForbiddenNameCharacters}");
+                    $"Invalid Name: '{name}' contains U+{(int)character:X4}; "
+                    + $"names cannot contain whitespace, control characters or any of {ForbiddenNameCharacters}");
             }
         }
     }
@@ -36,7 +37,8 @@ internal static class ExecutionRequestRules
         if (!AslJson.FitsPayloadQuota(input))
         {
             throw new InvalidExecutionInputException(
-                $"Invalid Execution Input: the input is {Encoding.UTF8.GetByteCount(input)} bytes, more than the {AslJson.MaxPayloadBytes}-byte limit.");
+                $"Invalid Execution Input: the input is {Encoding.UTF8.GetByteCount(input)} bytes, "
+                + $"more than the {AslJson.MaxPayloadBytes}-byte limit.");
         }
 
         try
@@ -50,5 +52,6 @@ internal static class ExecutionRequestRules
     }
 
     private static bool IsForbidden(char c) =>
-        char.IsWhiteSpace(c) || c <= '\u001F' || c is >= '\u007F' and <= '\u009F' || ForbiddenNameCharacters.Contains(c, StringComparison.Ordinal);
+        char.IsWhiteSpace(c) || c <= '\u001F' || c is >= '\u007F' and <= '\u009F'
+        || ForbiddenNameCharacters.Contains(c, StringComparison.Ordinal);
 }

@@ -8,7 +8,9 @@ namespace Conduit.Local.StepFunctions;
 /// </summary>
 public sealed record HistoryEvent(long Id, long PreviousEventId, DateTimeOffset Timestamp, string Type, JsonObject Details)
 {
-    /// <summary>The name of the details field for this event type: every <c>...StateEntered</c> event shares <c>stateEnteredEventDetails</c>.</summary>
+    /// <summary>
+    /// The name of the details field for this event type: every <c>...StateEntered</c> event shares <c>stateEnteredEventDetails</c>.
+    /// </summary>
     public string DetailsPropertyName =>
         Type.EndsWith(HistoryEventTypes.StateEnteredSuffix, StringComparison.Ordinal) ? "stateEnteredEventDetails"
         : Type.EndsWith(HistoryEventTypes.StateExitedSuffix, StringComparison.Ordinal) ? "stateExitedEventDetails"

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Aws.Lambda.Runtime;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
 
 namespace Conduit.Local.StepFunctions;
@@ -28,7 +27,8 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
         {
             throw new TaskFailedException(
                 StatesErrors.Runtime,
-                $"The Parameters of a {Resource} task must be an object with a string FunctionName, but were {AslJson.Serialize(parameters)}.");
+                $"The Parameters of a {Resource} task must be an object with a string FunctionName, "
+                + $"but were {AslJson.Serialize(parameters)}.");
         }
 
         if (!functionsByArn.TryGetValue(functionArn, out var handler))
@@ -37,7 +37,7 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
         }
 
         var payload = arguments.TryGetPropertyValue("Payload", out var given) ? given : new JsonObject();
-        var result = await RunHandlerAsync(handler, payload, cancellationToken);
+        var result = await RunHandlerAsync(handler, payload, cancellationToken).ConfigureAwait(false);
         return new JsonObject
         {
             ["ExecutedVersion"] = "$LATEST",
@@ -49,7 +49,8 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
     private static async Task<JsonNode?> RunHandlerAsync(LambdaHandler handler, JsonNode? payload, CancellationToken cancellationToken)
     {
         using var request = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(request))
+        var writer = new Utf8JsonWriter(request);
+        await using (writer.ConfigureAwait(false))
         {
             if (payload is null) writer.WriteNullValue();
             else payload.WriteTo(writer);
@@ -61,17 +62,18 @@ public sealed class LambdaInvokeTaskInvoker(IReadOnlyDictionary<string, LambdaHa
         try
         {
             // The handler delegate takes no token, so cancellation can only stop waiting for it.
-            response = await handler(request).WaitAsync(cancellationToken);
+            response = await handler(request).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TaskFailedException(exception.GetType().Name, JsonSerializer.Serialize(RuntimeError.From(exception), AwsJsonContext.Wire.RuntimeError));
+            throw new TaskFailedException(
+                exception.GetType().Name, JsonSerializer.Serialize(RuntimeError.From(exception), AwsJsonContext.Wire.RuntimeError));
         }
 
-        await using (response)
+        await using (response.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream();
-            await response.CopyToAsync(buffer, cancellationToken);
+            await response.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             return ParseResult(buffer.ToArray());
         }
     }

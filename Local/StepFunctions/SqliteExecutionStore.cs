@@ -50,14 +50,16 @@ public sealed class SqliteExecutionStore : IExecutionStore
         AddRedriveColumnsIfMissing(database);
     }
 
-    public Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
+    public Task<bool> TryCreateExecutionAsync(
+        ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
         _database.InTransactionAsync((connection, transaction) =>
         {
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = $"""
                 INSERT INTO sfn_executions ({ExecutionColumns})
-                VALUES ($arn, $stateMachineArn, $name, $status, $startDate, $stopDate, $input, $output, $error, $cause, $redriveCount, $redriveDate)
+                VALUES ($arn, $stateMachineArn, $name, $status, $startDate, $stopDate, $input, $output, $error, $cause,
+                        $redriveCount, $redriveDate)
                 ON CONFLICT (execution_arn) DO NOTHING
                 """;
             BindExecution(insert, execution);
@@ -74,7 +76,8 @@ public sealed class SqliteExecutionStore : IExecutionStore
             return true;
         }, cancellationToken);
 
-    public Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
+    public Task CloseExecutionAsync(
+        ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
         UpdateRunningExecutionAsync(
             closed,
             "status = $status, stop_date = $stopDate, output = $output, error = $error, cause = $cause",
@@ -177,7 +180,11 @@ public sealed class SqliteExecutionStore : IExecutionStore
         }).GetAwaiter().GetResult();
 
     private Task UpdateRunningExecutionAsync(
-        ExecutionDescription execution, string assignments, IReadOnlyList<HistoryEvent> events, string action, CancellationToken cancellationToken) =>
+        ExecutionDescription execution,
+        string assignments,
+        IReadOnlyList<HistoryEvent> events,
+        string action,
+        CancellationToken cancellationToken) =>
         _database.InTransactionAsync((connection, transaction) =>
         {
             using var update = connection.CreateCommand();
@@ -186,19 +193,22 @@ public sealed class SqliteExecutionStore : IExecutionStore
             BindExecution(update, execution);
             if (update.ExecuteNonQuery() == 0)
             {
-                throw new InvalidOperationException($"Execution {execution.ExecutionArn} is not a running execution, so it cannot be {action}.");
+                throw new InvalidOperationException(
+                    $"Execution {execution.ExecutionArn} is not a running execution, so it cannot be {action}.");
             }
 
             InsertEvents(connection, transaction, execution.ExecutionArn, events);
             return true;
         }, cancellationToken);
 
-    private static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, string executionArn, IEnumerable<HistoryEvent> events)
+    private static void InsertEvents(
+        SqliteConnection connection, SqliteTransaction transaction, string executionArn, IEnumerable<HistoryEvent> events)
     {
         foreach (var historyEvent in events) InsertEvent(connection, transaction, executionArn, historyEvent);
     }
 
-    private static void InsertEvent(SqliteConnection connection, SqliteTransaction transaction, string executionArn, HistoryEvent historyEvent)
+    private static void InsertEvent(
+        SqliteConnection connection, SqliteTransaction transaction, string executionArn, HistoryEvent historyEvent)
     {
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -221,15 +231,13 @@ public sealed class SqliteExecutionStore : IExecutionStore
         Name: reader.GetString(2),
         Status: ExecutionStatusNames.Parse(reader.GetString(3)),
         StartDate: ParseDate(reader.GetString(4)),
-        StopDate: NullableString(reader, 5) is { } stopDate ? ParseDate(stopDate) : null,
+        StopDate: reader.GetNullableString(5) is { } stopDate ? ParseDate(stopDate) : null,
         Input: reader.GetString(6),
-        Output: NullableString(reader, 7),
-        Error: NullableString(reader, 8),
-        Cause: NullableString(reader, 9),
+        Output: reader.GetNullableString(7),
+        Error: reader.GetNullableString(8),
+        Cause: reader.GetNullableString(9),
         RedriveCount: reader.GetInt32(10),
-        RedriveDate: NullableString(reader, 11) is { } redriveDate ? ParseDate(redriveDate) : null);
-
-    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+        RedriveDate: reader.GetNullableString(11) is { } redriveDate ? ParseDate(redriveDate) : null);
 
     private static object OrNull(string? value) => (object?)value ?? DBNull.Value;
 

@@ -20,9 +20,11 @@ internal sealed record StateEntry(string StateName, JsonNode? Input)
             var entered = history[i];
             if (!entered.Type.EndsWith(HistoryEventTypes.StateEnteredSuffix, StringComparison.Ordinal)) continue;
 
-            if (!AslJson.TryGetString(entered.Details["name"], out var name) || !AslJson.TryGetString(entered.Details["input"], out var input))
+            if (!AslJson.TryGetString(entered.Details["name"], out var name)
+                || !AslJson.TryGetString(entered.Details["input"], out var input))
             {
-                throw new InvalidOperationException($"History event {entered.Id} ({entered.Type}) does not record the state's name and input.");
+                throw new InvalidOperationException(
+                    $"History event {entered.Id} ({entered.Type}) does not record the state's name and input.");
             }
 
             return new StateEntry(name, JsonNode.Parse(input));

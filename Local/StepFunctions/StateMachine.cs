@@ -33,7 +33,8 @@ public sealed class StateMachine
     /// and validates it. Task states may only use a <c>Resource</c> in <paramref name="supportedResources"/>.
     /// </summary>
     /// <exception cref="AslLoadException">The definition is malformed or uses a construct the interpreter does not support.</exception>
-    public static StateMachine Load(string aslJson, IReadOnlyDictionary<string, string> substitutions, IReadOnlySet<string> supportedResources)
+    public static StateMachine Load(
+        string aslJson, IReadOnlyDictionary<string, string> substitutions, IReadOnlySet<string> supportedResources)
     {
         ArgumentNullException.ThrowIfNull(aslJson);
         ArgumentNullException.ThrowIfNull(substitutions);

@@ -92,20 +92,29 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ExecutionRequestRules.ValidateName(name);
         var parsedInput = ExecutionRequestRules.ParseInput(input);
-        await ResumeInterruptedExecutionsAsync(cancellationToken);
+        await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
 
         var executionArn = _executionArnPrefix + name;
         var history = new ExecutionHistoryRecorder(_store, executionArn, _time);
         var started = history.Prepare(HistoryEventTypes.ExecutionStarted, new JsonObject { ["input"] = input, ["roleArn"] = _roleArn });
         var execution = new ExecutionDescription(
-            executionArn, StateMachineArn, name, ExecutionStatus.Running, started.Timestamp, StopDate: null, input, Output: null, Error: null, Cause: null);
+            executionArn,
+            StateMachineArn,
+            name,
+            ExecutionStatus.Running,
+            started.Timestamp,
+            StopDate: null,
+            input,
+            Output: null,
+            Error: null,
+            Cause: null);
 
-        await _registration.WaitAsync(cancellationToken);
+        await _registration.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!await _store.TryCreateExecutionAsync(execution, started, cancellationToken))
+            if (!await _store.TryCreateExecutionAsync(execution, started, cancellationToken).ConfigureAwait(false))
             {
-                return await RepeatedStartAsync(executionArn, input, cancellationToken);
+                return await RepeatedStartAsync(executionArn, input, cancellationToken).ConfigureAwait(false);
             }
 
             history.Commit(started);
@@ -123,8 +132,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
     public async Task<ExecutionDescription> DescribeExecutionAsync(string name, CancellationToken cancellationToken = default)
     {
-        await ResumeInterruptedExecutionsAsync(cancellationToken);
-        return await FindAsync(name, cancellationToken) ?? throw DoesNotExist(name);
+        await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
+        return await FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw DoesNotExist(name);
     }
 
     /// <summary>This state machine's executions, newest first.</summary>
@@ -133,15 +142,15 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxResults, MaxListResults);
-        await ResumeInterruptedExecutionsAsync(cancellationToken);
-        return await _store.ListExecutionsAsync(StateMachineArn, statusFilter, maxResults, cancellationToken);
+        await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.ListExecutionsAsync(StateMachineArn, statusFilter, maxResults, cancellationToken).ConfigureAwait(false);
     }
 
     /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
     public async Task<IReadOnlyList<HistoryEvent>> GetExecutionHistoryAsync(string name, CancellationToken cancellationToken = default)
     {
-        var execution = await DescribeExecutionAsync(name, cancellationToken);
-        return await _store.GetHistoryAsync(execution.ExecutionArn, cancellationToken);
+        var execution = await DescribeExecutionAsync(name, cancellationToken).ConfigureAwait(false);
+        return await _store.GetHistoryAsync(execution.ExecutionArn, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Completes with the execution's final description once it has closed (at once if it already has).</summary>
@@ -151,22 +160,22 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     /// </exception>
     public async Task<ExecutionDescription> WaitForCompletionAsync(string name, CancellationToken cancellationToken = default)
     {
-        await ResumeInterruptedExecutionsAsync(cancellationToken);
+        await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
 
         RunningExecution? running;
         ExecutionDescription? stored = null;
-        await _registration.WaitAsync(cancellationToken);
+        await _registration.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             lock (_lifecycle) _running.TryGetValue(name, out running);
-            if (running is null) stored = await FindAsync(name, cancellationToken);
+            if (running is null) stored = await FindAsync(name, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _registration.Release();
         }
 
-        if (running is not null) return await running.Completion.Task.WaitAsync(cancellationToken);
+        if (running is not null) return await running.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         return stored switch
         {
             null => throw DoesNotExist(name),
@@ -188,7 +197,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
             _disposed = true;
         }
 
-        await _shutdown.CancelAsync();
+        await _shutdown.CancelAsync().ConfigureAwait(false);
 
         // Resuming may still be launching runs; once it has stopped, no run can be added.
         if (_resumeInterruptedExecutions.IsValueCreated)
@@ -198,13 +207,13 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
 
         Task[] runs;
         lock (_lifecycle) runs = [.. _running.Values.Select(running => running.Run)];
-        await Task.WhenAll(runs);
+        await Task.WhenAll(runs).ConfigureAwait(false);
         _shutdown.Dispose();
     }
 
     private async Task<StartExecutionResult> RepeatedStartAsync(string executionArn, string input, CancellationToken cancellationToken)
     {
-        var existing = await _store.GetExecutionAsync(executionArn, cancellationToken)
+        var existing = await _store.GetExecutionAsync(executionArn, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Execution {executionArn} was reported to exist but could not be read.");
 
         // AWS treats a repeated request for a running execution as the same request only if the input is identical.
@@ -229,18 +238,22 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     }
 
     private async Task RunToCompletionAsync(
-        ExecutionDescription execution, ExecutionInterpreter interpreter, StateEntry entry, ExecutionHistoryRecorder history, RunningExecution running)
+        ExecutionDescription execution,
+        ExecutionInterpreter interpreter,
+        StateEntry entry,
+        ExecutionHistoryRecorder history,
+        RunningExecution running)
     {
         try
         {
-            if (await RunUntilShutdownAsync(interpreter, entry) is not { } outcome)
+            if (await RunUntilShutdownAsync(interpreter, entry).ConfigureAwait(false) is not { } outcome)
             {
                 StepFunctionsLog.ExecutionSuspended(_logger, execution.Name);
                 running.Completion.SetCanceled(_shutdown.Token);
                 return;
             }
 
-            var closed = await history.CloseAsync(execution, outcome, CancellationToken.None);
+            var closed = await history.CloseAsync(execution, outcome, CancellationToken.None).ConfigureAwait(false);
             if (closed.Status == ExecutionStatus.Succeeded) StepFunctionsLog.ExecutionSucceeded(_logger, closed.Name);
             else StepFunctionsLog.ExecutionDidNotSucceed(_logger, closed.Name, closed.Status.ToApiName(), closed.Error, closed.Cause);
             running.Completion.SetResult(closed);
@@ -262,7 +275,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     {
         try
         {
-            return await interpreter.RunAsync(entry, _shutdown.Token);
+            return await interpreter.RunAsync(entry, _shutdown.Token).ConfigureAwait(false);
         }
         catch (Exception) when (_shutdown.IsCancellationRequested)
         {
@@ -273,7 +286,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     private async Task ResumeEveryInterruptedExecutionAsync()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var interrupted = await _store.ListExecutionsAsync(StateMachineArn, ExecutionStatus.Running, int.MaxValue, CancellationToken.None);
+        var interrupted = await _store.ListExecutionsAsync(StateMachineArn, ExecutionStatus.Running, int.MaxValue, CancellationToken.None)
+            .ConfigureAwait(false);
 
         // Oldest first: turns resume in the order they were accepted.
         foreach (var execution in interrupted.Reverse())
@@ -281,7 +295,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
             if (_disposed) return;
             try
             {
-                await ResumeAsync(execution);
+                await ResumeAsync(execution).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not ObjectDisposedException)
             {
@@ -293,11 +307,12 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
 
     private async Task ResumeAsync(ExecutionDescription execution)
     {
-        var events = await _store.GetHistoryAsync(execution.ExecutionArn, CancellationToken.None);
+        var events = await _store.GetHistoryAsync(execution.ExecutionArn, CancellationToken.None).ConfigureAwait(false);
         var input = JsonNode.Parse(execution.Input);
         var entry = StateEntry.ToResume(events, _machine.StartAt, input);
-        var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId: events.Count == 0 ? 0 : events[^1].Id);
-        var redriven = await history.RedriveAsync(execution, CancellationToken.None);
+        var lastEventId = events.Count == 0 ? 0 : events[^1].Id;
+        var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId);
+        var redriven = await history.RedriveAsync(execution, CancellationToken.None).ConfigureAwait(false);
         Launch(redriven, input, history, entry);
         StepFunctionsLog.InterruptedExecutionResumed(_logger, execution.Name, entry.StateName, redriven.RedriveCount);
     }

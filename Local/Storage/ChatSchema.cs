@@ -1,7 +1,4 @@
-using Conduit.Core.Chat;
-using Conduit.Core.Ports;
 using Conduit.Local.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace Conduit.Local.Storage;
 

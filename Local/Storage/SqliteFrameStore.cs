@@ -1,24 +1,26 @@
-using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Sqlite;
-using Microsoft.Data.Sqlite;
 
 namespace Conduit.Local.Storage;
 
 public sealed class SqliteFrameStore(SqliteDatabase database, TimeProvider time) : IFrameStore
 {
-    public Task<StoredFrame> AppendAsync(string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken) =>
+    public Task<StoredFrame> AppendAsync(
+        string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken) =>
         database.InTransactionAsync((c, _) =>
         {
             var seq = c.QuerySingle("UPDATE sessions SET last_seq = last_seq + 1 WHERE session_id = $session RETURNING last_seq",
-                r => (long?)r.GetInt64(0), ("$session", sessionId)) ?? throw new InvalidOperationException($"Session {sessionId} does not exist.");
+                    r => (long?)r.GetInt64(0), ("$session", sessionId))
+                ?? throw new InvalidOperationException($"Session {sessionId} does not exist.");
             var json = render(seq);
             c.Execute("INSERT INTO frames (session_id, seq, request_id, json, created_at) VALUES ($session, $seq, $request, $json, $now)",
-                ("$session", sessionId), ("$seq", seq), ("$request", requestId), ("$json", json), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
+                ("$session", sessionId), ("$seq", seq), ("$request", requestId), ("$json", json),
+                ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
             return new StoredFrame(sessionId, seq, requestId, json);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<StoredFrame>> ReadAfterAsync(string sessionId, long afterSeq, int maxCount, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredFrame>> ReadAfterAsync(
+        string sessionId, long afterSeq, int maxCount, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<StoredFrame>>(c => c.Query(
             "SELECT session_id, seq, request_id, json FROM frames WHERE session_id = $session AND seq > $after ORDER BY seq LIMIT $max",
             r => new StoredFrame(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3)),

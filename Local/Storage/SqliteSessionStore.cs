@@ -1,4 +1,3 @@
-using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -15,7 +14,8 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
         return database.RunAsync(c =>
         {
             c.Execute("INSERT OR IGNORE INTO sessions (session_id, created_at, expires_at, owner_id) VALUES ($id, $now, $expires, $owner)",
-                ("$id", sessionId), ("$now", now.ToUnixTimeMilliseconds()), ("$expires", (now + ttl).ToUnixTimeMilliseconds()), ("$owner", ownerId));
+                ("$id", sessionId), ("$now", now.ToUnixTimeMilliseconds()), ("$expires", (now + ttl).ToUnixTimeMilliseconds()),
+                ("$owner", ownerId));
             return Read(c, sessionId)!;
         }, cancellationToken);
     }
@@ -23,13 +23,15 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
     public Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken) =>
         database.RunAsync(c => Read(c, sessionId), cancellationToken);
 
-    public Task<bool> TryClaimTurnAsync(string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+    public Task<bool> TryClaimTurnAsync(
+        string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(
             """
             UPDATE sessions SET active_turn = $turn, active_turn_until = $until
             WHERE session_id = $id AND (active_turn IS NULL OR active_turn = $turn OR active_turn_until < $now)
             """,
-            ("$id", sessionId), ("$turn", requestId), ("$until", until.ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())) == 1,
+            ("$id", sessionId), ("$turn", requestId), ("$until", until.ToUnixTimeMilliseconds()),
+            ("$now", now.ToUnixTimeMilliseconds())) == 1,
             cancellationToken);
 
     public Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken) =>

@@ -1,4 +1,3 @@
-using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -9,18 +8,27 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscrip
 {
     private const string Columns = "session_id, connection_id, delivered_seq, expires_at";
 
-    public Task SubscribeAsync(string sessionId, string connectionId, long deliveredSeq, bool resetCursor, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+    public Task SubscribeAsync(
+        string sessionId,
+        string connectionId,
+        long deliveredSeq,
+        bool resetCursor,
+        DateTimeOffset expiresAt,
+        CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(
             resetCursor
                 ? """
-                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at) VALUES ($session, $connection, $seq, $expires)
+                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at)
+                  VALUES ($session, $connection, $seq, $expires)
                   ON CONFLICT (session_id, connection_id) DO UPDATE SET delivered_seq = $seq, expires_at = $expires
                   """
                 : """
-                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at) VALUES ($session, $connection, $seq, $expires)
+                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at)
+                  VALUES ($session, $connection, $seq, $expires)
                   ON CONFLICT (session_id, connection_id) DO UPDATE SET expires_at = $expires
                   """,
-            ("$session", sessionId), ("$connection", connectionId), ("$seq", deliveredSeq), ("$expires", expiresAt.ToUnixTimeMilliseconds())),
+            ("$session", sessionId), ("$connection", connectionId), ("$seq", deliveredSeq),
+            ("$expires", expiresAt.ToUnixTimeMilliseconds())),
             cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> ListAsync(string sessionId, CancellationToken cancellationToken) =>
@@ -28,11 +36,18 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscrip
             $"SELECT {Columns} FROM subscriptions WHERE session_id = $session ORDER BY connection_id",
             Map, ("$session", sessionId)), cancellationToken);
 
-    public Task<Subscription?> TryLeaseAsync(string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+    public Task<Subscription?> TryLeaseAsync(
+        string sessionId,
+        string connectionId,
+        string owner,
+        DateTimeOffset now,
+        DateTimeOffset until,
+        CancellationToken cancellationToken) =>
         database.RunAsync(c => c.QuerySingle(
             $"""
             UPDATE subscriptions SET lease_owner = $owner, lease_until = $until
-            WHERE session_id = $session AND connection_id = $connection AND (lease_owner IS NULL OR lease_owner = $owner OR lease_until < $now)
+            WHERE session_id = $session AND connection_id = $connection
+                AND (lease_owner IS NULL OR lease_owner = $owner OR lease_until < $now)
             RETURNING {Columns}
             """,
             Map, ("$session", sessionId), ("$connection", connectionId), ("$owner", owner),
@@ -52,7 +67,9 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscrip
             ("$session", sessionId), ("$connection", connectionId)), cancellationToken);
 
     public Task RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
-        database.RunAsync(c => c.Execute("DELETE FROM subscriptions WHERE connection_id = $connection", ("$connection", connectionId)), cancellationToken);
+        database.RunAsync(
+            c => c.Execute("DELETE FROM subscriptions WHERE connection_id = $connection", ("$connection", connectionId)),
+            cancellationToken);
 
     private static Subscription Map(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetTimestamp(3));
 }

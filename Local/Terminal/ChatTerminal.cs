@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -27,7 +26,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
     private const string Reset = "\e[0m";
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly Channel<TerminalEvent> _events = Channel.CreateUnbounded<TerminalEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<TerminalEvent> _events =
+        Channel.CreateUnbounded<TerminalEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Queue<string> _pending = new();
     private readonly SessionStream _session = new();
     private WebSocket? _socket;
@@ -121,7 +121,11 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
         var command = line.Trim();
         if (command == "/new")
         {
-            WriteLine(_session.SessionId is { } left ? $"… Left session {left}; the next message starts a new one." : "… The next message starts a new session.", Dim);
+            WriteLine(
+                _session.SessionId is { } left
+                    ? $"… Left session {left}; the next message starts a new one."
+                    : "… The next message starts a new session.",
+                Dim);
             _session.Begin(null, 0);
             return;
         }
@@ -205,7 +209,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
         }
     }
 
-    private async Task HandleSessionFrameAsync(JsonElement frame, string? type, string? requestId, long seq, CancellationToken cancellationToken)
+    private async Task HandleSessionFrameAsync(
+        JsonElement frame, string? type, string? requestId, long seq, CancellationToken cancellationToken)
     {
         var ours = _turn is { } turn && turn.RequestId == requestId;
         var sessionId = Text(frame, "sessionId");
@@ -285,7 +290,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
         for (var attempt = 1; attempt <= options.MaxReconnectAttempts; attempt++)
         {
             var delay = options.ReconnectDelay(attempt);
-            Notice(string.Create(CultureInfo.InvariantCulture, $"Attempt {attempt} of {options.MaxReconnectAttempts} in {delay.TotalSeconds:0.###} s…"));
+            Notice(string.Create(
+                CultureInfo.InvariantCulture, $"Attempt {attempt} of {options.MaxReconnectAttempts} in {delay.TotalSeconds:0.###} s…"));
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             if (await ConnectAsync(cancellationToken).ConfigureAwait(false) is not { } error)
             {
@@ -359,7 +365,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
                 var received = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    reason = $"closed by the server: {socket.CloseStatusDescription ?? socket.CloseStatus?.ToString() ?? "no reason given"}";
+                    var closeReason = socket.CloseStatusDescription ?? socket.CloseStatus?.ToString() ?? "no reason given";
+                    reason = $"closed by the server: {closeReason}";
                     break;
                 }
                 message.Write(buffer, 0, received.Count);
@@ -369,7 +376,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
                 message.SetLength(0);
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception exception)
+            when (exception is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             if (cancellationToken.IsCancellationRequested) return;
             reason = exception is OperationCanceledException ? "aborted" : exception.Message;
@@ -424,7 +432,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
                 await _receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception exception)
+                when (exception is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
                 // Leaving either way; the server treats a vanished client as disconnected.
             }
@@ -493,7 +502,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
     private static string Summary(JsonElement frame)
     {
         var usage = frame.TryGetProperty("usage", out var counts) && counts.ValueKind == JsonValueKind.Object
-            ? string.Create(CultureInfo.InvariantCulture, $"{Number(counts, "inputTokens") ?? 0} tokens in, {Number(counts, "outputTokens") ?? 0} out")
+            ? string.Create(
+                CultureInfo.InvariantCulture, $"{Number(counts, "inputTokens") ?? 0} tokens in, {Number(counts, "outputTokens") ?? 0} out")
             : "usage unknown";
         return Text(frame, "stopReason") switch
         {
@@ -507,7 +517,9 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
 
     private static string Sources(JsonElement frame)
     {
-        if (!frame.TryGetProperty("passages", out var passages) || passages.ValueKind != JsonValueKind.Array || passages.GetArrayLength() == 0)
+        if (!frame.TryGetProperty("passages", out var passages)
+            || passages.ValueKind != JsonValueKind.Array
+            || passages.GetArrayLength() == 0)
             return "none found";
         return string.Join("; ", passages.EnumerateArray()
             .Where(p => p.ValueKind == JsonValueKind.Object)
@@ -522,7 +534,9 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
         frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static long? Number(JsonElement frame, string name) =>
-        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
+        frame.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
+            ? number
+            : null;
 
     private sealed class Turn(string requestId, string? sessionId, string text)
     {

@@ -48,20 +48,23 @@ public sealed class ConduitConnector(TerminalOptions options, HttpClient http)
     {
         using var response = await http.GetAsync(TokenEndpoint, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
         {
-            using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("token", out var token)
-                && token.ValueKind == JsonValueKind.String
-                && token.GetString() is { Length: > 0 } value
-                    ? value
-                    : throw new InvalidDataException($"{TokenEndpoint} answered without a token.");
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"{TokenEndpoint} did not answer with JSON.", exception);
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("token", out var token)
+                    && token.ValueKind == JsonValueKind.String
+                    && token.GetString() is { Length: > 0 } value
+                        ? value
+                        : throw new InvalidDataException($"{TokenEndpoint} answered without a token.");
+            }
+            catch (JsonException exception)
+            {
+                throw new InvalidDataException($"{TokenEndpoint} did not answer with JSON.", exception);
+            }
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Conduit.Local.Terminal;
 
 internal enum Placement
@@ -15,22 +13,20 @@ internal enum Placement
 }
 
 /// <summary>
-/// Where the client stands in its session's frame stream, and the answer it has shown so far. The rules are the
-/// protocol's: seq rises by exactly one, a replayed token frame covers <c>firstSeq..seq</c>, and the answer is the
+/// Where the client stands in its session's frame stream, and how much of the answer it has shown so far. The rules are
+/// the protocol's: seq rises by exactly one, a replayed token frame covers <c>firstSeq..seq</c>, and the answer is the
 /// token text after the turn's latest <c>streaming</c> status.
 /// </summary>
 internal sealed class SessionStream
 {
-    private readonly StringBuilder _answer = new();
-
     /// <summary>The answer's length after each seq of the turn's answer, to cut what a joined replay repeats.</summary>
     private readonly Dictionary<long, int> _answerLengthAfter = [];
+
+    private int _answerLength;
 
     public string? SessionId { get; private set; }
 
     public long LastSeq { get; private set; }
-
-    public string Answer => _answer.ToString();
 
     /// <summary>Follows <paramref name="sessionId"/> (null: the next message starts one) from after <paramref name="lastSeq"/>.</summary>
     public void Begin(string? sessionId, long lastSeq)
@@ -45,7 +41,7 @@ internal sealed class SessionStream
 
     public void BeginTurn()
     {
-        _answer.Clear();
+        _answerLength = 0;
         _answerLengthAfter.Clear();
     }
 
@@ -60,7 +56,7 @@ internal sealed class SessionStream
     /// <summary>A <c>streaming</c> status: the answer starts (again) here. True when text already shown is dropped.</summary>
     public bool StartAnswer(long seq)
     {
-        var restarted = _answer.Length > 0;
+        var restarted = _answerLength > 0;
         BeginTurn();
         _answerLengthAfter[seq] = 0;
         LastSeq = seq;
@@ -82,9 +78,9 @@ internal sealed class SessionStream
             repeated = after - before;
         }
         var fresh = text[repeated..];
-        _answer.Append(fresh);
+        _answerLength += fresh.Length;
         LastSeq = seq;
-        _answerLengthAfter[seq] = _answer.Length;
+        _answerLengthAfter[seq] = _answerLength;
         return fresh;
     }
 }

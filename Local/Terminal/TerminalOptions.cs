@@ -62,7 +62,10 @@ public sealed record TerminalOptions
             {
                 "--url" => options with { Url = WebSocketUrl(Value()) },
                 "--user" => options with { User = Identifier(name, Value()) },
-                "--token" => options with { Token = Value() is { Length: > 0 } token ? token : throw new ArgumentException("--token needs a non-empty token.") },
+                "--token" => options with
+                {
+                    Token = Value() is { Length: > 0 } token ? token : throw new ArgumentException("--token needs a non-empty token."),
+                },
                 "--session" => options with { SessionId = Identifier(name, Value()) },
                 _ => throw new ArgumentException($"Unknown option \"{name}\"."),
             };
