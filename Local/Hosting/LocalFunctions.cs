@@ -29,5 +29,6 @@ public sealed class LocalFunctions(IServiceProvider services)
     /// <summary>The workflow's Lambda functions by ARN, as the lambda:invoke integration looks them up.</summary>
     public IReadOnlyDictionary<string, LambdaHandler> WorkflowHandlers() => WorkflowFunctions.ToDictionary(Arn, Handler);
 
-    private LambdaHandler Handler(FunctionDefinition function) => input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);
+    private LambdaHandler Handler(FunctionDefinition function) =>
+        input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);
 }

@@ -63,7 +63,8 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
     public string Enqueue(string eventJson, string? traceId = null, TimeSpan? timeout = null)
     {
         var requestId = Guid.NewGuid().ToString();
-        _events.Writer.TryWrite((requestId, System.Text.Encoding.UTF8.GetBytes(eventJson), traceId ?? NewTraceId(), timeout ?? FunctionTimeout));
+        var @event = System.Text.Encoding.UTF8.GetBytes(eventJson);
+        _events.Writer.TryWrite((requestId, @event, traceId ?? NewTraceId(), timeout ?? FunctionTimeout));
         return requestId;
     }
 
@@ -100,8 +101,8 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         }
         var headers = context.Response.Headers;
         headers[RuntimeApiClient.RequestIdHeader] = invocation.RequestId;
-        headers[RuntimeApiClient.DeadlineHeader] =
-            (DateTimeOffset.UtcNow + invocation.Timeout).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var deadline = DateTimeOffset.UtcNow + invocation.Timeout;
+        headers[RuntimeApiClient.DeadlineHeader] = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers[RuntimeApiClient.FunctionArnHeader] = _functionArn;
         headers[RuntimeApiClient.TraceIdHeader] = invocation.TraceId;
         context.Response.ContentType = "application/json";
