@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -102,7 +103,7 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         var headers = context.Response.Headers;
         headers[RuntimeApiClient.RequestIdHeader] = invocation.RequestId;
         var deadline = DateTimeOffset.UtcNow + invocation.Timeout;
-        headers[RuntimeApiClient.DeadlineHeader] = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers[RuntimeApiClient.DeadlineHeader] = deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         headers[RuntimeApiClient.FunctionArnHeader] = _functionArn;
         headers[RuntimeApiClient.TraceIdHeader] = invocation.TraceId;
         context.Response.ContentType = "application/json";
