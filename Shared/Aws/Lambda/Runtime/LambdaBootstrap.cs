@@ -28,12 +28,17 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
             return 1;
         }
         using var client = new RuntimeApiClient(runtimeApi);
-        await using var services = LambdaServices.Build(addFunctions);
-        var handlers = ConduitFunctions.All
-            .Where(function => function.Assembly == assembly)
-            .ToDictionary(function => function.Handler, function => (Func<Func<Stream, Task<Stream>>>)(() => services.GetLambdaFunction(function).Handle));
-        return await new LambdaBootstrap(handlers, Console.Error)
-            .RunAsync(client, Environment.GetEnvironmentVariable(HandlerVariable), CancellationToken.None).ConfigureAwait(false);
+        var services = LambdaServices.Build(addFunctions);
+        await using (services.ConfigureAwait(false))
+        {
+            var handlers = ConduitFunctions.All
+                .Where(function => function.Assembly == assembly)
+                .ToDictionary(
+                    function => function.Handler,
+                    function => (Func<Func<Stream, Task<Stream>>>)(() => services.GetLambdaFunction(function).Handle));
+            return await new LambdaBootstrap(handlers, Console.Error)
+                .RunAsync(client, Environment.GetEnvironmentVariable(HandlerVariable), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
