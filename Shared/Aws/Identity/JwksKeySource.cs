@@ -66,11 +66,11 @@ public sealed class JwksKeySource : IJwtKeySource
                 var (keys, ignored) = await FetchAsync(cancellationToken).ConfigureAwait(false);
                 _cached = new CachedKeys(keys, startedAt);
                 if (ignored > 0)
-                    _logger.LogInformation("JWKS {Url} lists {Ignored} keys that cannot verify RS256 or ES256 signatures; they are ignored", _jwksUrl, ignored);
+                    IdentityLog.UnusableKeysIgnored(_logger, _jwksUrl, ignored);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                _logger.LogWarning(exception, "Fetching JWKS {Url} failed; {Count} cached keys keep serving", _jwksUrl, _cached?.Keys.Count ?? 0);
+                IdentityLog.FetchFailed(_logger, exception, _jwksUrl, _cached?.Keys.Count ?? 0);
             }
 
             _lastFetchStartedAt = startedAt;
