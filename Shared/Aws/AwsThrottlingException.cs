@@ -3,7 +3,5 @@ using System.Text.Json;
 
 namespace Conduit.Aws;
 
-public sealed class AwsThrottlingException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message)
-{
-    public override bool IsRetryable => true;
-}
+public sealed class AwsThrottlingException(string errorType, HttpStatusCode status, string message)
+    : AwsServiceException(errorType, status, message);

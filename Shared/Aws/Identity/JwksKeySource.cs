@@ -21,7 +21,7 @@ public sealed class JwksKeySource : IJwtKeySource
     private volatile CachedKeys? _cached;
     private DateTimeOffset? _lastFetchStartedAt;
 
-    public JwksKeySource(HttpClient http, Uri jwksUrl, TimeProvider time, JwksCachePolicy? policy = null, ILogger<JwksKeySource>? logger = null)
+    public JwksKeySource(HttpClient http, Uri jwksUrl, TimeProvider time, ILogger<JwksKeySource>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(jwksUrl);
@@ -31,7 +31,7 @@ public sealed class JwksKeySource : IJwtKeySource
         _http = http;
         _jwksUrl = jwksUrl;
         _time = time;
-        _policy = policy ?? new JwksCachePolicy();
+        _policy = new JwksCachePolicy();
         _logger = logger ?? NullLogger<JwksKeySource>.Instance;
     }
 

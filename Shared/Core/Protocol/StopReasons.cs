@@ -10,5 +10,4 @@ public static class StopReasons
     public const string ContentFiltered = "content_filtered";
     public const string ToolUse = "tool_use";
     public const string Cancelled = "cancelled";
-    public const string Other = "other";
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -42,9 +41,8 @@ public sealed class RuntimeApiClient : IDisposable
             throw new HttpRequestException($"The Runtime API answered the next invocation with {(int)response.StatusCode}.", null, response.StatusCode);
         var requestId = Header(response, RequestIdHeader)
             ?? throw new HttpRequestException($"The Runtime API sent an invocation without {RequestIdHeader}.");
-        var deadline = long.TryParse(Header(response, DeadlineHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return new RuntimeInvocation(requestId, deadline, Header(response, FunctionArnHeader), Header(response, TraceIdHeader), body);
+        return new RuntimeInvocation(requestId, Header(response, TraceIdHeader), body);
     }
 
     public async Task<HttpStatusCode> PostResponseAsync(string requestId, Stream result, CancellationToken cancellationToken)

@@ -7,4 +7,4 @@ using Conduit.Core.Serialization;
 namespace Conduit.Aws.Lambda.Runtime;
 
 /// <summary>One invocation as <c>GET /runtime/invocation/next</c> hands it over.</summary>
-public sealed record RuntimeInvocation(string RequestId, long DeadlineMs, string? FunctionArn, string? TraceId, byte[] Event);
+public sealed record RuntimeInvocation(string RequestId, string? TraceId, byte[] Event);
