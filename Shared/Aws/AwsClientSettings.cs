@@ -1,13 +1,5 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Signing;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Conduit.Aws;
 

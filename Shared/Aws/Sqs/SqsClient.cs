@@ -1,5 +1,4 @@
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 
 namespace Conduit.Aws.Sqs;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 
 namespace Conduit.Aws.StepFunctions;
 

@@ -1,8 +1,3 @@
-using Conduit.Core.Contracts;
-using Conduit.Core.Ports;
-using Conduit.Core.Protocol;
-using Microsoft.Extensions.Logging;
-
 namespace Conduit.Core.Chat;
 
 /// <summary>Whether a WebSocket may open; a refusal becomes the handshake's HTTP status.</summary>

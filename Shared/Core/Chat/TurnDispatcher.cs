@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
 using Conduit.Core.Protocol;
-using Conduit.Core.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Core.Chat;

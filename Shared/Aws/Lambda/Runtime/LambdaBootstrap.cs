@@ -1,5 +1,4 @@
 using System.Net;
-using Conduit.Aws;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Conduit.Aws.Lambda.Runtime;

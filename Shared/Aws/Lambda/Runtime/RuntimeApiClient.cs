@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 
 namespace Conduit.Aws.Lambda.Runtime;
 
