@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Conduit.Aws;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
 using Conduit.Core.Chat;

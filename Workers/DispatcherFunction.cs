@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Conduit.Aws;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
 using Conduit.Core.Chat;
@@ -90,8 +89,8 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
         }
         catch (Exception exception)
         {
-            _logger.LogError(exception, "Dispatching message {MessageId} (turn {RequestId}) failed on receive {ReceiveCount}; it will be redelivered",
-                record.MessageId, request?.RequestId, record.Attributes.GetValueOrDefault(SqsAttributeNames.ApproximateReceiveCount));
+            WorkersLog.DispatchFailed(
+                _logger, exception, record.MessageId, request?.RequestId, record.Attributes.GetValueOrDefault(SqsAttributeNames.ApproximateReceiveCount));
             return false;
         }
     }

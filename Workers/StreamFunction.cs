@@ -1,10 +1,7 @@
-using Conduit.Aws;
 using Conduit.Aws.Lambda;
 using Conduit.Core.Chat;
-using Conduit.Core.Contracts;
 using Conduit.Core.Observability;
 using Conduit.Core.Protocol;
-using Conduit.Core.Serialization;
 
 namespace Conduit.Workers;
 

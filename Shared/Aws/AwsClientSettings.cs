@@ -1,14 +1,6 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Signing;
 using Conduit.Aws.Endpoints;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Conduit.Aws;
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Amazon;
-using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Polly;
 using Polly.Retry;
@@ -82,9 +80,12 @@ public sealed class AwsHttp
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
             return new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content, Headers = { { "X-Amz-Target", target } } };
         }, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return await JsonSerializer.DeserializeAsync(stream, outputType, cancellationToken).ConfigureAwait(false)
-            ?? throw new JsonException($"{target} answered with a null body.");
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonSerializer.DeserializeAsync(stream, outputType, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException($"{target} answered with a null body.");
+        }
     }
 
     /// <summary>Sends and throws the typed <see cref="AwsServiceException"/> for any non-success answer.</summary>

@@ -13,8 +13,6 @@ public class AwsServiceException(string errorType, HttpStatusCode statusCode, st
     public string ErrorType { get; } = errorType;
     public HttpStatusCode StatusCode { get; } = statusCode;
 
-    public virtual bool IsRetryable => StatusCode is HttpStatusCode.TooManyRequests || (int)StatusCode >= 500;
-
     public static AwsServiceException From(string errorType, HttpStatusCode status, string message) => errorType switch
     {
         "ThrottlingException" or "Throttling" or "ThrottledException" or "RequestThrottled" or "RequestThrottledException"

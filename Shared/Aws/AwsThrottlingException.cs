@@ -1,9 +1,6 @@
 using System.Net;
-using System.Text.Json;
 
 namespace Conduit.Aws;
 
-public sealed class AwsThrottlingException(string errorType, HttpStatusCode status, string message) : AwsServiceException(errorType, status, message)
-{
-    public override bool IsRetryable => true;
-}
+public sealed class AwsThrottlingException(string errorType, HttpStatusCode status, string message)
+    : AwsServiceException(errorType, status, message);

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Conduit.Aws.DynamoDb;
-
 namespace Conduit.Aws;
 
 /// <summary>A setting is missing or malformed; the message is one line naming it.</summary>

@@ -50,15 +50,18 @@ public sealed class ApiGatewayManagementClient : IConnectionSender
     {
         using var response = await SendAsync(HttpMethod.Get, connectionId, null, cancellationToken).ConfigureAwait(false);
         if (response is null) return null;
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var root = document.RootElement;
-        var identity = root.TryGetProperty("identity", out var id) && id.ValueKind == JsonValueKind.Object ? id : default;
-        return new ConnectionInfo(
-            root.GetProperty("connectedAt").GetDateTimeOffset(),
-            root.GetProperty("lastActiveAt").GetDateTimeOffset(),
-            ReadOptional(identity, "sourceIp"),
-            ReadOptional(identity, "userAgent"));
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var root = document.RootElement;
+            var identity = root.TryGetProperty("identity", out var id) && id.ValueKind == JsonValueKind.Object ? id : default;
+            return new ConnectionInfo(
+                root.GetProperty("connectedAt").GetDateTimeOffset(),
+                root.GetProperty("lastActiveAt").GetDateTimeOffset(),
+                ReadOptional(identity, "sourceIp"),
+                ReadOptional(identity, "userAgent"));
+        }
     }
 
     public async Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken)

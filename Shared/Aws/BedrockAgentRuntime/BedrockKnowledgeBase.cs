@@ -54,11 +54,15 @@ public sealed class BedrockKnowledgeBase : IKnowledgeBase
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return new HttpRequestMessage(HttpMethod.Post, _retrieveUri) { Content = content };
         }, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        if (!document.RootElement.TryGetProperty("retrievalResults", out var results) || results.ValueKind != JsonValueKind.Array) return [];
-        return [.. results.EnumerateArray().Select(ToPassage)];
+            if (!document.RootElement.TryGetProperty("retrievalResults", out var results) || results.ValueKind != JsonValueKind.Array)
+                return [];
+            return [.. results.EnumerateArray().Select(ToPassage)];
+        }
     }
 
     private static byte[] RetrieveBody(string query, int maxResults)

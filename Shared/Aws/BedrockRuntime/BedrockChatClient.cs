@@ -39,9 +39,12 @@ public sealed class BedrockChatClient : IChatClient
     {
         var body = ConverseRequestWriter.Write(messages, options, _options);
         using var response = await SendAsync("converse", body, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        await using var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return ConverseResponseReader.Read(document.RootElement, _modelId, RequestId(response));
+        var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (content.ConfigureAwait(false))
+        {
+            using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return ConverseResponseReader.Read(document.RootElement, _modelId, RequestId(response));
+        }
     }
 
     /// <summary>
@@ -55,14 +58,18 @@ public sealed class BedrockChatClient : IChatClient
     {
         var body = ConverseRequestWriter.Write(messages, options, _options);
         using var response = await SendAsync("converse-stream", body, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await using var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new EventStreamReader(content);
-        var translator = new ConverseStreamTranslator(_modelId, RequestId(response));
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } message)
+        var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (content.ConfigureAwait(false))
         {
-            if (translator.Read(message) is { } update) yield return update;
+            using var reader = new EventStreamReader(content);
+            var translator = new ConverseStreamTranslator(_modelId, RequestId(response));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } message)
+            {
+                if (translator.Read(message) is { } update) yield return update;
+            }
+            if (!translator.Stopped)
+                throw new InvalidDataException($"The ConverseStream response for model {_modelId} ended before messageStop.");
         }
-        if (!translator.Stopped) throw new InvalidDataException($"The ConverseStream response for model {_modelId} ended before messageStop.");
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)

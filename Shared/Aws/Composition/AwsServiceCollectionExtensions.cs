@@ -13,7 +13,6 @@ using Conduit.Core.Chat;
 using Conduit.Core.Composition;
 using Conduit.Core.Observability;
 using Conduit.Core.Ports;
-using Conduit.Core.Security;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

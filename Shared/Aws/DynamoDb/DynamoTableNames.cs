@@ -1,6 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-
 namespace Conduit.Aws.DynamoDb;
 
 /// <summary>The deployed name of each table; on AWS they come from the stack, in tests from a prefix.</summary>

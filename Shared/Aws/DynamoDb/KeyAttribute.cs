@@ -1,6 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-
 namespace Conduit.Aws.DynamoDb;
 
 /// <summary>A key attribute with its scalar type spelled as DynamoDB and CloudFormation spell it: "S" or "N".</summary>

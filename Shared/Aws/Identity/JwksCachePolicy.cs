@@ -1,8 +1,3 @@
-using System.Net;
-using Conduit.Core.Security;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Conduit.Aws.Identity;
 
 /// <summary>How long a JWK Set is trusted and how hard its endpoint may be hit.</summary>

@@ -21,7 +21,7 @@ public sealed class JwksKeySource : IJwtKeySource
     private volatile CachedKeys? _cached;
     private DateTimeOffset? _lastFetchStartedAt;
 
-    public JwksKeySource(HttpClient http, Uri jwksUrl, TimeProvider time, JwksCachePolicy? policy = null, ILogger<JwksKeySource>? logger = null)
+    public JwksKeySource(HttpClient http, Uri jwksUrl, TimeProvider time, ILogger<JwksKeySource>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(jwksUrl);
@@ -31,7 +31,7 @@ public sealed class JwksKeySource : IJwtKeySource
         _http = http;
         _jwksUrl = jwksUrl;
         _time = time;
-        _policy = policy ?? new JwksCachePolicy();
+        _policy = new JwksCachePolicy();
         _logger = logger ?? NullLogger<JwksKeySource>.Instance;
     }
 
@@ -39,11 +39,11 @@ public sealed class JwksKeySource : IJwtKeySource
     {
         var cached = _cached;
         if (cached is null || _time.GetUtcNow() - cached.FetchedAt >= _policy.CacheDuration)
-            cached = await RefreshAsync(cached, cancellationToken);
+            cached = await RefreshAsync(cached, cancellationToken).ConfigureAwait(false);
 
         if (cached?.Keys.Find(kid, alg) is { } key) return key;
 
-        var refreshed = await RefreshAsync(cached, cancellationToken);
+        var refreshed = await RefreshAsync(cached, cancellationToken).ConfigureAwait(false);
         return ReferenceEquals(refreshed, cached) ? null : refreshed?.Keys.Find(kid, alg);
     }
 
@@ -53,7 +53,7 @@ public sealed class JwksKeySource : IJwtKeySource
     /// </summary>
     private async ValueTask<CachedKeys?> RefreshAsync(CachedKeys? seen, CancellationToken cancellationToken)
     {
-        await _fetchGate.WaitAsync(cancellationToken);
+        await _fetchGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var startedAt = _time.GetUtcNow();
@@ -63,14 +63,14 @@ public sealed class JwksKeySource : IJwtKeySource
 
             try
             {
-                var (keys, ignored) = await FetchAsync(cancellationToken);
+                var (keys, ignored) = await FetchAsync(cancellationToken).ConfigureAwait(false);
                 _cached = new CachedKeys(keys, startedAt);
                 if (ignored > 0)
-                    _logger.LogInformation("JWKS {Url} lists {Ignored} keys that cannot verify RS256 or ES256 signatures; they are ignored", _jwksUrl, ignored);
+                    IdentityLog.UnusableKeysIgnored(_logger, _jwksUrl, ignored);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                _logger.LogWarning(exception, "Fetching JWKS {Url} failed; {Count} cached keys keep serving", _jwksUrl, _cached?.Keys.Count ?? 0);
+                IdentityLog.FetchFailed(_logger, exception, _jwksUrl, _cached?.Keys.Count ?? 0);
             }
 
             _lastFetchStartedAt = startedAt;
@@ -89,24 +89,27 @@ public sealed class JwksKeySource : IJwtKeySource
         using var request = new HttpRequestMessage(HttpMethod.Get, _jwksUrl);
         request.Headers.Accept.ParseAdd("application/jwk-set+json");
         request.Headers.Accept.ParseAdd("application/json");
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
             throw new HttpRequestException($"The JWKS endpoint answered {(int)response.StatusCode}.", null, response.StatusCode);
         if (response.Content.Headers.ContentLength > _policy.MaxDocumentBytes)
             throw new InvalidDataException($"The JWKS document is larger than {_policy.MaxDocumentBytes} bytes.");
 
-        await using var body = await response.Content.ReadAsStreamAsync(linked.Token);
-        var document = new byte[_policy.MaxDocumentBytes + 1];
-        var length = 0;
-        int read;
-        while ((read = await body.ReadAsync(document.AsMemory(length), linked.Token)) > 0)
+        var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
         {
-            length += read;
-            if (length > _policy.MaxDocumentBytes)
-                throw new InvalidDataException($"The JWKS document is larger than {_policy.MaxDocumentBytes} bytes.");
-        }
+            var document = new byte[_policy.MaxDocumentBytes + 1];
+            var length = 0;
+            int read;
+            while ((read = await body.ReadAsync(document.AsMemory(length), linked.Token).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+                if (length > _policy.MaxDocumentBytes)
+                    throw new InvalidDataException($"The JWKS document is larger than {_policy.MaxDocumentBytes} bytes.");
+            }
 
-        return JsonWebKeySetReader.Read(document.AsMemory(0, length));
+            return JsonWebKeySetReader.Read(document.AsMemory(0, length));
+        }
     }
 
     private sealed record CachedKeys(JwtKeySet Keys, DateTimeOffset FetchedAt);

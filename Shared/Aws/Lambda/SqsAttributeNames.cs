@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Conduit.Aws.Lambda;
 
 /// <summary>Names of the system attributes Conduit reads or emulates.</summary>

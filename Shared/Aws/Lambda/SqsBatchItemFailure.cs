@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Conduit.Aws.Lambda;
 
 public sealed record SqsBatchItemFailure(string ItemIdentifier);

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Conduit.Aws.Lambda;
 
 /// <summary>A message attribute as the Lambda event spells it (camelCase, unlike the SendMessage API).</summary>

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Conduit.Aws.Observability;
 using Conduit.Core.Observability;
 
 namespace Conduit.Aws.Observability;

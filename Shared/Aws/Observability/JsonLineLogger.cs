@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Conduit.Aws.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Aws.Observability;

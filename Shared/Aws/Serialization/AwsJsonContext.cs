@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Lambda.Runtime;
-using Conduit.Aws.Serialization;
 using Conduit.Aws.StepFunctions;
 using Conduit.Core.Serialization;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using Conduit.Aws.Endpoints;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 
 namespace Conduit.Aws.StepFunctions;
 

@@ -33,18 +33,18 @@ public sealed class ChatIngress(
     {
         if (request.Origin is { } origin && !settings.AllowedOrigins.Contains(origin))
         {
-            logger.LogWarning("Connection {ConnectionId} refused: origin {Origin} is not allowed", request.ConnectionId, origin);
+            ChatLog.ConnectionRefusedForOrigin(logger, request.ConnectionId, origin);
             return ConnectDecision.Refuse(403, "Origin not allowed");
         }
         var identity = await authenticator.AuthenticateAsync(request.Credentials.Token, cancellationToken).ConfigureAwait(false);
         if (identity.UserId is not { } userId)
         {
-            logger.LogWarning("Connection {ConnectionId} refused: {Reason}", request.ConnectionId, identity.FailureReason);
+            ChatLog.ConnectionRefusedUnauthenticated(logger, request.ConnectionId, identity.FailureReason);
             return ConnectDecision.Refuse(401, "Unauthorized");
         }
         if (await connections.CountForUserAsync(userId, request.ConnectedAt, cancellationToken).ConfigureAwait(false) >= settings.MaxConnectionsPerUser)
         {
-            logger.LogWarning("Connection {ConnectionId} refused: user {UserId} has {Limit} connections open", request.ConnectionId, userId, settings.MaxConnectionsPerUser);
+            ChatLog.ConnectionRefusedAtLimit(logger, request.ConnectionId, userId, settings.MaxConnectionsPerUser);
             return ConnectDecision.Refuse(429, "Too many connections");
         }
         await connections.AddAsync(
@@ -84,7 +84,7 @@ public sealed class ChatIngress(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            logger.LogError(exception, "Route {RouteKey} failed for connection {ConnectionId}", routeKey, connectionId);
+            ChatLog.RouteFailed(logger, exception, routeKey, connectionId);
             return new ErrorFrame(ErrorCodes.Internal, "The server could not handle that frame; nothing was queued. Try again.", null, Retryable: true);
         }
     }
@@ -174,7 +174,7 @@ public sealed class ChatIngress(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            logger.LogError(exception, "Enqueueing turn {RequestId} failed", turn.RequestId);
+            ChatLog.EnqueueFailed(logger, exception, turn.RequestId);
             return new ErrorFrame(ErrorCodes.Unavailable, "The turn was saved but could not be queued; send it again with the same requestId.", turn.RequestId, Retryable: true);
         }
         return new AckFrame(turn.RequestId, turn.SessionId);

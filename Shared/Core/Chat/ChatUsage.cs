@@ -1,6 +1,3 @@
-using System.Text;
-using System.Threading.Channels;
-using Conduit.Core.Observability;
 using Conduit.Core.Protocol;
 using Microsoft.Extensions.AI;
 

@@ -1,5 +1,3 @@
-using Conduit.Core.Protocol;
-
 namespace Conduit.Core.Chat;
 
 public sealed record ClientError(string Code, string Message, bool Retryable);

@@ -1,14 +1,9 @@
-using Conduit.Core.Contracts;
-using Conduit.Core.Ports;
-using Conduit.Core.Protocol;
-using Microsoft.Extensions.Logging;
-
 namespace Conduit.Core.Chat;
 
 /// <summary>Whether a WebSocket may open; a refusal becomes the handshake's HTTP status.</summary>
-public sealed record ConnectDecision(bool Accepted, int StatusCode, string? Reason, string? Subprotocol)
+public sealed record ConnectDecision(int StatusCode, string? Reason, string? Subprotocol)
 {
-    public static ConnectDecision Accept(string? subprotocol) => new(true, 200, null, subprotocol);
+    public static ConnectDecision Accept(string? subprotocol) => new(200, null, subprotocol);
 
-    public static ConnectDecision Refuse(int statusCode, string reason) => new(false, statusCode, reason, null);
+    public static ConnectDecision Refuse(int statusCode, string reason) => new(statusCode, reason, null);
 }

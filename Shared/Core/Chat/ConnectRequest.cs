@@ -1,8 +1,3 @@
-using Conduit.Core.Contracts;
-using Conduit.Core.Ports;
-using Conduit.Core.Protocol;
-using Microsoft.Extensions.Logging;
-
 namespace Conduit.Core.Chat;
 
 public sealed record ConnectRequest(

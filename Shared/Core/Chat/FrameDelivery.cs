@@ -68,8 +68,7 @@ public sealed class FrameDelivery(
             if (result.Status == PostStatus.Gone) return new Outcome(cursor, Gone: true, Failed: false);
             if (result.Status == PostStatus.Failed)
             {
-                logger.LogWarning(result.Error, "Posting up to seq {Seq} to {ConnectionId} failed; the frames stay persisted and go with the next delivery",
-                    frame.LastSeq, connectionId);
+                ChatLog.PostFailed(logger, result.Error, frame.LastSeq, connectionId);
                 return new Outcome(cursor, Gone: false, Failed: true);
             }
             metrics.Add(MetricNames.FramesPosted, 1, MetricUnit.Count);
@@ -83,6 +82,6 @@ public sealed class FrameDelivery(
         metrics.Add(MetricNames.GoneConnections, 1, MetricUnit.Count);
         await subscriptions.RemoveConnectionAsync(connectionId, cancellationToken).ConfigureAwait(false);
         await connections.RemoveAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Connection {ConnectionId} is gone; it no longer receives frames, which stay persisted for a resume", connectionId);
+        ChatLog.ConnectionGone(logger, connectionId);
     }
 }

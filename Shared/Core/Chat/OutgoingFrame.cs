@@ -1,9 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Conduit.Core.Ports;
-using Conduit.Core.Protocol;
-using Conduit.Core.Serialization;
-
 namespace Conduit.Core.Chat;
 
 /// <summary>A frame ready to post and the last seq it stands for.</summary>

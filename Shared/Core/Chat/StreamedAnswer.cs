@@ -1,8 +1,4 @@
-using System.Text;
-using System.Threading.Channels;
-using Conduit.Core.Observability;
 using Conduit.Core.Protocol;
-using Microsoft.Extensions.AI;
 
 namespace Conduit.Core.Chat;
 

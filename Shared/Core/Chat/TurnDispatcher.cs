@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
 using Conduit.Core.Protocol;
-using Conduit.Core.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Core.Chat;
@@ -26,7 +24,7 @@ public sealed class TurnDispatcher(
             ?? throw new TurnNotFoundException(request.RequestId);
         if (turn.IsFinished)
         {
-            logger.LogInformation("Turn {RequestId} is already {Status}; nothing to dispatch", turn.RequestId, turn.Status);
+            ChatLog.TurnAlreadyFinished(logger, turn.RequestId, turn.Status);
             return;
         }
 
@@ -38,13 +36,13 @@ public sealed class TurnDispatcher(
         }
         if (!await sequencer.TryStartAsync(turn, cancellationToken).ConfigureAwait(false))
         {
-            logger.LogInformation("Turn {RequestId} waits for the turn before it in session {SessionId}", turn.RequestId, turn.SessionId);
+            ChatLog.TurnWaitsForSession(logger, turn.RequestId, turn.SessionId);
             return;
         }
         await turns.TransitionAsync(turn.RequestId, TurnStatus.Waiting, TurnStatus.Dispatched, cancellationToken).ConfigureAwait(false);
 
         var input = new ChatTurnState { Turn = reference, AcceptedAt = turn.CreatedAt };
         var start = await workflow.StartAsync(turn.RequestId, input, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Turn {RequestId} dispatched ({Status}) as {ExecutionId}", turn.RequestId, start.Status, start.ExecutionId);
+        ChatLog.TurnDispatched(logger, turn.RequestId, start.Status, start.ExecutionId);
     }
 }

@@ -1,8 +1,5 @@
-using System.Text.Json;
 using Conduit.Core.Contracts;
-using Conduit.Core.Ports;
 using Conduit.Core.Protocol;
-using Conduit.Core.Serialization;
 
 namespace Conduit.Core.Chat;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Conduit.Core.Protocol;
-
 namespace Conduit.Core.Contracts;
 
 public static class PlanActions

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Conduit.Core.Protocol;
-
 namespace Conduit.Core.Contracts;
 
 /// <summary>What the planner decided; <see cref="Round"/> is the tool round a retrieve would be (1-based).</summary>

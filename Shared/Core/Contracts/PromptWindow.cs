@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Conduit.Core.Protocol;
-
 namespace Conduit.Core.Contracts;
 
 /// <summary>The slice of session history (inclusive indexes) that forms this turn's prompt.</summary>

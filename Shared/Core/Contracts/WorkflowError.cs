@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Conduit.Core.Protocol;
 
 namespace Conduit.Core.Contracts;
 

@@ -1,6 +1,5 @@
 using Conduit.Core.Contracts;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Conduit.Core.Observability;
 
@@ -10,8 +9,6 @@ namespace Conduit.Core.Observability;
 /// </summary>
 public sealed class FunctionTelemetry(ILoggerFactory loggers, IMetrics metrics)
 {
-    public static FunctionTelemetry None { get; } = new(NullLoggerFactory.Instance, NoMetrics.Instance);
-
     public IMetrics Metrics => metrics;
 
     public ILoggerFactory Loggers => loggers;

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-
 namespace Conduit.Core.Observability;
 
 /// <summary>The metric names the dashboard charts; one place, so code and template cannot drift apart silently.</summary>

@@ -1,5 +1,3 @@
-using Conduit.Core.Contracts;
-
 namespace Conduit.Core.Ports;
 
 public sealed record ConnectionInfo(DateTimeOffset ConnectedAt, DateTimeOffset LastActiveAt, string? SourceIp, string? UserAgent);

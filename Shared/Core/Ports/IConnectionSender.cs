@@ -1,5 +1,3 @@
-using Conduit.Core.Contracts;
-
 namespace Conduit.Core.Ports;
 
 /// <summary>The @connections management API: how workers reach a client without holding its socket.</summary>

@@ -1,5 +1,3 @@
-using Conduit.Core.Contracts;
-
 namespace Conduit.Core.Ports;
 
 public enum WorkflowStartStatus

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Conduit.Core.Protocol;
 
 public sealed record DoneFrame(string RequestId, string SessionId, long Seq, string StopReason, TokenUsage Usage, string Model) : ServerFrame;

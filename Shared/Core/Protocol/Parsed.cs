@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace Conduit.Core.Protocol;
 
 /// <summary>Either a parsed client message or the error frame that explains why it is not one.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace Conduit.Core.Protocol;
 
 public sealed record ProtocolLimits

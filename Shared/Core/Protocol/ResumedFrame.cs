@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Conduit.Core.Protocol;
 
 /// <summary>The answer to resume: the replay has been posted; frames after <see cref="LastSeq"/> arrive live.</summary>

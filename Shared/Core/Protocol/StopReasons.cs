@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Conduit.Core.Protocol;
 
 public static class StopReasons
@@ -10,5 +7,4 @@ public static class StopReasons
     public const string ContentFiltered = "content_filtered";
     public const string ToolUse = "tool_use";
     public const string Cancelled = "cancelled";
-    public const string Other = "other";
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Conduit.Core.Security;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Conduit.Core.Security;
 
 /// <summary>Who a validated token speaks for: its <c>sub</c>, the issuer and audience it was checked against, and when it expires.</summary>

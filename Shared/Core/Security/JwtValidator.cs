@@ -55,7 +55,7 @@ public sealed class JwtValidator
         JwtKey? key;
         try
         {
-            key = await _keys.FindAsync(jws.Kid, jws.Algorithm, cancellationToken);
+            key = await _keys.FindAsync(jws.Kid, jws.Algorithm, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

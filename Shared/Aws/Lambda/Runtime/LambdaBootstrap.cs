@@ -1,5 +1,4 @@
 using System.Net;
-using Conduit.Aws;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Conduit.Aws.Lambda.Runtime;
@@ -28,12 +27,17 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
             return 1;
         }
         using var client = new RuntimeApiClient(runtimeApi);
-        await using var services = LambdaServices.Build(addFunctions);
-        var handlers = ConduitFunctions.All
-            .Where(function => function.Assembly == assembly)
-            .ToDictionary(function => function.Handler, function => (Func<Func<Stream, CancellationToken, Task<Stream>>>)(() => services.GetLambdaFunction(function).HandleAsync));
-        return await new LambdaBootstrap(handlers, Console.Error)
-            .RunAsync(client, Environment.GetEnvironmentVariable(HandlerVariable), CancellationToken.None).ConfigureAwait(false);
+        var services = LambdaServices.Build(addFunctions);
+        await using (services.ConfigureAwait(false))
+        {
+            var handlers = ConduitFunctions.All
+                .Where(function => function.Assembly == assembly)
+                .ToDictionary(
+                    function => function.Handler,
+                    function => (Func<Func<Stream, CancellationToken, Task<Stream>>>)(() => services.GetLambdaFunction(function).HandleAsync));
+            return await new LambdaBootstrap(handlers, Console.Error)
+                .RunAsync(client, Environment.GetEnvironmentVariable(HandlerVariable), CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

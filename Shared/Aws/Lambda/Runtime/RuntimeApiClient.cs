@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Conduit.Aws.Serialization;
-using Conduit.Core.Serialization;
 
 namespace Conduit.Aws.Lambda.Runtime;
 
@@ -42,10 +41,15 @@ public sealed class RuntimeApiClient : IDisposable
             throw new HttpRequestException($"The Runtime API answered the next invocation with {(int)response.StatusCode}.", null, response.StatusCode);
         var requestId = Header(response, RequestIdHeader)
             ?? throw new HttpRequestException($"The Runtime API sent an invocation without {RequestIdHeader}.");
-        var deadline = long.TryParse(Header(response, DeadlineHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return new RuntimeInvocation(requestId, deadline, Header(response, FunctionArnHeader), Header(response, TraceIdHeader), body);
+        return new RuntimeInvocation(requestId, Deadline(Header(response, DeadlineHeader)), Header(response, TraceIdHeader), body);
     }
+
+    /// <summary>Lambda-Runtime-Deadline-Ms as an instant; null when the header is missing or not a number.</summary>
+    private static DateTimeOffset? Deadline(string? epochMilliseconds) =>
+        long.TryParse(epochMilliseconds, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
 
     public async Task<HttpStatusCode> PostResponseAsync(string requestId, Stream result, CancellationToken cancellationToken)
     {

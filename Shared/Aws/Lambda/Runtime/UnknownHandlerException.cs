@@ -1,6 +1,3 @@
-using System.Net;
-using Conduit.Aws;
-
 namespace Conduit.Aws.Lambda.Runtime;
 
 /// <summary><c>_HANDLER</c> names no handler this executable serves.</summary>

@@ -1,0 +1,39 @@
+using Conduit.Core.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace Conduit.Core.Chat;
+
+internal static partial class ChatLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} refused: origin {Origin} is not allowed")]
+    public static partial void ConnectionRefusedForOrigin(ILogger logger, string connectionId, string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} refused: {Reason}")]
+    public static partial void ConnectionRefusedUnauthenticated(ILogger logger, string connectionId, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} refused: user {UserId} has {Limit} connections open")]
+    public static partial void ConnectionRefusedAtLimit(ILogger logger, string connectionId, string userId, int limit);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Route {RouteKey} failed for connection {ConnectionId}")]
+    public static partial void RouteFailed(ILogger logger, Exception exception, string routeKey, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enqueueing turn {RequestId} failed")]
+    public static partial void EnqueueFailed(ILogger logger, Exception exception, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Posting up to seq {Seq} to {ConnectionId} failed; the frames stay persisted and go with the next delivery")]
+    public static partial void PostFailed(ILogger logger, Exception? exception, long seq, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Connection {ConnectionId} is gone; it no longer receives frames, which stay persisted for a resume")]
+    public static partial void ConnectionGone(ILogger logger, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Turn {RequestId} is already {Status}; nothing to dispatch")]
+    public static partial void TurnAlreadyFinished(ILogger logger, string requestId, TurnStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Turn {RequestId} waits for the turn before it in session {SessionId}")]
+    public static partial void TurnWaitsForSession(ILogger logger, string requestId, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Turn {RequestId} dispatched ({Status}) as {ExecutionId}")]
+    public static partial void TurnDispatched(ILogger logger, string requestId, WorkflowStartStatus status, string? executionId);
+}
