@@ -89,8 +89,8 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
         }
         catch (Exception exception)
         {
-            WorkersLog.DispatchFailed(
-                _logger, exception, record.MessageId, request?.RequestId, record.Attributes.GetValueOrDefault(SqsAttributeNames.ApproximateReceiveCount));
+            var receiveCount = record.Attributes.GetValueOrDefault(SqsAttributeNames.ApproximateReceiveCount);
+            WorkersLog.DispatchFailed(_logger, exception, record.MessageId, request?.RequestId, receiveCount);
             return false;
         }
     }

@@ -97,7 +97,9 @@ public sealed class BedrockKnowledgeBase : IKnowledgeBase
     {
         foreach (var (member, field) in SourceFields)
         {
-            if (location.ValueKind == JsonValueKind.Object && location.TryGetProperty(member, out var place) && String(place, field) is { Length: > 0 } source)
+            if (location.ValueKind == JsonValueKind.Object
+                && location.TryGetProperty(member, out var place)
+                && String(place, field) is { Length: > 0 } source)
             {
                 return source;
             }

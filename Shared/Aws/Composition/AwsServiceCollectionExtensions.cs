@@ -45,7 +45,8 @@ public static class AwsServiceCollectionExtensions
 
         services.AddSingleton<IAmazonDynamoDB>(sp => DynamoDbClientFactory.Create(sp.GetRequiredService<AwsClientSettings>()));
         services.AddDynamoDbStores(_ => environment.TableNamesIfSet()
-            ?? throw new ConfigurationException($"Environment variable {AwsEnvironment.ConnectionsTable} is not set (nor any other *_TABLE)."));
+            ?? throw new ConfigurationException(
+                $"Environment variable {AwsEnvironment.ConnectionsTable} is not set (nor any other *_TABLE)."));
         services.AddSingleton<ITurnQueue>(sp =>
             new SqsTurnQueue(SqsClientFactory.Create(sp.GetRequiredService<AwsClientSettings>()), environment.Required(AwsEnvironment.TurnQueueUrl)));
         services.AddSingleton<IWorkflowStarter>(sp => new StepFunctionsWorkflowStarter(
@@ -100,6 +101,7 @@ public static class AwsServiceCollectionExtensions
         environment.Optional("LOG_LEVEL") is { } text
             ? Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level)
                 ? level
-                : throw new ConfigurationException($"Environment variable LOG_LEVEL must be a log level (Information, Debug, …), not \"{text}\".")
+                : throw new ConfigurationException(
+                    $"Environment variable LOG_LEVEL must be a log level (Information, Debug, …), not \"{text}\".")
             : LogLevel.Information;
 }
