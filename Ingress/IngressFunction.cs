@@ -32,15 +32,18 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
         WebSocketRequestEvent request;
         try
         {
-            request = await LambdaJson.ReadEventAsync(input, AwsJsonContext.Wire.WebSocketRequestEvent, cancellationToken).ConfigureAwait(false);
+            request = await LambdaJson.ReadEventAsync(input, AwsJsonContext.Wire.WebSocketRequestEvent, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (MalformedEventException exception)
         {
             LambdaLog.MalformedEvent(_logger, ConduitFunctions.Ingress.Name, "API Gateway WebSocket", exception.Message);
-            return await RespondAsync(Refused(400, ErrorCodes.Internal, "The request could not be read.", retryable: false)).ConfigureAwait(false);
+            var unreadable = Refused(400, ErrorCodes.Internal, "The request could not be read.", retryable: false);
+            return await RespondAsync(unreadable).ConfigureAwait(false);
         }
         var context = request.RequestContext;
-        using var invocation = telemetry.Begin(ConduitFunctions.Ingress.Name, turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
+        using var invocation = telemetry.Begin(
+            ConduitFunctions.Ingress.Name, turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
         try
         {
             return await RespondAsync(context.EventType switch
@@ -53,14 +56,16 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             LambdaLog.DeadlineReached(_logger, ConduitFunctions.Ingress.Name);
-            return await RespondAsync(Refused(503, ErrorCodes.Unavailable, "The service is busy; send it again.", retryable: true)).ConfigureAwait(false);
+            var busy = Refused(503, ErrorCodes.Unavailable, "The service is busy; send it again.", retryable: true);
+            return await RespondAsync(busy).ConfigureAwait(false);
         }
     }
 
     private static Task<Stream> RespondAsync(ProxyResponse response) => LambdaJson.WriteAsync(response, AwsJsonContext.Wire.ProxyResponse);
 
     private static ProxyResponse Refused(int status, string code, string message, bool retryable) =>
-        new(status, JsonSerializer.Serialize<ServerFrame>(new ErrorFrame(code, message, null, retryable), CoreJsonContext.Wire.ServerFrame));
+        new(status, JsonSerializer.Serialize<ServerFrame>(
+            new ErrorFrame(code, message, null, retryable), CoreJsonContext.Wire.ServerFrame));
 
     private async Task<ProxyResponse> ConnectAsync(WebSocketRequestEvent request, CancellationToken cancellationToken)
     {
@@ -68,7 +73,13 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
         var connectedAt = DateTimeOffset.FromUnixTimeMilliseconds(context.ConnectedAt);
         var credentials = ConnectCredentials.Read(request.Headers, request.QueryStringParameters);
         var decision = await ingress.ConnectAsync(
-            new ConnectRequest(context.ConnectionId, connectedAt, context.Identity?.SourceIp, context.Identity?.UserAgent, Header(request, "Origin"), credentials),
+            new ConnectRequest(
+                context.ConnectionId,
+                connectedAt,
+                context.Identity?.SourceIp,
+                context.Identity?.UserAgent,
+                Header(request, "Origin"),
+                credentials),
             cancellationToken).ConfigureAwait(false);
         return new ProxyResponse(
             decision.StatusCode,
@@ -89,7 +100,9 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
     private async Task<ProxyResponse> MessageAsync(WebSocketRequestEvent request, CancellationToken cancellationToken)
     {
         var context = request.RequestContext;
-        var frame = await ingress.HandleMessageAsync(context.RouteKey, context.ConnectionId, request.Body, request.IsBase64Encoded, cancellationToken).ConfigureAwait(false);
+        var frame = await ingress
+            .HandleMessageAsync(context.RouteKey, context.ConnectionId, request.Body, request.IsBase64Encoded, cancellationToken)
+            .ConfigureAwait(false);
         if (frame is AckFrame && context.RequestTimeEpoch > 0)
         {
             var received = DateTimeOffset.FromUnixTimeMilliseconds(context.RequestTimeEpoch);

@@ -48,7 +48,8 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
         var failures = new List<SqsBatchItemFailure>();
         foreach (var record in batch.Records)
         {
-            if (!await DispatchAsync(record, cancellationToken).ConfigureAwait(false)) failures.Add(new SqsBatchItemFailure(record.MessageId));
+            if (!await DispatchAsync(record, cancellationToken).ConfigureAwait(false))
+                failures.Add(new SqsBatchItemFailure(record.MessageId));
         }
         return await RespondAsync(failures).ConfigureAwait(false);
     }
@@ -65,8 +66,8 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array
                     ? [.. records.EnumerateArray()
-                        .Where(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String)
-                        .Select(r => r.GetProperty("messageId").GetString()!)
+                        .Select(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("messageId", out var id)
+                            && id.ValueKind == JsonValueKind.String ? id.GetString()! : "")
                         .Where(id => id.Length > 0)]
                     : [];
         }
@@ -83,7 +84,8 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
         {
             request = JsonSerializer.Deserialize(record.Body, CoreJsonContext.Wire.TurnRequest)
                 ?? throw new InvalidDataException("The message body was null.");
-            using var invocation = telemetry.Begin(ConduitFunctions.Dispatcher.Name, new TurnReference(request.RequestId, request.SessionId, request.ConnectionId), "queued");
+            var turn = new TurnReference(request.RequestId, request.SessionId, request.ConnectionId);
+            using var invocation = telemetry.Begin(ConduitFunctions.Dispatcher.Name, turn, "queued");
             await dispatcher.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
             return true;
         }

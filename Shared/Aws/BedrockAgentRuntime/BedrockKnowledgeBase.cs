@@ -38,7 +38,8 @@ public sealed class BedrockKnowledgeBase : IKnowledgeBase
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(knowledgeBaseId);
         _http = new AwsHttp(SigningName, settings);
-        _retrieveUri = new Uri($"{settings.EndpointFor(AwsService.BedrockAgentRuntime).AbsoluteUri.TrimEnd('/')}/knowledgebases/{Uri.EscapeDataString(knowledgeBaseId)}/retrieve");
+        var endpoint = settings.EndpointFor(AwsService.BedrockAgentRuntime).AbsoluteUri.TrimEnd('/');
+        _retrieveUri = new Uri($"{endpoint}/knowledgebases/{Uri.EscapeDataString(knowledgeBaseId)}/retrieve");
     }
 
     public async Task<IReadOnlyList<Passage>> SearchAsync(string query, int maxResults, CancellationToken cancellationToken)

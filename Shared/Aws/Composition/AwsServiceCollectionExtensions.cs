@@ -48,7 +48,8 @@ public static class AwsServiceCollectionExtensions
             ?? throw new ConfigurationException(
                 $"Environment variable {AwsEnvironment.ConnectionsTable} is not set (nor any other *_TABLE)."));
         services.AddSingleton<ITurnQueue>(sp =>
-            new SqsTurnQueue(SqsClientFactory.Create(sp.GetRequiredService<AwsClientSettings>()), environment.Required(AwsEnvironment.TurnQueueUrl)));
+            new SqsTurnQueue(
+                SqsClientFactory.Create(sp.GetRequiredService<AwsClientSettings>()), environment.Required(AwsEnvironment.TurnQueueUrl)));
         services.AddSingleton<IWorkflowStarter>(sp => new StepFunctionsWorkflowStarter(
             new StepFunctionsClient(sp.GetRequiredService<AwsClientSettings>()), environment.Required(AwsEnvironment.StateMachineArn)));
         services.AddSingleton<IConnectionSender>(sp => new ApiGatewayManagementClient(

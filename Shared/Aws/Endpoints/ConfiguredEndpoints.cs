@@ -23,7 +23,8 @@ public sealed class ConfiguredEndpoints(Func<string, string?> environment, Func<
         if (configured is null) return null;
         return Uri.TryCreate(configured, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new ConfigurationException($"The endpoint configured for {service.EnvironmentId} must be an http(s) URL, not \"{configured}\".");
+            : throw new ConfigurationException(
+                $"The endpoint configured for {service.EnvironmentId} must be an http(s) URL, not \"{configured}\".");
     }
 
     /// <summary>The Region as the SDKs read it from the environment: <c>AWS_REGION</c>, else <c>AWS_DEFAULT_REGION</c>.</summary>

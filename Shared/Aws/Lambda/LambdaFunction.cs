@@ -9,7 +9,8 @@ public abstract class LambdaFunction : ILambdaFunction
 {
     public async Task<Stream> Handle(Stream input)
     {
-        using var deadline = LambdaDeadline.Until(LambdaDeadline.FromConfiguredTimeout(AwsEnvironment.Process, TimeProvider.System), TimeProvider.System);
+        var end = LambdaDeadline.FromConfiguredTimeout(AwsEnvironment.Process, TimeProvider.System);
+        using var deadline = LambdaDeadline.Until(end, TimeProvider.System);
         return await HandleAsync(input, deadline.Token).ConfigureAwait(false);
     }
 

@@ -12,6 +12,10 @@ public sealed class SqsTurnQueue(IAmazonSQS sqs, string queueUrl) : ITurnQueue
 {
     public Task EnqueueAsync(TurnRequest request, CancellationToken cancellationToken) =>
         sqs.SendMessageAsync(
-            new SendMessageRequest { QueueUrl = queueUrl, MessageBody = JsonSerializer.Serialize(request, CoreJsonContext.Wire.TurnRequest) },
+            new SendMessageRequest
+            {
+                QueueUrl = queueUrl,
+                MessageBody = JsonSerializer.Serialize(request, CoreJsonContext.Wire.TurnRequest),
+            },
             cancellationToken);
 }

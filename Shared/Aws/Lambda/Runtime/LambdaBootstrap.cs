@@ -9,7 +9,8 @@ namespace Conduit.Aws.Lambda.Runtime;
 /// handle, response or error, until the Runtime API fails. Handlers are listed explicitly rather than found by
 /// reflection, so the native build keeps exactly them.
 /// </summary>
-public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> handlers, TextWriter log)
+public sealed class LambdaBootstrap(
+    IReadOnlyDictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> handlers, TextWriter log)
 {
     public const string HandlerVariable = "_HANDLER";
     public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
@@ -35,7 +36,8 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
                 .Where(function => function.Assembly == assembly)
                 .ToDictionary(
                     function => function.Handler,
-                    function => (Func<Func<Stream, CancellationToken, Task<Stream>>>)(() => services.GetLambdaFunction(function).HandleAsync));
+                    function => (Func<Func<Stream, CancellationToken, Task<Stream>>>)(
+                        () => services.GetLambdaFunction(function).HandleAsync));
             return await new LambdaBootstrap(handlers, Console.Error)
                 .RunAsync(client, Environment.GetEnvironmentVariable(HandlerVariable), CancellationToken.None).ConfigureAwait(false);
         }
@@ -103,7 +105,9 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
             : throw new UnknownHandlerException(handlerName, handlers.Keys);
 
     /// <summary>The status of the last post for this invocation: its response, or the error that replaced it.</summary>
-    private async Task<HttpStatusCode> InvokeAsync(RuntimeApiClient client, Func<Stream, CancellationToken, Task<Stream>> handle, RuntimeInvocation invocation, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode> InvokeAsync(
+        RuntimeApiClient client, Func<Stream, CancellationToken, Task<Stream>> handle, RuntimeInvocation invocation,
+        CancellationToken cancellationToken)
     {
         Stream result;
         try
