@@ -207,13 +207,9 @@ public sealed class ChatIngress(
         }
         if (await sessions.GetAsync(turn.SessionId, cancellationToken).ConfigureAwait(false) is { } session)
         {
+            var expiresAt = time.GetUtcNow() + settings.ConnectionTtl;
             await subscriptions.SubscribeAsync(
-                session.SessionId,
-                connectionId,
-                session.LastSeq,
-                resetCursor: false,
-                time.GetUtcNow() + settings.ConnectionTtl,
-                cancellationToken).ConfigureAwait(false);
+                session.SessionId, connectionId, session.LastSeq, resetCursor: false, expiresAt, cancellationToken).ConfigureAwait(false);
         }
         return turn.Status == TurnStatus.Queued
             ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)

@@ -37,13 +37,9 @@ public sealed class SessionReader(
                 Retryable: false);
         }
 
+        var expiresAt = time.GetUtcNow() + settings.ConnectionTtl;
         await subscriptions.SubscribeAsync(
-            session.SessionId,
-            connectionId,
-            command.AfterSeq,
-            resetCursor: true,
-            time.GetUtcNow() + settings.ConnectionTtl,
-            cancellationToken).ConfigureAwait(false);
+            session.SessionId, connectionId, command.AfterSeq, resetCursor: true, expiresAt, cancellationToken).ConfigureAwait(false);
         await delivery.DeliverAsync(session.SessionId, connectionId, latest: null, cancellationToken).ConfigureAwait(false);
         var now = await sessions.GetAsync(session.SessionId, cancellationToken).ConfigureAwait(false);
         return new ResumedFrame(session.SessionId, now?.LastSeq ?? session.LastSeq);
