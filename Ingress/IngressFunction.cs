@@ -24,7 +24,8 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
     {
         var request = await LambdaJson.ReadAsync(input, AwsJsonContext.Wire.WebSocketRequestEvent).ConfigureAwait(false);
         var context = request.RequestContext;
-        using var invocation = telemetry.Begin(ConduitFunctions.Ingress.Name, turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
+        using var invocation = telemetry.Begin(
+            ConduitFunctions.Ingress.Name, turn: null, phase: context.RouteKey, connectionId: context.ConnectionId);
         var response = context.EventType switch
         {
             WebSocketEventTypes.Connect => await ConnectAsync(request).ConfigureAwait(false),
@@ -40,7 +41,13 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
         var connectedAt = DateTimeOffset.FromUnixTimeMilliseconds(context.ConnectedAt);
         var credentials = ConnectCredentials.Read(request.Headers, request.QueryStringParameters);
         var decision = await ingress.ConnectAsync(
-            new ConnectRequest(context.ConnectionId, connectedAt, context.Identity?.SourceIp, context.Identity?.UserAgent, Header(request, "Origin"), credentials),
+            new ConnectRequest(
+                context.ConnectionId,
+                connectedAt,
+                context.Identity?.SourceIp,
+                context.Identity?.UserAgent,
+                Header(request, "Origin"),
+                credentials),
             CancellationToken.None).ConfigureAwait(false);
         return new ProxyResponse(
             decision.StatusCode,
@@ -61,7 +68,8 @@ public sealed class IngressFunction(ChatIngress ingress, FunctionTelemetry telem
     private async Task<ProxyResponse> MessageAsync(WebSocketRequestEvent request)
     {
         var context = request.RequestContext;
-        var frame = await ingress.HandleMessageAsync(context.RouteKey, context.ConnectionId, request.Body, request.IsBase64Encoded, CancellationToken.None).ConfigureAwait(false);
+        var frame = await ingress.HandleMessageAsync(
+            context.RouteKey, context.ConnectionId, request.Body, request.IsBase64Encoded, CancellationToken.None).ConfigureAwait(false);
         if (frame is AckFrame && context.RequestTimeEpoch > 0)
         {
             var received = DateTimeOffset.FromUnixTimeMilliseconds(context.RequestTimeEpoch);

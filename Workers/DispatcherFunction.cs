@@ -41,14 +41,15 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
         {
             request = JsonSerializer.Deserialize(record.Body, CoreJsonContext.Wire.TurnRequest)
                 ?? throw new InvalidDataException("The message body was null.");
-            using var invocation = telemetry.Begin(ConduitFunctions.Dispatcher.Name, new TurnReference(request.RequestId, request.SessionId, request.ConnectionId), "queued");
+            var turn = new TurnReference(request.RequestId, request.SessionId, request.ConnectionId);
+            using var invocation = telemetry.Begin(ConduitFunctions.Dispatcher.Name, turn, "queued");
             await dispatcher.DispatchAsync(request, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (Exception exception)
         {
-            WorkersLog.DispatchFailed(
-                _logger, exception, record.MessageId, request?.RequestId, record.Attributes.GetValueOrDefault(SqsAttributeNames.ApproximateReceiveCount));
+            var receiveCount = record.Attributes.GetValueOrDefault(SqsAttributeNames.ApproximateReceiveCount);
+            WorkersLog.DispatchFailed(_logger, exception, record.MessageId, request?.RequestId, receiveCount);
             return false;
         }
     }

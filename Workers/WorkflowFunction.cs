@@ -11,7 +11,10 @@ namespace Conduit.Workers;
 /// the Step Functions error, which is what the ASL's Retry and Catch match on.
 /// </summary>
 public abstract class WorkflowFunction(
-    FunctionDefinition function, string phase, Func<ChatTurnState, CancellationToken, Task<ChatTurnState>> step, FunctionTelemetry telemetry)
+    FunctionDefinition function,
+    string phase,
+    Func<ChatTurnState, CancellationToken, Task<ChatTurnState>> step,
+    FunctionTelemetry telemetry)
     : ILambdaFunction
 {
     public async Task<Stream> Handle(Stream input)

@@ -56,7 +56,10 @@ public sealed class AwsEnvironment(Func<string, string?> read)
     /// <summary>All eight table names, or null when none is set; some but not all is a misconfiguration.</summary>
     public DynamoTableNames? TableNamesIfSet()
     {
-        string[] names = [ConnectionsTable, SessionsTable, TurnsTable, MessagesTable, MessageKeysTable, FramesTable, SubscriptionsTable, RateLimitsTable];
+        string[] names =
+        [
+            ConnectionsTable, SessionsTable, TurnsTable, MessagesTable, MessageKeysTable, FramesTable, SubscriptionsTable, RateLimitsTable,
+        ];
         if (names.All(name => Optional(name) is null)) return null;
         return new DynamoTableNames(
             Required(ConnectionsTable), Required(SessionsTable), Required(TurnsTable), Required(MessagesTable),

@@ -59,7 +59,8 @@ public sealed class AwsHttp
     /// Sends a fresh request per attempt and returns the first success or non-transient answer; the final
     /// transient failure is returned too, for the caller to turn into a typed exception.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, HttpCompletionOption completion, CancellationToken cancellationToken) =>
+    public async Task<HttpResponseMessage> SendAsync(
+        Func<HttpRequestMessage> createRequest, HttpCompletionOption completion, CancellationToken cancellationToken) =>
         await _pipeline.ExecuteAsync(async token =>
         {
             using var request = createRequest();
@@ -71,7 +72,12 @@ public sealed class AwsHttp
     /// <c>X-Amz-Target</c>, with the bare media type as the SDKs send it (no charset parameter).
     /// </summary>
     public async Task<TOutput> CallJson10Async<TInput, TOutput>(
-        Uri endpoint, string target, TInput input, JsonTypeInfo<TInput> inputType, JsonTypeInfo<TOutput> outputType, CancellationToken cancellationToken)
+        Uri endpoint,
+        string target,
+        TInput input,
+        JsonTypeInfo<TInput> inputType,
+        JsonTypeInfo<TOutput> outputType,
+        CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(input, inputType);
         using var response = await SendSuccessfulAsync(() =>
@@ -89,7 +95,8 @@ public sealed class AwsHttp
     }
 
     /// <summary>Sends and throws the typed <see cref="AwsServiceException"/> for any non-success answer.</summary>
-    public async Task<HttpResponseMessage> SendSuccessfulAsync(Func<HttpRequestMessage> createRequest, HttpCompletionOption completion, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendSuccessfulAsync(
+        Func<HttpRequestMessage> createRequest, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var response = await SendAsync(createRequest, completion, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode) return response;

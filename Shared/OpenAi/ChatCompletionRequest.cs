@@ -11,7 +11,8 @@ internal static class ChatCompletionRequest
     /// <summary>Prompts travel as UTF-8 to a model server, never into HTML, so escaping non-ASCII text would only bloat them.</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Write(string model, IEnumerable<ChatMessage> messages, ChatOptions? options, OpenAiCompatibleOptions settings, bool stream)
+    public static byte[] Write(
+        string model, IEnumerable<ChatMessage> messages, ChatOptions? options, OpenAiCompatibleOptions settings, bool stream)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
@@ -136,7 +137,10 @@ internal static class ChatCompletionRequest
         json.WriteEndObject();
     }
 
-    /// <summary>MEAI's own source-generated options serialize argument values, so any value MEAI itself produces round-trips without reflection.</summary>
+    /// <summary>
+    /// MEAI's own source-generated options serialize argument values, so any value MEAI itself produces round-trips
+    /// without reflection.
+    /// </summary>
     private static string ArgumentsJson(IDictionary<string, object?>? arguments) =>
         arguments is null or { Count: 0 } ? "{}" : CompactJson(arguments, typeof(IDictionary<string, object?>));
 
@@ -148,7 +152,9 @@ internal static class ChatCompletionRequest
         var value => CompactJson(value, value.GetType()),
     };
 
-    /// <summary>Through a writer rather than MEAI's options alone, which indent and escape: this keeps the text the model reads short.</summary>
+    /// <summary>
+    /// Through a writer rather than MEAI's options alone, which indent and escape: this keeps the text the model reads short.
+    /// </summary>
     private static string CompactJson(object value, Type type)
     {
         var buffer = new ArrayBufferWriter<byte>();

@@ -29,7 +29,8 @@ internal static class ChatCompletionResponse
                     {
                         var call = calls[position];
                         var function = call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out var f) ? f : default;
-                        contents.Add(FunctionCall(ReadString(call, "id") ?? $"call_{position}", ReadString(function, "name") ?? "", ArgumentsText(function)));
+                        contents.Add(FunctionCall(
+                            ReadString(call, "id") ?? $"call_{position}", ReadString(function, "name") ?? "", ArgumentsText(function)));
                     }
                 }
             }
@@ -76,7 +77,10 @@ internal static class ChatCompletionResponse
         {
             message = ReadString(error, "message");
             type = ReadString(error, "type");
-            if (status is null && error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var number))
+            if (status is null
+                && error.TryGetProperty("code", out var code)
+                && code.ValueKind == JsonValueKind.Number
+                && code.TryGetInt32(out var number))
             {
                 status = (HttpStatusCode)number;
             }
@@ -101,7 +105,12 @@ internal static class ChatCompletionResponse
 
     public static UsageDetails? Usage(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return null;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("usage", out var usage)
+            || usage.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
         var input = ReadInt64(usage, "prompt_tokens");
         var output = ReadInt64(usage, "completion_tokens");
         return new UsageDetails
@@ -124,13 +133,15 @@ internal static class ChatCompletionResponse
         try
         {
             using var parsed = JsonDocument.Parse(argumentsJson);
-            if (parsed.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException($"Expected a JSON object, got {parsed.RootElement.ValueKind}.");
+            if (parsed.RootElement.ValueKind != JsonValueKind.Object)
+                throw new JsonException($"Expected a JSON object, got {parsed.RootElement.ValueKind}.");
             foreach (var property in parsed.RootElement.EnumerateObject()) arguments[property.Name] = property.Value.Clone();
         }
         catch (JsonException exception)
         {
             arguments.Clear();
-            call.Exception = new InvalidDataException($"The arguments of tool call {callId} ({name}) are not a JSON object: {exception.Message}", exception);
+            call.Exception = new InvalidDataException(
+                $"The arguments of tool call {callId} ({name}) are not a JSON object: {exception.Message}", exception);
         }
         return call;
     }
@@ -147,20 +158,32 @@ internal static class ChatCompletionResponse
             : null;
 
     public static JsonElement? FirstChoice(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0 && choices[0].ValueKind == JsonValueKind.Object
+        root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("choices", out var choices)
+        && choices.ValueKind == JsonValueKind.Array
+        && choices.GetArrayLength() > 0
+        && choices[0].ValueKind == JsonValueKind.Object
             ? choices[0]
             : null;
 
-    /// <summary>Thinking models send their reasoning apart from the answer: llama.cpp and vLLM as <c>reasoning_content</c>, Ollama as <c>reasoning</c>.</summary>
+    /// <summary>
+    /// Thinking models send their reasoning apart from the answer: llama.cpp and vLLM as <c>reasoning_content</c>, Ollama
+    /// as <c>reasoning</c>.
+    /// </summary>
     public static string? Reasoning(JsonElement message) => ReadString(message, "reasoning_content") ?? ReadString(message, "reasoning");
 
     public static DateTimeOffset? Created(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out var seconds)
+        root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("created", out var created)
+        && created.ValueKind == JsonValueKind.Number
+        && created.TryGetInt64(out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
 
     public static string? ReadString(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     public static JsonDocument Parse(ReadOnlyMemory<byte> json)
     {
@@ -180,5 +203,10 @@ internal static class ChatCompletionResponse
             : exception;
 
     private static long? ReadInt64(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
+        element.ValueKind == JsonValueKind.Object
+        && element.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.Number
+        && value.TryGetInt64(out var number)
+            ? number
+            : null;
 }

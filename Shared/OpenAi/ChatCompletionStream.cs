@@ -22,7 +22,9 @@ internal sealed class ChatCompletionStream
     {
         using var document = ChatCompletionResponse.Parse(Encoding.UTF8.GetBytes(serverEvent.Data));
         var chunk = document.RootElement;
-        if (serverEvent.EventType == ServerSentEvent.ErrorType || chunk.ValueKind != JsonValueKind.Object || chunk.TryGetProperty("error", out _))
+        if (serverEvent.EventType == ServerSentEvent.ErrorType
+            || chunk.ValueKind != JsonValueKind.Object
+            || chunk.TryGetProperty("error", out _))
         {
             throw ChatCompletionResponse.ErrorFrom(chunk, null);
         }
@@ -77,7 +79,9 @@ internal sealed class ChatCompletionStream
     private void AddFragment(JsonElement fragment)
     {
         var id = ChatCompletionResponse.ReadString(fragment, "id");
-        var index = fragment.TryGetProperty("index", out var given) && given.ValueKind == JsonValueKind.Number && given.TryGetInt32(out var number)
+        var index = fragment.TryGetProperty("index", out var given)
+            && given.ValueKind == JsonValueKind.Number
+            && given.TryGetInt32(out var number)
             ? number
             : _lastIndex is not { } last ? 0
             : id is not null && _toolCalls[last].Id is { } lastId && lastId != id ? last + 1

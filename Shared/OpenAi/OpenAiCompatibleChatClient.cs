@@ -44,13 +44,15 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         _metadata = new ChatClientMetadata("openai-compatible", baseUrl, model);
     }
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var deadline = StartDeadline(cancellationToken);
         try
         {
-            using var response = await SendAsync(ChatCompletionRequest.Write(_model, messages, options, _options, stream: false), stream: false, deadline.Token).ConfigureAwait(false);
+            var requestBody = ChatCompletionRequest.Write(_model, messages, options, _options, stream: false);
+            using var response = await SendAsync(requestBody, stream: false, deadline.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
             return ChatCompletionResponse.Read(body);
         }
@@ -68,8 +70,10 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         using var deadline = StartDeadline(cancellationToken);
         var body = ChatCompletionRequest.Write(_model, messages, options, _options, stream: true);
-        using var response = await WithinDeadlineAsync(SendAsync(body, stream: true, deadline.Token), deadline, cancellationToken).ConfigureAwait(false);
-        var stream = await WithinDeadlineAsync(response.Content.ReadAsStreamAsync(deadline.Token), deadline, cancellationToken).ConfigureAwait(false);
+        using var response = await WithinDeadlineAsync(SendAsync(body, stream: true, deadline.Token), deadline, cancellationToken)
+            .ConfigureAwait(false);
+        var stream = await WithinDeadlineAsync(response.Content.ReadAsStreamAsync(deadline.Token), deadline, cancellationToken)
+            .ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             // A read blocked on a quiet server must end the moment the caller gives up or the timeout passes, even
@@ -83,7 +87,8 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
                 cancellationToken.ThrowIfCancellationRequested();
                 // Only the server's silence counts against the timeout, not the time the caller spends on an update.
                 deadline.CancelAfter(_options.Timeout);
-                var serverEvent = await WithinDeadlineAsync(events.ReadAsync(deadline.Token).AsTask(), deadline, cancellationToken).ConfigureAwait(false);
+                var serverEvent = await WithinDeadlineAsync(events.ReadAsync(deadline.Token).AsTask(), deadline, cancellationToken)
+                    .ConfigureAwait(false);
                 deadline.CancelAfter(Timeout.InfiniteTimeSpan);
                 if (serverEvent is not { } received) break;
                 if (received.Data == DoneMarker)
@@ -94,7 +99,8 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
                 if (completion.Apply(received) is { } update) yield return update;
             }
         }
-        throw new OpenAiCompatibleException(null, $"The stream ended without {DoneMarker}: the server stopped part way through the answer.");
+        throw new OpenAiCompatibleException(
+            null, $"The stream ended without {DoneMarker}: the server stopped part way through the answer.");
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -115,7 +121,8 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         using var request = new HttpRequestMessage(HttpMethod.Post, _completionsUrl) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
-        if (!string.IsNullOrEmpty(_options.ApiKey)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
 
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode) return response;

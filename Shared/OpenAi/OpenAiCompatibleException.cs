@@ -8,7 +8,9 @@ namespace Conduit.OpenAi;
 /// as its inner exception.
 /// </summary>
 public sealed class OpenAiCompatibleException(HttpStatusCode? statusCode, string serverMessage, string? errorType = null)
-    : Exception(statusCode is { } status ? $"The model server answered {(int)status}: {serverMessage}" : $"The model server failed: {serverMessage}")
+    : Exception(statusCode is { } status
+        ? $"The model server answered {(int)status}: {serverMessage}"
+        : $"The model server failed: {serverMessage}")
 {
     /// <summary>The HTTP status, or the numeric <c>code</c> of an in-stream error; null when the server gave neither.</summary>
     public HttpStatusCode? StatusCode { get; } = statusCode;

@@ -15,7 +15,12 @@ internal readonly record struct ServerSentEvent(string? EventType, string Data)
 /// </summary>
 internal sealed class ServerSentEventReader(Stream stream)
 {
-    private readonly StreamReader _lines = new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
+    private readonly StreamReader _lines = new(
+        stream,
+        new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        detectEncodingFromByteOrderMarks: false,
+        bufferSize: 4096,
+        leaveOpen: true);
 
     /// <summary>
     /// The next event, or null at the end of the stream. An event cut off by the end of the stream is still

@@ -77,7 +77,8 @@ public sealed class ApiGatewayManagementClient : IConnectionSender
     public Uri ConnectionUri(string connectionId) => new($"{_endpoint}/@connections/{Uri.EscapeDataString(connectionId)}");
 
     /// <summary>The successful answer, or null for 410 Gone; any other failure throws the typed exception.</summary>
-    private async Task<HttpResponseMessage?> SendAsync(HttpMethod method, string connectionId, Func<HttpContent>? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage?> SendAsync(
+        HttpMethod method, string connectionId, Func<HttpContent>? content, CancellationToken cancellationToken)
     {
         var response = await _http.SendAsync(
             () => new HttpRequestMessage(method, ConnectionUri(connectionId)) { Content = content?.Invoke() },

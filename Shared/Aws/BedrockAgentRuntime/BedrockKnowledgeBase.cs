@@ -38,7 +38,8 @@ public sealed class BedrockKnowledgeBase : IKnowledgeBase
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(knowledgeBaseId);
         _http = new AwsHttp(SigningName, settings);
-        _retrieveUri = new Uri($"{settings.EndpointFor(EndpointPrefix).AbsoluteUri.TrimEnd('/')}/knowledgebases/{Uri.EscapeDataString(knowledgeBaseId)}/retrieve");
+        var endpoint = settings.EndpointFor(EndpointPrefix).AbsoluteUri.TrimEnd('/');
+        _retrieveUri = new Uri($"{endpoint}/knowledgebases/{Uri.EscapeDataString(knowledgeBaseId)}/retrieve");
     }
 
     public async Task<IReadOnlyList<Passage>> SearchAsync(string query, int maxResults, CancellationToken cancellationToken)
@@ -97,7 +98,9 @@ public sealed class BedrockKnowledgeBase : IKnowledgeBase
     {
         foreach (var (member, field) in SourceFields)
         {
-            if (location.ValueKind == JsonValueKind.Object && location.TryGetProperty(member, out var place) && String(place, field) is { Length: > 0 } source)
+            if (location.ValueKind == JsonValueKind.Object
+                && location.TryGetProperty(member, out var place)
+                && String(place, field) is { Length: > 0 } source)
             {
                 return source;
             }

@@ -35,10 +35,12 @@ public sealed class BedrockChatClient : IChatClient
         _metadata = new ChatClientMetadata("aws.bedrock", _endpoint, modelId);
     }
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var body = ConverseRequestWriter.Write(messages, options, _options);
-        using var response = await SendAsync("converse", body, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync("converse", body, HttpCompletionOption.ResponseContentRead, cancellationToken)
+            .ConfigureAwait(false);
         var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (content.ConfigureAwait(false))
         {
@@ -57,7 +59,8 @@ public sealed class BedrockChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var body = ConverseRequestWriter.Write(messages, options, _options);
-        using var response = await SendAsync("converse-stream", body, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync("converse-stream", body, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
         var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (content.ConfigureAwait(false))
         {
@@ -86,7 +89,8 @@ public sealed class BedrockChatClient : IChatClient
     internal Uri OperationUri(string operation) =>
         new($"{_endpoint.AbsoluteUri.TrimEnd('/')}/model/{Uri.EscapeDataString(_modelId)}/{operation}");
 
-    private async Task<HttpResponseMessage> SendAsync(string operation, byte[] body, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(
+        string operation, byte[] body, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var uri = OperationUri(operation);
         try

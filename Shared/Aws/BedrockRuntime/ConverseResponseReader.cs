@@ -53,7 +53,8 @@ internal static class ConverseResponseReader
             TotalTokenCount = Number(usage, "totalTokens"),
             CachedInputTokenCount = Number(usage, "cacheReadInputTokens"),
         };
-        if (Number(usage, "cacheWriteInputTokens") is { } cacheWrites) details.AdditionalCounts = new() { ["cacheWriteInputTokens"] = cacheWrites };
+        if (Number(usage, "cacheWriteInputTokens") is { } cacheWrites)
+            details.AdditionalCounts = new() { ["cacheWriteInputTokens"] = cacheWrites };
         return details;
     }
 

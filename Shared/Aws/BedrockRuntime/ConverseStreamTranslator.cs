@@ -53,10 +53,13 @@ internal sealed class ConverseStreamTranslator(string modelId, string? responseI
             case "messageStop":
                 Stopped = true;
                 var update = Update([]);
-                if (ConverseResponseReader.String(body, "stopReason") is { } stopReason) update.FinishReason = ConverseResponseReader.ToFinishReason(stopReason);
+                if (ConverseResponseReader.String(body, "stopReason") is { } stopReason)
+                    update.FinishReason = ConverseResponseReader.ToFinishReason(stopReason);
                 return update;
             case "metadata":
-                return body.TryGetProperty("usage", out var usage) ? Update([new UsageContent(ConverseResponseReader.ToUsage(usage))]) : null;
+                return body.TryGetProperty("usage", out var usage)
+                    ? Update([new UsageContent(ConverseResponseReader.ToUsage(usage))])
+                    : null;
             default:
                 return null;
         }
@@ -109,7 +112,8 @@ internal sealed class ConverseStreamTranslator(string modelId, string? responseI
 
     private Exception UnmodeledError(string errorCode, string? errorMessage) =>
         BedrockErrors.ForModel(
-            AwsServiceException.From(errorCode, HttpStatusCode.InternalServerError, errorMessage ?? $"ConverseStream ended with error {errorCode}."),
+            AwsServiceException.From(
+                errorCode, HttpStatusCode.InternalServerError, errorMessage ?? $"ConverseStream ended with error {errorCode}."),
             modelId);
 
     /// <summary>The statuses the model gives these stream exceptions, so their typed exceptions agree with their HTTP twins.</summary>

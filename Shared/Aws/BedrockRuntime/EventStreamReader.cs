@@ -39,7 +39,8 @@ internal sealed class EventStreamReader : IDisposable
             catch (Exception exception)
             {
                 // Messages decoded from the same read before the damage are still whole; they go out first.
-                _corruption = new InvalidDataException($"The event stream is corrupted and cannot be read further: {exception.Message}", exception);
+                _corruption = new InvalidDataException(
+                    $"The event stream is corrupted and cannot be read further: {exception.Message}", exception);
             }
         }
         return _decoded.Dequeue();

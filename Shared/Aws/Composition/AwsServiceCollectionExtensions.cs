@@ -34,12 +34,14 @@ public static class AwsServiceCollectionExtensions
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton<IMetrics>(sp => new EmfMetrics(output, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => SettingsFrom(environment));
-        services.AddSingleton(_ => new AwsClientSettings { Region = RegionEndpoint.GetBySystemName(environment.Required(AwsEnvironment.Region)) });
+        services.AddSingleton(_ =>
+            new AwsClientSettings { Region = RegionEndpoint.GetBySystemName(environment.Required(AwsEnvironment.Region)) });
 
         services.AddSingleton<IAmazonDynamoDB>(sp =>
             new AmazonDynamoDBClient(new AmazonDynamoDBConfig { RegionEndpoint = sp.GetRequiredService<AwsClientSettings>().Region }));
         services.AddDynamoDbStores(_ => environment.TableNamesIfSet()
-            ?? throw new ConfigurationException($"Environment variable {AwsEnvironment.ConnectionsTable} is not set (nor any other *_TABLE)."));
+            ?? throw new ConfigurationException(
+                $"Environment variable {AwsEnvironment.ConnectionsTable} is not set (nor any other *_TABLE)."));
         services.AddSingleton<ITurnQueue>(sp =>
             new SqsTurnQueue(new SqsClient(sp.GetRequiredService<AwsClientSettings>()), environment.Required(AwsEnvironment.TurnQueueUrl)));
         services.AddSingleton<IWorkflowStarter>(sp => new StepFunctionsWorkflowStarter(
@@ -93,6 +95,7 @@ public static class AwsServiceCollectionExtensions
         environment.Optional("LOG_LEVEL") is { } text
             ? Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level)
                 ? level
-                : throw new ConfigurationException($"Environment variable LOG_LEVEL must be a log level (Information, Debug, …), not \"{text}\".")
+                : throw new ConfigurationException(
+                    $"Environment variable LOG_LEVEL must be a log level (Information, Debug, …), not \"{text}\".")
             : LogLevel.Information;
 }

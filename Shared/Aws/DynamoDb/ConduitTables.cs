@@ -70,5 +70,6 @@ public static class ConduitTables
     public static readonly TableDefinition RateLimits = new(
         "rate-limits", new(AttributeNames.RateLimitKey, StringType), null, AttributeNames.ExpiresAt);
 
-    public static IReadOnlyList<TableDefinition> All { get; } = [Connections, Sessions, Turns, Messages, MessageKeys, Frames, Subscriptions, RateLimits];
+    public static IReadOnlyList<TableDefinition> All { get; } =
+        [Connections, Sessions, Turns, Messages, MessageKeys, Frames, Subscriptions, RateLimits];
 }

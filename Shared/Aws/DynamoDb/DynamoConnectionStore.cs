@@ -19,12 +19,14 @@ public sealed class DynamoConnectionStore(IAmazonDynamoDB client, DynamoTableNam
         if (connection.SourceIp is { } sourceIp) item[AttributeNames.SourceIp] = StringValue(sourceIp);
         if (connection.UserAgent is { } userAgent) item[AttributeNames.UserAgent] = StringValue(userAgent);
         if (connection.UserId is { } userId) item[AttributeNames.UserId] = StringValue(userId);
-        await client.PutItemAsync(new PutItemRequest { TableName = names.Connections, Item = item }, cancellationToken).ConfigureAwait(false);
+        await client.PutItemAsync(new PutItemRequest { TableName = names.Connections, Item = item }, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<ConnectionRecord?> GetAsync(string connectionId, CancellationToken cancellationToken)
     {
-        var item = await client.ReadItemAsync(names.Connections, Key(AttributeNames.ConnectionId, connectionId), cancellationToken).ConfigureAwait(false);
+        var item = await client.ReadItemAsync(names.Connections, Key(AttributeNames.ConnectionId, connectionId), cancellationToken)
+            .ConfigureAwait(false);
         return item is null
             ? null
             : new ConnectionRecord(

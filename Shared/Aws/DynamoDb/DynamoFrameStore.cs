@@ -12,7 +12,8 @@ public sealed class DynamoFrameStore(IAmazonDynamoDB client, DynamoTableNames na
     /// ADD hands each caller its own seq; the conditional put then refuses to overwrite a frame, which could only
     /// happen if the session's counter had been reset under existing frames.
     /// </summary>
-    public async Task<StoredFrame> AppendAsync(string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken)
+    public async Task<StoredFrame> AppendAsync(
+        string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken)
     {
         var seq = await client.IncrementAsync(names, sessionId, AttributeNames.LastSeq, cancellationToken).ConfigureAwait(false);
         var frame = new StoredFrame(sessionId, seq.Value, requestId, render(seq.Value));
@@ -33,10 +34,12 @@ public sealed class DynamoFrameStore(IAmazonDynamoDB client, DynamoTableNames na
         }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
         return written is not null
             ? frame
-            : throw new InvalidOperationException($"Frame {frame.Seq} of session {sessionId} already exists; the session's seq counter was reset.");
+            : throw new InvalidOperationException(
+                $"Frame {frame.Seq} of session {sessionId} already exists; the session's seq counter was reset.");
     }
 
-    public async Task<IReadOnlyList<StoredFrame>> ReadAfterAsync(string sessionId, long afterSeq, int maxCount, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredFrame>> ReadAfterAsync(
+        string sessionId, long afterSeq, int maxCount, CancellationToken cancellationToken)
     {
         if (maxCount <= 0) return [];
         var items = await client.QueryAllAsync(new QueryRequest

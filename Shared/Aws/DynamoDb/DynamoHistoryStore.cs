@@ -18,7 +18,8 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
     /// healed by its retry; a caller that loses the claim to a concurrent twin returns the twin's index, and the
     /// index it took is never used (see docs/storage.md).
     /// </summary>
-    public async Task<long> AppendAsync(string sessionId, string requestId, string role, string text, string status, CancellationToken cancellationToken)
+    public async Task<long> AppendAsync(
+        string sessionId, string requestId, string role, string text, string status, CancellationToken cancellationToken)
     {
         var messageKey = new Dictionary<string, AttributeValue>
         {
@@ -30,7 +31,9 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
             if (await client.ReadItemAsync(names.MessageKeys, messageKey, cancellationToken).ConfigureAwait(false) is { } claimed)
             {
                 var claimedIndex = claimed.GetNumber(AttributeNames.Index);
-                await TryPutMessageAsync(sessionId, claimedIndex, requestId, role, text, status, claimed[AttributeNames.ExpiresAt], cancellationToken).ConfigureAwait(false);
+                await TryPutMessageAsync(
+                    sessionId, claimedIndex, requestId, role, text, status, claimed[AttributeNames.ExpiresAt], cancellationToken)
+                    .ConfigureAwait(false);
                 return claimedIndex;
             }
 
@@ -44,13 +47,18 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
             }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
             if (claim is null) continue;
 
-            if (!await TryPutMessageAsync(sessionId, next.Value, requestId, role, text, status, next.ExpiresAt, cancellationToken).ConfigureAwait(false))
-                throw new InvalidOperationException($"History index {next.Value} of session {sessionId} is taken; the session's index counter was reset.");
+            if (!await TryPutMessageAsync(sessionId, next.Value, requestId, role, text, status, next.ExpiresAt, cancellationToken)
+                    .ConfigureAwait(false))
+            {
+                throw new InvalidOperationException(
+                    $"History index {next.Value} of session {sessionId} is taken; the session's index counter was reset.");
+            }
             return next.Value;
         }
     }
 
-    public async Task<IReadOnlyList<HistoryMessage>> ReadLatestAsync(string sessionId, long lastIndex, int maxCount, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HistoryMessage>> ReadLatestAsync(
+        string sessionId, long lastIndex, int maxCount, CancellationToken cancellationToken)
     {
         if (maxCount <= 0) return [];
         var newestFirst = await client.QueryAllAsync(new QueryRequest
@@ -64,7 +72,8 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
         return [.. newestFirst.Select(Map).Reverse()];
     }
 
-    public async Task<IReadOnlyList<HistoryMessage>> ReadRangeAsync(string sessionId, long firstIndex, long lastIndex, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HistoryMessage>> ReadRangeAsync(
+        string sessionId, long firstIndex, long lastIndex, CancellationToken cancellationToken)
     {
         // DynamoDB rejects BETWEEN with its bounds reversed instead of matching nothing.
         if (firstIndex > lastIndex) return [];
@@ -88,7 +97,14 @@ public sealed class DynamoHistoryStore(IAmazonDynamoDB client, DynamoTableNames 
     /// nothing; false when the index was filled.
     /// </summary>
     private async Task<bool> TryPutMessageAsync(
-        string sessionId, long index, string requestId, string role, string text, string status, AttributeValue expiresAt, CancellationToken cancellationToken)
+        string sessionId,
+        long index,
+        string requestId,
+        string role,
+        string text,
+        string status,
+        AttributeValue expiresAt,
+        CancellationToken cancellationToken)
     {
         var written = await client.PutItemAsync(new PutItemRequest
         {

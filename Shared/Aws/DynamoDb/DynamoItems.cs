@@ -12,7 +12,8 @@ internal static class DynamoItems
     public static AttributeValue NumberValue(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>Fixed-point, because DynamoDB's number grammar is not .NET's round-trip format (which may use an exponent).</summary>
-    public static AttributeValue FractionValue(double value) => new() { N = value.ToString("0.############", CultureInfo.InvariantCulture) };
+    public static AttributeValue FractionValue(double value) =>
+        new() { N = value.ToString("0.############", CultureInfo.InvariantCulture) };
 
     public static AttributeValue FlagValue(bool value) => new() { BOOL = value };
 

@@ -25,7 +25,8 @@ public sealed class DynamoRateLimitStore(IAmazonDynamoDB client, DynamoTableName
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var item = await client.ReadItemAsync(names.RateLimits, Key(AttributeNames.RateLimitKey, key), cancellationToken).ConfigureAwait(false);
+            var item = await client.ReadItemAsync(names.RateLimits, Key(AttributeNames.RateLimitKey, key), cancellationToken)
+                .ConfigureAwait(false);
             var bucket = item is null
                 ? TokenBucket.Full(limit, now)
                 : new TokenBucket(item.GetFraction(AttributeNames.Tokens), item.GetEpochMilliseconds(AttributeNames.UpdatedAt));
@@ -41,7 +42,8 @@ public sealed class DynamoRateLimitStore(IAmazonDynamoDB client, DynamoTableName
     /// Writes the bucket if nobody has since <paramref name="readVersion"/> (null: if it still does not exist). It may
     /// expire once full again, since a missing bucket reads as full.
     /// </summary>
-    private async Task<bool> TryWriteAsync(string key, TokenBucket bucket, RateLimit limit, long? readVersion, CancellationToken cancellationToken)
+    private async Task<bool> TryWriteAsync(
+        string key, TokenBucket bucket, RateLimit limit, long? readVersion, CancellationToken cancellationToken)
     {
         var request = new UpdateItemRequest
         {

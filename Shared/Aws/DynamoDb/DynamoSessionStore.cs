@@ -23,7 +23,8 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
             {
                 TableName = names.Sessions,
                 Key = Key(AttributeNames.SessionId, sessionId),
-                UpdateExpression = "SET #ownerId = :ownerId, #createdAt = :createdAt, #expiresAt = :expiresAt, #lastSeq = :zero, #lastIndex = :zero",
+                UpdateExpression = "SET #ownerId = :ownerId, #createdAt = :createdAt, #expiresAt = :expiresAt, "
+                    + "#lastSeq = :zero, #lastIndex = :zero",
                 ConditionExpression = "attribute_not_exists(#sessionId)",
                 ExpressionAttributeNames = new()
                 {
@@ -50,7 +51,8 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
 
     public async Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken)
     {
-        var item = await client.ReadItemAsync(names.Sessions, Key(AttributeNames.SessionId, sessionId), cancellationToken).ConfigureAwait(false);
+        var item = await client.ReadItemAsync(names.Sessions, Key(AttributeNames.SessionId, sessionId), cancellationToken)
+            .ConfigureAwait(false);
         return item is null ? null : Map(item);
     }
 
@@ -58,14 +60,16 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
     /// The condition is the whole claim: DynamoDB evaluates it and writes atomically, so of two turns claiming a
     /// free session exactly one succeeds. <c>attribute_exists</c> keeps a claim from creating a session fragment.
     /// </summary>
-    public async Task<bool> TryClaimTurnAsync(string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimTurnAsync(
+        string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var claimed = await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Sessions,
             Key = Key(AttributeNames.SessionId, sessionId),
             UpdateExpression = "SET #activeTurn = :turn, #activeTurnUntil = :until",
-            ConditionExpression = "attribute_exists(#sessionId) AND (attribute_not_exists(#activeTurn) OR #activeTurn = :turn OR #activeTurnUntil < :now)",
+            ConditionExpression = "attribute_exists(#sessionId) "
+                + "AND (attribute_not_exists(#activeTurn) OR #activeTurn = :turn OR #activeTurnUntil < :now)",
             ExpressionAttributeNames = new()
             {
                 ["#sessionId"] = AttributeNames.SessionId,
@@ -90,7 +94,11 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
             Key = Key(AttributeNames.SessionId, sessionId),
             UpdateExpression = "REMOVE #activeTurn, #activeTurnUntil",
             ConditionExpression = "#activeTurn = :turn",
-            ExpressionAttributeNames = new() { ["#activeTurn"] = AttributeNames.ActiveTurn, ["#activeTurnUntil"] = AttributeNames.ActiveTurnUntil },
+            ExpressionAttributeNames = new()
+            {
+                ["#activeTurn"] = AttributeNames.ActiveTurn,
+                ["#activeTurnUntil"] = AttributeNames.ActiveTurnUntil,
+            },
             ExpressionAttributeValues = new() { [":turn"] = StringValue(requestId) },
         }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
 

@@ -16,7 +16,13 @@ public sealed class DynamoSubscriptionStore(IAmazonDynamoDB client, DynamoTableN
     /// An upsert in one UpdateItem. Without a reset the cursor is only set where none exists, so a repeated subscribe
     /// cannot move a live subscription's cursor back; the lease is never touched, so a holder keeps delivering.
     /// </summary>
-    public async Task SubscribeAsync(string sessionId, string connectionId, long deliveredSeq, bool resetCursor, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+    public async Task SubscribeAsync(
+        string sessionId,
+        string connectionId,
+        long deliveredSeq,
+        bool resetCursor,
+        DateTimeOffset expiresAt,
+        CancellationToken cancellationToken) =>
         await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Subscriptions,
@@ -45,14 +51,16 @@ public sealed class DynamoSubscriptionStore(IAmazonDynamoDB client, DynamoTableN
     /// hands the winner the cursor as of its take, with no second read a release could slip in front of. The
     /// holder itself may take it again, to extend it.
     /// </summary>
-    public async Task<Subscription?> TryLeaseAsync(string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    public async Task<Subscription?> TryLeaseAsync(
+        string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var leased = await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Subscriptions,
             Key = SubscriptionKey(sessionId, connectionId),
             UpdateExpression = "SET #leaseOwner = :owner, #leaseUntil = :until",
-            ConditionExpression = "attribute_exists(#connectionId) AND (attribute_not_exists(#leaseOwner) OR #leaseOwner = :owner OR #leaseUntil < :now)",
+            ConditionExpression = "attribute_exists(#connectionId) "
+                + "AND (attribute_not_exists(#leaseOwner) OR #leaseOwner = :owner OR #leaseUntil < :now)",
             ExpressionAttributeNames = new()
             {
                 ["#connectionId"] = AttributeNames.ConnectionId,
@@ -74,7 +82,8 @@ public sealed class DynamoSubscriptionStore(IAmazonDynamoDB client, DynamoTableN
     /// Conditional on the owner: a holder whose lease lapsed and was taken over must not move the new holder's
     /// cursor or free its lease.
     /// </summary>
-    public async Task ReleaseAsync(string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken) =>
+    public async Task ReleaseAsync(
+        string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken) =>
         await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Subscriptions,

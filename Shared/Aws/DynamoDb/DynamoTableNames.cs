@@ -2,7 +2,14 @@ namespace Conduit.Aws.DynamoDb;
 
 /// <summary>The deployed name of each table; on AWS they come from the stack, in tests from a prefix.</summary>
 public sealed record DynamoTableNames(
-    string Connections, string Sessions, string Turns, string Messages, string MessageKeys, string Frames, string Subscriptions, string RateLimits)
+    string Connections,
+    string Sessions,
+    string Turns,
+    string Messages,
+    string MessageKeys,
+    string Frames,
+    string Subscriptions,
+    string RateLimits)
 {
     public static DynamoTableNames WithPrefix(string prefix) => new(
         $"{prefix}-{ConduitTables.Connections.NameSuffix}",

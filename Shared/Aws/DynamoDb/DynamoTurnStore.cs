@@ -41,7 +41,8 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
 
     public async Task<TurnRecord?> GetAsync(string requestId, CancellationToken cancellationToken)
     {
-        var item = await client.ReadItemAsync(names.Turns, Key(AttributeNames.RequestId, requestId), cancellationToken).ConfigureAwait(false);
+        var item = await client.ReadItemAsync(names.Turns, Key(AttributeNames.RequestId, requestId), cancellationToken)
+            .ConfigureAwait(false);
         return item is null ? null : Map(item);
     }
 
@@ -158,7 +159,8 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
             .ThenBy(candidate => candidate.RequestId, StringComparer.Ordinal);
         foreach (var (_, requestId) in oldestFirst)
         {
-            if (await GetAsync(requestId, cancellationToken).ConfigureAwait(false) is { Status: TurnStatus.Queued or TurnStatus.Waiting } turn)
+            var turn = await GetAsync(requestId, cancellationToken).ConfigureAwait(false);
+            if (turn is { Status: TurnStatus.Queued or TurnStatus.Waiting })
                 waiting.Add(turn);
             if (waiting.Count == maxCount) break;
         }
@@ -181,7 +183,8 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         var inFlight = 0;
         foreach (var candidate in candidates)
         {
-            if (await GetAsync(candidate.GetString(AttributeNames.RequestId), cancellationToken).ConfigureAwait(false) is { IsFinished: false })
+            var turn = await GetAsync(candidate.GetString(AttributeNames.RequestId), cancellationToken).ConfigureAwait(false);
+            if (turn is { IsFinished: false })
                 inFlight++;
         }
         return inFlight;

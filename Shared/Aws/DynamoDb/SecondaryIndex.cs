@@ -21,7 +21,8 @@ public sealed record SecondaryIndex(string Name, KeyAttribute PartitionKey, KeyA
         return new GlobalSecondaryIndex
         {
             IndexName = Name,
-            KeySchema = [.. KeyAttributes.Select(key => new KeySchemaElement(key.Name, key == PartitionKey ? KeyType.HASH : KeyType.RANGE))],
+            KeySchema = [.. KeyAttributes.Select(key =>
+                new KeySchemaElement(key.Name, key == PartitionKey ? KeyType.HASH : KeyType.RANGE))],
             Projection = projection,
         };
     }

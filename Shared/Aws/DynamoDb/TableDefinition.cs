@@ -21,8 +21,10 @@ public sealed record TableDefinition(string NameSuffix, KeyAttribute PartitionKe
         {
             TableName = tableName,
             BillingMode = BillingMode.FindValue(ConduitTables.BillingMode),
-            KeySchema = [.. KeyAttributes.Select(key => new KeySchemaElement(key.Name, key == PartitionKey ? KeyType.HASH : KeyType.RANGE))],
-            AttributeDefinitions = [.. AttributeDefinitions.Select(key => new AttributeDefinition(key.Name, ScalarAttributeType.FindValue(key.Type)))],
+            KeySchema = [.. KeyAttributes.Select(key =>
+                new KeySchemaElement(key.Name, key == PartitionKey ? KeyType.HASH : KeyType.RANGE))],
+            AttributeDefinitions = [.. AttributeDefinitions.Select(key =>
+                new AttributeDefinition(key.Name, ScalarAttributeType.FindValue(key.Type)))],
         };
         // CreateTable rejects an empty index list, so a table without indexes must not send one.
         if (GlobalIndexes.Count > 0) request.GlobalSecondaryIndexes = [.. GlobalIndexes.Select(index => index.ToGlobalSecondaryIndex())];

@@ -9,7 +9,8 @@ public static class LambdaFunctionRegistration
     /// Registers a function's class under its name in <see cref="ConduitFunctions"/>, so the provided.al2023 loop
     /// and the local host resolve it by definition; the managed runtime constructs it itself.
     /// </summary>
-    public static IServiceCollection AddLambdaFunction<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(
+    public static IServiceCollection AddLambdaFunction<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFunction>(
         this IServiceCollection services, FunctionDefinition function)
         where TFunction : class, ILambdaFunction
     {

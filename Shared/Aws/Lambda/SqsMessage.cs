@@ -11,7 +11,8 @@ public sealed record SqsMessage
     /// <summary>System attributes; every value is a string, counts and epoch-millisecond timestamps included.</summary>
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 
-    public IReadOnlyDictionary<string, SqsMessageAttribute> MessageAttributes { get; init; } = new Dictionary<string, SqsMessageAttribute>();
+    public IReadOnlyDictionary<string, SqsMessageAttribute> MessageAttributes { get; init; } =
+        new Dictionary<string, SqsMessageAttribute>();
     public string? Md5OfBody { get; init; }
     public string EventSource { get; init; } = "aws:sqs";
 

@@ -26,7 +26,8 @@ public sealed class JsonLineLoggerFactory(TextWriter output, LogLevel minimum, T
 
     public void Dispose() => output.Flush();
 
-    private void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    private void Write<TState>(
+        string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
@@ -77,7 +78,8 @@ public sealed class JsonLineLoggerFactory(TextWriter output, LogLevel minimum, T
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= provider.Minimum && logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel)) provider.Write(category, logLevel, eventId, state, exception, formatter);
         }

@@ -20,5 +20,11 @@ public sealed class SqsClient
     }
 
     public Task<SqsSendResult> SendMessageAsync(SqsSendRequest request, CancellationToken cancellationToken) =>
-        _http.CallJson10Async(_endpoint, "AmazonSQS.SendMessage", request, AwsJsonContext.Wire.SqsSendRequest, AwsJsonContext.Wire.SqsSendResult, cancellationToken);
+        _http.CallJson10Async(
+            _endpoint,
+            "AmazonSQS.SendMessage",
+            request,
+            AwsJsonContext.Wire.SqsSendRequest,
+            AwsJsonContext.Wire.SqsSendResult,
+            cancellationToken);
 }

@@ -37,7 +37,8 @@ public sealed class StepFunctionsClient
     }
 
     /// <summary>Stops a Standard execution and returns when it stopped; Express executions cannot be stopped.</summary>
-    public async Task<DateTimeOffset> StopExecutionAsync(string executionArn, string? error, string? cause, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> StopExecutionAsync(
+        string executionArn, string? error, string? cause, CancellationToken cancellationToken)
     {
         var output = await CallAsync(
             "StopExecution",
@@ -71,7 +72,11 @@ public sealed class StepFunctionsClient
     }
 
     private Task<TOutput> CallAsync<TInput, TOutput>(
-        string operation, TInput input, JsonTypeInfo<TInput> inputType, JsonTypeInfo<TOutput> outputType, CancellationToken cancellationToken) =>
+        string operation,
+        TInput input,
+        JsonTypeInfo<TInput> inputType,
+        JsonTypeInfo<TOutput> outputType,
+        CancellationToken cancellationToken) =>
         _http.CallJson10Async(_endpoint, $"AWSStepFunctions.{operation}", input, inputType, outputType, cancellationToken);
 
     private static DateTimeOffset FromEpochSeconds(double seconds) =>

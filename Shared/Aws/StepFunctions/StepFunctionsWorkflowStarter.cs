@@ -13,7 +13,8 @@ public sealed class StepFunctionsWorkflowStarter(StepFunctionsClient stepFunctio
         try
         {
             var json = JsonSerializer.Serialize(input, CoreJsonContext.Wire.ChatTurnState);
-            var started = await stepFunctions.StartExecutionAsync(stateMachineArn, executionName, json, null, cancellationToken).ConfigureAwait(false);
+            var started = await stepFunctions.StartExecutionAsync(stateMachineArn, executionName, json, null, cancellationToken)
+                .ConfigureAwait(false);
             return new WorkflowStart(WorkflowStartStatus.Started, started.ExecutionArn);
         }
         catch (AwsConflictException exception) when (exception.ErrorType == "ExecutionAlreadyExists")

@@ -25,7 +25,8 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Each token carries the moment it arrived, so the coalescing interval runs from when the model produced the
         // first held token, not from when this loop got back from its last post to read it.
-        var tokens = Channel.CreateUnbounded<(string Text, long ArrivedAt)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var tokens = Channel.CreateUnbounded<(string Text, long ArrivedAt)>(
+            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var finish = (ChatFinishReason?)null;
         string? modelId = null;
         var usage = TokenUsage.Zero;
@@ -56,7 +57,8 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         async Task FlushAsync()
         {
             await frames.TokenAsync(coalescer.Take(), cancellationToken).ConfigureAwait(false);
-            if (posted++ == 0 && acceptedAt is { } accepted) metrics.Add(MetricNames.TimeToFirstToken, (time.GetUtcNow() - accepted).TotalMilliseconds, MetricUnit.Milliseconds);
+            if (posted++ == 0 && acceptedAt is { } accepted)
+                metrics.Add(MetricNames.TimeToFirstToken, (time.GetUtcNow() - accepted).TotalMilliseconds, MetricUnit.Milliseconds);
         }
 
         try
@@ -96,7 +98,8 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         }
 
         var modelName = modelId ?? model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
-        return new StreamedAnswer(text.ToString(), cancelled ? StopReasons.Cancelled : ChatUsage.StopReason(finish), modelName, usage, cancelled);
+        var stopReason = cancelled ? StopReasons.Cancelled : ChatUsage.StopReason(finish);
+        return new StreamedAnswer(text.ToString(), stopReason, modelName, usage, cancelled);
     }
 
     /// <summary>

@@ -42,13 +42,22 @@ public sealed class ChatIngress(
             ChatLog.ConnectionRefusedUnauthenticated(logger, request.ConnectionId, identity.FailureReason);
             return ConnectDecision.Refuse(401, "Unauthorized");
         }
-        if (await connections.CountForUserAsync(userId, request.ConnectedAt, cancellationToken).ConfigureAwait(false) >= settings.MaxConnectionsPerUser)
+        var open = await connections.CountForUserAsync(userId, request.ConnectedAt, cancellationToken).ConfigureAwait(false);
+        if (open >= settings.MaxConnectionsPerUser)
         {
             ChatLog.ConnectionRefusedAtLimit(logger, request.ConnectionId, userId, settings.MaxConnectionsPerUser);
             return ConnectDecision.Refuse(429, "Too many connections");
         }
         await connections.AddAsync(
-            new ConnectionRecord(request.ConnectionId, request.ConnectedAt, request.SourceIp, request.UserAgent, request.ConnectedAt + settings.ConnectionTtl) { UserId = userId },
+            new ConnectionRecord(
+                request.ConnectionId,
+                request.ConnectedAt,
+                request.SourceIp,
+                request.UserAgent,
+                request.ConnectedAt + settings.ConnectionTtl)
+            {
+                UserId = userId,
+            },
             cancellationToken).ConfigureAwait(false);
         return ConnectDecision.Accept(request.Credentials.Subprotocol);
     }
@@ -63,17 +72,25 @@ public sealed class ChatIngress(
     /// Answers one client frame (null when the route has nothing to say back). Never throws for anything the
     /// client sent; the connection stays usable.
     /// </summary>
-    public async Task<ServerFrame?> HandleMessageAsync(string routeKey, string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
+    public async Task<ServerFrame?> HandleMessageAsync(
+        string routeKey, string connectionId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
     {
         try
         {
             if (routeKey == RouteKeys.Ping) return new PongFrame();
             if (!RouteKeys.MessageRoutes.Contains(routeKey)) return ProtocolParser.DescribeUnrouted(body, isBase64Encoded);
             if ((await connections.GetAsync(connectionId, cancellationToken).ConfigureAwait(false))?.UserId is not { } userId)
-                return new ErrorFrame(ErrorCodes.Unauthorized, "This connection is not signed in (it may have expired); reconnect with a token.", null, Retryable: true);
+            {
+                return new ErrorFrame(
+                    ErrorCodes.Unauthorized,
+                    "This connection is not signed in (it may have expired); reconnect with a token.",
+                    null,
+                    Retryable: true);
+            }
             return routeKey switch
             {
-                RouteKeys.SendMessage => await SendMessageAsync(connectionId, userId, body, isBase64Encoded, cancellationToken).ConfigureAwait(false),
+                RouteKeys.SendMessage => await SendMessageAsync(connectionId, userId, body, isBase64Encoded, cancellationToken)
+                    .ConfigureAwait(false),
                 RouteKeys.Resume => await WhenValidAsync(ProtocolParser.ParseResume(body, isBase64Encoded),
                     resume => reader.ResumeAsync(connectionId, userId, resume, cancellationToken)!).ConfigureAwait(false),
                 RouteKeys.Cancel => await WhenValidAsync(ProtocolParser.ParseCancel(body, isBase64Encoded),
@@ -85,7 +102,8 @@ public sealed class ChatIngress(
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             ChatLog.RouteFailed(logger, exception, routeKey, connectionId);
-            return new ErrorFrame(ErrorCodes.Internal, "The server could not handle that frame; nothing was queued. Try again.", null, Retryable: true);
+            return new ErrorFrame(
+                ErrorCodes.Internal, "The server could not handle that frame; nothing was queued. Try again.", null, Retryable: true);
         }
     }
 
@@ -96,38 +114,58 @@ public sealed class ChatIngress(
     /// A new turn: within the user's rate and in-flight limits, in a session of the user's own (or a new one).
     /// The limits come before anything is written, so a refused message creates nothing.
     /// </summary>
-    private async Task<ServerFrame> SendMessageAsync(string connectionId, string userId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
+    private async Task<ServerFrame> SendMessageAsync(
+        string connectionId, string userId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
     {
         var parsed = ProtocolParser.ParseSendMessage(body, isBase64Encoded, settings.Limits);
         if (parsed.Error is not null) return parsed.Error;
         var command = parsed.Value!;
 
         var existing = await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null) return await RepeatAsync(connectionId, userId, command, existing, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+            return await RepeatAsync(connectionId, userId, command, existing, cancellationToken).ConfigureAwait(false);
 
         // Independent store calls run side by side: on DynamoDB each is a round trip, and the ack waits for them all.
         var now = time.GetUtcNow();
         var taking = rateLimits.TryTakeAsync($"messages:{userId}", settings.MessageRate, now, cancellationToken);
         var counting = turns.CountInFlightForUserAsync(userId, cancellationToken);
-        var finding = command.SessionId is { } requested ? sessions.GetAsync(requested, cancellationToken) : Task.FromResult<SessionRecord?>(null);
+        var finding = command.SessionId is { } requested
+            ? sessions.GetAsync(requested, cancellationToken)
+            : Task.FromResult<SessionRecord?>(null);
         await Task.WhenAll(taking, counting, finding).ConfigureAwait(false);
 
         var rate = await taking.ConfigureAwait(false);
         if (!rate.Allowed)
         {
-            return new ErrorFrame(ErrorCodes.RateLimited, $"Too many messages; the next is accepted in {Math.Ceiling(rate.RetryAfter.TotalSeconds)} s.", command.RequestId, Retryable: true)
+            return new ErrorFrame(
+                ErrorCodes.RateLimited,
+                $"Too many messages; the next is accepted in {Math.Ceiling(rate.RetryAfter.TotalSeconds)} s.",
+                command.RequestId,
+                Retryable: true)
             {
                 RetryAfterMs = (long)Math.Ceiling(rate.RetryAfter.TotalMilliseconds),
             };
         }
         if (await counting.ConfigureAwait(false) >= settings.MaxTurnsInFlightPerUser)
-            return new ErrorFrame(ErrorCodes.TooManyTurns, $"You have {settings.MaxTurnsInFlightPerUser} answers in progress; wait for one to finish.", command.RequestId, Retryable: true);
+        {
+            return new ErrorFrame(
+                ErrorCodes.TooManyTurns,
+                $"You have {settings.MaxTurnsInFlightPerUser} answers in progress; wait for one to finish.",
+                command.RequestId,
+                Retryable: true);
+        }
 
         SessionRecord session;
         if (command.SessionId is { } requestedId)
         {
             if (await finding.ConfigureAwait(false) is not { } found)
-                return new ErrorFrame(ErrorCodes.SessionNotFound, $"Session \"{requestedId}\" does not exist or has expired; omit sessionId to start a new one.", command.RequestId, Retryable: false);
+            {
+                return new ErrorFrame(
+                    ErrorCodes.SessionNotFound,
+                    $"Session \"{requestedId}\" does not exist or has expired; omit sessionId to start a new one.",
+                    command.RequestId,
+                    Retryable: false);
+            }
             if (found.OwnerId != userId) return Ownership.Forbidden(command.RequestId);
             session = found;
         }
@@ -137,7 +175,8 @@ public sealed class ChatIngress(
         }
         var sessionId = session.SessionId;
 
-        var subscribing = subscriptions.SubscribeAsync(sessionId, connectionId, session.LastSeq, resetCursor: false, now + settings.ConnectionTtl, cancellationToken);
+        var subscribing = subscriptions.SubscribeAsync(
+            sessionId, connectionId, session.LastSeq, resetCursor: false, now + settings.ConnectionTtl, cancellationToken);
         var creating = turns.CreateAsync(
             new TurnRecord(command.RequestId, sessionId, connectionId, command.Text, TurnStatus.Queued, now, now, null) { UserId = userId },
             cancellationToken);
@@ -154,13 +193,24 @@ public sealed class ChatIngress(
     /// still queued is enqueued again, because the first attempt may have died between saving and enqueueing;
     /// the dispatcher's execution name makes the second message harmless.
     /// </summary>
-    private async Task<ServerFrame> RepeatAsync(string connectionId, string userId, SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
+    private async Task<ServerFrame> RepeatAsync(
+        string connectionId, string userId, SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
     {
         var sameSession = command.SessionId is null || command.SessionId == turn.SessionId;
         if (!sameSession || turn.UserId != userId || !string.Equals(command.Text, turn.Text, StringComparison.Ordinal))
-            return new ErrorFrame(ErrorCodes.Conflict, $"requestId \"{command.RequestId}\" was already used for a different message; use a new requestId.", command.RequestId, Retryable: false);
+        {
+            return new ErrorFrame(
+                ErrorCodes.Conflict,
+                $"requestId \"{command.RequestId}\" was already used for a different message; use a new requestId.",
+                command.RequestId,
+                Retryable: false);
+        }
         if (await sessions.GetAsync(turn.SessionId, cancellationToken).ConfigureAwait(false) is { } session)
-            await subscriptions.SubscribeAsync(session.SessionId, connectionId, session.LastSeq, resetCursor: false, time.GetUtcNow() + settings.ConnectionTtl, cancellationToken).ConfigureAwait(false);
+        {
+            var expiresAt = time.GetUtcNow() + settings.ConnectionTtl;
+            await subscriptions.SubscribeAsync(
+                session.SessionId, connectionId, session.LastSeq, resetCursor: false, expiresAt, cancellationToken).ConfigureAwait(false);
+        }
         return turn.Status == TurnStatus.Queued
             ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
             : new AckFrame(turn.RequestId, turn.SessionId);
@@ -170,12 +220,17 @@ public sealed class ChatIngress(
     {
         try
         {
-            await queue.EnqueueAsync(new TurnRequest(turn.RequestId, turn.SessionId, turn.ConnectionId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            var request = new TurnRequest(turn.RequestId, turn.SessionId, turn.ConnectionId, time.GetUtcNow());
+            await queue.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             ChatLog.EnqueueFailed(logger, exception, turn.RequestId);
-            return new ErrorFrame(ErrorCodes.Unavailable, "The turn was saved but could not be queued; send it again with the same requestId.", turn.RequestId, Retryable: true);
+            return new ErrorFrame(
+                ErrorCodes.Unavailable,
+                "The turn was saved but could not be queued; send it again with the same requestId.",
+                turn.RequestId,
+                Retryable: true);
         }
         return new AckFrame(turn.RequestId, turn.SessionId);
     }

@@ -29,13 +29,18 @@ public sealed class ChatWorkflow(
         var turn = state.Turn;
         var record = await turns.GetAsync(turn.RequestId, cancellationToken).ConfigureAwait(false)
             ?? throw new TurnNotFoundException(turn.RequestId);
-        if (record.IsFinished) return state with { Outcome = new TurnOutcome(record.Status.ToString().ToLowerInvariant(), TurnCanceller.NoModel, 0) };
+        if (record.IsFinished)
+            return state with { Outcome = new TurnOutcome(record.Status.ToString().ToLowerInvariant(), TurnCanceller.NoModel, 0) };
         if (record.CancelRequested) return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
-        await publisher.ForTurn(turn).StatusAsync(Phases.BuildingPrompt, "Reading the conversation…", cancellationToken).ConfigureAwait(false);
+        await publisher.ForTurn(turn).StatusAsync(Phases.BuildingPrompt, "Reading the conversation…", cancellationToken)
+            .ConfigureAwait(false);
         await turns.SetStatusAsync(turn.RequestId, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
 
-        var userIndex = await history.AppendAsync(turn.SessionId, turn.RequestId, MessageRoles.User, record.Text, MessageStatuses.Complete, cancellationToken).ConfigureAwait(false);
-        var latest = await history.ReadLatestAsync(turn.SessionId, userIndex, settings.HistoryWindow, cancellationToken).ConfigureAwait(false);
+        var userIndex = await history.AppendAsync(
+            turn.SessionId, turn.RequestId, MessageRoles.User, record.Text, MessageStatuses.Complete, cancellationToken)
+            .ConfigureAwait(false);
+        var latest = await history.ReadLatestAsync(turn.SessionId, userIndex, settings.HistoryWindow, cancellationToken)
+            .ConfigureAwait(false);
         var window = SlidingWindow.Select(latest, settings.HistoryWindow, settings.MaxPromptCharacters);
         return state with { Prompt = new PromptWindow(window[0].Index, userIndex, window.Count, latest.Count - window.Count) };
     }
@@ -56,7 +61,8 @@ public sealed class ChatWorkflow(
             Tools = offerTools ? [KnowledgeLookupTool.Declaration] : null,
             ToolMode = offerTools ? ChatToolMode.Auto : null,
         };
-        var response = await model.GetResponseAsync(await LoadPromptAsync(state, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+        var prompt = await LoadPromptAsync(state, cancellationToken).ConfigureAwait(false);
+        var response = await model.GetResponseAsync(prompt, options, cancellationToken).ConfigureAwait(false);
         var usage = state.Usage.Add(ChatUsage.From(response.Usage));
 
         var calls = response.Messages
@@ -108,11 +114,18 @@ public sealed class ChatWorkflow(
         var options = new ChatOptions { MaxOutputTokens = settings.MaxOutputTokens };
 
         var answer = await streamer.StreamAsync(
-            prompt, options, frames, token => CancelRequestedAsync(state, token), state.AcceptedAt, cancellationToken).ConfigureAwait(false);
-        if (answer.Cancelled) return await FinishCancelledAsync(state with { Usage = state.Usage.Add(answer.Usage) }, answer, cancellationToken).ConfigureAwait(false);
+            prompt, options, frames, token => CancelRequestedAsync(state, token), state.AcceptedAt, cancellationToken)
+            .ConfigureAwait(false);
+        if (answer.Cancelled)
+        {
+            var cancelled = state with { Usage = state.Usage.Add(answer.Usage) };
+            return await FinishCancelledAsync(cancelled, answer, cancellationToken).ConfigureAwait(false);
+        }
 
         var usage = state.Usage.Add(answer.Usage);
-        var answerIndex = await history.AppendAsync(turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer.Text, MessageStatuses.Complete, cancellationToken).ConfigureAwait(false);
+        var answerIndex = await history.AppendAsync(
+            turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer.Text, MessageStatuses.Complete, cancellationToken)
+            .ConfigureAwait(false);
         await turns.SetStatusAsync(turn.RequestId, TurnStatus.Completed, null, cancellationToken).ConfigureAwait(false);
         await frames.DoneAsync(answer.StopReason, usage, answer.Model, cancellationToken).ConfigureAwait(false);
         metrics.Add(MetricNames.InputTokens, usage.InputTokens, MetricUnit.Count);
@@ -141,12 +154,15 @@ public sealed class ChatWorkflow(
     /// Ends a cancelled turn: the partial answer (empty when the model had not begun) is saved marked cancelled
     /// once the question is in history, <c>done</c> says cancelled, and the session moves to its next turn.
     /// </summary>
-    private async Task<ChatTurnState> FinishCancelledAsync(ChatTurnState state, StreamedAnswer? answer, CancellationToken cancellationToken)
+    private async Task<ChatTurnState> FinishCancelledAsync(
+        ChatTurnState state, StreamedAnswer? answer, CancellationToken cancellationToken)
     {
         var turn = state.Turn;
         var answerIndex = state.Prompt is null
             ? 0
-            : await history.AppendAsync(turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer?.Text ?? "", MessageStatuses.Cancelled, cancellationToken).ConfigureAwait(false);
+            : await history.AppendAsync(
+                turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer?.Text ?? "", MessageStatuses.Cancelled, cancellationToken)
+                .ConfigureAwait(false);
         await turns.SetStatusAsync(turn.RequestId, TurnStatus.Cancelled, null, cancellationToken).ConfigureAwait(false);
         var modelName = answer?.Model ?? TurnCanceller.NoModel;
         await publisher.ForTurn(turn).DoneAsync(StopReasons.Cancelled, state.Usage, modelName, cancellationToken).ConfigureAwait(false);
@@ -157,7 +173,8 @@ public sealed class ChatWorkflow(
 
     private async Task<ToolResult> RunToolAsync(ToolCall call, CancellationToken cancellationToken)
     {
-        if (call.Name != KnowledgeLookupTool.Name) return new ToolResult(call.CallId, [], $"Unknown tool \"{call.Name}\"; the only tool is {KnowledgeLookupTool.Name}.");
+        if (call.Name != KnowledgeLookupTool.Name)
+            return new ToolResult(call.CallId, [], $"Unknown tool \"{call.Name}\"; the only tool is {KnowledgeLookupTool.Name}.");
         if (string.IsNullOrWhiteSpace(call.Query)) return new ToolResult(call.CallId, [], "The query was empty.");
         var passages = await knowledgeBase.SearchAsync(call.Query, settings.RetrievalResults, cancellationToken).ConfigureAwait(false);
         return new ToolResult(
@@ -167,8 +184,10 @@ public sealed class ChatWorkflow(
 
     private async Task<IReadOnlyList<ChatMessage>> LoadPromptAsync(ChatTurnState state, CancellationToken cancellationToken)
     {
-        var window = state.Prompt ?? throw new InvalidOperationException($"Turn {state.Turn.RequestId} reached a model step without a prompt window.");
-        var messages = await history.ReadRangeAsync(state.Turn.SessionId, window.FirstIndex, window.LastIndex, cancellationToken).ConfigureAwait(false);
+        var window = state.Prompt
+            ?? throw new InvalidOperationException($"Turn {state.Turn.RequestId} reached a model step without a prompt window.");
+        var messages = await history.ReadRangeAsync(state.Turn.SessionId, window.FirstIndex, window.LastIndex, cancellationToken)
+            .ConfigureAwait(false);
         return PromptBuilder.Build(settings.SystemPrompt, messages, state.Rounds);
     }
 

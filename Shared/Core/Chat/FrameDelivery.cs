@@ -33,8 +33,9 @@ public sealed class FrameDelivery(
         while (true)
         {
             var now = time.GetUtcNow();
-            if (await subscriptions.TryLeaseAsync(sessionId, connectionId, owner, now, now + Lease, cancellationToken).ConfigureAwait(false) is not { } subscription)
-                return;
+            var subscription = await subscriptions.TryLeaseAsync(sessionId, connectionId, owner, now, now + Lease, cancellationToken)
+                .ConfigureAwait(false);
+            if (subscription is null) return;
 
             var cursor = subscription.DeliveredSeq;
             IReadOnlyList<StoredFrame> pending = latest is not null && latest.Seq == cursor + 1
@@ -59,7 +60,8 @@ public sealed class FrameDelivery(
     private readonly record struct Outcome(long Cursor, bool Gone, bool Failed);
 
     /// <summary>A backlog is compacted before posting; a single live frame goes as it was persisted.</summary>
-    private async Task<Outcome> PostAsync(string connectionId, IReadOnlyList<StoredFrame> pending, long cursor, CancellationToken cancellationToken)
+    private async Task<Outcome> PostAsync(
+        string connectionId, IReadOnlyList<StoredFrame> pending, long cursor, CancellationToken cancellationToken)
     {
         var outgoing = pending.Count == 1 ? [new OutgoingFrame(pending[0].Json, pending[0].Seq)] : FrameCompaction.Compact(pending);
         foreach (var frame in outgoing)

@@ -23,7 +23,8 @@ public sealed class FramePublisher(IFrameStore frames, ISubscriptionStore subscr
             seq => JsonSerializer.Serialize(create(seq), CoreJsonContext.Wire.ServerFrame),
             cancellationToken).ConfigureAwait(false);
         var subscribers = await subscriptions.ListAsync(turn.SessionId, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(subscribers.Select(s => delivery.DeliverAsync(turn.SessionId, s.ConnectionId, stored, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(subscribers.Select(s => delivery.DeliverAsync(turn.SessionId, s.ConnectionId, stored, cancellationToken)))
+            .ConfigureAwait(false);
         return stored.Seq;
     }
 }

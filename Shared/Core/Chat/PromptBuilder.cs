@@ -10,7 +10,8 @@ namespace Conduit.Core.Chat;
 public static class PromptBuilder
 {
     /// <summary>A cancelled answer can be empty; it is left out, as model APIs refuse empty messages.</summary>
-    public static IReadOnlyList<ChatMessage> Build(string systemPrompt, IReadOnlyList<HistoryMessage> window, IReadOnlyList<ToolRound> rounds)
+    public static IReadOnlyList<ChatMessage> Build(
+        string systemPrompt, IReadOnlyList<HistoryMessage> window, IReadOnlyList<ToolRound> rounds)
     {
         var messages = new List<ChatMessage>(window.Count + 1 + rounds.Count * 2) { new(ChatRole.System, systemPrompt) };
         foreach (var message in window.Where(m => m.Text.Length > 0))
@@ -20,7 +21,8 @@ public static class PromptBuilder
         foreach (var round in rounds)
         {
             messages.Add(new ChatMessage(ChatRole.Assistant, round.Calls
-                .Select(call => (AIContent)new FunctionCallContent(call.CallId, call.Name, new Dictionary<string, object?> { [KnowledgeLookupTool.QueryArgument] = call.Query }))
+                .Select(call => (AIContent)new FunctionCallContent(
+                    call.CallId, call.Name, new Dictionary<string, object?> { [KnowledgeLookupTool.QueryArgument] = call.Query }))
                 .ToList()));
             messages.Add(new ChatMessage(ChatRole.Tool, round.Results
                 .Select(result => (AIContent)new FunctionResultContent(result.CallId, RenderResult(result)))

@@ -22,15 +22,24 @@ public sealed class SessionReader(
     /// Subscribes the connection from <see cref="ResumeCommand.AfterSeq"/> and posts every frame after it, in order,
     /// before answering; frames persisted meanwhile follow live, with no gap and no repeat (see <see cref="FrameDelivery"/>).
     /// </summary>
-    public async Task<ServerFrame> ResumeAsync(string connectionId, string userId, ResumeCommand command, CancellationToken cancellationToken)
+    public async Task<ServerFrame> ResumeAsync(
+        string connectionId, string userId, ResumeCommand command, CancellationToken cancellationToken)
     {
         if (await sessions.GetAsync(command.SessionId, cancellationToken).ConfigureAwait(false) is not { } session)
             return SessionNotFound(command.SessionId);
         if (session.OwnerId != userId) return Ownership.Forbidden(requestId: null);
         if (command.AfterSeq > session.LastSeq)
-            return new ErrorFrame(ErrorCodes.SeqOutOfRange, $"afterSeq {command.AfterSeq} is beyond the session's last seq {session.LastSeq}.", null, Retryable: false);
+        {
+            return new ErrorFrame(
+                ErrorCodes.SeqOutOfRange,
+                $"afterSeq {command.AfterSeq} is beyond the session's last seq {session.LastSeq}.",
+                null,
+                Retryable: false);
+        }
 
-        await subscriptions.SubscribeAsync(session.SessionId, connectionId, command.AfterSeq, resetCursor: true, time.GetUtcNow() + settings.ConnectionTtl, cancellationToken).ConfigureAwait(false);
+        var expiresAt = time.GetUtcNow() + settings.ConnectionTtl;
+        await subscriptions.SubscribeAsync(
+            session.SessionId, connectionId, command.AfterSeq, resetCursor: true, expiresAt, cancellationToken).ConfigureAwait(false);
         await delivery.DeliverAsync(session.SessionId, connectionId, latest: null, cancellationToken).ConfigureAwait(false);
         var now = await sessions.GetAsync(session.SessionId, cancellationToken).ConfigureAwait(false);
         return new ResumedFrame(session.SessionId, now?.LastSeq ?? session.LastSeq);
@@ -46,7 +55,8 @@ public sealed class SessionReader(
         var budget = MaxPageBytes;
         var messages = new List<HistoryEntry>();
         var nextIndex = query.AfterIndex;
-        var candidates = await history.ReadRangeAsync(session.SessionId, query.AfterIndex + 1, long.MaxValue, cancellationToken).ConfigureAwait(false);
+        var candidates = await history.ReadRangeAsync(session.SessionId, query.AfterIndex + 1, long.MaxValue, cancellationToken)
+            .ConfigureAwait(false);
         var more = false;
         foreach (var message in candidates)
         {
@@ -61,7 +71,8 @@ public sealed class SessionReader(
             nextIndex = message.Index;
         }
 
-        var stored = await frames.ReadAfterAsync(session.SessionId, query.AfterSeq, query.Limit + 1, cancellationToken).ConfigureAwait(false);
+        var stored = await frames.ReadAfterAsync(session.SessionId, query.AfterSeq, query.Limit + 1, cancellationToken)
+            .ConfigureAwait(false);
         var page = new List<JsonElement>();
         var nextSeq = query.AfterSeq;
         foreach (var frame in stored)

@@ -50,7 +50,10 @@ public sealed record TokenBucket(double Tokens, DateTimeOffset UpdatedAt)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit.Burst, 1, nameof(limit));
         if (!double.IsFinite(limit.PerMinute) || limit.PerMinute <= 0)
-            throw new ArgumentOutOfRangeException(nameof(limit), limit.PerMinute, "A rate limit refills a positive, finite number of tokens a minute.");
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(limit), limit.PerMinute, "A rate limit refills a positive, finite number of tokens a minute.");
+        }
         return limit;
     }
 }

@@ -17,20 +17,29 @@ public sealed class TurnCanceller(ITurnStore turns, FramePublisher publisher)
     public async Task<ServerFrame?> CancelAsync(string userId, CancelCommand command, CancellationToken cancellationToken)
     {
         if (await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false) is not { } turn)
-            return new ErrorFrame(ErrorCodes.TurnNotFound, $"No turn has requestId \"{command.RequestId}\".", command.RequestId, Retryable: false);
+        {
+            return new ErrorFrame(
+                ErrorCodes.TurnNotFound, $"No turn has requestId \"{command.RequestId}\".", command.RequestId, Retryable: false);
+        }
         if (turn.UserId != userId) return Ownership.Forbidden(command.RequestId);
         if (turn.IsFinished) return Finished(turn);
 
         if (await turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Cancelled, cancellationToken).ConfigureAwait(false)
-            || await turns.TransitionAsync(turn.RequestId, TurnStatus.Waiting, TurnStatus.Cancelled, cancellationToken).ConfigureAwait(false))
+            || await turns.TransitionAsync(turn.RequestId, TurnStatus.Waiting, TurnStatus.Cancelled, cancellationToken)
+                .ConfigureAwait(false))
         {
             var reference = new TurnReference(turn.RequestId, turn.SessionId, turn.ConnectionId);
-            await publisher.ForTurn(reference).DoneAsync(StopReasons.Cancelled, TokenUsage.Zero, NoModel, cancellationToken).ConfigureAwait(false);
+            await publisher.ForTurn(reference).DoneAsync(StopReasons.Cancelled, TokenUsage.Zero, NoModel, cancellationToken)
+                .ConfigureAwait(false);
             return null;
         }
         return await turns.RequestCancelAsync(turn.RequestId, cancellationToken).ConfigureAwait(false) ? null : Finished(turn);
     }
 
     private static ErrorFrame Finished(TurnRecord turn) =>
-        new(ErrorCodes.TurnFinished, $"Turn \"{turn.RequestId}\" has already finished; there is nothing to cancel.", turn.RequestId, Retryable: false);
+        new(
+            ErrorCodes.TurnFinished,
+            $"Turn \"{turn.RequestId}\" has already finished; there is nothing to cancel.",
+            turn.RequestId,
+            Retryable: false);
 }

@@ -26,8 +26,12 @@ public sealed class TurnFrames
         _publisher.PublishAsync(Turn, seq => new SourcesFrame(Turn.RequestId, Turn.SessionId, seq, passages), cancellationToken);
 
     public Task<long> DoneAsync(string stopReason, TokenUsage usage, string model, CancellationToken cancellationToken) =>
-        _publisher.PublishAsync(Turn, seq => new DoneFrame(Turn.RequestId, Turn.SessionId, seq, stopReason, usage, model), cancellationToken);
+        _publisher.PublishAsync(
+            Turn, seq => new DoneFrame(Turn.RequestId, Turn.SessionId, seq, stopReason, usage, model), cancellationToken);
 
     public Task<long> ErrorAsync(string code, string message, bool retryable, CancellationToken cancellationToken) =>
-        _publisher.PublishAsync(Turn, seq => new ErrorFrame(code, message, Turn.RequestId, retryable) { SessionId = Turn.SessionId, Seq = seq }, cancellationToken);
+        _publisher.PublishAsync(
+            Turn,
+            seq => new ErrorFrame(code, message, Turn.RequestId, retryable) { SessionId = Turn.SessionId, Seq = seq },
+            cancellationToken);
 }

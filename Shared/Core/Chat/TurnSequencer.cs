@@ -28,7 +28,8 @@ public sealed class TurnSequencer(ISessionStore sessions, ITurnStore turns, ITur
             }
         }
         var now = time.GetUtcNow();
-        return await sessions.TryClaimTurnAsync(turn.SessionId, turn.RequestId, now, now + HoldTime, cancellationToken).ConfigureAwait(false);
+        return await sessions.TryClaimTurnAsync(turn.SessionId, turn.RequestId, now, now + HoldTime, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Frees the session and queues its next waiting turn, if any.</summary>

@@ -3,7 +3,9 @@ namespace Conduit.Core.Ports;
 /// <summary>Sessions own the per-session frame sequence, so creating one and numbering its frames live together.</summary>
 public interface ISessionStore
 {
-    /// <summary>Creates the session owned by <paramref name="ownerId"/>, or returns the existing one with that id (owner unchanged).</summary>
+    /// <summary>
+    /// Creates the session owned by <paramref name="ownerId"/>, or returns the existing one with that id (owner unchanged).
+    /// </summary>
     Task<SessionRecord> CreateAsync(string sessionId, string ownerId, CancellationToken cancellationToken);
     Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
@@ -11,7 +13,8 @@ public interface ISessionStore
     /// Makes <paramref name="requestId"/> the session's active turn until <paramref name="until"/>, when no turn
     /// holds it, the same turn holds it, or the holder's time ran out (before <paramref name="now"/>); false otherwise.
     /// </summary>
-    Task<bool> TryClaimTurnAsync(string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+    Task<bool> TryClaimTurnAsync(
+        string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Frees the session if <paramref name="requestId"/> holds it; otherwise changes nothing.</summary>
     Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken);

@@ -11,7 +11,13 @@ public interface ISubscriptionStore
     /// Subscribes the connection. <paramref name="resetCursor"/> (a resume) sets the cursor to
     /// <paramref name="deliveredSeq"/>; otherwise an existing subscription keeps its cursor.
     /// </summary>
-    Task SubscribeAsync(string sessionId, string connectionId, long deliveredSeq, bool resetCursor, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+    Task SubscribeAsync(
+        string sessionId,
+        string connectionId,
+        long deliveredSeq,
+        bool resetCursor,
+        DateTimeOffset expiresAt,
+        CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Subscription>> ListAsync(string sessionId, CancellationToken cancellationToken);
 
@@ -20,7 +26,8 @@ public interface ISubscriptionStore
     /// it is free or lapsed (before <paramref name="now"/>); returns the subscription, or null when another holds it
     /// or it does not exist.
     /// </summary>
-    Task<Subscription?> TryLeaseAsync(string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+    Task<Subscription?> TryLeaseAsync(
+        string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Moves the cursor to <paramref name="deliveredSeq"/> and frees the lease, if <paramref name="owner"/> holds it.</summary>
     Task ReleaseAsync(string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken);

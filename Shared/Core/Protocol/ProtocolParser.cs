@@ -48,7 +48,9 @@ public static class ProtocolParser
         {
             if (!root.TryGetProperty("action", out var action)) return Error(ErrorCodes.MissingField, "The frame has no \"action\" field.");
             if (action.ValueKind != JsonValueKind.String) return Error(ErrorCodes.InvalidField, "\"action\" must be a string.");
-            return Error(ErrorCodes.UnknownAction, $"Unknown action \"{Printable(ReadString(action))}\". Known actions: sendMessage, ping, resume, cancel, history.");
+            return Error(
+                ErrorCodes.UnknownAction,
+                $"Unknown action \"{Printable(ReadString(action))}\". Known actions: sendMessage, ping, resume, cancel, history.");
         })!;
     }
 
@@ -60,7 +62,9 @@ public static class ProtocolParser
             var sessionId = ReadIdentifier(root, "sessionId", required: false, out error);
             if (error is not null) return (null, error with { RequestId = requestId });
             error = ReadText(root, limits, out var text);
-            return error is not null ? (null, error with { RequestId = requestId }) : (new SendMessageCommand(requestId!, sessionId, text!), null);
+            return error is not null
+                ? (null, error with { RequestId = requestId })
+                : (new SendMessageCommand(requestId!, sessionId, text!), null);
         });
 
     public static Parsed<ResumeCommand> ParseResume(string? body, bool isBase64Encoded) =>
@@ -88,14 +92,16 @@ public static class ProtocolParser
             if (error is not null) return (null, error);
             var afterIndex = ReadWholeNumber(root, "afterIndex", required: false, fallback: 0, max: long.MaxValue, out error);
             if (error is not null) return (null, error);
-            var limit = ReadWholeNumber(root, "limit", required: false, fallback: HistoryQuery.DefaultLimit, max: HistoryQuery.MaxLimit, out error);
+            var limit = ReadWholeNumber(
+                root, "limit", required: false, fallback: HistoryQuery.DefaultLimit, max: HistoryQuery.MaxLimit, out error);
             if (error is not null) return (null, error);
             return limit == 0
                 ? (null, Error(ErrorCodes.InvalidField, $"\"limit\" must be from 1 to {HistoryQuery.MaxLimit}."))
                 : (new HistoryQuery(sessionId!, afterSeq, afterIndex, (int)limit), null);
         });
 
-    private static Parsed<T> Parse<T>(string? body, bool isBase64Encoded, Func<JsonElement, (T? Value, ErrorFrame? Error)> read) where T : class
+    private static Parsed<T> Parse<T>(string? body, bool isBase64Encoded, Func<JsonElement, (T? Value, ErrorFrame? Error)> read)
+        where T : class
     {
         if (isBase64Encoded) return Parsed<T>.Fail(BinaryFrameError());
         T? value = null;
@@ -127,7 +133,8 @@ public static class ProtocolParser
         try
         {
             using var document = JsonDocument.Parse(body, DocumentOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return Error(ErrorCodes.InvalidJson, "The frame must be a JSON object.");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return Error(ErrorCodes.InvalidJson, "The frame must be a JSON object.");
             return read(document.RootElement);
         }
         catch (JsonException exception)
@@ -155,7 +162,8 @@ public static class ProtocolParser
         }
         if (ReadString(element) is not { } value || !IsIdentifier(value))
         {
-            error = Error(ErrorCodes.InvalidField, $"\"{name}\" must be 1 to {MaxIdentifierLength} characters of A-Z, a-z, 0-9, '-' or '_'.");
+            error = Error(
+                ErrorCodes.InvalidField, $"\"{name}\" must be 1 to {MaxIdentifierLength} characters of A-Z, a-z, 0-9, '-' or '_'.");
             return null;
         }
         return value;
@@ -167,7 +175,8 @@ public static class ProtocolParser
         if (!root.TryGetProperty("text", out var element) || element.ValueKind == JsonValueKind.Null)
             return Error(ErrorCodes.MissingField, "\"text\" is required.");
         if (element.ValueKind != JsonValueKind.String) return Error(ErrorCodes.InvalidField, "\"text\" must be a string.");
-        if (ReadString(element) is not { } value || !IsWellFormed(value)) return Error(ErrorCodes.InvalidField, "\"text\" is not valid Unicode (it holds an unpaired surrogate).");
+        if (ReadString(element) is not { } value || !IsWellFormed(value))
+            return Error(ErrorCodes.InvalidField, "\"text\" is not valid Unicode (it holds an unpaired surrogate).");
         if (string.IsNullOrWhiteSpace(value)) return Error(ErrorCodes.EmptyText, "\"text\" is empty.");
         var length = CountCharacters(value);
         if (length > limits.MaxTextLength)
@@ -240,5 +249,6 @@ public static class ProtocolParser
 
     private static ErrorFrame Error(string code, string message) => new(code, message, null, Retryable: false);
 
-    private static ErrorFrame BinaryFrameError() => Error(ErrorCodes.UnsupportedFrame, "Binary frames are not part of the protocol; send JSON text frames.");
+    private static ErrorFrame BinaryFrameError() =>
+        Error(ErrorCodes.UnsupportedFrame, "Binary frames are not part of the protocol; send JSON text frames.");
 }

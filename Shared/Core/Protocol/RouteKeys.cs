@@ -13,5 +13,6 @@ public static class RouteKeys
     public const string History = "history";
 
     /// <summary>The custom routes the WebSocket API declares; any other action goes to <see cref="Default"/>.</summary>
-    public static IReadOnlySet<string> MessageRoutes { get; } = new HashSet<string>(StringComparer.Ordinal) { SendMessage, Ping, Resume, Cancel, History };
+    public static IReadOnlySet<string> MessageRoutes { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { SendMessage, Ping, Resume, Cancel, History };
 }

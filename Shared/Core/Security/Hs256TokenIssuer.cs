@@ -34,11 +34,16 @@ public sealed class Hs256TokenIssuer
     /// <summary>A fresh random key of <see cref="JwtKey.MinimumHs256SecretBytes"/> bytes, the HS256 hash size.</summary>
     public static byte[] CreateKey() => RandomNumberGenerator.GetBytes(JwtKey.MinimumHs256SecretBytes);
 
-    /// <summary>A token for <paramref name="subject"/>, valid from now for <paramref name="lifetime"/> rounded up to whole seconds.</summary>
+    /// <summary>
+    /// A token for <paramref name="subject"/>, valid from now for <paramref name="lifetime"/> rounded up to whole seconds.
+    /// </summary>
     public string Issue(string subject, TimeSpan lifetime)
     {
         if (!JwtSubject.IsUsable(subject))
-            throw new ArgumentException($"A subject is a non-blank printable string of at most {JwtSubject.MaxLength} characters.", nameof(subject));
+        {
+            throw new ArgumentException(
+                $"A subject is a non-blank printable string of at most {JwtSubject.MaxLength} characters.", nameof(subject));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
 
         var issuedAt = _time.GetUtcNow().ToUnixTimeSeconds();

@@ -33,7 +33,10 @@ public sealed class JwtKey
     public static JwtKey Hs256(ReadOnlySpan<byte> secret, string? kid = null)
     {
         if (secret.Length < MinimumHs256SecretBytes)
-            throw new ArgumentException($"An HS256 secret needs at least {MinimumHs256SecretBytes} bytes (RFC 7518 §3.2).", nameof(secret));
+        {
+            throw new ArgumentException(
+                $"An HS256 secret needs at least {MinimumHs256SecretBytes} bytes (RFC 7518 §3.2).", nameof(secret));
+        }
         return new JwtKey(JwtAlgorithms.Hs256, kid, secret: secret.ToArray());
     }
 
@@ -44,11 +47,15 @@ public sealed class JwtKey
         exponent = exponent.TrimStart((byte)0);
         var bits = modulus.IsEmpty ? 0 : modulus.Length * 8 - (int.LeadingZeroCount(modulus[0]) - 24);
         if (bits is < MinimumRsaBits or > MaximumRsaBits)
-            throw new ArgumentException($"An RS256 modulus must have {MinimumRsaBits} to {MaximumRsaBits} bits; this one has {bits}.", nameof(modulus));
+        {
+            throw new ArgumentException(
+                $"An RS256 modulus must have {MinimumRsaBits} to {MaximumRsaBits} bits; this one has {bits}.", nameof(modulus));
+        }
         if (exponent.IsEmpty || exponent.Length > 4 || (exponent[^1] & 1) == 0 || exponent is [1])
             throw new ArgumentException("An RSA public exponent must be odd, greater than 1 and at most 4 bytes.", nameof(exponent));
 
-        var key = new JwtKey(JwtAlgorithms.Rs256, kid, rsa: new RSAParameters { Modulus = modulus.ToArray(), Exponent = exponent.ToArray() });
+        var parameters = new RSAParameters { Modulus = modulus.ToArray(), Exponent = exponent.ToArray() };
+        var key = new JwtKey(JwtAlgorithms.Rs256, kid, rsa: parameters);
         using var imported = key.CreateRsa(); // importing is what refuses parameters the crypto library cannot use
         return key;
     }
@@ -89,7 +96,10 @@ public sealed class JwtKey
                 case JwtAlgorithms.Es256:
                     if (signature.Length != 2 * P256CoordinateBytes) return false;
                     using (var ecdsa = CreateEcdsa())
-                        return ecdsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                    {
+                        return ecdsa.VerifyData(
+                            signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                    }
                 default:
                     return false;
             }

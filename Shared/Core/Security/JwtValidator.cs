@@ -63,11 +63,18 @@ public sealed class JwtValidator
         }
 
         if (key is null)
-            return Fail(JwtFailureCodes.UnknownKey, jws.Kid is null ? "No single key matches a token without a kid." : "No key matches the token's kid and algorithm.");
+        {
+            return Fail(
+                JwtFailureCodes.UnknownKey,
+                jws.Kid is null ? "No single key matches a token without a kid." : "No key matches the token's kid and algorithm.");
+        }
 
         // A custom key source may hand back any key; the key's own algorithm decides what it may verify.
         if (key.Algorithm != jws.Algorithm)
-            return Fail(JwtFailureCodes.UnsupportedAlgorithm, $"The key found is an {key.Algorithm} key and cannot verify {jws.Algorithm}.");
+        {
+            return Fail(
+                JwtFailureCodes.UnsupportedAlgorithm, $"The key found is an {key.Algorithm} key and cannot verify {jws.Algorithm}.");
+        }
 
         if (!key.Verify(jws.SigningInput, jws.Signature))
             return Fail(JwtFailureCodes.BadSignature, "The signature does not verify.");
@@ -154,11 +161,18 @@ public sealed class JwtValidator
             var now = _options.Time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
             var skew = _options.ClockSkew.TotalSeconds;
             if (now >= expires.Value + skew) return Fail(JwtFailureCodes.Expired, "The token has expired.");
-            if (notBefore is not null && now + skew < notBefore.Value) return Fail(JwtFailureCodes.NotYetValid, "The token is not valid yet (nbf).");
-            if (!string.Equals(issuer, _options.Issuer, StringComparison.Ordinal)) return Fail(JwtFailureCodes.WrongIssuer, "The token was issued by another issuer.");
-            if (!audiences.Contains(_options.Audience, StringComparer.Ordinal)) return Fail(JwtFailureCodes.WrongAudience, "The token is meant for another audience.");
+            if (notBefore is not null && now + skew < notBefore.Value)
+                return Fail(JwtFailureCodes.NotYetValid, "The token is not valid yet (nbf).");
+            if (!string.Equals(issuer, _options.Issuer, StringComparison.Ordinal))
+                return Fail(JwtFailureCodes.WrongIssuer, "The token was issued by another issuer.");
+            if (!audiences.Contains(_options.Audience, StringComparer.Ordinal))
+                return Fail(JwtFailureCodes.WrongAudience, "The token is meant for another audience.");
             if (!JwtSubject.IsUsable(subject))
-                return Fail(JwtFailureCodes.MissingSubject, $"The sub claim is missing, blank, longer than {JwtSubject.MaxLength} characters or not printable.");
+            {
+                return Fail(
+                    JwtFailureCodes.MissingSubject,
+                    $"The sub claim is missing, blank, longer than {JwtSubject.MaxLength} characters or not printable.");
+            }
 
             var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(expires.Value * 1000));
             return JwtValidation.Success(new JwtPrincipal(subject!, _options.Issuer, _options.Audience, expiresAt));

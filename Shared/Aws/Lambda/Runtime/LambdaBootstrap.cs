@@ -23,7 +23,8 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
     {
         if (Environment.GetEnvironmentVariable(RuntimeApiVariable) is not { Length: > 0 } runtimeApi)
         {
-            await Console.Error.WriteLineAsync($"{RuntimeApiVariable} is not set: this executable runs under the Lambda Runtime API.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"{RuntimeApiVariable} is not set: this executable runs under the Lambda Runtime API.")
+                .ConfigureAwait(false);
             return 1;
         }
         using var client = new RuntimeApiClient(runtimeApi);
@@ -77,16 +78,22 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
             }
             catch (HttpRequestException exception)
             {
-                await log.WriteLineAsync($"The Runtime API cannot be reached ({exception.Message}), so the runtime exits.").ConfigureAwait(false);
+                await log.WriteLineAsync($"The Runtime API cannot be reached ({exception.Message}), so the runtime exits.")
+                    .ConfigureAwait(false);
                 return 1;
             }
             if (status == HttpStatusCode.InternalServerError)
             {
-                await log.WriteLineAsync($"The Runtime API answered 500 for invocation {requestId}: the container is failing, so the runtime exits.").ConfigureAwait(false);
+                await log.WriteLineAsync(
+                    $"The Runtime API answered 500 for invocation {requestId}: the container is failing, so the runtime exits.")
+                    .ConfigureAwait(false);
                 return 1;
             }
             if (status != HttpStatusCode.Accepted)
-                await log.WriteLineAsync($"The Runtime API answered {(int)status} for invocation {requestId}; it is not retried.").ConfigureAwait(false);
+            {
+                await log.WriteLineAsync($"The Runtime API answered {(int)status} for invocation {requestId}; it is not retried.")
+                    .ConfigureAwait(false);
+            }
         }
     }
 
@@ -96,7 +103,8 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
             : throw new UnknownHandlerException(handlerName, handlers.Keys);
 
     /// <summary>The status of the last post for this invocation: its response, or the error that replaced it.</summary>
-    private async Task<HttpStatusCode> InvokeAsync(RuntimeApiClient client, Func<Stream, Task<Stream>> handle, RuntimeInvocation invocation, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode> InvokeAsync(
+        RuntimeApiClient client, Func<Stream, Task<Stream>> handle, RuntimeInvocation invocation, CancellationToken cancellationToken)
     {
         Stream result;
         try
@@ -105,8 +113,10 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
         }
         catch (Exception exception)
         {
-            await log.WriteLineAsync($"Invocation {invocation.RequestId} failed: {exception.GetType().Name}: {exception.Message}").ConfigureAwait(false);
-            return await client.PostErrorAsync(invocation.RequestId, RuntimeErrorTypes.Unhandled, RuntimeError.From(exception), cancellationToken).ConfigureAwait(false);
+            await log.WriteLineAsync($"Invocation {invocation.RequestId} failed: {exception.GetType().Name}: {exception.Message}")
+                .ConfigureAwait(false);
+            return await client.PostErrorAsync(
+                invocation.RequestId, RuntimeErrorTypes.Unhandled, RuntimeError.From(exception), cancellationToken).ConfigureAwait(false);
         }
 
         var length = result.CanSeek ? result.Length : (long?)null;
@@ -117,6 +127,7 @@ public sealed class LambdaBootstrap(IReadOnlyDictionary<string, Func<Func<Stream
             RuntimeErrorTypes.ResponseSizeTooLarge,
             []);
         await log.WriteLineAsync($"Invocation {invocation.RequestId}: {tooLarge.ErrorMessage}").ConfigureAwait(false);
-        return await client.PostErrorAsync(invocation.RequestId, RuntimeErrorTypes.ResponseSizeTooLarge, tooLarge, cancellationToken).ConfigureAwait(false);
+        return await client.PostErrorAsync(invocation.RequestId, RuntimeErrorTypes.ResponseSizeTooLarge, tooLarge, cancellationToken)
+            .ConfigureAwait(false);
     }
 }

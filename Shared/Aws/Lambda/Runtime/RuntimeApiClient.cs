@@ -37,7 +37,10 @@ public sealed class RuntimeApiClient : IDisposable
     {
         using var response = await _http.GetAsync("runtime/invocation/next", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.OK)
-            throw new HttpRequestException($"The Runtime API answered the next invocation with {(int)response.StatusCode}.", null, response.StatusCode);
+        {
+            throw new HttpRequestException(
+                $"The Runtime API answered the next invocation with {(int)response.StatusCode}.", null, response.StatusCode);
+        }
         var requestId = Header(response, RequestIdHeader)
             ?? throw new HttpRequestException($"The Runtime API sent an invocation without {RequestIdHeader}.");
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
@@ -53,7 +56,8 @@ public sealed class RuntimeApiClient : IDisposable
         return await SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<HttpStatusCode> PostErrorAsync(string requestId, string errorType, RuntimeError error, CancellationToken cancellationToken) =>
+    public Task<HttpStatusCode> PostErrorAsync(
+        string requestId, string errorType, RuntimeError error, CancellationToken cancellationToken) =>
         PostErrorDocumentAsync($"runtime/invocation/{Uri.EscapeDataString(requestId)}/error", errorType, error, cancellationToken);
 
     public Task<HttpStatusCode> PostInitErrorAsync(string errorType, RuntimeError error, CancellationToken cancellationToken) =>
@@ -61,11 +65,16 @@ public sealed class RuntimeApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpStatusCode> PostErrorDocumentAsync(string path, string errorType, RuntimeError error, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode> PostErrorDocumentAsync(
+        string path, string errorType, RuntimeError error, CancellationToken cancellationToken)
     {
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, AwsJsonContext.Wire.RuntimeError));
         content.Headers.ContentType = new MediaTypeHeaderValue(ErrorContentType);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content, Headers = { { ErrorTypeHeader, errorType } } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = content,
+            Headers = { { ErrorTypeHeader, errorType } },
+        };
         return await SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
