@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -132,7 +133,7 @@ public sealed class CatchTests
     [Fact]
     public async Task Catch_Timeout_IsCaughtByStatesAllButNotByStatesTaskFailed()
     {
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var invoker = new ScriptedTaskInvoker((_, _) =>
         {

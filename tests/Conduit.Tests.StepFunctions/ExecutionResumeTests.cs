@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -33,7 +34,7 @@ public sealed class ExecutionResumeTests
 
     /// <summary>Runs a host until its task invoker has been called, then stops it.</summary>
     private static async Task RunHostUntilInvokedAsync(
-        TemporaryDatabaseFile file, string aslJson, GatedTaskInvoker gate, ManualTimeProvider time, Func<StepFunctionsEmulator, Task>? begin = null)
+        TemporaryDatabaseFile file, string aslJson, GatedTaskInvoker gate, DelayRecordingTimeProvider time, Func<StepFunctionsEmulator, Task>? begin = null)
     {
         await using var database = file.Open();
         await using var harness = EmulatorHarness.Create(aslJson, gate.Invoker, time, database);
@@ -47,7 +48,7 @@ public sealed class ExecutionResumeTests
     public async Task Restart_WhileTaskRuns_InvokesTheTaskAgainAndSucceeds()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var stopped = ScriptedTaskInvoker.Gated();
         await RunHostUntilInvokedAsync(file, EchoRedriveCount, stopped, time, Start("""{ "q": "hello" }"""));
         time.Advance(TimeSpan.FromMinutes(5));
@@ -74,8 +75,8 @@ public sealed class ExecutionResumeTests
             history[4].ToJson().ToJsonString());
         JsonAssert.Equivalent("""{ "name": "Work", "input": "{\"q\":\"hello\"}" }""", history[5].Details.ToJsonString());
         Assert.Equal(1, execution.RedriveCount);
-        Assert.Equal(ManualTimeProvider.Start.AddMinutes(5), execution.RedriveDate);
-        Assert.Equal(ManualTimeProvider.Start, execution.StartDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start.AddMinutes(5), execution.RedriveDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start, execution.StartDate);
         Assert.Equal(1, execution.ToJson()["redriveCount"]!.GetValue<int>());
         Assert.Equal("2025-01-15T09:35:00.000Z", execution.ToJson()["redriveDate"]!.GetValue<string>());
     }
@@ -84,7 +85,7 @@ public sealed class ExecutionResumeTests
     public async Task Restart_AfterAStateExited_ResumesAtItsNextWithoutRerunningIt()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var answered = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var answering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stoppedInvoker = new ScriptedTaskInvoker((invocation, _) =>
@@ -145,7 +146,7 @@ public sealed class ExecutionResumeTests
             """;
         var definition = Definitions.SingleTask(retryOnce);
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var throttled = ScriptedTaskInvoker.AlwaysFailingWith("Throttled");
         await using (var database = file.Open())
         await using (var harness = EmulatorHarness.Create(definition, throttled, time, database))
@@ -180,7 +181,7 @@ public sealed class ExecutionResumeTests
     public async Task Restart_Twice_CountsBothRedrives()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var first = ScriptedTaskInvoker.Gated();
         var second = ScriptedTaskInvoker.Gated();
         await RunHostUntilInvokedAsync(file, EchoRedriveCount, first, time, Start("""{ "q": 1 }"""));
@@ -198,7 +199,7 @@ public sealed class ExecutionResumeTests
         Assert.Equal([0], Parameter<int>(first.Invoker, "redrive"));
         Assert.Equal([1], Parameter<int>(second.Invoker, "redrive"));
         Assert.Equal(2, execution.RedriveCount);
-        Assert.Equal(ManualTimeProvider.Start.AddMinutes(2), execution.RedriveDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start.AddMinutes(2), execution.RedriveDate);
         Assert.Equal(
             [1, 2],
             history.Where(historyEvent => historyEvent.Type == "ExecutionRedriven").Select(historyEvent => historyEvent.Details["redriveCount"]!.GetValue<int>()));
@@ -209,7 +210,7 @@ public sealed class ExecutionResumeTests
     public async Task StartExecution_SameNameAndInputAsResumedExecution_ReturnsItAsAlreadyRunning()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         StartExecutionResult? original = null;
         await RunHostUntilInvokedAsync(
             file, EchoRedriveCount, ScriptedTaskInvoker.Gated(), time,
@@ -236,7 +237,7 @@ public sealed class ExecutionResumeTests
     public async Task Restart_DefinitionNoLongerHasTheState_FailsWithRuntimeErrorNamingIt()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         await RunHostUntilInvokedAsync(file, Definitions.SingleTask(), ScriptedTaskInvoker.Gated(), time, Start("{}"));
 
         var renamed = $$"""{ "StartAt": "Labour", "States": { "Labour": { "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "End": true } } }""";

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -136,7 +137,7 @@ public sealed class RetryTests
     [Fact]
     public async Task Retry_StatesTaskFailed_DoesNotRetryTimeouts()
     {
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var invoker = new ScriptedTaskInvoker((_, _) =>
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -20,7 +21,7 @@ public sealed class StateTypeTests
     [Fact]
     public async Task Task_TimeoutSecondsElapse_FailsWithStatesTimeout()
     {
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var (invoker, invoked) = HangingInvoker();
         await using var harness = EmulatorHarness.Create(Definitions.SingleTask("""{ "TimeoutSeconds": 10 }"""), invoker, time);
 
@@ -42,7 +43,7 @@ public sealed class StateTypeTests
     [Fact]
     public async Task Execution_TimeoutSecondsElapse_EndsTimedOut()
     {
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var (invoker, invoked) = HangingInvoker();
         var definition = JsonNode.Parse(Definitions.SingleTask())!.AsObject();
         definition["TimeoutSeconds"] = 60;

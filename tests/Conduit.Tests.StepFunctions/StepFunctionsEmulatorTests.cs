@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Conduit.Tests.StepFunctions;
@@ -83,7 +84,7 @@ public sealed class StepFunctionsEmulatorTests
         var execution = await harness.Emulator.WaitForCompletionAsync("turn-1");
 
         Assert.Equal("arn:aws:states:local:000000000000:execution:test-machine:turn-1", started.ExecutionArn);
-        Assert.Equal(ManualTimeProvider.Start, started.StartDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start, started.StartDate);
         Assert.False(started.AlreadyRunning);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
         Assert.Equal(started.ExecutionArn, execution.ExecutionArn);
@@ -95,7 +96,7 @@ public sealed class StepFunctionsEmulatorTests
     public async Task StartExecution_SameNameAndInputWhileRunning_ReturnsTheRunningExecution()
     {
         var (invoker, invoked, release) = ScriptedTaskInvoker.Gated();
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         await using var harness = EmulatorHarness.Create(Definitions.SingleTask(), invoker, time);
 
         var first = await harness.Emulator.StartExecutionAsync("turn-1", """{ "q": 1 }""");
@@ -302,7 +303,7 @@ public sealed class StepFunctionsEmulatorTests
         var store = new SqliteExecutionStore(database);
         const string arn = "arn:aws:states:local:000000000000:execution:test-machine:orphan";
         var running = new ExecutionDescription(
-            arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, ManualTimeProvider.Start, null, """{"q":0}""", null, null, null);
+            arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, """{"q":0}""", null, null, null);
         await store.TryCreateExecutionAsync(running, Event(1, "ExecutionStarted", new JsonObject { ["input"] = """{"q":0}""" }), CancellationToken.None);
         await store.AppendEventsAsync(
             arn,
@@ -335,7 +336,7 @@ public sealed class StepFunctionsEmulatorTests
         Assert.Equal(Enumerable.Range(1, 8).Select(id => (long)id), history.Select(e => e.Id));
         JsonAssert.Equivalent("""{ "name": "Done", "input": "{\"a\":1}" }""", history[5].Details.ToJsonString());
 
-        static HistoryEvent Event(long id, string type, JsonObject details) => new(id, id - 1, ManualTimeProvider.Start, type, details);
+        static HistoryEvent Event(long id, string type, JsonObject details) => new(id, id - 1, DelayRecordingTimeProvider.Start, type, details);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Conduit.Core.Chat;
 using Conduit.Local.Model;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Tests.Local.Model;
@@ -230,7 +231,7 @@ public sealed class OfflineChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_Delays_FirstTokenDelayThenTokenDelayBetweenWords()
     {
-        var time = new RecordingTimeProvider();
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var options = new OfflineModelOptions { FirstTokenDelay = TimeSpan.FromMilliseconds(300), TokenDelay = TimeSpan.FromMilliseconds(15) };
         var client = new OfflineChatClient(options, _ => false, time);
 
@@ -245,7 +246,7 @@ public sealed class OfflineChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_ZeroDelays_RequestsNoTimer()
     {
-        var time = new RecordingTimeProvider();
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var client = new OfflineChatClient(NoDelays, _ => false, time);
 
         await client.GetStreamingResponseAsync([new(ChatRole.User, Question)]).ToListAsync();
@@ -277,7 +278,7 @@ public sealed class OfflineChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_CancelledDuringFirstTokenDelay_Throws()
     {
-        var time = new RecordingTimeProvider(firesTimers: false);
+        var time = new DelayRecordingTimeProvider();
         using var cancellation = new CancellationTokenSource();
         var client = new OfflineChatClient(new OfflineModelOptions(), _ => false, time);
         await using var updates = client.GetStreamingResponseAsync([new(ChatRole.User, Question)], cancellationToken: cancellation.Token).GetAsyncEnumerator();
@@ -307,7 +308,7 @@ public sealed class OfflineChatClientTests
     }
 
     private static OfflineChatClient Client(bool sharesTerms = false) =>
-        new(NoDelays, _ => sharesTerms, new RecordingTimeProvider());
+        new(NoDelays, _ => sharesTerms, new DelayRecordingTimeProvider(autoAdvance: true));
 
     private static void AssertIsAnswer(ChatResponse response)
     {
