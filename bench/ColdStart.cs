@@ -15,6 +15,7 @@ using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
 using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
+using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -54,7 +55,8 @@ public static partial class Scenarios
             if (native) variants.Add((function.Name, "AOT", await ColdStartBuild.PublishAsync(repository, function.Project, nativeAot: true, Path.Combine(builds, $"aot-{function.Project}"))));
         }
 
-        await using var dynalite = await DynaliteProcess.StartAsync(repository, CancellationToken.None);
+        var node = NodeTools.Find() ?? throw new InvalidOperationException($"cold-start: {NodeTools.MissingReason}");
+        await using var dynalite = await DynaliteProcess.StartAsync(node, CancellationToken.None);
         using var dynamo = new AmazonDynamoDBClient(
             new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
         var tables = DynamoTableNames.WithPrefix("conduit-bench");
@@ -138,33 +140,22 @@ public static partial class Scenarios
         ["JWT_AUDIENCE"] = "conduit",
     };
 
-    private static async Task<string> RunToEndAsync(string fileName, IEnumerable<string> arguments, string workingDirectory)
-    {
-        var startInfo = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var text = await output + await errors;
-        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"{fileName} {string.Join(' ', startInfo.ArgumentList)} failed:\n{text}");
-    }
-
     /// <summary>A published bootstrap, how to start it, and the size of its folder zipped as Lambda's package.</summary>
     private sealed record ColdStartBuild(string Project, string FileName, IReadOnlyList<string> Arguments, long PackageBytes)
     {
+        /// <summary>A Native AOT publish on two cores takes minutes; one that hangs must still end the run.</summary>
+        private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(20);
+
         /// <summary>Publishes every time (incremental when nothing changed), so a stale binary is never measured.</summary>
         public static async Task<ColdStartBuild> PublishAsync(string repository, string project, bool nativeAot, string output)
         {
             Console.Error.WriteLine($"cold-start: publishing {project} ({(nativeAot ? "Native AOT" : "JIT")}) to {output}…");
             if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
             string[] mode = nativeAot ? ["-r", "linux-x64", "-p:PublishAot=true"] : ["-p:LambdaBootstrap=true"];
-            await RunToEndAsync("dotnet", ["publish", Path.Combine(repository, project), "-c", "Release", .. mode, "-o", output, "--nologo"], repository);
+            var publish = await ChildProcess.RunAsync(
+                "dotnet", ["publish", Path.Combine(repository, project), "-c", "Release", .. mode, "-o", output, "--nologo"],
+                repository, PublishTimeout);
+            publish.OutputIfSucceeded();
             using var package = new MemoryStream();
             await ZipFile.CreateFromDirectoryAsync(output, package, CompressionLevel.Optimal, includeBaseDirectory: false);
             return nativeAot

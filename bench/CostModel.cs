@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
@@ -15,6 +14,7 @@ using Conduit.Local.Lambda;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.AI;
@@ -65,15 +65,14 @@ public static partial class Scenarios
     /// </summary>
     private static async Task<IReadOnlyList<Measurement>> CostAsync()
     {
-        var root = RepositoryFiles.Root;
-        if (DynaliteProcess.MissingReason(root) is { } missing)
+        if (NodeTools.Find() is not { } node)
         {
-            Console.Error.WriteLine($"cost: skipped. {missing}");
+            Console.Error.WriteLine($"cost: skipped. {NodeTools.MissingReason}");
             return [];
         }
 
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await using var dynalite = await DynaliteProcess.StartAsync(root, limit.Token);
+        await using var dynalite = await DynaliteProcess.StartAsync(node, limit.Token);
         await using var stack = await CostStack.StartAsync(dynalite.Endpoint);
 
         // One session first, so JIT compilation and table warm-up are not billed to the measured turns.
@@ -88,9 +87,9 @@ public static partial class Scenarios
 
         var run = new CostRun(
             sessions, workflows, stack.Lambdas.Invocations, stack.DynamoDb.Calls, stack.Connections.Posts, stack.Connections.Gone,
-            stack.Queue.SentBytes, stack.Queue.Batches, stack.Model.Calls, TemplateSizing.Read(Path.Combine(root, "template.yaml")));
+            stack.Queue.SentBytes, stack.Queue.Batches, stack.Model.Calls, TemplateSizing.Read(RepositoryFiles.File("template.yaml")));
         var sheet = new CostSheet(run);
-        var folder = RepositoryFiles.ResultsFolder;
+        var folder = BenchPaths.ResultsFolder;
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"cost-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.md");
         await File.WriteAllTextAsync(file, sheet.Markdown(), limit.Token);
@@ -141,7 +140,6 @@ public static partial class Scenarios
             _options = options;
         }
 
-        /// <summary>The folder holding Conduit.slnx, above the working directory or above the running binaries.</summary>
         public LambdaMeter Lambdas => _app.Services.GetRequiredService<LambdaMeter>();
         public DynamoDbMeter DynamoDb => _app.Services.GetRequiredService<DynamoDbMeter>();
         public ConnectionsMeter Connections => _app.Services.GetRequiredService<ConnectionsMeter>();
@@ -150,10 +148,9 @@ public static partial class Scenarios
 
         public static async Task<CostStack> StartAsync(Uri dynamoDbEndpoint)
         {
-            var port = LoopbackPort.Free();
             var options = new LocalHostOptions
             {
-                Port = port,
+                Port = LoopbackPort.Free(),
                 InMemory = true,
                 Store = new DynamoDbStore(dynamoDbEndpoint),
                 Settings = Stack.Unlimited(new ConduitSettings()),

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Conduit.Tests.Support;
 
 namespace Conduit.Bench;
 
@@ -20,13 +21,13 @@ public static partial class Scenarios
     /// </summary>
     private static async Task<IReadOnlyList<Measurement>> IdleConnectionsAsync()
     {
-        await using var host = await HostProcess.StartAsync();
+        await using var host = await LocalHostProcess.StartAsync(LoopbackPort.Free(), "--in-memory");
         using var http = new HttpClient { BaseAddress = host.HttpBase };
         var tokens = new string[IdleConnectionCount / IdleConnectionsPerUser];
         for (var user = 0; user < tokens.Length; user++)
             tokens[user] = (await http.GetFromJsonAsync<JsonElement>($"/local/dev/token?user=idle-{user}")).GetProperty("token").GetString()!;
 
-        var before = host.ResidentBytes();
+        var before = ProcessMemory.ResidentBytes(host.ProcessId);
         var invokers = Enumerable.Range(2, 4).Select(last => BoundInvoker(IPAddress.Parse($"127.0.0.{last}"))).ToArray();
         var sockets = new ClientWebSocket[IdleConnectionCount];
         var connecting = Stopwatch.StartNew();
@@ -50,10 +51,10 @@ public static partial class Scenarios
             }));
         }
         connecting.Stop();
-        var held = host.ResidentBytes();
+        var held = ProcessMemory.ResidentBytes(host.ProcessId);
 
         var pings = await Task.WhenAll(sockets.Select(PingAsync));
-        var after = host.ResidentBytes();
+        var after = ProcessMemory.ResidentBytes(host.ProcessId);
         var answered = pings.Count(p => p is not null);
 
         await Task.WhenAll(sockets.Select(async socket =>

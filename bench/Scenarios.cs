@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Hosting;
 using Conduit.Local.Model;
+using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -261,10 +261,9 @@ public static partial class Scenarios
 
         public static async Task<Stack> StartAsync(Func<LocalHostOptions, LocalHostOptions>? configure = null, IChatClient? model = null)
         {
-            var port = LoopbackPort.Free();
             var options = new LocalHostOptions
             {
-                Port = port,
+                Port = LoopbackPort.Free(),
                 InMemory = true,
                 Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.Zero },
                 Settings = Unlimited(new ConduitSettings()),

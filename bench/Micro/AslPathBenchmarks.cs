@@ -30,7 +30,7 @@ public class AslPathBenchmarks
     public AslPathBenchmarks()
     {
         var machine = StateMachine.Load(
-            File.ReadAllText(RepositoryFiles.ChatTurnDefinition),
+            File.ReadAllText(BenchPaths.ChatTurnDefinition),
             LocalFunctions.Substitutions,
             new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource });
         _stream = (TaskState)machine.States["Stream"];
@@ -83,7 +83,7 @@ public class AslPathBenchmarks
         var turn = new TurnReference("req-7f3a9c41", "sess-42b1e0d7", "L0SM9cOFvHcCIhw=");
         var query = "how does resume replay missed frames";
         var settings = new ConduitSettings();
-        var passages = MarkdownKnowledgeBase.Load(RepositoryFiles.KnowledgeBaseFolder)
+        var passages = MarkdownKnowledgeBase.Load(BenchPaths.KnowledgeBaseFolder)
             .SearchAsync(query, settings.RetrievalResults, CancellationToken.None).GetAwaiter().GetResult()
             .Select(passage => new PassageRecord(passage.Source, passage.Title, passage.Text, passage.Score))
             .ToList();

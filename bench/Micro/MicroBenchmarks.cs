@@ -24,6 +24,6 @@ public static class MicroBenchmarks
     /// </summary>
     private static ManualConfig Config() =>
         DefaultConfig.Instance
-            .WithArtifactsPath(RepositoryFiles.MicroArtifactsFolder)
+            .WithArtifactsPath(BenchPaths.MicroArtifactsFolder)
             .AddJob(Job.Default.WithId("micro").WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithGcServer(false));
 }

@@ -1,22 +1,19 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
 /// <summary>kill -9 of the local host mid-turn, then a restart over the same data: acknowledged turns finish once.</summary>
-public sealed class CrashRecoveryTests : IAsyncLifetime
+public sealed class CrashRecoveryTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), $"conduit-crash-{Guid.NewGuid():N}");
-    private readonly int _port = LocalStackProcess.FreePort();
+    private readonly TemporaryFolder _data = new("crash");
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>One port for both runs, so the clients' URL stays the same across the restart, as a deployment's does.</summary>
+    private readonly int _port = LoopbackPort.Free();
 
-    public Task DisposeAsync()
-    {
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task KillMidTurn_Restart_EveryAcknowledgedTurnCompletesOnce_AndAResumeMatchesHistory()
@@ -68,8 +65,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         return (await http.GetFromJsonAsync<JsonElement>("/local/dev/token?user=crash")).GetProperty("token").GetString()!;
     }
 
-    private Task<LocalStackProcess> StartAsync() =>
-        LocalStackProcess.StartAsync(_port, _data, "--token-delay-ms", "25", "--first-token-delay-ms", "0");
+    private Task<LocalHostProcess> StartAsync() => LocalHostProcess.StartAsync(
+        _port, "--data-dir", _data.Path, "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
+        "--token-delay-ms", "25", "--first-token-delay-ms", "0");
 
     private static bool IsDone(JsonElement frame, string requestId) =>
         frame.GetProperty("type").GetString() == "done" && frame.GetProperty("requestId").GetString() == requestId;

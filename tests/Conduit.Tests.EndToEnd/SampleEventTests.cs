@@ -5,6 +5,7 @@ using Conduit.Core.Ports;
 using Conduit.Ingress;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 using Conduit.Workers;
 
 namespace Conduit.Tests.EndToEnd;
@@ -81,21 +82,11 @@ public sealed class SampleEventTests : IAsyncLifetime
     /// <summary>A sample that carries a token has a placeholder for it: a real one cannot be committed, it expires.</summary>
     private static async Task<JsonElement> InvokeAsync(Func<Stream, Task<Stream>> handler, string sample, string? token = null)
     {
-        var path = Path.Combine(RepositoryRoot(), "events", sample);
-        var json = await File.ReadAllTextAsync(path);
+        var json = await File.ReadAllTextAsync(RepositoryFiles.File("events", sample));
         if (token is not null) json = json.Replace("REPLACE_WITH_TOKEN", token, StringComparison.Ordinal);
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(json));
         await using var output = await handler(input);
         using var document = await JsonDocument.ParseAsync(output);
         return document.RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Conduit.slnx"))) return folder.FullName;
-        }
-        throw new InvalidOperationException("The repository root (Conduit.slnx) was not found above the test binaries.");
     }
 }

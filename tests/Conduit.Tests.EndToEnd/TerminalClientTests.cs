@@ -8,6 +8,7 @@ using System.Threading.Channels;
 using Conduit.Core.Ports;
 using Conduit.Local.Terminal;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
@@ -128,7 +129,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
     [Fact]
     public async Task Command_NothingListening_ExitsOneSayingItCouldNotConnect()
     {
-        var url = $"ws://127.0.0.1:{LocalStackProcess.FreePort()}/local";
+        var url = $"ws://127.0.0.1:{LoopbackPort.Free()}/local";
         var notices = new ObservedWriter();
 
         var exitCode = await TerminalCommand.RunAsync(["--url", url], new TerminalConsole(new TypedLines(), new ObservedWriter(), notices, Ansi: false), CancellationToken.None);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Conduit.Aws.Lambda.Runtime;
 using Conduit.Local.Lambda;
@@ -6,30 +5,30 @@ using Conduit.Tests.Support;
 
 namespace Conduit.Tests.Lambda;
 
-/// <summary>Ingress built as its bootstrap executable (JIT, <c>-p:LambdaBootstrap=true</c>) once per test run, into a temporary folder.</summary>
+/// <summary>
+/// Ingress built as its bootstrap executable (JIT, <c>-p:LambdaBootstrap=true</c>) once per test run, into a
+/// temporary folder.
+/// </summary>
 public sealed class IngressBootstrapBuild : IAsyncLifetime
 {
-    public string Folder { get; } = Path.Combine(Path.GetTempPath(), $"conduit-bootstrap-{Guid.NewGuid():N}");
+    private readonly TemporaryFolder _folder = new("bootstrap");
 
-    public string Assembly => Path.Combine(Folder, "bootstrap.dll");
+    public string Assembly => _folder.File("bootstrap.dll");
 
     public async Task InitializeAsync()
     {
-        var log = new ConcurrentQueue<string>();
-        using var publish = ChildProcess.Start(
+        var publish = await ChildProcess.RunAsync(
             "dotnet",
-            ["publish", RepositoryFiles.File("Ingress"), "-c", "Release", "-p:LambdaBootstrap=true", "-o", Folder, "--nologo"],
-            RepositoryFiles.File(),
-            log);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await publish.WaitForExitAsync(timeout.Token);
-        if (publish.ExitCode != 0 || !File.Exists(Assembly))
-            throw new InvalidOperationException($"dotnet publish Ingress -p:LambdaBootstrap=true failed:\n{string.Join('\n', log)}");
+            ["publish", RepositoryFiles.File("Ingress"), "-c", "Release", "-p:LambdaBootstrap=true", "-o", _folder.Path, "--nologo"],
+            RepositoryFiles.Root,
+            TimeSpan.FromMinutes(5));
+        publish.OutputIfSucceeded();
+        if (!File.Exists(Assembly)) throw new InvalidOperationException($"{publish.CommandLine} wrote no {Assembly}:\n{publish.Output}");
     }
 
     public Task DisposeAsync()
     {
-        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+        _folder.Dispose();
         return Task.CompletedTask;
     }
 }

@@ -1,10 +1,9 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Hosting;
 using Conduit.Local.Model;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd.Support;
 
@@ -31,7 +30,7 @@ public sealed class LocalStackHost : IAsyncDisposable
     {
         var options = new LocalHostOptions
         {
-            Port = FreePort(),
+            Port = LoopbackPort.Free(),
             InMemory = true,
             KnowledgeBase = new LocalKnowledgeBase(Path.Combine(AppContext.BaseDirectory, "knowledge")),
             Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.FromMilliseconds(1) },
@@ -60,12 +59,5 @@ public sealed class LocalStackHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
