@@ -110,11 +110,12 @@ public static partial class Scenarios
             var question = CostPrompt(session, t);
             var sent = Stopwatch.GetTimestamp();
             await client.SendMessageAsync(requestId, question, sessionId);
-            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId) || BenchClient.Is(f, "error", requestId));
+            var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId) || ChatFrames.Is(f, "error", requestId));
             var last = frames[^1];
-            if (BenchClient.Is(last.Frame, "error")) throw new InvalidOperationException($"Turn {requestId} failed: {last.Frame.GetRawText()}");
-            sessionId ??= frames.First(f => BenchClient.Is(f.Frame, "ack", requestId)).Frame.GetProperty("sessionId").GetString()!;
-            var answer = string.Concat(frames.Where(f => BenchClient.Is(f.Frame, "token", requestId)).Select(f => f.Frame.GetProperty("text").GetString()));
+            if (ChatFrames.Is(last.Frame, "error")) throw new InvalidOperationException($"Turn {requestId} failed: {last.Frame.GetRawText()}");
+            sessionId ??= frames.First(f => ChatFrames.Is(f.Frame, "ack", requestId)).Frame.GetProperty("sessionId").GetString()!;
+            var answer = string.Concat(
+                frames.Where(f => ChatFrames.Is(f.Frame, "token", requestId)).Select(f => f.Frame.GetProperty("text").GetString()));
             frameBytes.AddRange(frames.Select(f => Encoding.UTF8.GetByteCount(f.Frame.GetRawText())));
             turns.Add(new CompletedTurn(requestId, sessionId, question, answer, Stopwatch.GetElapsedTime(sent, last.ReceivedAt)));
         }
@@ -165,7 +166,7 @@ public static partial class Scenarios
             return new CostStack(app, options);
         }
 
-        public Task<BenchClient> ConnectAsync(string user) => BenchClient.ConnectAsUserAsync(_options, user);
+        public Task<ChatConnection> ConnectAsync(string user) => Stack.ConnectAsync(_options, user);
 
         public void ResetMeters()
         {

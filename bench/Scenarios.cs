@@ -59,7 +59,7 @@ public static partial class Scenarios
         ];
     }
 
-    private static async Task<double[]> SendAndTimeAcksAsync(BenchClient[] clients, string prefix, Func<int, TimeSpan> pause)
+    private static async Task<double[]> SendAndTimeAcksAsync(ChatConnection[] clients, string prefix, Func<int, TimeSpan> pause)
     {
         var samples = await Task.WhenAll(clients.Select(async (client, i) =>
         {
@@ -70,7 +70,7 @@ public static partial class Scenarios
                 var requestId = $"{prefix}-{i}-{m}";
                 var sent = Stopwatch.GetTimestamp();
                 await client.SendMessageAsync(requestId, "Hello");
-                var ack = (await client.ReadUntilAsync(f => BenchClient.Is(f, "ack", requestId)))[^1];
+                var ack = (await client.ReadUntilAsync(f => ChatFrames.Is(f, "ack", requestId)))[^1];
                 latencies.Add(Stopwatch.GetElapsedTime(sent, ack.ReceivedAt).TotalMilliseconds);
             }
             return latencies;
@@ -91,9 +91,9 @@ public static partial class Scenarios
             var requestId = $"first-{i}";
             var sent = Stopwatch.GetTimestamp();
             await client.SendMessageAsync(requestId, "Hello there");
-            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
-            status.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => BenchClient.Is(f.Frame, "status", requestId)).ReceivedAt).TotalMilliseconds);
-            token.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => BenchClient.Is(f.Frame, "token", requestId)).ReceivedAt).TotalMilliseconds);
+            var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId));
+            status.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => ChatFrames.Is(f.Frame, "status", requestId)).ReceivedAt).TotalMilliseconds);
+            token.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => ChatFrames.Is(f.Frame, "token", requestId)).ReceivedAt).TotalMilliseconds);
         }
         return
         [
@@ -118,8 +118,8 @@ public static partial class Scenarios
                 model);
             await using var client = await stack.ConnectAsync("coalescing");
             await client.SendMessageAsync("coalesce-1", "Stream please");
-            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", "coalesce-1"));
-            var tokens = frames.Where(f => BenchClient.Is(f.Frame, "token")).ToList();
+            var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", "coalesce-1"));
+            var tokens = frames.Where(f => ChatFrames.Is(f.Frame, "token")).ToList();
             var lags = tokens.SelectMany(f => TokenNumber().Matches(f.Frame.GetProperty("text").GetString()!)
                 .Select(m => Stopwatch.GetElapsedTime(model.ProducedAt[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)], f.ReceivedAt).TotalMilliseconds)).ToList();
             results.Add(new Measurement("coalescing", $"{name}: posts per 1,000 tokens", 0, 0, tokens.Count, "posts", 1, "≤ 40 coalesced; baseline ≥ 10× worse"));
@@ -144,7 +144,7 @@ public static partial class Scenarios
             {
                 var requestId = $"tp-{i}-{t}";
                 await client.SendMessageAsync(requestId, "Hello");
-                await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
+                await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId));
             }
         }));
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -181,14 +181,14 @@ public static partial class Scenarios
             await using (var dropped = await stack.ConnectAsync("replay"))
             {
                 await dropped.SendMessageAsync(requestId, "Stream a long answer");
-                sessionId = (await dropped.ReadUntilAsync(f => BenchClient.Is(f, "ack", requestId)))[^1].Frame.GetProperty("sessionId").GetString()!;
+                sessionId = (await dropped.ReadUntilAsync(f => ChatFrames.Is(f, "ack", requestId)))[^1].Frame.GetProperty("sessionId").GetString()!;
             }
             await stack.WaitForExecutionAsync(requestId);
 
             await using var resumed = await stack.ConnectAsync("replay");
             var sent = Stopwatch.GetTimestamp();
-            await resumed.SendAsync(JsonSerializer.Serialize(new { action = "resume", sessionId, afterSeq = 0 }));
-            var frames = await resumed.ReadUntilAsync(f => BenchClient.Is(f, "resumed"));
+            await resumed.ResumeAsync(sessionId, 0);
+            var frames = await resumed.ReadUntilAsync(f => ChatFrames.Is(f, "resumed"));
             var replay = frames.Where(f => f.Frame.TryGetProperty("seq", out _)).ToList();
             times.Add(Stopwatch.GetElapsedTime(sent, replay[^1].ReceivedAt).TotalMilliseconds);
 
@@ -218,12 +218,12 @@ public static partial class Scenarios
     /// under full load on two cores never happens, and a scenario run on its own then measured half the throughput
     /// it reached after a lighter scenario had run first.
     /// </summary>
-    private static async Task WarmUpAsync(IReadOnlyList<BenchClient> clients, string prefix)
+    private static async Task WarmUpAsync(IReadOnlyList<ChatConnection> clients, string prefix)
     {
-        async Task TurnAsync(BenchClient client, string requestId)
+        async Task TurnAsync(ChatConnection client, string requestId)
         {
             await client.SendMessageAsync(requestId, "Hello");
-            await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
+            await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId));
         }
 
         await Task.WhenAll(clients.Select(async (client, i) =>
@@ -278,7 +278,11 @@ public static partial class Scenarios
             return new Stack(app, options);
         }
 
-        public Task<BenchClient> ConnectAsync(string user) => BenchClient.ConnectAsUserAsync(_options, user);
+        /// <summary>Reads wait longer than a test's: under the heaviest scenarios a frame can queue behind thousands.</summary>
+        public static Task<ChatConnection> ConnectAsync(LocalHostOptions options, string user) =>
+            DevelopmentTokens.ConnectAsync(options.HttpBase, options.WebSocketUrl, user, patience: TimeSpan.FromMinutes(2));
+
+        public Task<ChatConnection> ConnectAsync(string user) => ConnectAsync(_options, user);
 
         public async Task WaitForExecutionAsync(string name)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Tests.EndToEnd;
@@ -28,7 +29,7 @@ public sealed class LogHygieneTests : IAsyncLifetime
             await chat.SendTextAsync($$"""{"action":"sendMessage","requestId":"bad id","text":"{{secret}}"}""");
             await chat.NextAsync();
         }
-        await Assert.ThrowsAnyAsync<Exception>(() => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: Tokens.Tampered(token)));
+        await Assert.ThrowsAnyAsync<Exception>(() => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: JwtTestTokens.Tampered(token)));
 
         var lines = _logs.Lines.Where(l => l.Level >= LogLevel.Information).ToList();
         Assert.NotEmpty(lines);

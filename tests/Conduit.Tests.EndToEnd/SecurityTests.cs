@@ -8,6 +8,7 @@ using Conduit.Local.Gateway;
 using Conduit.Local.Hosting;
 using Conduit.Local.Security;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
@@ -126,19 +127,19 @@ public sealed class SecurityTests : IAsyncLifetime
     {
         var key = _host.Services.GetRequiredService<DevelopmentIssuer>().Key;
         var now = DateTimeOffset.UtcNow;
-        var valid = Tokens.Claims("alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddHours(1));
+        var valid = JwtTestTokens.ClaimsExpiringAt("alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddHours(1));
         const string header = """{"alg":"HS256","typ":"JWT"}""";
         return kind switch
         {
             "none" => null!,
-            "expired" => Tokens.Hs256(key, header, Tokens.Claims("alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddMinutes(-5))),
-            "not-yet-valid" => Tokens.Hs256(key, header, valid.Replace("}", $",\"nbf\":{now.AddMinutes(10).ToUnixTimeSeconds()}}}", StringComparison.Ordinal)),
-            "forged" => Tokens.Tampered(Tokens.Hs256(key, header, valid)),
-            "other-key" => Tokens.Hs256(Hs256TokenIssuer.CreateKey(), header, valid),
-            "alg-none" => Tokens.Unsigned(valid),
-            "wrong-audience" => Tokens.Hs256(key, header, Tokens.Claims("alice", LocalHostOptions.DevelopmentIssuer, "someone-else", now.AddHours(1))),
-            "wrong-issuer" => Tokens.Hs256(key, header, Tokens.Claims("alice", "https://evil.test", LocalHostOptions.DevelopmentAudience, now.AddHours(1))),
-            "unknown-kid" => Tokens.Hs256(key, """{"alg":"HS256","typ":"JWT","kid":"rotated-away"}""", valid),
+            "expired" => JwtTestTokens.Hs256(key, header, JwtTestTokens.ClaimsExpiringAt("alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddMinutes(-5))),
+            "not-yet-valid" => JwtTestTokens.Hs256(key, header, valid.Replace("}", $",\"nbf\":{now.AddMinutes(10).ToUnixTimeSeconds()}}}", StringComparison.Ordinal)),
+            "forged" => JwtTestTokens.Tampered(JwtTestTokens.Hs256(key, header, valid)),
+            "other-key" => JwtTestTokens.Hs256(Hs256TokenIssuer.CreateKey(), header, valid),
+            "alg-none" => JwtTestTokens.Unsigned(valid),
+            "wrong-audience" => JwtTestTokens.Hs256(key, header, JwtTestTokens.ClaimsExpiringAt("alice", LocalHostOptions.DevelopmentIssuer, "someone-else", now.AddHours(1))),
+            "wrong-issuer" => JwtTestTokens.Hs256(key, header, JwtTestTokens.ClaimsExpiringAt("alice", "https://evil.test", LocalHostOptions.DevelopmentAudience, now.AddHours(1))),
+            "unknown-kid" => JwtTestTokens.Hs256(key, """{"alg":"HS256","typ":"JWT","kid":"rotated-away"}""", valid),
             _ => "not.a.token",
         };
     }

@@ -7,6 +7,7 @@ using Conduit.Local.Knowledge;
 using Conduit.Local.Model;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Tests.EndToEnd;

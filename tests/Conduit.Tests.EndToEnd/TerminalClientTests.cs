@@ -245,7 +245,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
 
     private static async Task<int> RunAsync(ChatTerminal terminal)
     {
-        using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+        using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
         return await terminal.RunAsync(timeout.Token);
     }
 
@@ -340,7 +340,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
                 if (condition(_text.ToString())) return;
                 _waiters.Add((condition, reached));
             }
-            await reached.Task.WaitAsync(ChatConnection.Patience);
+            await reached.Task.WaitAsync(ChatConnection.DefaultPatience);
         }
 
         private void Append(string value)
@@ -391,13 +391,13 @@ public sealed class TerminalClientTests : IAsyncLifetime
 
         public async Task<WebSocket> AcceptAsync()
         {
-            using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+            using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
             return await _accepted.Reader.ReadAsync(timeout.Token);
         }
 
         public static async Task<JsonElement> ReceiveAsync(WebSocket socket)
         {
-            using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+            using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
             var buffer = new byte[16 * 1024];
             using var message = new MemoryStream();
             ValueWebSocketReceiveResult received;
@@ -421,7 +421,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
         /// <summary>Waits for the terminal's close frame and answers it, as a server does when a client leaves.</summary>
         public static async Task AnswerCloseAsync(WebSocket socket)
         {
-            using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+            using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
             var received = await socket.ReceiveAsync(new byte[1024].AsMemory(), timeout.Token);
             Assert.Equal(WebSocketMessageType.Close, received.MessageType);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
