@@ -138,22 +138,19 @@ public sealed class RetryTests
     public async Task Retry_StatesTaskFailed_DoesNotRetryTimeouts()
     {
         var time = new DelayRecordingTimeProvider();
-        var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var invoker = new ScriptedTaskInvoker((_, _) =>
-        {
-            invoked.TrySetResult();
-            return new TaskCompletionSource<JsonNode?>().Task;
-        });
+        var neverAnswers = ScriptedTaskInvoker.Gated();
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "TimeoutSeconds": 5, "Retry": [ { "ErrorEquals": ["States.TaskFailed"] } ] }"""), invoker, time);
+            Definitions.SingleTask("""{ "TimeoutSeconds": 5, "Retry": [ { "ErrorEquals": ["States.TaskFailed"] } ] }"""),
+            neverAnswers.Invoker,
+            time);
 
         await harness.Emulator.StartExecutionAsync("execution-1", "{}");
-        await invoked.Task;
+        await neverAnswers.Invoked;
         time.Advance(TimeSpan.FromSeconds(5));
         var execution = await harness.Emulator.WaitForCompletionAsync("execution-1");
 
         Assert.Equal(StatesErrors.Timeout, execution.Error);
-        Assert.Single(invoker.Invocations);
+        Assert.Single(neverAnswers.Invoker.Invocations);
     }
 
     [Fact]
