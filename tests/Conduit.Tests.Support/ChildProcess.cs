@@ -73,6 +73,27 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ProcessResult(process.CommandLine, process.ExitCode, process.Output);
     }
 
+    /// <summary>
+    /// Starts a server and returns it once it has printed a line <paramref name="ready"/> accepts: a server that says
+    /// when it listens is waited for by what it says, not by polling its port. If it exits first, or says nothing
+    /// in time, it is disposed and this throws (InvalidOperationException, TimeoutException) with its output.
+    /// </summary>
+    public static async Task<ChildProcess> StartServerAsync(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, Func<string, bool> ready, TimeSpan timeout)
+    {
+        var process = Start(fileName, arguments, workingDirectory);
+        try
+        {
+            if (await process.WaitForLineAsync(ready, timeout)) return process;
+            throw new InvalidOperationException($"{process.CommandLine} exited before it was ready:\n{process.Output}");
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The exit code, once the process has ended and both streams have been read to their end.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
@@ -82,9 +103,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>
     /// True once the process has printed a line <paramref name="matches"/> accepts (before this call or after), false if
-    /// it ended without one. A server that says when it listens is waited for by what it says, not by polling its port.
+    /// it ended without one.
     /// </summary>
-    public async Task<bool> WaitForLineAsync(Func<string, bool> matches, TimeSpan timeout)
+    private async Task<bool> WaitForLineAsync(Func<string, bool> matches, TimeSpan timeout)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)

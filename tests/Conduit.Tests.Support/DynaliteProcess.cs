@@ -32,25 +32,23 @@ public sealed class DynaliteProcess : IAsyncDisposable
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var port = LoopbackPort.Free();
-            var process = ChildProcess.Start(
-                tools.Node,
-                [
-                    NodePackages.ModulePath("dynalite", "cli.js"), "--host", "127.0.0.1", "--port", $"{port}",
-                    "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
-                ],
-                NodePackages.Folder);
             try
             {
-                if (await process.WaitForLineAsync(line => line.StartsWith(ListeningLine, StringComparison.Ordinal), StartTimeout))
-                    return new DynaliteProcess(process, new Uri($"http://127.0.0.1:{port}"));
+                var process = await ChildProcess.StartServerAsync(
+                    tools.Node,
+                    [
+                        NodePackages.ModulePath("dynalite", "cli.js"), "--host", "127.0.0.1", "--port", $"{port}",
+                        "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0",
+                    ],
+                    NodePackages.Folder,
+                    line => line.StartsWith(ListeningLine, StringComparison.Ordinal),
+                    StartTimeout);
+                return new DynaliteProcess(process, new Uri($"http://127.0.0.1:{port}"));
             }
-            catch
+            catch (InvalidOperationException exited)
             {
-                await process.DisposeAsync();
-                throw;
+                failures.Add(exited.Message);
             }
-            failures.Add(process.Output);
-            await process.DisposeAsync();
         }
         throw new InvalidOperationException($"dynalite did not start:\n{string.Join('\n', failures)}");
     }

@@ -36,17 +36,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Conduit.Local.dll");
         if (!File.Exists(host)) throw new FileNotFoundException($"{host} is missing: reference Conduit.Local from this project.", host);
-        var process = ChildProcess.Start("dotnet", [host, "--port", $"{port}", .. arguments], AppContext.BaseDirectory);
-        try
-        {
-            if (!await process.WaitForLineAsync(line => line.StartsWith(ReadyLine, StringComparison.Ordinal), StartTimeout))
-                throw new InvalidOperationException($"The local stack exited before it was ready:\n{process.Output}");
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
+        var process = await ChildProcess.StartServerAsync(
+            "dotnet", [host, "--port", $"{port}", .. arguments], AppContext.BaseDirectory,
+            line => line.StartsWith(ReadyLine, StringComparison.Ordinal), StartTimeout);
         return new LocalHostProcess(process, port);
     }
 
