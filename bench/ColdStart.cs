@@ -44,15 +44,28 @@ public static partial class Scenarios
 
         var functions = new[]
         {
-            (Name: "ingress", Project: "Ingress", Handler: "Conduit.Ingress::Conduit.Ingress.IngressFunction::Handle", Work: "sendMessage → ack"),
-            (Name: "stream", Project: "Workers", Handler: "Conduit.Workers::Conduit.Workers.StreamFunction::Handle", Work: "Stream step, 24 tokens"),
+            (
+                Name: "ingress", Project: "Ingress", Handler: "Conduit.Ingress::Conduit.Ingress.IngressFunction::Handle",
+                Work: "sendMessage → ack"),
+            (
+                Name: "stream", Project: "Workers", Handler: "Conduit.Workers::Conduit.Workers.StreamFunction::Handle",
+                Work: "Stream step, 24 tokens"),
         };
         var results = new List<Measurement>();
         var variants = new List<(string Function, string Mode, ColdStartBuild Build)>();
         foreach (var function in functions)
         {
-            variants.Add((function.Name, "JIT", await ColdStartBuild.PublishAsync(repository, function.Project, nativeAot: false, Path.Combine(builds, $"jit-{function.Project}"))));
-            if (native) variants.Add((function.Name, "AOT", await ColdStartBuild.PublishAsync(repository, function.Project, nativeAot: true, Path.Combine(builds, $"aot-{function.Project}"))));
+            variants.Add(
+                (
+                    function.Name, "JIT",
+                    await ColdStartBuild.PublishAsync(
+                        repository, function.Project, nativeAot: false, Path.Combine(builds, $"jit-{function.Project}"))));
+            if (native)
+                variants.Add(
+                    (
+                        function.Name, "AOT",
+                        await ColdStartBuild.PublishAsync(
+                            repository, function.Project, nativeAot: true, Path.Combine(builds, $"aot-{function.Project}"))));
         }
 
         var node = NodeTools.Find() ?? throw new InvalidOperationException($"cold-start: {NodeTools.MissingReason}");
@@ -80,9 +93,12 @@ public static partial class Scenarios
                 resident.Add(residentMegabytes);
             }
             var label = mode == "AOT" ? "Native AOT" : "JIT";
-            results.Add(Percentiles("cold-start", $"{name} {work}, {label}: start → response", latencies, "ms", mode == "AOT" ? "p50 ≤ 150 ms" : ""));
+            results.Add(
+                Percentiles(
+                    "cold-start", $"{name} {work}, {label}: start → response", latencies, "ms", mode == "AOT" ? "p50 ≤ 150 ms" : ""));
             results.Add(Percentiles("cold-start", $"{name}, {label}: RSS after first response", resident, "MB", ""));
-            results.Add(new Measurement("cold-start", $"{name}, {label}: package size (zip)", 0, 0, build.PackageBytes / 1_048_576.0, "MB", 1, ""));
+            results.Add(
+                new Measurement("cold-start", $"{name}, {label}: package size (zip)", 0, 0, build.PackageBytes / 1_048_576.0, "MB", 1, ""));
         }
         return results;
     }
@@ -92,7 +108,8 @@ public static partial class Scenarios
         ColdStartBuild build, string handler, SeededInvocation invocation, IReadOnlyDictionary<string, string?> environment)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var emulator = await RuntimeApiEmulator.StartAsync($"arn:aws:lambda:us-east-1:000000000000:function:conduit-{build.Project}", timeout.Token);
+        await using var emulator = await RuntimeApiEmulator.StartAsync(
+            $"arn:aws:lambda:us-east-1:000000000000:function:conduit-{build.Project}", timeout.Token);
         var requestId = emulator.Enqueue(invocation.EventJson);
         await using var process = BootstrapProcess.Start(build.FileName, build.Arguments, handler, emulator.RuntimeApi, environment);
         RuntimePost post;
@@ -199,7 +216,8 @@ public static partial class Scenarios
                 using var proxy = JsonDocument.Parse(response);
                 if (proxy.RootElement.GetProperty("statusCode").GetInt32() != 200) return false;
                 using var frame = JsonDocument.Parse(proxy.RootElement.GetProperty("body").GetString()!);
-                return frame.RootElement.GetProperty("type").GetString() == "ack" && frame.RootElement.GetProperty("requestId").GetString() == requestId;
+                return frame.RootElement.GetProperty("type").GetString() == "ack"
+                    && frame.RootElement.GetProperty("requestId").GetString() == requestId;
             });
         }
 
@@ -210,10 +228,12 @@ public static partial class Scenarios
             var now = time.GetUtcNow();
             var (sessionId, connectionId, requestId, userId) = (NewId(), NewId(), Guid.NewGuid().ToString(), $"user-{NewId()}");
             await new DynamoSessionStore(client, tables, time, Ttl).CreateAsync(sessionId, userId, CancellationToken.None);
-            await new DynamoSubscriptionStore(client, tables).SubscribeAsync(sessionId, connectionId, 0, resetCursor: false, now + Ttl, CancellationToken.None);
+            await new DynamoSubscriptionStore(client, tables).SubscribeAsync(
+                sessionId, connectionId, 0, resetCursor: false, now + Ttl, CancellationToken.None);
             await new DynamoTurnStore(client, tables, time, Ttl).CreateAsync(
                 new TurnRecord(requestId, sessionId, connectionId, Question, TurnStatus.Running, now, now, null) { UserId = userId }, CancellationToken.None);
-            var index = await new DynamoHistoryStore(client, tables, time).AppendAsync(sessionId, requestId, MessageRoles.User, Question, MessageStatuses.Complete, CancellationToken.None);
+            var index = await new DynamoHistoryStore(client, tables, time).AppendAsync(
+                sessionId, requestId, MessageRoles.User, Question, MessageStatuses.Complete, CancellationToken.None);
             var state = new ChatTurnState
             {
                 Turn = new TurnReference(requestId, sessionId, connectionId),
@@ -261,7 +281,8 @@ public static partial class Scenarios
 
         public static async Task<LoopbackAws> StartAsync()
         {
-            var certificate = SelfSignedCertificate("sqs.us-east-1.amazonaws.com", "bedrock-runtime.us-east-1.amazonaws.com", ConnectionsHost);
+            var certificate = SelfSignedCertificate(
+                "sqs.us-east-1.amazonaws.com", "bedrock-runtime.us-east-1.amazonaws.com", ConnectionsHost);
             var certificateFile = Path.Combine(Path.GetTempPath(), $"conduit-cold-start-{Guid.NewGuid():N}.pem");
             await File.WriteAllTextAsync(certificateFile, certificate.ExportCertificatePem());
             var builder = WebApplication.CreateSlimBuilder();
@@ -296,7 +317,8 @@ public static partial class Scenarios
             else if (request.Headers["X-Amz-Target"] == "AmazonSQS.SendMessage")
             {
                 using var send = JsonDocument.Parse(body.ToArray());
-                var digest = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(send.RootElement.GetProperty("MessageBody").GetString()!)));
+                var digest = Convert.ToHexStringLower(
+                    MD5.HashData(Encoding.UTF8.GetBytes(send.RootElement.GetProperty("MessageBody").GetString()!)));
                 context.Response.ContentType = "application/x-amz-json-1.0";
                 await context.Response.WriteAsync($$"""{"MessageId":"{{Guid.NewGuid()}}","MD5OfMessageBody":"{{digest}}"}""");
             }
@@ -367,7 +389,8 @@ public static partial class Scenarios
         private static byte[] BuildConverseStreamBody(int tokens)
         {
             var frames = new List<byte[]> { Frame("messageStart", """{"role":"assistant"}""") };
-            for (var i = 0; i < tokens; i++) frames.Add(Frame("contentBlockDelta", $$$"""{"contentBlockIndex":0,"delta":{"text":"word{{{i}}} "}}"""));
+            for (var i = 0; i < tokens; i++)
+                frames.Add(Frame("contentBlockDelta", $$$"""{"contentBlockIndex":0,"delta":{"text":"word{{{i}}} "}}"""));
             frames.Add(Frame("contentBlockStop", """{"contentBlockIndex":0}"""));
             frames.Add(Frame("messageStop", """{"stopReason":"end_turn"}"""));
             frames.Add(Frame("metadata", $$$"""{"usage":{"inputTokens":42,"outputTokens":{{{tokens}}},"totalTokens":{{{42 + tokens}}}},"metrics":{"latencyMs":120}}"""));

@@ -112,7 +112,8 @@ public static partial class Scenarios
             await client.SendMessageAsync(requestId, question, sessionId);
             var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId) || ChatFrames.Is(f, "error", requestId));
             var last = frames[^1];
-            if (ChatFrames.Is(last.Frame, "error")) throw new InvalidOperationException($"Turn {requestId} failed: {last.Frame.GetRawText()}");
+            if (ChatFrames.Is(last.Frame, "error"))
+                throw new InvalidOperationException($"Turn {requestId} failed: {last.Frame.GetRawText()}");
             sessionId ??= frames.First(f => ChatFrames.Is(f.Frame, "ack", requestId)).Frame.GetProperty("sessionId").GetString()!;
             var answer = string.Concat(
                 frames.Where(f => ChatFrames.Is(f.Frame, "token", requestId)).Select(f => f.Frame.GetProperty("text").GetString()));
@@ -178,7 +179,8 @@ public static partial class Scenarios
         }
 
         /// <summary>Waits for each turn's execution to close, so every call it makes is counted, and reads its history.</summary>
-        public async Task<IReadOnlyList<WorkflowRun>> ReadWorkflowsAsync(IEnumerable<CompletedTurn> turns, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<WorkflowRun>> ReadWorkflowsAsync(
+            IEnumerable<CompletedTurn> turns, CancellationToken cancellationToken)
         {
             var emulator = _app.Services.GetRequiredService<StepFunctionsEmulator>();
             var runs = new List<WorkflowRun>();
@@ -218,7 +220,8 @@ public static partial class Scenarios
             });
 
             services.AddSingleton(sp => new MeteredChatClient(
-                new OfflineChatClient(options.Model, ((MarkdownKnowledgeBase)sp.GetRequiredService<IKnowledgeBase>()).SharesTermsWith, TimeProvider.System),
+                new OfflineChatClient(
+                    options.Model, ((MarkdownKnowledgeBase)sp.GetRequiredService<IKnowledgeBase>()).SharesTermsWith, TimeProvider.System),
                 options.Model.FirstTokenDelay,
                 options.Model.TokenDelay));
             services.AddSingleton<IChatClient>(sp => sp.GetRequiredService<MeteredChatClient>());
@@ -234,16 +237,19 @@ public static partial class Scenarios
                     .ToDictionary(function => function.Key, function => meter.Measure(FunctionName(function.Key), function.Value)));
             });
 
-            services.AddSingleton<ITurnQueue>(sp => new MeteredTurnQueue(new LocalTurnQueue(sp.GetRequiredService<DurableQueue>()), sp.GetRequiredService<QueueMeter>()));
+            services.AddSingleton<ITurnQueue>(
+                sp => new MeteredTurnQueue(new LocalTurnQueue(sp.GetRequiredService<DurableQueue>()), sp.GetRequiredService<QueueMeter>()));
 
             // AddHostedService adds a type once only, so the unmetered event source has to go before the metered one comes in.
             services.Remove(services.Single(descriptor =>
-                descriptor.ServiceType == typeof(IHostedService) && descriptor.ImplementationFactory?.Method.ReturnType == typeof(SqsEventSource)));
+                descriptor.ServiceType == typeof(IHostedService) && descriptor.ImplementationFactory?.Method.ReturnType == typeof(
+                    SqsEventSource)));
             services.AddHostedService(sp =>
             {
                 var source = new SqsEventSource(
                     sp.GetRequiredService<DurableQueue>(),
-                    sp.GetRequiredService<LambdaMeter>().Measure(LambdaMeter.Dispatcher, sp.GetRequiredService<LocalFunctions>().Dispatcher),
+                    sp.GetRequiredService<LambdaMeter>().Measure(
+                        LambdaMeter.Dispatcher, sp.GetRequiredService<LocalFunctions>().Dispatcher),
                     options.Queue,
                     sp.GetRequiredService<ILogger<SqsEventSource>>());
                 source.BatchCompleted += sp.GetRequiredService<QueueMeter>().RecordBatch;
@@ -252,6 +258,7 @@ public static partial class Scenarios
         }
 
         /// <summary>"arn:…:function:conduit-Plan" → "Plan", the template's PlanFunction.</summary>
-        private static string FunctionName(string arn) => arn[(arn.LastIndexOf(':') + 1)..].Replace("conduit-", "", StringComparison.Ordinal);
+        private static string FunctionName(string arn) => arn[(arn.LastIndexOf(':') + 1)..].Replace(
+            "conduit-", "", StringComparison.Ordinal);
     }
 }

@@ -97,7 +97,8 @@ public sealed partial class DynamoDbMeter(DynamoTableNames tables)
     /// </summary>
     private int IndexWrites(string operation, string table, JsonObject body)
     {
-        if (ConduitTables.All.FirstOrDefault(definition => tables.For(definition) == table) is not { GlobalIndexes.Count: > 0 } definition) return 0;
+        if (ConduitTables.All.FirstOrDefault(definition => tables.For(definition) == table) is not { GlobalIndexes.Count: > 0 } definition)
+            return 0;
         var item = body["Item"] as JsonObject;
         var key = body["Key"] as JsonObject ?? item;
         if (key is null) return 0;

@@ -25,7 +25,9 @@ public sealed record CostRun(
 /// One billed quantity per turn and its price per turn, for Conduit and for the naive design; <see cref="Key"/> names it
 /// briefly in the measurements, <see cref="Service"/> fully in the report.
 /// </summary>
-public sealed record CostLine(string Key, string Service, string Unit, double ConduitPerTurn, double ConduitDollarsPerTurn, double NaivePerTurn, double NaiveDollarsPerTurn);
+public sealed record CostLine(
+    string Key, string Service, string Unit, double ConduitPerTurn, double ConduitDollarsPerTurn, double NaivePerTurn,
+    double NaiveDollarsPerTurn);
 
 public static partial class Scenarios
 {
@@ -52,11 +54,13 @@ public static partial class Scenarios
 
         private FunctionSizing StreamSizing => _run.Functions["Stream"];
 
-        private double StreamedOutputTokensPerTurn => _run.ModelCalls.Where(call => call.Streamed).Sum(call => call.OutputTokens) / (double)_turns;
+        private double StreamedOutputTokensPerTurn =>
+            _run.ModelCalls.Where(call => call.Streamed).Sum(call => call.OutputTokens) / (double)_turns;
 
         private List<CostLine> PriceLines()
         {
-            var messages = _run.Sessions.Sum(session => session.MessagesSent + session.FrameBytes.Sum(bytes => Units(bytes, ListPrices.WebSocketMessageUnitBytes)));
+            var messages = _run.Sessions.Sum(
+                session => session.MessagesSent + session.FrameBytes.Sum(bytes => Units(bytes, ListPrices.WebSocketMessageUnitBytes)));
             var naiveMessages = 1 + StreamedOutputTokensPerTurn;
             var gbSeconds = _run.Invocations.Sum(invocation => _run.Functions[invocation.Function].GbSeconds(invocation.Duration));
             var gbSecondDollars = _run.Invocations.Sum(invocation =>
@@ -70,15 +74,27 @@ public static partial class Scenarios
 
             return
             [
-                Line("apigw messages", "API Gateway WebSocket messages", "32 KB messages", messages / (double)_turns, ListPrices.WebSocketPerMessage, naiveMessages),
-                Line("apigw minutes", "API Gateway connection minutes (assumed)", "minutes", AssumedConnectionMinutesPerTurn, ListPrices.WebSocketPerConnectionMinute, AssumedConnectionMinutesPerTurn),
-                Line("lambda requests", "Lambda requests", "invocations", _run.Invocations.Count / (double)_turns, ListPrices.LambdaPerRequest, 1),
+                Line(
+                    "apigw messages", "API Gateway WebSocket messages", "32 KB messages", messages / (double)_turns,
+                    ListPrices.WebSocketPerMessage, naiveMessages),
+                Line(
+                    "apigw minutes", "API Gateway connection minutes (assumed)", "minutes", AssumedConnectionMinutesPerTurn,
+                    ListPrices.WebSocketPerConnectionMinute, AssumedConnectionMinutesPerTurn),
+                Line(
+                    "lambda requests", "Lambda requests", "invocations", _run.Invocations.Count / (double)_turns,
+                    ListPrices.LambdaPerRequest, 1),
                 new CostLine("lambda GB-s", "Lambda duration (estimate)", "GB-s", gbSeconds / _turns, gbSecondDollars / _turns,
                     naiveGbSeconds / _turns, naiveGbSeconds / _turns * StreamSizing.PricePerGbSecond),
-                Line("sfn transitions", "Step Functions state transitions", "transitions", transitions / (double)_turns, ListPrices.StepFunctionsPerTransition, 0),
+                Line(
+                    "sfn transitions", "Step Functions state transitions", "transitions", transitions / (double)_turns,
+                    ListPrices.StepFunctionsPerTransition, 0),
                 Line("sqs requests", "SQS requests", "64 KB requests", sqsRequests / (double)_turns, ListPrices.SqsPerRequest, 0),
-                Line("ddb reads", "DynamoDB reads", "RRU", _run.DynamoDbCalls.Sum(call => call.ReadUnits) / _turns, ListPrices.DynamoDbPerReadUnit, naiveReads / _turns),
-                Line("ddb writes", "DynamoDB writes", "WRU", _run.DynamoDbCalls.Sum(call => call.WriteUnits) / _turns, ListPrices.DynamoDbPerWriteUnit, naiveWrites / _turns),
+                Line(
+                    "ddb reads", "DynamoDB reads", "RRU", _run.DynamoDbCalls.Sum(call => call.ReadUnits) / _turns,
+                    ListPrices.DynamoDbPerReadUnit, naiveReads / _turns),
+                Line(
+                    "ddb writes", "DynamoDB writes", "WRU", _run.DynamoDbCalls.Sum(call => call.WriteUnits) / _turns,
+                    ListPrices.DynamoDbPerWriteUnit, naiveWrites / _turns),
             ];
         }
 
@@ -109,9 +125,14 @@ public static partial class Scenarios
             return (reads, writes);
         }
 
-        /// <summary>DynamoDB's item size: attribute names and values in UTF-8, a number taken at its 8-byte upper size for a timestamp.</summary>
+        /// <summary>
+        /// DynamoDB's item size: attribute names and values in UTF-8, a number taken at its 8-byte upper size for a timestamp.
+        /// </summary>
         private static long NaiveItemBytes(CompletedTurn turn) =>
-            Encoding.UTF8.GetByteCount("sessionId" + turn.SessionId + "requestId" + turn.RequestId + "question" + turn.Question + "answer" + turn.Answer + "createdAt") + 8;
+            Encoding.UTF8.GetByteCount(
+                "sessionId"
+                    + turn.SessionId + "requestId" + turn.RequestId + "question" + turn.Question + "answer" + turn.Answer + "createdAt")
+                + 8;
 
         public IReadOnlyList<Measurement> Measurements()
         {
@@ -120,31 +141,56 @@ public static partial class Scenarios
             {
                 results.Add(new Measurement("cost", $"{line.Key} per turn: Conduit", 0, 0, line.ConduitPerTurn, line.Unit, _turns, ""));
                 results.Add(new Measurement("cost", $"{line.Key} per turn: naive", 0, 0, line.NaivePerTurn, line.Unit, _turns, ""));
-                results.Add(new Measurement("cost", $"{line.Key} $ per 1M turns: Conduit", 0, 0, line.ConduitDollarsPerTurn * 1_000_000, "$", _turns, ""));
-                results.Add(new Measurement("cost", $"{line.Key} $ per 1M turns: naive", 0, 0, line.NaiveDollarsPerTurn * 1_000_000, "$", _turns, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"{line.Key} $ per 1M turns: Conduit", 0, 0, line.ConduitDollarsPerTurn * 1_000_000, "$", _turns, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"{line.Key} $ per 1M turns: naive", 0, 0, line.NaiveDollarsPerTurn * 1_000_000, "$", _turns, ""));
             }
-            results.Add(new Measurement("cost", "total $ per 1M turns: Conduit", 0, 0, Lines.Sum(line => line.ConduitDollarsPerTurn) * 1_000_000, "$", _turns, ""));
-            results.Add(new Measurement("cost", "total $ per 1M turns: naive", 0, 0, Lines.Sum(line => line.NaiveDollarsPerTurn) * 1_000_000, "$", _turns, ""));
-            results.Add(new Measurement("cost", "@connections POSTs per turn", 0, 0, _run.ConnectionPosts / (double)_turns, "posts", _turns, ""));
+            results.Add(
+                new Measurement(
+                    "cost", "total $ per 1M turns: Conduit", 0, 0, Lines.Sum(line => line.ConduitDollarsPerTurn) * 1_000_000, "$", _turns,
+                    ""));
+            results.Add(
+                new Measurement(
+                    "cost", "total $ per 1M turns: naive", 0, 0, Lines.Sum(line => line.NaiveDollarsPerTurn) * 1_000_000, "$", _turns, ""));
+            results.Add(
+                new Measurement("cost", "@connections POSTs per turn", 0, 0, _run.ConnectionPosts / (double)_turns, "posts", _turns, ""));
             foreach (var group in DynamoDbByOperation())
-                results.Add(new Measurement("cost", $"ddb {group.Operation} {group.Table} per turn", 0, 0, group.Requests / (double)_turns, "requests", _turns, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"ddb {group.Operation} {group.Table} per turn", 0, 0, group.Requests / (double)_turns, "requests", _turns,
+                        ""));
             foreach (var group in _run.Invocations.GroupBy(LambdaLabel).OrderBy(group => group.Key, StringComparer.Ordinal))
             {
-                var durations = Percentiles("cost", $"lambda {group.Key}: per turn (p50/p99 ms)", group.Select(invocation => invocation.Duration.TotalMilliseconds), "ms", "");
+                var durations = Percentiles(
+                    "cost", $"lambda {group.Key}: per turn (p50/p99 ms)", group.Select(invocation => invocation.Duration.TotalMilliseconds),
+                    "ms", "");
                 results.Add(durations with { Value = group.Count() / (double)_turns, Unit = "inv/turn" });
             }
-            results.Add(new Measurement("cost", "sfn StateEntered events per turn", 0, 0, _run.Workflows.Sum(w => w.Entered.Count) / (double)_turns, "events", _turns, ""));
+            results.Add(
+                new Measurement(
+                    "cost", "sfn StateEntered events per turn", 0, 0, _run.Workflows.Sum(w => w.Entered.Count) / (double)_turns, "events",
+                    _turns, ""));
             foreach (var streamed in new[] { false, true })
             {
                 var calls = _run.ModelCalls.Where(call => call.Streamed == streamed).ToList();
                 var kind = streamed ? "stream" : "plan";
-                results.Add(new Measurement("cost", $"model {kind} input tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.InputTokens) / (double)_turns, "tokens", calls.Count, ""));
-                results.Add(new Measurement("cost", $"model {kind} output tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.OutputTokens) / (double)_turns, "tokens", calls.Count, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"model {kind} input tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.InputTokens) / (double)_turns,
+                        "tokens", calls.Count, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"model {kind} output tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.OutputTokens) / (double)_turns,
+                        "tokens", calls.Count, ""));
             }
             return results;
         }
 
-        private static string LambdaLabel(LambdaInvocation invocation) => invocation.Route is null ? invocation.Function : $"{invocation.Function} {invocation.Route}";
+        private static string LambdaLabel(LambdaInvocation invocation) => invocation.Route is null
+            ? invocation.Function : $"{invocation.Function} {invocation.Route}";
 
         private IEnumerable<(string Operation, string Table, int Requests, int ConditionFailed, double ReadUnits, double WriteUnits, int IndexWrites)> DynamoDbByOperation() =>
             _run.DynamoDbCalls
@@ -182,7 +228,9 @@ public static partial class Scenarios
             Row("service", "unit", "Conduit per turn", "Conduit $ / 1M turns", "naive per turn", "naive $ / 1M turns");
             Row("---", "---", "---:", "---:", "---:", "---:");
             foreach (var line in Lines)
-                Row(line.Service, line.Unit, line.ConduitPerTurn, Dollars(line.ConduitDollarsPerTurn * 1_000_000), line.NaivePerTurn, Dollars(line.NaiveDollarsPerTurn * 1_000_000));
+                Row(
+                    line.Service, line.Unit, line.ConduitPerTurn, Dollars(line.ConduitDollarsPerTurn * 1_000_000), line.NaivePerTurn,
+                    Dollars(line.NaiveDollarsPerTurn * 1_000_000));
             Row("**total**", "", "", $"**{Dollars(conduitTotal)}**", "", $"**{Dollars(naiveTotal)}**");
             text.AppendLine();
 

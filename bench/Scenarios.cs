@@ -14,7 +14,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Conduit.Bench;
 
-public sealed record Measurement(string Scenario, string Metric, double P50, double P99, double Value, string Unit, int Samples, string Target);
+public sealed record Measurement(
+    string Scenario, string Metric, double P50, double P99, double Value, string Unit, int Samples, string Target);
 
 /// <summary>Each scenario starts its own local stack in this process and drives it over real sockets.</summary>
 public static partial class Scenarios
@@ -92,8 +93,11 @@ public static partial class Scenarios
             var sent = Stopwatch.GetTimestamp();
             await client.SendMessageAsync(requestId, "Hello there");
             var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId));
-            status.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => ChatFrames.Is(f.Frame, "status", requestId)).ReceivedAt).TotalMilliseconds);
-            token.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => ChatFrames.Is(f.Frame, "token", requestId)).ReceivedAt).TotalMilliseconds);
+            status.Add(
+                Stopwatch.GetElapsedTime(
+                    sent, frames.First(f => ChatFrames.Is(f.Frame, "status", requestId)).ReceivedAt).TotalMilliseconds);
+            token.Add(
+                Stopwatch.GetElapsedTime(sent, frames.First(f => ChatFrames.Is(f.Frame, "token", requestId)).ReceivedAt).TotalMilliseconds);
         }
         return
         [
@@ -122,7 +126,10 @@ public static partial class Scenarios
             var tokens = frames.Where(f => ChatFrames.Is(f.Frame, "token")).ToList();
             var lags = tokens.SelectMany(f => TokenNumber().Matches(f.Frame.GetProperty("text").GetString()!)
                 .Select(m => Stopwatch.GetElapsedTime(model.ProducedAt[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)], f.ReceivedAt).TotalMilliseconds)).ToList();
-            results.Add(new Measurement("coalescing", $"{name}: posts per 1,000 tokens", 0, 0, tokens.Count, "posts", 1, "≤ 40 coalesced; baseline ≥ 10× worse"));
+            results.Add(
+                new Measurement(
+                    "coalescing", $"{name}: posts per 1,000 tokens", 0, 0, tokens.Count, "posts", 1,
+                    "≤ 40 coalesced; baseline ≥ 10× worse"));
             results.Add(Percentiles("coalescing", $"{name}: token lag (produced → received)", lags, "ms", "p99 ≤ 80 ms coalesced"));
         }
         return results;
@@ -155,7 +162,9 @@ public static partial class Scenarios
         // The clients share the process, so CPU and allocations include their side of every frame too.
         return
         [
-            new Measurement("throughput", "turns completed per second (600 turns, 20 clients)", 0, 0, 600 / elapsed.TotalSeconds, "turns/s", 600, "≥ 300"),
+            new Measurement(
+                "throughput", "turns completed per second (600 turns, 20 clients)", 0, 0, 600 / elapsed.TotalSeconds, "turns/s", 600,
+                "≥ 300"),
             new Measurement("throughput", "CPU per turn (host and clients)", 0, 0, cpu.TotalMilliseconds / 600, "ms", 600, ""),
             new Measurement("throughput", "allocated per turn (host and clients)", 0, 0, allocated / 600.0 / 1024, "KB", 600, ""),
             new Measurement("throughput", "gen0 collections per 100 turns", 0, 0, collections / 6.0, "GCs", 600, ""),
@@ -171,7 +180,8 @@ public static partial class Scenarios
     {
         const int Tokens = 5_000;
         var perToken = new ConduitSettings { CoalesceInterval = TimeSpan.Zero, CoalesceMaxCharacters = 1 };
-        await using var stack = await Stack.StartAsync(options => options with { Settings = Stack.Unlimited(perToken) }, new TokenModel(Tokens, TimeSpan.Zero));
+        await using var stack = await Stack.StartAsync(
+            options => options with { Settings = Stack.Unlimited(perToken) }, new TokenModel(Tokens, TimeSpan.Zero));
         var times = new List<double>();
         long missed = 0, posted = 0;
         for (var run = 0; run < 5; run++)
@@ -197,17 +207,22 @@ public static partial class Scenarios
             foreach (var (frame, _) in replay)
             {
                 var first = frame.TryGetProperty("firstSeq", out var firstSeq) ? firstSeq.GetInt64() : frame.GetProperty("seq").GetInt64();
-                if (first != expected) throw new InvalidOperationException($"The replay of {sessionId} skipped or repeated: expected seq {expected}, got {first}.");
+                if (first != expected)
+                    throw new InvalidOperationException(
+                        $"The replay of {sessionId} skipped or repeated: expected seq {expected}, got {first}.");
                 expected = frame.GetProperty("seq").GetInt64() + 1;
             }
-            if (expected != lastSeq + 1 || lastSeq < Tokens) throw new InvalidOperationException($"The replay of {sessionId} ended at {expected - 1} of {lastSeq}.");
+            if (expected != lastSeq + 1 || lastSeq < Tokens)
+                throw new InvalidOperationException($"The replay of {sessionId} ended at {expected - 1} of {lastSeq}.");
             missed += lastSeq;
             posted += replay.Count;
         }
         return
         [
             Percentiles("replay", $"resume → last frame, {missed / times.Count:N0} missed frames", times, "ms", "≤ 100 ms"),
-            new Measurement("replay", "frames posted per replay (tokens joined with firstSeq)", 0, 0, posted / (double)times.Count, "frames", times.Count, ""),
+            new Measurement(
+                "replay", "frames posted per replay (tokens joined with firstSeq)", 0, 0, posted / (double)times.Count, "frames",
+                times.Count, ""),
         ];
     }
 
@@ -294,7 +309,8 @@ public static partial class Scenarios
                 if (response.IsSuccessStatusCode
                     && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("execution").GetProperty("status").GetString() != "RUNNING")
                     return;
-                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(2)) throw new TimeoutException($"Execution {name} is still running.");
+                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(2))
+                    throw new TimeoutException($"Execution {name} is still running.");
                 await Task.Delay(20);
             }
         }

@@ -39,7 +39,8 @@ public class AslPathBenchmarks
 
         var state = StreamInput();
         var data = JsonSerializer.SerializeToNode(state, CoreJsonContext.Wire.ChatTurnState);
-        var output = JsonSerializer.SerializeToNode(state with { Outcome = new TurnOutcome(StopReasons.EndTurn, "offline", 13) }, CoreJsonContext.Wire.ChatTurnState);
+        var output = JsonSerializer.SerializeToNode(
+            state with { Outcome = new TurnOutcome(StopReasons.EndTurn, "offline", 13) }, CoreJsonContext.Wire.ChatTurnState);
         var startedAt = DateTimeOffset.UtcNow;
         var execution = new ExecutionInfo(
             $"arn:aws:states:{LocalFunctions.Region}:{LocalFunctions.AccountId}:execution:conduit-chat-turn:{state.Turn.RequestId}",

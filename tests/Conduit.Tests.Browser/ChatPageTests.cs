@@ -17,7 +17,8 @@ public sealed class ChatPageTests : IAsyncLifetime
     {
         if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
         _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(25));
-        _context = await _harness.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 800 } });
+        _context = await _harness.Browser.NewContextAsync(
+            new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 800 } });
     }
 
     public async Task DisposeAsync()
@@ -61,7 +62,8 @@ public sealed class ChatPageTests : IAsyncLifetime
             await http.DeleteAsync("/local/@connections/" + Uri.EscapeDataString(Assert.Single(_harness.ConnectionIds)));
         await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new Regex("reconnecting", RegexOptions.IgnoreCase));
         await _harness.ScreenshotAsync(page, "chat-reconnecting");
-        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new Regex("^connected$", RegexOptions.IgnoreCase), new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(
+            new Regex("^connected$", RegexOptions.IgnoreCase), new() { Timeout = 15_000 });
         await Expect(turn.GetByTestId("trace-link")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
         var (sessionId, requestId) = await IdsAsync(page, turn);
@@ -105,7 +107,8 @@ public sealed class ChatPageTests : IAsyncLifetime
         var (sessionId, requestId) = await IdsAsync(page, second);
         await Expect(second.GetByTestId("trace-link")).ToBeVisibleAsync();
         var mirrored = secondTab.Locator($"[data-testid=turn][data-request-id='{requestId}']");
-        await Expect(mirrored.GetByTestId("assistant-text")).ToHaveTextAsync((await _harness.AnswerInHistoryAsync(sessionId, requestId))!.Text);
+        await Expect(mirrored.GetByTestId("assistant-text")).ToHaveTextAsync(
+            (await _harness.AnswerInHistoryAsync(sessionId, requestId))!.Text);
         await _harness.ScreenshotAsync(secondTab, "chat-second-tab");
     }
 

@@ -30,7 +30,8 @@ public sealed partial class TemplateTests
                     Check(((YamlScalarNode)node).Value!, unresolved);
                     break;
                 case "!GetAtt":
-                    var target = node is YamlScalarNode scalar ? scalar.Value!.Split('.')[0] : ((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!;
+                    var target = node is YamlScalarNode scalar
+                        ? scalar.Value!.Split('.')[0] : ((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!;
                     if (!IsResource(target)) unresolved.Add($"!GetAtt {target}");
                     break;
                 case "!Sub":
@@ -49,7 +50,8 @@ public sealed partial class TemplateTests
                     break;
             }
         }
-        foreach (var (name, resource) in _template.Resources.Children.Select(p => (((YamlScalarNode)p.Key).Value, (YamlMappingNode)p.Value)))
+        foreach (var (name, resource) in _template.Resources.Children.Select(
+            p => (((YamlScalarNode)p.Key).Value, (YamlMappingNode)p.Value)))
         {
             var dependsOn = Node(resource, "DependsOn");
             var targets = dependsOn switch
@@ -125,17 +127,25 @@ public sealed partial class TemplateTests
         var dispatcherTimeout = int.Parse(Scalar(_template.Resource("DispatcherFunction"), "Properties", "Timeout")!);
         Assert.True(int.Parse(Scalar(queue, "Properties", "VisibilityTimeout")!) >= 6 * dispatcherTimeout);
         var sqsEvent = (YamlMappingNode)Node(_template.Resource("DispatcherFunction"), "Properties", "Events", "Turns", "Properties")!;
-        Assert.Contains("ReportBatchItemFailures", ((YamlSequenceNode)sqsEvent["FunctionResponseTypes"]).Children.Select(c => ((YamlScalarNode)c).Value));
+        Assert.Contains(
+            "ReportBatchItemFailures",
+            ((YamlSequenceNode)sqsEvent["FunctionResponseTypes"]).Children.Select(c => ((YamlScalarNode)c).Value));
     }
 
     [Fact]
     public void WebSocketApi_RoutesEveryProtocolActionWithTwoWayResponses()
     {
-        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToDictionary(r => Scalar(r.Resource, "Properties", "RouteKey")!, r => r.Name);
-        Assert.Equal(RouteKeys.MessageRoutes.Concat(["$connect", "$default", "$disconnect"]).Order(StringComparer.Ordinal), routes.Keys.Order(StringComparer.Ordinal));
+        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToDictionary(
+            r => Scalar(r.Resource, "Properties", "RouteKey")!, r => r.Name);
+        Assert.Equal(
+            RouteKeys.MessageRoutes.Concat(["$connect", "$default", "$disconnect"]).Order(StringComparer.Ordinal),
+            routes.Keys.Order(StringComparer.Ordinal));
         var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse").Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
-        Assert.Equal([.. RouteKeys.MessageRoutes.Append("$default").Select(k => routes[k]).Order(StringComparer.Ordinal)], twoWay.Order(StringComparer.Ordinal));
-        var deployment = (YamlSequenceNode)Node(Assert.Single(_template.ResourcesOfType("AWS::ApiGatewayV2::Deployment")).Resource, "DependsOn")!;
+        Assert.Equal(
+            [.. RouteKeys.MessageRoutes.Append("$default").Select(k => routes[k]).Order(StringComparer.Ordinal)],
+            twoWay.Order(StringComparer.Ordinal));
+        var deployment = (YamlSequenceNode)Node(
+            Assert.Single(_template.ResourcesOfType("AWS::ApiGatewayV2::Deployment")).Resource, "DependsOn")!;
         Assert.Equal(routes.Values.Order(), deployment.Children.Select(c => ((YamlScalarNode)c).Value!).Order());
         Assert.Equal("$request.body.action", Scalar(_template.Resource("WebSocketApi"), "Properties", "RouteSelectionExpression"));
     }
@@ -184,8 +194,12 @@ public sealed partial class TemplateTests
             var type = System.Reflection.Assembly.Load(parts[0]).GetType(parts[1]);
             Assert.True(type is not null, $"{name}: type {parts[1]} is not in {parts[0]}");
             var method = type!.GetMethod(parts[2], [typeof(Stream)]);
-            Assert.True(method is { IsPublic: true } && method.ReturnType == typeof(Task<Stream>), $"{name}: {handler} is not a public Task<Stream> {parts[2]}(Stream)");
-            Assert.True(type.GetConstructor(Type.EmptyTypes) is { IsPublic: true }, $"{name}: {parts[1]} has no public parameterless constructor for the Lambda runtime");
+            Assert.True(
+                method is { IsPublic: true } && method.ReturnType == typeof(Task<Stream>),
+                $"{name}: {handler} is not a public Task<Stream> {parts[2]}(Stream)");
+            Assert.True(
+                type.GetConstructor(Type.EmptyTypes) is { IsPublic: true },
+                $"{name}: {parts[1]} has no public parameterless constructor for the Lambda runtime");
         }
     }
 
@@ -194,7 +208,9 @@ public sealed partial class TemplateTests
     {
         var parameter = Node(_template.Parameters, "FunctionRuntime")!;
         Assert.Equal("dotnet10", Scalar(parameter, "Default"));
-        Assert.Equal(["dotnet10", "native-aot"], ((YamlSequenceNode)Node(parameter, "AllowedValues")!).Children.Select(c => ((YamlScalarNode)c).Value!));
+        Assert.Equal(
+            ["dotnet10", "native-aot"],
+            ((YamlSequenceNode)Node(parameter, "AllowedValues")!).Children.Select(c => ((YamlScalarNode)c).Value!));
         var condition = (YamlSequenceNode)Node(_template.Root, "Conditions", "IsNativeAot")!;
         Assert.Equal(("!Equals", "!Ref"), (condition.Tag.Value, condition[0].Tag.Value));
         Assert.Equal(["FunctionRuntime", "native-aot"], condition.Children.Select(c => ((YamlScalarNode)c).Value!));
@@ -220,7 +236,9 @@ public sealed partial class TemplateTests
             Assert.Matches($@"(?m)^[^#\t\n]*\bbuild-{name}\b[^\n]*:", makefile);
             Assert.Contains("-r linux-x64 -p:PublishAot=true", makefile, StringComparison.Ordinal);
             var listed = ConduitFunctions.ByHandler(Scalar(function, "Properties", "Handler")!);
-            Assert.True(listed?.Assembly == $"Conduit.{codeUri.TrimEnd('/')}", $"{name}: the {codeUri} bootstrap serves the listed functions of its assembly, not this one");
+            Assert.True(
+                listed?.Assembly == $"Conduit.{codeUri.TrimEnd('/')}",
+                $"{name}: the {codeUri} bootstrap serves the listed functions of its assembly, not this one");
         }
     }
 
@@ -242,7 +260,9 @@ public sealed partial class TemplateTests
         Assert.Equal(expected, declared);
         foreach (var (name, table) in _template.ResourcesOfType("AWS::DynamoDB::Table"))
         {
-            Assert.True(Scalar(table, "Properties", "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") == "true", $"{name} has no point-in-time recovery");
+            Assert.True(
+                Scalar(table, "Properties", "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") == "true",
+                $"{name} has no point-in-time recovery");
         }
     }
 
@@ -254,10 +274,13 @@ public sealed partial class TemplateTests
         var indexes = (Node(table, "Properties", "GlobalSecondaryIndexes") as YamlSequenceNode)?.Children.Select(index =>
         {
             var indexKeys = KeySchema(Node(index, "KeySchema")!);
-            var nonKey = (Node(index, "Projection", "NonKeyAttributes") as YamlSequenceNode)?.Children.Select(a => ((YamlScalarNode)a).Value!) ?? [];
+            var nonKey = (Node(index, "Projection", "NonKeyAttributes") as YamlSequenceNode)?.Children.Select(
+                a => ((YamlScalarNode)a).Value!)
+                ?? [];
             return $"{Scalar(index, "IndexName")}:{indexKeys["HASH"]}/{indexKeys.GetValueOrDefault("RANGE")}:{Scalar(index, "Projection", "ProjectionType")}({string.Join(",", nonKey)})";
         }).Order() ?? Enumerable.Empty<string>();
-        var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true" ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
+        var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true"
+            ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
         return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} indexes=[{string.Join(";", indexes)}] ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
     }
 

@@ -29,7 +29,8 @@ public sealed class LogHygieneTests : IAsyncLifetime
             await chat.SendTextAsync($$"""{"action":"sendMessage","requestId":"bad id","text":"{{secret}}"}""");
             await chat.NextAsync();
         }
-        await Assert.ThrowsAnyAsync<Exception>(() => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: JwtTestTokens.Tampered(token)));
+        await Assert.ThrowsAnyAsync<Exception>(
+            () => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: JwtTestTokens.Tampered(token)));
 
         var lines = _logs.Lines.Where(l => l.Level >= LogLevel.Information).ToList();
         Assert.NotEmpty(lines);

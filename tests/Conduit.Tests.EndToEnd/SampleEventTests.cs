@@ -17,7 +17,8 @@ public sealed class SampleEventTests : IAsyncLifetime
 
     /// <summary>The sample $connect comes from a page at https://chat.example.com, as a deployment would allow.</summary>
     public async Task InitializeAsync() =>
-        _host = await LocalStackHost.StartAsync(options => options with { AllowedOrigins = new HashSet<string> { "https://chat.example.com" } });
+        _host = await LocalStackHost.StartAsync(
+            options => options with { AllowedOrigins = new HashSet<string> { "https://chat.example.com" } });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -40,7 +41,8 @@ public sealed class SampleEventTests : IAsyncLifetime
         var dispatched = await InvokeAsync(dispatcher.Handle, "sqs-turns.json");
         Assert.Empty(dispatched.GetProperty("batchItemFailures").EnumerateArray());
 
-        var execution = await _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync("7b1e2c9a-turn-1", CancellationToken.None);
+        var execution = await _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
+            "7b1e2c9a-turn-1", CancellationToken.None);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
         Assert.Null(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
 
@@ -63,7 +65,8 @@ public sealed class SampleEventTests : IAsyncLifetime
 
         Assert.Equal(1, state.GetProperty("prompt").GetProperty("lastIndex").GetInt64());
         Assert.Equal("7b1e2c9a-turn-1", state.GetProperty("turn").GetProperty("requestId").GetString());
-        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync("2790701592224c56b7b1122c38d12260", long.MaxValue, 5, CancellationToken.None);
+        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+            "2790701592224c56b7b1122c38d12260", long.MaxValue, 5, CancellationToken.None);
         Assert.Equal("What does the Dispatcher do?", Assert.Single(history).Text);
         Assert.Equal(TurnStatus.Running, (await turns.GetAsync("7b1e2c9a-turn-1", CancellationToken.None))!.Status);
     }

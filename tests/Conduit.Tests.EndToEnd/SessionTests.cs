@@ -215,7 +215,8 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(turn.Select(f => f.GetProperty("seq").GetInt64()), frames.Select(f => f.GetProperty("seq").GetInt64()));
         Assert.Equal(["user", "assistant"], messages.Select(m => m.GetProperty("role").GetString()));
         using var http = _host.CreateHttpClient();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _host.TokenForAsync("alice"));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", await _host.TokenForAsync("alice"));
         var overHttp = await http.GetFromJsonAsync<JsonElement>($"/local/sessions/{sessionId}/history");
         Assert.Equal(turn.Count, overHttp.GetProperty("frames").GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/local/sessions/nope/history")).StatusCode);

@@ -22,7 +22,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
     private LocalStackHost _host = null!;
 
     public async Task InitializeAsync() =>
-        _host = await LocalStackHost.StartAsync(options => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(20) } });
+        _host = await LocalStackHost.StartAsync(
+            options => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(20) } });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -100,7 +101,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         var left = chat.Output.Text.Split('\n').Single(line => line.StartsWith("… Left session ", StringComparison.Ordinal));
         var firstSession = left["… Left session ".Length..left.IndexOf(';', StringComparison.Ordinal)];
         Assert.NotEqual(firstSession, chat.Terminal.SessionId);
-        Assert.Single(await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(firstSession, long.MaxValue, 10, CancellationToken.None),
+        Assert.Single(await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+            firstSession, long.MaxValue, 10, CancellationToken.None),
             m => m.Role == MessageRoles.Assistant);
         Assert.Equal((await SavedAnswerAsync(chat.Terminal.SessionId!)).Text, Printed.Answer(chat.Output.Text));
     }
@@ -116,7 +118,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         var output = new ObservedWriter();
         var notices = new ObservedWriter();
 
-        var exitCode = await TerminalCommand.RunAsync(args, new TerminalConsole(new TypedLines(), output, notices, Ansi: false), CancellationToken.None);
+        var exitCode = await TerminalCommand.RunAsync(
+            args, new TerminalConsole(new TypedLines(), output, notices, Ansi: false), CancellationToken.None);
 
         Assert.Equal(ChatTerminal.ExitBadOptions, exitCode);
         var lines = notices.Text.Split('\n');
@@ -132,7 +135,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         var url = $"ws://127.0.0.1:{LoopbackPort.Free()}/local";
         var notices = new ObservedWriter();
 
-        var exitCode = await TerminalCommand.RunAsync(["--url", url], new TerminalConsole(new TypedLines(), new ObservedWriter(), notices, Ansi: false), CancellationToken.None);
+        var exitCode = await TerminalCommand.RunAsync(
+            ["--url", url], new TerminalConsole(new TypedLines(), new ObservedWriter(), notices, Ansi: false), CancellationToken.None);
 
         Assert.Equal(ChatTerminal.ExitCouldNotConnect, exitCode);
         Assert.StartsWith($"Could not connect to {url}: ", notices.Text);
@@ -187,7 +191,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         using var peer = new ScriptedPeer();
         var input = new TypedLines();
         var output = new ObservedWriter();
-        var terminal = new ChatTerminal(new TerminalConsole(input, output, new ObservedWriter(), Ansi: true), ScriptedOptions, peer.ConnectAsync);
+        var terminal = new ChatTerminal(
+            new TerminalConsole(input, output, new ObservedWriter(), Ansi: true), ScriptedOptions, peer.ConnectAsync);
         input.Type("Hello?");
         input.End();
         var running = RunAsync(terminal);
@@ -211,7 +216,9 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Equal(sent.GetRawText(), sentAgain.GetRawText());
         Assert.False(sent.TryGetProperty("sessionId", out _));
         Assert.Equal("""{"action":"resume","sessionId":"s-2","afterSeq":0}""", resume.GetRawText());
-        Assert.Equal("\e[2m… Writing the answer…\e[0m\nHi\n\e[2m[cut off at the output limit (max_tokens) · 1 tokens in, 1 out]\e[0m\n", output.Text);
+        Assert.Equal(
+            "\e[2m… Writing the answer…\e[0m\nHi\n\e[2m[cut off at the output limit (max_tokens) · 1 tokens in, 1 out]\e[0m\n",
+            output.Text);
         Assert.Equal("s-2", terminal.SessionId);
     }
 
@@ -221,7 +228,9 @@ public sealed class TerminalClientTests : IAsyncLifetime
         using var peer = new ScriptedPeer();
         var input = new TypedLines();
         var notices = new ObservedWriter();
-        var terminal = new ChatTerminal(new TerminalConsole(input, new ObservedWriter(), notices, Ansi: false), ScriptedOptions with { MaxReconnectAttempts = 2 }, peer.ConnectAsync);
+        var terminal = new ChatTerminal(
+            new TerminalConsole(input, new ObservedWriter(), notices, Ansi: false), ScriptedOptions with { MaxReconnectAttempts = 2 },
+            peer.ConnectAsync);
         input.Type("Hello?");
         var running = RunAsync(terminal);
 
@@ -237,7 +246,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
 
     private static readonly TerminalOptions ScriptedOptions = new() { Token = "scripted", FirstReconnectDelay = TimeSpan.Zero };
 
-    private TerminalOptions Options(string user) => new() { Url = _host.Options.WebSocketUrl, User = user, FirstReconnectDelay = TimeSpan.Zero };
+    private TerminalOptions Options(string user) =>
+        new() { Url = _host.Options.WebSocketUrl, User = user, FirstReconnectDelay = TimeSpan.Zero };
 
     private async Task<HistoryMessage> SavedAnswerAsync(string sessionId) =>
         (await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 10, CancellationToken.None))
@@ -415,7 +425,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         public static async Task SendAsync(WebSocket socket, params string[] frames)
         {
             foreach (var frame in frames)
-                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                await socket.SendAsync(
+                    Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         }
 
         /// <summary>Waits for the terminal's close frame and answers it, as a server does when a client leaves.</summary>

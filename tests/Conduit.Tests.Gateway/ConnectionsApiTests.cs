@@ -48,7 +48,8 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
         var connectionId = _host.OnlyConnectionId();
         var text = new string('a', 100 * 1024);
 
-        await _connections.PostAsync(connectionId, Encoding.UTF8.GetBytes($$"""{"type":"token","text":"{{text}}"}"""), CancellationToken.None);
+        await _connections.PostAsync(
+            connectionId, Encoding.UTF8.GetBytes($$"""{"type":"token","text":"{{text}}"}"""), CancellationToken.None);
 
         Assert.Equal(text, (await chat.NextAsync()).GetProperty("text").GetString());
     }

@@ -102,7 +102,8 @@ public sealed class HandshakeTests : IAsyncLifetime
         var disconnect = await Ingress.NextEventAsync();
 
         var context = disconnect.GetProperty("requestContext");
-        Assert.Equal(("$disconnect", "DISCONNECT"), (context.GetProperty("routeKey").GetString(), context.GetProperty("eventType").GetString()));
+        Assert.Equal(
+            ("$disconnect", "DISCONNECT"), (context.GetProperty("routeKey").GetString(), context.GetProperty("eventType").GetString()));
         Assert.Equal(connectionId, context.GetProperty("connectionId").GetString());
         Assert.Equal((int)WebSocketCloseStatus.NormalClosure, context.GetProperty("disconnectStatusCode").GetInt32());
         Assert.Empty(_host.Gateway.ConnectionIds);

@@ -28,7 +28,8 @@ internal sealed class ScriptedIngress
     {
         var response = new JsonObject { ["statusCode"] = statusCode };
         if (body is not null) response["body"] = body.ToJsonString();
-        if (headers is not null) response["headers"] = new JsonObject([.. headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))]);
+        if (headers is not null)
+            response["headers"] = new JsonObject([.. headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))]);
         return response.ToJsonString();
     }
 

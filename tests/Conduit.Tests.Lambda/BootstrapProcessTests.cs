@@ -65,7 +65,8 @@ public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassF
     public async Task Bootstrap_PingEvent_PostsPongProxyResponse()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var emulator = await RuntimeApiEmulator.StartAsync("arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
+        await using var emulator = await RuntimeApiEmulator.StartAsync(
+            "arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
         var requestId = emulator.Enqueue(PingEvent);
         await using var bootstrap = BootstrapProcess.Start("dotnet", [build.Assembly], Handler, emulator.RuntimeApi, FunctionEnvironment);
 
@@ -84,7 +85,8 @@ public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassF
     public async Task Bootstrap_MissingJwtAudience_PostsConfigInvalidInitErrorNamingItAndExitsNonZero()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var emulator = await RuntimeApiEmulator.StartAsync("arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
+        await using var emulator = await RuntimeApiEmulator.StartAsync(
+            "arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
         await using var bootstrap = BootstrapProcess.Start(
             "dotnet", [build.Assembly], Handler, emulator.RuntimeApi, new Dictionary<string, string?>(FunctionEnvironment) { ["JWT_AUDIENCE"] = null });
 

@@ -34,8 +34,12 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         {
             new(ChatRole.System, "Be brief."),
             new(ChatRole.User, "What is Conduit?"),
-            new(ChatRole.Assistant, [new FunctionCallContent("call_1", "kb_lookup", new Dictionary<string, object?> { ["query"] = "conduit" })]),
-            new(ChatRole.Tool, [new FunctionResultContent("call_1", """{"passages":[]}"""), new FunctionResultContent("call_2", "nothing")]),
+            new(
+                ChatRole.Assistant,
+                [new FunctionCallContent("call_1", "kb_lookup", new Dictionary<string, object?> { ["query"] = "conduit" })]),
+            new(
+                ChatRole.Tool,
+                [new FunctionResultContent("call_1", """{"passages":[]}"""), new FunctionResultContent("call_2", "nothing")]),
         };
         var options = new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.Auto };
 
@@ -151,7 +155,10 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_CrLfLineEnds_ParsesEvents()
     {
-        _server.Enqueue(EventStream((Chunk("""{"content":"one"}""") + Chunk("""{"content":" two"}""", "length") + Done).Replace("\n", "\r\n", StringComparison.Ordinal)));
+        _server.Enqueue(
+            EventStream(
+                (Chunk("""{"content":"one"}""") + Chunk("""{"content":" two"}""", "length") + Done).Replace(
+                    "\n", "\r\n", StringComparison.Ordinal)));
 
         var response = (await Drain(Client().GetStreamingResponseAsync(Question))).ToChatResponse();
 
@@ -188,7 +195,9 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     {
         var sse = Chunk("""{"tool_calls":[{"id":"call_a","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":"}}]}""")
             + Chunk("""{"tool_calls":[{"function":{"arguments":"\"one\"}"}}]}""")
-            + Chunk("""{"tool_calls":[{"id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"two\"}"}}]}""", "tool_calls")
+            + Chunk(
+                """{"tool_calls":[{"id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"two\"}"}}]}""",
+                "tool_calls")
             + Done;
         _server.Enqueue(EventStream(sse));
 
@@ -196,7 +205,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
 
         Assert.Equal(
             [("call_a", "one"), ("call_b", "two")],
-            updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Select(c => (c.CallId, KnowledgeLookupTool.ReadQuery(c.Arguments))));
+            updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Select(
+                c => (c.CallId, KnowledgeLookupTool.ReadQuery(c.Arguments))));
     }
 
     [Fact]
@@ -301,7 +311,9 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         var thrown = await Assert.ThrowsAsync<ModelThrottledException>(() => Drain(Client().GetStreamingResponseAsync(Question)));
 
         var inner = Assert.IsType<OpenAiCompatibleException>(thrown.InnerException);
-        Assert.Equal((HttpStatusCode.TooManyRequests, "Rate limit reached", "rate_limit_error"), (inner.StatusCode, inner.ServerMessage, inner.ErrorType));
+        Assert.Equal(
+            (HttpStatusCode.TooManyRequests, "Rate limit reached", "rate_limit_error"),
+            (inner.StatusCode, inner.ServerMessage, inner.ErrorType));
         Assert.Contains("Rate limit reached", thrown.Message, StringComparison.Ordinal);
     }
 
@@ -322,7 +334,9 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Client().GetResponseAsync(Question));
 
-        Assert.Equal((HttpStatusCode.InternalServerError, "failed to load model", "server_error"), (thrown.StatusCode, thrown.ServerMessage, thrown.ErrorType));
+        Assert.Equal(
+            (HttpStatusCode.InternalServerError, "failed to load model", "server_error"),
+            (thrown.StatusCode, thrown.ServerMessage, thrown.ErrorType));
     }
 
     public static TheoryData<int, string, string> ErrorBodies => new()
@@ -347,7 +361,10 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ErrorObjectInStream_ThrowsAfterEarlierText()
     {
-        _server.Enqueue(EventStream(Chunk("""{"content":"Partial"}""") + """data: {"error":{"message":"CUDA out of memory","type":"server_error","code":500}}""" + "\n\n" + Done));
+        _server.Enqueue(
+            EventStream(
+                Chunk("""{"content":"Partial"}""")
+                    + """data: {"error":{"message":"CUDA out of memory","type":"server_error","code":500}}""" + "\n\n" + Done));
         var texts = new List<string>();
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(async () =>
@@ -362,17 +379,25 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_LlamaCppErrorField_ThrowsWithServerMessage()
     {
-        _server.Enqueue(EventStream("""error: {"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}""" + "\n\n" + Done));
+        _server.Enqueue(
+            EventStream(
+                """error: {"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}"""
+                    + "\n\n" + Done));
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Drain(Client().GetStreamingResponseAsync(Question)));
 
-        Assert.Equal((HttpStatusCode.BadRequest, "the request exceeds the available context size"), (thrown.StatusCode, thrown.ServerMessage));
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "the request exceeds the available context size"), (thrown.StatusCode, thrown.ServerMessage));
     }
 
     [Fact]
     public async Task GetStreamingResponseAsync_OllamaBareErrorLine_ThrowsWithServerMessage()
     {
-        _server.Enqueue(EventStream(Chunk("""{"content":"Hi"}""") + """{"error":{"message":"model runner has unexpectedly stopped","type":"api_error","param":null,"code":null}}""" + "\n"));
+        _server.Enqueue(
+            EventStream(
+                Chunk("""{"content":"Hi"}""")
+                    + """{"error":{"message":"model runner has unexpectedly stopped","type":"api_error","param":null,"code":null}}"""
+                    + "\n"));
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Drain(Client().GetStreamingResponseAsync(Question)));
 
@@ -392,7 +417,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_CancelledAfterFirstUpdate_ThrowsWithoutYieldingMore()
     {
-        _server.Enqueue(EventStream(Chunk("""{"content":"one"}""") + Chunk("""{"content":"two"}""") + Chunk("""{"content":"three"}""", "stop") + Done));
+        _server.Enqueue(
+            EventStream(Chunk("""{"content":"one"}""") + Chunk("""{"content":"two"}""") + Chunk("""{"content":"three"}""", "stop") + Done));
         using var cancellation = new CancellationTokenSource();
         var texts = new List<string>();
 
@@ -433,9 +459,11 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     {
         var body = new Pipe();
         using var http = new HttpClient(new EndlessStreamHandler(body.Reader));
-        var client = new OpenAiCompatibleChatClient(http, new Uri("http://127.0.0.1:9/v1"), Model, new OpenAiCompatibleOptions { Timeout = TimeSpan.FromMilliseconds(200) });
+        var client = new OpenAiCompatibleChatClient(
+            http, new Uri("http://127.0.0.1:9/v1"), Model, new OpenAiCompatibleOptions { Timeout = TimeSpan.FromMilliseconds(200) });
 
-        await Assert.ThrowsAsync<TimeoutException>(() => Drain(client.GetStreamingResponseAsync(Question))).WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<TimeoutException>(() => Drain(client.GetStreamingResponseAsync(Question))).WaitAsync(
+            TimeSpan.FromSeconds(10));
         Assert.True((await body.Writer.FlushAsync()).IsCompleted);
     }
 
@@ -483,14 +511,18 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     private static void AssertJson(string expected, JsonNode? actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"Expected {expected}\nActual   {actual?.ToJsonString()}");
 
-    /// <summary>A server that has sent headers and then only what the test writes: the failure path a real listener cannot script.</summary>
+    /// <summary>
+    /// A server that has sent headers and then only what the test writes: the failure path a real listener cannot script.
+    /// </summary>
     private sealed class EndlessStreamHandler(PipeReader body) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new DisposeOnlyBody(body)) });
     }
 
-    /// <summary>A body whose pending read ignores cancellation tokens and ends only when the body is disposed, as some transports do.</summary>
+    /// <summary>
+    /// A body whose pending read ignores cancellation tokens and ends only when the body is disposed, as some transports do.
+    /// </summary>
     private sealed class DisposeOnlyBody(PipeReader body) : Stream
     {
         private readonly Stream _inner = body.AsStream();
@@ -501,8 +533,10 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, CancellationToken.None);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inner.ReadAsync(buffer, offset, count, CancellationToken.None);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(
+            buffer, CancellationToken.None);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inner.ReadAsync(
+            buffer, offset, count, CancellationToken.None);
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
         public override void Flush() => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

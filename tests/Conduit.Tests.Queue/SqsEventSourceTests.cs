@@ -243,7 +243,9 @@ public sealed class SqsEventSourceTests : IAsyncLifetime
 
         var record = Assert.Single(document.RootElement.EnumerateObject().Single().Value.EnumerateArray());
         Assert.Equal(
-            ["messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion"],
+            [
+                "messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN",
+                "awsRegion"],
             record.EnumerateObject().Select(property => property.Name));
         Assert.Equal(messageId, record.GetProperty("messageId").GetString());
         Assert.Equal("hello", record.GetProperty("body").GetString());

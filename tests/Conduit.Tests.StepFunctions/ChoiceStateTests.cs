@@ -137,9 +137,13 @@ public sealed class ChoiceStateTests
 
     [Theory]
     [InlineData("""{ "And": [ { "Variable": "$.flag", "BooleanEquals": true }, { "Variable": "$.count", "NumericEquals": 10 } ] }""", true)]
-    [InlineData("""{ "And": [ { "Variable": "$.flag", "BooleanEquals": true }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
+    [
+        InlineData(
+            """{ "And": [ { "Variable": "$.flag", "BooleanEquals": true }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
     [InlineData("""{ "Or": [ { "Variable": "$.flag", "BooleanEquals": false }, { "Variable": "$.count", "NumericEquals": 10 } ] }""", true)]
-    [InlineData("""{ "Or": [ { "Variable": "$.flag", "BooleanEquals": false }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
+    [
+        InlineData(
+            """{ "Or": [ { "Variable": "$.flag", "BooleanEquals": false }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
     [InlineData("""{ "Not": { "Variable": "$.name", "StringEquals": "alpha" } }""", false)]
     [InlineData("""{ "Not": { "Variable": "$.missing", "IsPresent": true } }""", true)]
     [InlineData("""{ "And": [ { "Not": { "Variable": "$.nothing", "IsNull": false } }, { "Or": [ { "Variable": "$.name", "StringMatches": "al*" } ] } ] }""", true)]
@@ -176,7 +180,8 @@ public sealed class ChoiceStateTests
     [Fact]
     public async Task Choice_NoRuleMatchesAndNoDefault_FailsWithNoChoiceMatched()
     {
-        await using var harness = EmulatorHarness.Create(ChoiceMachine("""{ "Variable": "$.name", "StringEquals": "zeta" }""", defaultTarget: null));
+        await using var harness = EmulatorHarness.Create(
+            ChoiceMachine("""{ "Variable": "$.name", "StringEquals": "zeta" }""", defaultTarget: null));
 
         var execution = await harness.RunAsync(Input);
 
@@ -193,7 +198,8 @@ public sealed class ChoiceStateTests
     [Fact]
     public async Task Choice_MissingVariable_FailsWithStatesRuntime()
     {
-        await using var harness = EmulatorHarness.Create(ChoiceMachine("""{ "Variable": "$.missing", "StringEquals": "x" }""", "Unmatched"));
+        await using var harness = EmulatorHarness.Create(
+            ChoiceMachine("""{ "Variable": "$.missing", "StringEquals": "x" }""", "Unmatched"));
 
         var execution = await harness.RunAsync(Input);
 

@@ -40,7 +40,8 @@ internal sealed class EmulatorHarness : IAsyncDisposable
         var clock = time ?? new DelayRecordingTimeProvider(autoAdvance: true);
         var db = database ?? SqliteDatabase.OpenInMemory();
         var emulator = new StepFunctionsEmulator(
-            machine, StateMachineArn, invoker ?? ScriptedTaskInvoker.Echo(), store ?? new SqliteExecutionStore(db), clock, NullLogger<StepFunctionsEmulator>.Instance);
+            machine, StateMachineArn, invoker
+                ?? ScriptedTaskInvoker.Echo(), store ?? new SqliteExecutionStore(db), clock, NullLogger<StepFunctionsEmulator>.Instance);
         return new EmulatorHarness(emulator, db, ownsDatabase: database is null, clock);
     }
 

@@ -90,7 +90,8 @@ public sealed class ExecutionResumeTests
         var answering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stoppedInvoker = new ScriptedTaskInvoker((invocation, _) =>
         {
-            if (invocation.Parameters!["step"]!.GetValue<string>() == "prepare") return Task.FromResult<JsonNode?>(invocation.Parameters.DeepClone());
+            if (invocation.Parameters!["step"]!.GetValue<string>() == "prepare")
+                return Task.FromResult<JsonNode?>(invocation.Parameters.DeepClone());
             answering.TrySetResult();
             return answered.Task;
         });
@@ -108,7 +109,8 @@ public sealed class ExecutionResumeTests
         Assert.Equal(["prepare", "answer"], Parameter<string>(stoppedInvoker, "step"));
         Assert.Equal(["answer"], Parameter<string>(resumed, "step"));
         Assert.Equal(["Work", "Answer", "Answer"], EnteredStates(history));
-        Assert.Single(history, historyEvent => historyEvent.Type == "TaskStateExited" && historyEvent.Details["name"]!.GetValue<string>() == "Work");
+        Assert.Single(
+            history, historyEvent => historyEvent.Type == "TaskStateExited" && historyEvent.Details["name"]!.GetValue<string>() == "Work");
         var redriven = Assert.Single(history, historyEvent => historyEvent.Type == "ExecutionRedriven");
         Assert.Equal("TaskStateEntered", history[(int)redriven.Id].Type);
     }
@@ -119,7 +121,8 @@ public sealed class ExecutionResumeTests
         await using var database = SqliteDatabase.OpenInMemory();
         var store = new SqliteExecutionStore(database);
         var killed = new InterruptingExecutionStore(
-            store, events => events.Any(historyEvent => historyEvent.Type == "TaskStateEntered" && historyEvent.Details["name"]!.GetValue<string>() == "Answer"));
+            store, events => events.Any(
+                historyEvent => historyEvent.Type == "TaskStateEntered" && historyEvent.Details["name"]!.GetValue<string>() == "Answer"));
         await using (var harness = EmulatorHarness.Create(PrepareThenAnswer, ScriptedTaskInvoker.Echo(), database: database, store: killed))
         {
             await harness.Emulator.StartExecutionAsync(Name, """{ "q": 7 }""");
@@ -202,7 +205,8 @@ public sealed class ExecutionResumeTests
         Assert.Equal(DelayRecordingTimeProvider.Start.AddMinutes(2), execution.RedriveDate);
         Assert.Equal(
             [1, 2],
-            history.Where(historyEvent => historyEvent.Type == "ExecutionRedriven").Select(historyEvent => historyEvent.Details["redriveCount"]!.GetValue<int>()));
+            history.Where(historyEvent => historyEvent.Type == "ExecutionRedriven").Select(
+                historyEvent => historyEvent.Details["redriveCount"]!.GetValue<int>()));
         Assert.Equal(["Work", "Work", "Work"], EnteredStates(history));
     }
 

@@ -6,7 +6,8 @@ namespace Conduit.Tests.StepFunctions;
 /// A store that fails the first history append <paramref name="interrupts"/> picks and every write after it, as if
 /// the process had been killed at that moment; reads still reach <paramref name="inner"/>.
 /// </summary>
-internal sealed class InterruptingExecutionStore(IExecutionStore inner, Func<IReadOnlyList<HistoryEvent>, bool> interrupts) : IExecutionStore
+internal sealed class InterruptingExecutionStore(IExecutionStore inner, Func<IReadOnlyList<HistoryEvent>, bool> interrupts)
+    : IExecutionStore
 {
     private volatile bool _interrupted;
 

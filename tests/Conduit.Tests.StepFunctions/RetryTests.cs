@@ -13,7 +13,8 @@ public sealed class RetryTests
     {
         var invoker = ScriptedTaskInvoker.FailingWith(["Throttled", "Throttled", "Throttled"]);
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Throttled"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2 } ] }"""),
+            Definitions.SingleTask(
+                """{ "Retry": [ { "ErrorEquals": ["Throttled"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2 } ] }"""),
             invoker);
 
         var execution = await harness.RunAsync();
@@ -27,7 +28,8 @@ public sealed class RetryTests
     public async Task Retry_Defaults_AreOneSecondThreeAttemptsRateTwo()
     {
         var invoker = ScriptedTaskInvoker.AlwaysFailingWith("Boom");
-        await using var harness = EmulatorHarness.Create(Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"] } ] }"""), invoker);
+        await using var harness = EmulatorHarness.Create(
+            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"] } ] }"""), invoker);
 
         var execution = await harness.RunAsync();
 
@@ -55,7 +57,8 @@ public sealed class RetryTests
     {
         var invoker = ScriptedTaskInvoker.AlwaysFailingWith("Boom");
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "MaxAttempts": 0 }, { "ErrorEquals": ["States.ALL"], "MaxAttempts": 5 } ] }"""),
+            Definitions.SingleTask(
+                """{ "Retry": [ { "ErrorEquals": ["Boom"], "MaxAttempts": 0 }, { "ErrorEquals": ["States.ALL"], "MaxAttempts": 5 } ] }"""),
             invoker);
 
         var execution = await harness.RunAsync();

@@ -121,7 +121,10 @@ public sealed class StateMachineLoadTests
 
     [Theory]
     [InlineData("""{ "Parameters": { "Message.$": "States.Format('Hi {}', $.name)" } }""", "States.Format", "Parameters", "Message.$")]
-    [InlineData("""{ "Parameters": { "Nested": [ { "Data.$": "States.StringToJson($.raw)" } ] } }""", "States.StringToJson", "Parameters", "Data.$")]
+    [
+        InlineData(
+            """{ "Parameters": { "Nested": [ { "Data.$": "States.StringToJson($.raw)" } ] } }""", "States.StringToJson", "Parameters",
+            "Data.$")]
     [InlineData("""{ "ResultSelector": { "Id.$": "States.UUID()" } }""", "States.UUID", "ResultSelector", "Id.$")]
     public void Load_IntrinsicFunction_NamesFunctionFieldAndState(string taskFields, string function, string block, string field)
     {
@@ -172,7 +175,8 @@ public sealed class StateMachineLoadTests
 
         var execution = await harness.RunAsync();
 
-        JsonAssert.Equivalent("""{ "function": "arn:aws:lambda:local:000000000000:function:ask", "label": "v2-2", "count": 3 }""", execution.Output);
+        JsonAssert.Equivalent(
+            """{ "function": "arn:aws:lambda:local:000000000000:function:ask", "label": "v2-2", "count": 3 }""", execution.Output);
     }
 
     [Fact]
@@ -230,9 +234,17 @@ public sealed class StateMachineLoadTests
     }
 
     [Theory]
-    [InlineData("Retry", """[ { "ErrorEquals": ["States.ALL", "Boom"] } ]""", "State \"Work\" Retry[0] lists \"States.ALL\" with other errors")]
-    [InlineData("Retry", """[ { "ErrorEquals": ["States.ALL"] }, { "ErrorEquals": ["Boom"] } ]""", "State \"Work\" Retry[0] uses \"States.ALL\" but is not the last")]
-    [InlineData("Catch", """[ { "ErrorEquals": ["States.ALL"], "Next": "Work" }, { "ErrorEquals": ["Boom"], "Next": "Work" } ]""", "State \"Work\" Catch[0] uses \"States.ALL\" but is not the last")]
+    [
+        InlineData(
+            "Retry", """[ { "ErrorEquals": ["States.ALL", "Boom"] } ]""", "State \"Work\" Retry[0] lists \"States.ALL\" with other errors")]
+    [
+        InlineData(
+            "Retry", """[ { "ErrorEquals": ["States.ALL"] }, { "ErrorEquals": ["Boom"] } ]""",
+            "State \"Work\" Retry[0] uses \"States.ALL\" but is not the last")]
+    [
+        InlineData(
+            "Catch", """[ { "ErrorEquals": ["States.ALL"], "Next": "Work" }, { "ErrorEquals": ["Boom"], "Next": "Work" } ]""",
+            "State \"Work\" Catch[0] uses \"States.ALL\" but is not the last")]
     public void Load_StatesAllMisplaced_IsRejected(string field, string handlers, string expectedStart)
     {
         var message = LoadError(Definitions.SingleTask($$"""{ "{{field}}": {{handlers}} }"""));
@@ -254,9 +266,14 @@ public sealed class StateMachineLoadTests
     }
 
     [Theory]
-    [InlineData("""{ "Variable": "$.a", "StringEquals": "x", "IsNull": true, "Next": "End" }""", "must have exactly one comparison operator")]
+    [
+        InlineData(
+            """{ "Variable": "$.a", "StringEquals": "x", "IsNull": true, "Next": "End" }""", "must have exactly one comparison operator")]
     [InlineData("""{ "Variable": "$.a", "NumericEquals": "1", "Next": "End" }""", "\"NumericEquals\" must be a number")]
-    [InlineData("""{ "Variable": "$.a", "TimestampEquals": "2024-01-01", "Next": "End" }""", "\"TimestampEquals\" must be an RFC 3339 timestamp")]
+    [
+        InlineData(
+            """{ "Variable": "$.a", "TimestampEquals": "2024-01-01", "Next": "End" }""",
+            "\"TimestampEquals\" must be an RFC 3339 timestamp")]
     [InlineData("""{ "Variable": "$.a", "StringMatches": "a\\b", "Next": "End" }""", "invalid pattern")]
     [InlineData("""{ "Variable": "$.a", "StringEquals": "x" }""", "missing the required field \"Next\"")]
     [InlineData("""{ "Not": { "Variable": "$.a", "IsNull": true, "Next": "End" }, "Next": "End" }""", "uses field \"Next\"")]

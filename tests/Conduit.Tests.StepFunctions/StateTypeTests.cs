@@ -64,7 +64,8 @@ public sealed class StateTypeTests
     {
         var invoker = new ScriptedTaskInvoker((_, _) => throw new InvalidOperationException("bug in the invoker"));
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Catch": [ { "ErrorEquals": ["States.ALL"], "Next": "Done" } ] }""", """{ "Done": { "Type": "Succeed" } }"""),
+            Definitions.SingleTask(
+                """{ "Catch": [ { "ErrorEquals": ["States.ALL"], "Next": "Done" } ] }""", """{ "Done": { "Type": "Succeed" } }"""),
             invoker);
 
         var execution = await harness.RunAsync();
@@ -91,7 +92,8 @@ public sealed class StateTypeTests
     [Fact]
     public async Task Pass_ResultWithResultPath_MergesIntoInput()
     {
-        await using var harness = EmulatorHarness.Create(Definitions.SinglePass("""{ "Result": { "x": [1, 2] }, "ResultPath": "$.added" }"""));
+        await using var harness = EmulatorHarness.Create(
+            Definitions.SinglePass("""{ "Result": { "x": [1, 2] }, "ResultPath": "$.added" }"""));
 
         var execution = await harness.RunAsync("""{ "kept": true }""");
 

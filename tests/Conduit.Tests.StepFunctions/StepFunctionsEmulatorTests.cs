@@ -165,7 +165,8 @@ public sealed class StepFunctionsEmulatorTests
         var failed = await harness.Emulator.ListExecutionsAsync(statusFilter: ExecutionStatus.Failed);
 
         Assert.Equal(["third", "second", "first"], all.Select(execution => execution.Name));
-        Assert.Equal([ExecutionStatus.Succeeded, ExecutionStatus.Failed, ExecutionStatus.Succeeded], all.Select(execution => execution.Status));
+        Assert.Equal(
+            [ExecutionStatus.Succeeded, ExecutionStatus.Failed, ExecutionStatus.Succeeded], all.Select(execution => execution.Status));
         Assert.Equal(["third", "second"], newestTwo.Select(execution => execution.Name));
         Assert.Equal("second", Assert.Single(failed).Name);
         Assert.Equal(StatesErrors.NoChoiceMatched, failed[0].Error);
@@ -176,7 +177,9 @@ public sealed class StepFunctionsEmulatorTests
     public async Task GetExecutionHistory_SuccessfulTask_RecordsEventsInAwsShape()
     {
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Parameters": { "FunctionName": "fn", "Payload.$": "$" }, "TimeoutSeconds": 30, "Next": "Done" }""", """{ "Done": { "Type": "Succeed" } }"""),
+            Definitions.SingleTask(
+                """{ "Parameters": { "FunctionName": "fn", "Payload.$": "$" }, "TimeoutSeconds": 30, "Next": "Done" }""",
+                """{ "Done": { "Type": "Succeed" } }"""),
             ScriptedTaskInvoker.Returning("""{ "Payload": "ok" }"""));
 
         await harness.RunAsync("""{ "q": 1 }""");
@@ -189,7 +192,8 @@ public sealed class StepFunctionsEmulatorTests
             ],
             history.Select(historyEvent => historyEvent.Type));
         Assert.Equal(Enumerable.Range(1, history.Count).Select(id => (long)id), history.Select(historyEvent => historyEvent.Id));
-        Assert.Equal(Enumerable.Range(0, history.Count).Select(id => (long)id), history.Select(historyEvent => historyEvent.PreviousEventId));
+        Assert.Equal(
+            Enumerable.Range(0, history.Count).Select(id => (long)id), history.Select(historyEvent => historyEvent.PreviousEventId));
         JsonAssert.Equivalent(
             """
             { "timestamp": "2025-01-15T09:30:00.000Z", "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
@@ -247,8 +251,11 @@ public sealed class StepFunctionsEmulatorTests
         await harness.RunAsync();
         var history = await harness.Emulator.GetExecutionHistoryAsync("execution-1");
 
-        Assert.Equal(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"], history.Select(e => e.Type));
-        JsonAssert.Equivalent("""{ "error": "Boom", "cause": "failure 1" }""", history[^1].ToJson()["executionFailedEventDetails"]!.ToJsonString());
+        Assert.Equal(
+            ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"],
+            history.Select(e => e.Type));
+        JsonAssert.Equivalent(
+            """{ "error": "Boom", "cause": "failure 1" }""", history[^1].ToJson()["executionFailedEventDetails"]!.ToJsonString());
     }
 
     [Fact]
@@ -304,7 +311,8 @@ public sealed class StepFunctionsEmulatorTests
         const string arn = "arn:aws:states:local:000000000000:execution:test-machine:orphan";
         var running = new ExecutionDescription(
             arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, """{"q":0}""", null, null, null);
-        await store.TryCreateExecutionAsync(running, Event(1, "ExecutionStarted", new JsonObject { ["input"] = """{"q":0}""" }), CancellationToken.None);
+        await store.TryCreateExecutionAsync(
+            running, Event(1, "ExecutionStarted", new JsonObject { ["input"] = """{"q":0}""" }), CancellationToken.None);
         await store.AppendEventsAsync(
             arn,
             [
@@ -336,7 +344,8 @@ public sealed class StepFunctionsEmulatorTests
         Assert.Equal(Enumerable.Range(1, 8).Select(id => (long)id), history.Select(e => e.Id));
         JsonAssert.Equivalent("""{ "name": "Done", "input": "{\"a\":1}" }""", history[5].Details.ToJsonString());
 
-        static HistoryEvent Event(long id, string type, JsonObject details) => new(id, id - 1, DelayRecordingTimeProvider.Start, type, details);
+        static HistoryEvent Event(long id, string type, JsonObject details) => new(
+            id, id - 1, DelayRecordingTimeProvider.Start, type, details);
     }
 
     [Fact]

@@ -20,7 +20,10 @@ public sealed class BedrockKnowledgeBaseTests : IAsyncLifetime
 
     [Theory]
     [InlineData(KnowledgeBaseId, "/knowledgebases/KB12345678/retrieve")]
-    [InlineData("arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678", "/knowledgebases/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aknowledge-base%2FKB12345678/retrieve")]
+    [
+        InlineData(
+            "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678",
+            "/knowledgebases/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aknowledge-base%2FKB12345678/retrieve")]
     public async Task SearchAsync_Query_PostsRetrieveSignedForBedrockWithQueryAndResultCount(string knowledgeBaseId, string rawTarget)
     {
         _server.Enqueue(ScriptedResponse.Json(200, NoResults));

@@ -55,7 +55,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     public async Task GetResponseAsync_ToolRoundConversation_SendsSystemAlternatingTurnsToolResultAsUserAndToolConfig()
     {
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
-        using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId, new BedrockModelOptions { MaxTokens = 2048, Temperature = 0.5f });
+        using var client = new BedrockChatClient(
+            AwsWire.Settings(_server), ModelId, new BedrockModelOptions { MaxTokens = 2048, Temperature = 0.5f });
         ChatMessage[] messages =
         [
             new(ChatRole.System, "You answer questions about Conduit."),
@@ -116,7 +117,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        await client.GetResponseAsync([new(ChatRole.Assistant, "Welcome back."), new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello.")]);
+        await client.GetResponseAsync(
+            [new(ChatRole.Assistant, "Welcome back."), new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello.")]);
 
         Assert.Equal(["user", "assistant"], SentBody()["messages"]!.AsArray().Select(m => m!["role"]!.GetValue<string>()));
     }
@@ -151,7 +153,9 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
         var toolConfig = SentBody()["toolConfig"]!.AsObject();
         Assert.Equal(KnowledgeLookupTool.Name, toolConfig["tools"]![0]!["toolSpec"]!["name"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(toolChoice is null ? null : JsonNode.Parse(toolChoice), toolConfig["toolChoice"]), toolConfig.ToJsonString());
+        Assert.True(
+            JsonNode.DeepEquals(toolChoice is null ? null : JsonNode.Parse(toolChoice), toolConfig["toolChoice"]),
+            toolConfig.ToJsonString());
     }
 
     [Fact]
@@ -160,7 +164,9 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")], new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
+        await client.GetResponseAsync(
+            [new ChatMessage(ChatRole.User, "Hi")],
+            new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
 
         Assert.False(SentBody().ContainsKey("toolConfig"));
     }
@@ -171,7 +177,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        await client.GetResponseAsync(ToolRound(), new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
+        await client.GetResponseAsync(
+            ToolRound(), new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
 
         var toolConfig = SentBody()["toolConfig"]!.AsObject();
         Assert.Equal(["tools"], toolConfig.Select(p => p.Key));
@@ -246,7 +253,11 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.Equal("retry policy", KnowledgeLookupTool.ReadQuery(call.Arguments));
         Assert.Equal(3, Assert.IsType<JsonElement>(call.Arguments!["limit"]).GetInt32());
         Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
-        Assert.Equal((120L, 40L, 160L, 100L), (response.Usage!.InputTokenCount, response.Usage.OutputTokenCount, response.Usage.TotalTokenCount, response.Usage.CachedInputTokenCount));
+        Assert.Equal(
+            (120L, 40L, 160L, 100L),
+            (
+                response.Usage!.InputTokenCount, response.Usage.OutputTokenCount, response.Usage.TotalTokenCount,
+                response.Usage.CachedInputTokenCount));
         Assert.Equal(("req-123", ModelId), (response.ResponseId, response.ModelId));
     }
 
@@ -275,7 +286,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(throttled, throttled, throttled, throttled);
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        var exception = await Assert.ThrowsAsync<ModelThrottledException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
+        var exception = await Assert.ThrowsAsync<ModelThrottledException>(
+            () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
 
         var inner = Assert.IsType<AwsThrottlingException>(exception.InnerException);
         Assert.Equal(("ThrottlingException", HttpStatusCode.TooManyRequests), (inner.ErrorType, inner.StatusCode));
@@ -288,7 +300,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(notReady, notReady, notReady, notReady);
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        var exception = await Assert.ThrowsAsync<ModelThrottledException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
+        var exception = await Assert.ThrowsAsync<ModelThrottledException>(
+            () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
 
         Assert.Equal("ModelNotReadyException", Assert.IsType<AwsThrottlingException>(exception.InnerException).ErrorType);
     }
@@ -302,10 +315,13 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(BedrockError(status, errorType, "Something about the request."));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        var exception = await Assert.ThrowsAnyAsync<AwsServiceException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
+        var exception = await Assert.ThrowsAnyAsync<AwsServiceException>(
+            () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
 
         Assert.IsType(exceptionType, exception);
-        Assert.Equal((errorType, (HttpStatusCode)status, "Something about the request."), (exception.ErrorType, exception.StatusCode, exception.Message));
+        Assert.Equal(
+            (errorType, (HttpStatusCode)status, "Something about the request."),
+            (exception.ErrorType, exception.StatusCode, exception.Message));
         Assert.Single(_server.Requests);
     }
 

@@ -9,7 +9,9 @@ public static class ConverseStreamFrames
     public const string ContentType = "application/vnd.amazon.eventstream";
 
     public static byte[] Event(string eventType, string json) =>
-        Frame(System.Text.Encoding.UTF8.GetBytes(json), (":message-type", "event"), (":event-type", eventType), (":content-type", "application/json"));
+        Frame(
+            System.Text.Encoding.UTF8.GetBytes(json), (":message-type", "event"), (":event-type", eventType),
+            (":content-type", "application/json"));
 
     public static byte[] Exception(string exceptionType, string message) =>
         Frame(

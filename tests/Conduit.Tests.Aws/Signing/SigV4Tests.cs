@@ -73,7 +73,9 @@ public sealed class SigV4Tests
             .Append(signedHeaders).Append('\n')
             .Append(payloadHash)
             .ToString();
-        var signedAt = DateTime.ParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        var signedAt = DateTime.ParseExact(
+            amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
         var expected = AWS4Signer.ComputeSignature(
             new ImmutableCredentials(AwsWire.AccessKey, AwsWire.SecretKey, null), "us-east-1", signedAt, "execute-api", signedHeaders, canonicalRequest);
         Assert.Equal(expected.ForAuthorizationHeader, request.Header("Authorization"));

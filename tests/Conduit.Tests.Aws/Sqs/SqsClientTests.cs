@@ -55,7 +55,9 @@ public sealed class SqsClientTests : IAsyncLifetime
         };
 
         await _sqs.SendMessageAsync(
-            new SqsSendRequest(QueueUrl, "body", DelaySeconds: 30, MessageAttributes: attributes, MessageGroupId: "session-1", MessageDeduplicationId: "r-1"),
+            new SqsSendRequest(
+                QueueUrl, "body", DelaySeconds: 30, MessageAttributes: attributes, MessageGroupId: "session-1",
+                MessageDeduplicationId: "r-1"),
             CancellationToken.None);
 
         using var body = JsonDocument.Parse(Assert.Single(_server.Requests).Body);
@@ -91,7 +93,8 @@ public sealed class SqsClientTests : IAsyncLifetime
 
         var result = await _sqs.SendMessageAsync(new SqsSendRequest(QueueUrl, "This is a test message"), CancellationToken.None);
 
-        Assert.Equal(new SqsSendResult("5fea7756-0ea4-451a-a703-a558b933e274", "fafb00f5732ab283681e124bf8747ed1", "18849496460467696128"), result);
+        Assert.Equal(
+            new SqsSendResult("5fea7756-0ea4-451a-a703-a558b933e274", "fafb00f5732ab283681e124bf8747ed1", "18849496460467696128"), result);
     }
 
     [Fact]

@@ -16,7 +16,8 @@ public sealed class SqsTurnQueueTests
         server.Enqueue(ScriptedResponse.AwsJson(200, """{"MessageId":"m-1","MD5OfMessageBody":"d"}"""));
         var queue = new SqsTurnQueue(new SqsClient(AwsWire.Settings(server)), queueUrl);
 
-        await queue.EnqueueAsync(new TurnRequest("r-1", "s-1", "c/1+=", DateTimeOffset.Parse("2026-01-02T03:04:05Z")), CancellationToken.None);
+        await queue.EnqueueAsync(
+            new TurnRequest("r-1", "s-1", "c/1+=", DateTimeOffset.Parse("2026-01-02T03:04:05Z")), CancellationToken.None);
 
         var request = Assert.Single(server.Requests);
         Assert.Equal("AmazonSQS.SendMessage", request.Header("X-Amz-Target"));

@@ -117,7 +117,9 @@ public sealed class OfflineChatClientTests
         [
             new(ChatRole.User, Question),
             .. ToolRound(Passage("a.md", "A", "Weaker passage.", 1.5)),
-            .. ToolRound(Passage("b.md", "B", "Runner-up passage.", 2.0), Passage("c.md", "Protocol › Server frames", "Tokens stream as frames.", 3.25)),
+            .. ToolRound(
+                Passage("b.md", "B", "Runner-up passage.", 2.0),
+                Passage("c.md", "Protocol › Server frames", "Tokens stream as frames.", 3.25)),
         ];
 
         var response = await Client().GetResponseAsync(messages);
@@ -232,7 +234,8 @@ public sealed class OfflineChatClientTests
     public async Task GetStreamingResponseAsync_Delays_FirstTokenDelayThenTokenDelayBetweenWords()
     {
         var time = new DelayRecordingTimeProvider(autoAdvance: true);
-        var options = new OfflineModelOptions { FirstTokenDelay = TimeSpan.FromMilliseconds(300), TokenDelay = TimeSpan.FromMilliseconds(15) };
+        var options = new OfflineModelOptions { FirstTokenDelay = TimeSpan.FromMilliseconds(300), TokenDelay = TimeSpan.FromMilliseconds(
+            15) };
         var client = new OfflineChatClient(options, _ => false, time);
 
         var updates = await client.GetStreamingResponseAsync([new(ChatRole.User, Question)]).ToListAsync();
@@ -262,7 +265,8 @@ public sealed class OfflineChatClientTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var update in Client().GetStreamingResponseAsync([new(ChatRole.User, Question)], cancellationToken: cancellation.Token))
+            await foreach (var update in Client().GetStreamingResponseAsync(
+                [new(ChatRole.User, Question)], cancellationToken: cancellation.Token))
             {
                 received.Add(update);
                 if (received.Count == 3)

@@ -55,7 +55,9 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         var moved = await Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
 
         Assert.True(moved);
-        Assert.Equal(turn with { Status = TurnStatus.Dispatched, UpdatedAt = Start.AddMilliseconds(1500) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        Assert.Equal(
+            turn with { Status = TurnStatus.Dispatched, UpdatedAt = Start.AddMilliseconds(1500) },
+            await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
     }
 
     [NodeFact]
@@ -157,7 +159,9 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         foreach (var turn in turns)
         {
             Assert.True(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was not flagged");
-            Assert.Equal(turn with { CancelRequested = true, UpdatedAt = Start.AddSeconds(3) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+            Assert.Equal(
+                turn with { CancelRequested = true, UpdatedAt = Start.AddSeconds(3) },
+                await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
         }
     }
 
@@ -288,7 +292,8 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     public async Task CountInFlightForUserAsync_EveryStatusAndOtherUsers_CountsOnlyTheUsersUnfinishedTurns()
     {
         var userId = NewId();
-        foreach (var status in Enum.GetValues<TurnStatus>()) await Stores.Turns.CreateAsync(NewTurn() with { UserId = userId, Status = status }, Cancellation);
+        foreach (var status in Enum.GetValues<TurnStatus>())
+            await Stores.Turns.CreateAsync(NewTurn() with { UserId = userId, Status = status }, Cancellation);
         await Stores.Turns.CreateAsync(NewTurn() with { UserId = NewId() }, Cancellation);
         await Stores.Turns.CreateAsync(NewTurn(), Cancellation);
 
