@@ -71,7 +71,8 @@ public static partial class Scenarios
         var node = NodeTools.Find() ?? throw new InvalidOperationException($"cold-start: {NodeTools.MissingReason}");
         await using var dynalite = await DynaliteProcess.StartAsync(node, CancellationToken.None);
         using var dynamo = new AmazonDynamoDBClient(
-            new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
+            new BasicAWSCredentials("local", "local"),
+            new AmazonDynamoDBConfig { ServiceURL = dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
         var tables = DynamoTableNames.WithPrefix("conduit-bench");
         foreach (var table in ConduitTables.All) await dynamo.CreateTableAsync(table.ToCreateTableRequest(tables.For(table)));
         await using var aws = await LoopbackAws.StartAsync();
@@ -196,9 +197,11 @@ public static partial class Scenarios
             var now = DateTimeOffset.UtcNow;
             var connectionId = NewId();
             await new DynamoConnectionStore(client, tables).AddAsync(
-                new ConnectionRecord(connectionId, now, "203.0.113.7", "bench", now + Ttl) { UserId = $"user-{NewId()}" }, CancellationToken.None);
+                new ConnectionRecord(connectionId, now, "203.0.113.7", "bench", now + Ttl) { UserId = $"user-{NewId()}" },
+                CancellationToken.None);
             var requestId = Guid.NewGuid().ToString();
-            var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["action"] = "sendMessage", ["requestId"] = requestId, ["text"] = Question });
+            var body = JsonSerializer.Serialize(
+                new Dictionary<string, string> { ["action"] = "sendMessage", ["requestId"] = requestId, ["text"] = Question });
             var request = new Dictionary<string, object>
             {
                 ["requestContext"] = new Dictionary<string, object>
@@ -231,7 +234,8 @@ public static partial class Scenarios
             await new DynamoSubscriptionStore(client, tables).SubscribeAsync(
                 sessionId, connectionId, 0, resetCursor: false, now + Ttl, CancellationToken.None);
             await new DynamoTurnStore(client, tables, time, Ttl).CreateAsync(
-                new TurnRecord(requestId, sessionId, connectionId, Question, TurnStatus.Running, now, now, null) { UserId = userId }, CancellationToken.None);
+                new TurnRecord(requestId, sessionId, connectionId, Question, TurnStatus.Running, now, now, null) { UserId = userId },
+                CancellationToken.None);
             var index = await new DynamoHistoryStore(client, tables, time).AppendAsync(
                 sessionId, requestId, MessageRoles.User, Question, MessageStatuses.Complete, CancellationToken.None);
             var state = new ChatTurnState
@@ -241,7 +245,8 @@ public static partial class Scenarios
                 Prompt = new PromptWindow(index, index, 1, 0),
             };
             return new SeededInvocation(JsonSerializer.Serialize(state, CoreJsonContext.Wire.ChatTurnState), response =>
-                JsonSerializer.Deserialize(response, CoreJsonContext.Wire.ChatTurnState) is { Outcome: { StopReason: "end_turn", AnswerIndex: > 0 } });
+                JsonSerializer.Deserialize(response, CoreJsonContext.Wire.ChatTurnState)
+                    is { Outcome: { StopReason: "end_turn", AnswerIndex: > 0 } });
         }
 
         private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -358,7 +363,8 @@ public static partial class Scenarios
                     var stream = client.GetStream();
                     var head = new StringBuilder();
                     var buffer = new byte[1];
-                    while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer, _stopping.Token) == 1)
+                    while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal)
+                        && await stream.ReadAsync(buffer, _stopping.Token) == 1)
                         head.Append((char)buffer[0]);
                     if (!head.ToString().StartsWith("CONNECT ", StringComparison.Ordinal)) return;
                     await upstream.ConnectAsync(IPAddress.Loopback, _httpsPort, _stopping.Token);
@@ -393,14 +399,17 @@ public static partial class Scenarios
                 frames.Add(Frame("contentBlockDelta", $$$"""{"contentBlockIndex":0,"delta":{"text":"word{{{i}}} "}}"""));
             frames.Add(Frame("contentBlockStop", """{"contentBlockIndex":0}"""));
             frames.Add(Frame("messageStop", """{"stopReason":"end_turn"}"""));
-            frames.Add(Frame("metadata", $$$"""{"usage":{"inputTokens":42,"outputTokens":{{{tokens}}},"totalTokens":{{{42 + tokens}}}},"metrics":{"latencyMs":120}}"""));
+            var usage = $$$"""{"inputTokens":42,"outputTokens":{{{tokens}}},"totalTokens":{{{42 + tokens}}}}""";
+            frames.Add(Frame("metadata", $$$"""{"usage":{{{usage}}},"metrics":{"latencyMs":120}}"""));
             return [.. frames.SelectMany(f => f)];
         }
 
         private static byte[] Frame(string eventType, string json)
         {
             var headers = new List<IEventStreamHeader>();
-            foreach (var (name, value) in new[] { (":message-type", "event"), (":event-type", eventType), (":content-type", "application/json") })
+            (string Name, string Value)[] values =
+                [(":message-type", "event"), (":event-type", eventType), (":content-type", "application/json")];
+            foreach (var (name, value) in values)
             {
                 var header = new EventStreamHeader(name);
                 header.SetString(value);

@@ -213,7 +213,9 @@ public static partial class Scenarios
             services.AddSingleton<IAmazonDynamoDB>(sp =>
             {
                 // The host's own code creates the tables; the metered client then serves every store.
-                using (sp.GetRequiredService<LocalAwsAccess>().OpenDynamoDbAsync(store, sp.GetRequiredService<DynamoTableNames>(), CancellationToken.None).GetAwaiter().GetResult())
+                var tables = sp.GetRequiredService<DynamoTableNames>();
+                var access = sp.GetRequiredService<LocalAwsAccess>();
+                using (access.OpenDynamoDbAsync(store, tables, CancellationToken.None).GetAwaiter().GetResult())
                 {
                 }
                 return sp.GetRequiredService<DynamoDbMeter>().OpenClient(store.Endpoint!);

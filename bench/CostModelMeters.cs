@@ -185,7 +185,9 @@ public sealed class MeteredChatClient(IChatClient model, TimeSpan firstTokenDela
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long input = 0, output = 0;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))

@@ -20,7 +20,8 @@ public sealed record Measurement(
 /// <summary>Each scenario starts its own local stack in this process and drives it over real sockets.</summary>
 public static partial class Scenarios
 {
-    public static readonly IReadOnlyDictionary<string, Func<Task<IReadOnlyList<Measurement>>>> All = new Dictionary<string, Func<Task<IReadOnlyList<Measurement>>>>
+    public static readonly IReadOnlyDictionary<string, Func<Task<IReadOnlyList<Measurement>>>> All =
+        new Dictionary<string, Func<Task<IReadOnlyList<Measurement>>>>
     {
         ["ack"] = AckLatencyAsync,
         ["first-frames"] = FirstFramesAsync,
@@ -118,14 +119,17 @@ public static partial class Scenarios
         {
             var model = new TokenModel(1_000, TimeSpan.FromMilliseconds(2));
             await using var stack = await Stack.StartAsync(
-                options => options with { Settings = Stack.Unlimited(settings), Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(15) } },
+                options => options with
+                {
+                    Settings = Stack.Unlimited(settings), Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(15) },
+                },
                 model);
             await using var client = await stack.ConnectAsync("coalescing");
             await client.SendMessageAsync("coalesce-1", "Stream please");
             var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", "coalesce-1"));
             var tokens = frames.Where(f => ChatFrames.Is(f.Frame, "token")).ToList();
             var lags = tokens.SelectMany(f => TokenNumber().Matches(f.Frame.GetProperty("text").GetString()!)
-                .Select(m => Stopwatch.GetElapsedTime(model.ProducedAt[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)], f.ReceivedAt).TotalMilliseconds)).ToList();
+                .Select(m => Stopwatch.GetElapsedTime(ProducedAt(model, m), f.ReceivedAt).TotalMilliseconds)).ToList();
             results.Add(
                 new Measurement(
                     "coalescing", $"{name}: posts per 1,000 tokens", 0, 0, tokens.Count, "posts", 1,
@@ -191,7 +195,8 @@ public static partial class Scenarios
             await using (var dropped = await stack.ConnectAsync("replay"))
             {
                 await dropped.SendMessageAsync(requestId, "Stream a long answer");
-                sessionId = (await dropped.ReadUntilAsync(f => ChatFrames.Is(f, "ack", requestId)))[^1].Frame.GetProperty("sessionId").GetString()!;
+                var ack = (await dropped.ReadUntilAsync(f => ChatFrames.Is(f, "ack", requestId)))[^1].Frame;
+                sessionId = ack.GetProperty("sessionId").GetString()!;
             }
             await stack.WaitForExecutionAsync(requestId);
 
@@ -256,6 +261,10 @@ public static partial class Scenarios
         return new Measurement(scenario, metric, At(0.50), At(0.99), sorted.Average(), unit, sorted.Length, target);
     }
 
+    /// <summary>When the model produced the token a <see cref="TokenNumber"/> match names.</summary>
+    private static long ProducedAt(TokenModel model, Match token) =>
+        model.ProducedAt[int.Parse(token.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)];
+
     [GeneratedRegex(@"w(\d+) ")]
     private static partial Regex TokenNumber();
 
@@ -272,7 +281,10 @@ public static partial class Scenarios
         }
 
         public static ConduitSettings Unlimited(ConduitSettings settings) =>
-            settings with { MessageRate = new RateLimit(1_000_000, 60_000_000), MaxConnectionsPerUser = 100_000, MaxTurnsInFlightPerUser = 100_000 };
+            settings with
+            {
+                MessageRate = new RateLimit(1_000_000, 60_000_000), MaxConnectionsPerUser = 100_000, MaxTurnsInFlightPerUser = 100_000,
+            };
 
         public static async Task<Stack> StartAsync(Func<LocalHostOptions, LocalHostOptions>? configure = null, IChatClient? model = null)
         {
@@ -307,7 +319,8 @@ public static partial class Scenarios
             {
                 using var response = await http.GetAsync($"/local/executions/{name}");
                 if (response.IsSuccessStatusCode
-                    && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("execution").GetProperty("status").GetString() != "RUNNING")
+                    && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("execution")
+                        .GetProperty("status").GetString() != "RUNNING")
                     return;
                 if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(2))
                     throw new TimeoutException($"Execution {name} is still running.");

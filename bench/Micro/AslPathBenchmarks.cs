@@ -25,7 +25,8 @@ public class AslPathBenchmarks
     private readonly ChoiceState _needsKnowledge;
     private readonly PathScope _scope;
     private readonly JsonNode _invokeResult;
-    private readonly JsonObject _taskError = new StatesErrorException("ModelThrottledException", "Too many requests, please wait before trying again.").ToErrorOutput();
+    private readonly JsonObject _taskError = new StatesErrorException("ModelThrottledException", "Too many requests, please wait before "
+        + "trying again.").ToErrorOutput();
 
     public AslPathBenchmarks()
     {

@@ -45,7 +45,8 @@ public sealed class ChatPageTests : IAsyncLifetime
         await turn.GetByTestId("trace-link").ClickAsync();
         await Expect(page.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
         var history = await _harness.Host.Services.GetRequiredService<StepFunctionsEmulator>().GetExecutionHistoryAsync(requestId);
-        var entered = history.Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal)).Select(e => e.Details["name"]!.GetValue<string>()).ToList();
+        var entered = history.Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
+            .Select(e => e.Details["name"]!.GetValue<string>()).ToList();
         var rows = await page.GetByTestId("state-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.state)");
         Assert.Equal(entered, rows);
         await _harness.ScreenshotAsync(page, "trace-timeline");

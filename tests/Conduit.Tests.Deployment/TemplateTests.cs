@@ -37,7 +37,7 @@ public sealed partial class TemplateTests
                 case "!Sub":
                     var (text, variables) = node is YamlScalarNode s
                         ? (s.Value!, new HashSet<string>())
-                        : (((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!, ((YamlMappingNode)((YamlSequenceNode)node)[1]).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet());
+                        : (((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!, Keys((YamlMappingNode)((YamlSequenceNode)node)[1]));
                     foreach (Match match in SubVariable().Matches(text))
                     {
                         var name = match.Groups[1].Value;
@@ -72,7 +72,7 @@ public sealed partial class TemplateTests
         var (_, machine) = Assert.Single(_template.ResourcesOfType("AWS::Serverless::StateMachine"));
         var definition = File.ReadAllText(RepositoryFiles.File(Scalar(machine, "Properties", "DefinitionUri")!.Split('/')));
         var placeholders = SubVariable().Matches(definition).Select(m => m.Groups[1].Value).ToHashSet();
-        var substitutions = ((YamlMappingNode)Node(machine, "Properties", "DefinitionSubstitutions")!).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet();
+        var substitutions = Keys((YamlMappingNode)Node(machine, "Properties", "DefinitionSubstitutions")!);
 
         Assert.Equal(placeholders.Order(), substitutions.Order());
         Assert.Equal("STANDARD", Scalar(machine, "Properties", "Type"));
@@ -140,7 +140,8 @@ public sealed partial class TemplateTests
         Assert.Equal(
             RouteKeys.MessageRoutes.Concat(["$connect", "$default", "$disconnect"]).Order(StringComparer.Ordinal),
             routes.Keys.Order(StringComparer.Ordinal));
-        var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse").Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
+        var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse")
+            .Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
         Assert.Equal(
             [.. RouteKeys.MessageRoutes.Append("$default").Select(k => routes[k]).Order(StringComparer.Ordinal)],
             twoWay.Order(StringComparer.Ordinal));
@@ -253,8 +254,9 @@ public sealed partial class TemplateTests
     {
         var declared = _template.ResourcesOfType("AWS::DynamoDB::Table").Select(t => Describe(t.Resource)).Order().ToList();
         var expected = ConduitTables.All.Select(t =>
-            $"{string.Join(",", t.AttributeDefinitions.Select(k => $"{k.Name}:{k.Type}").Order())} keys={t.PartitionKey.Name}/{t.SortKey?.Name} "
-            + $"indexes=[{string.Join(";", t.GlobalIndexes.Select(i => $"{i.Name}:{i.PartitionKey.Name}/{i.SortKey?.Name}:{i.ProjectionType}({string.Join(",", i.NonKeyAttributes)})").Order())}] "
+            $"{string.Join(",", t.AttributeDefinitions.Select(k => $"{k.Name}:{k.Type}").Order())} "
+            + $"keys={t.PartitionKey.Name}/{t.SortKey?.Name} "
+            + $"indexes=[{string.Join(";", t.GlobalIndexes.Select(DescribeIndex).Order())}] "
             + $"ttl={t.TimeToLiveAttribute} billing={ConduitTables.BillingMode}").Order().ToList();
 
         Assert.Equal(expected, declared);
@@ -277,12 +279,21 @@ public sealed partial class TemplateTests
             var nonKey = (Node(index, "Projection", "NonKeyAttributes") as YamlSequenceNode)?.Children.Select(
                 a => ((YamlScalarNode)a).Value!)
                 ?? [];
-            return $"{Scalar(index, "IndexName")}:{indexKeys["HASH"]}/{indexKeys.GetValueOrDefault("RANGE")}:{Scalar(index, "Projection", "ProjectionType")}({string.Join(",", nonKey)})";
+            return $"{Scalar(index, "IndexName")}:{indexKeys["HASH"]}/{indexKeys.GetValueOrDefault("RANGE")}:"
+                + $"{Scalar(index, "Projection", "ProjectionType")}({string.Join(",", nonKey)})";
         }).Order() ?? Enumerable.Empty<string>();
         var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true"
             ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
-        return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} indexes=[{string.Join(";", indexes)}] ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
+        return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} "
+            + $"indexes=[{string.Join(";", indexes)}] "
+            + $"ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
     }
+
+    private static string DescribeIndex(SecondaryIndex index) =>
+        $"{index.Name}:{index.PartitionKey.Name}/{index.SortKey?.Name}:{index.ProjectionType}({string.Join(",", index.NonKeyAttributes)})";
+
+    private static HashSet<string> Keys(YamlMappingNode mapping) =>
+        mapping.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet();
 
     private static Dictionary<string, string?> KeySchema(YamlNode schema) =>
         ((YamlSequenceNode)schema).Children.ToDictionary(k => Scalar(k, "KeyType")!, k => Scalar(k, "AttributeName"));

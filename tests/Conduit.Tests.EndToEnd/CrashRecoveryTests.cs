@@ -51,7 +51,8 @@ public sealed class CrashRecoveryTests : IDisposable
             messages.Select(m => $"{m.GetProperty("requestId").GetString()}:{m.GetProperty("role").GetString()}"));
         Assert.Equal(messages[1].GetProperty("text").GetString(), TurnText.Of(frames, "crash-1"));
         Assert.Equal(messages[3].GetProperty("text").GetString(), TurnText.Of(frames, "crash-2"));
-        var executions = (await http.GetFromJsonAsync<JsonElement>("/local/executions")).GetProperty("executions").EnumerateArray().ToList();
+        var executions = (await http.GetFromJsonAsync<JsonElement>("/local/executions"))
+            .GetProperty("executions").EnumerateArray().ToList();
         Assert.Equal(["crash-1", "crash-2"], executions.Select(e => e.GetProperty("name").GetString()).Order());
         Assert.All(executions, e => Assert.Equal("SUCCEEDED", e.GetProperty("status").GetString()));
         var interrupted = await http.GetFromJsonAsync<JsonElement>("/local/executions/crash-1");

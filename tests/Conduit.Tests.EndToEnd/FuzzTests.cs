@@ -67,7 +67,8 @@ public sealed class FuzzTests : IAsyncLifetime
     /// <summary>Frames a careless or hostile client could send; none of them is a valid sendMessage or cancel.</summary>
     private sealed class HostileFrames(Random random)
     {
-        private static readonly string[] Actions = ["sendMessage", "ping", "resume", "cancel", "history", "SENDMESSAGE", "", "💥", "\u0000"];
+        private static readonly string[] Actions =
+            ["sendMessage", "ping", "resume", "cancel", "history", "SENDMESSAGE", "", "💥", "\u0000"];
 
         public (string? Text, byte[]? Binary) Next() => random.Next(12) switch
         {

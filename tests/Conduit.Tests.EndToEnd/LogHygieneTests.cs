@@ -57,7 +57,8 @@ public sealed class LogHygieneTests : IAsyncLifetime
 
             public bool IsEnabled(LogLevel logLevel) => true;
 
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            public void Log<TState>(
+                LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
                 owner._lines.Enqueue((logLevel, $"{formatter(state, exception)} {exception}"));
         }
     }

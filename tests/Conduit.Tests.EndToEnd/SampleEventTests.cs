@@ -58,7 +58,9 @@ public sealed class SampleEventTests : IAsyncLifetime
         await sessions.CreateAsync("2790701592224c56b7b1122c38d12260", "sample-user", CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         await turns.CreateAsync(
-            new TurnRecord("7b1e2c9a-turn-1", "2790701592224c56b7b1122c38d12260", "L0SM9cOFvHcCIhw=", "What does the Dispatcher do?", TurnStatus.Dispatched, now, now, null) { UserId = "sample-user" },
+            new TurnRecord(
+                "7b1e2c9a-turn-1", "2790701592224c56b7b1122c38d12260", "L0SM9cOFvHcCIhw=", "What does the Dispatcher do?",
+                TurnStatus.Dispatched, now, now, null) { UserId = "sample-user" },
             CancellationToken.None);
 
         var state = await InvokeAsync(_host.Services.GetLambdaFunction(ConduitFunctions.BuildPrompt).Handle, "workflow-state.json");

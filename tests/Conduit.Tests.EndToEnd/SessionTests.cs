@@ -140,7 +140,8 @@ public sealed class SessionTests : IAsyncLifetime
 
         var frames = await ReadBothAsync(chat, "o-1", "o-2");
 
-        var firstDone = frames.Single(f => f.GetProperty("type").GetString() == "done" && f.GetProperty("requestId").GetString() == "o-1").GetProperty("seq").GetInt64();
+        var firstDone = frames.Single(f => f.GetProperty("type").GetString() == "done" && f.GetProperty("requestId").GetString() == "o-1")
+            .GetProperty("seq").GetInt64();
         Assert.All(frames.Where(f => f.GetProperty("requestId").GetString() == "o-2" && f.GetProperty("type").GetString() != "status"),
             f => Assert.True(f.GetProperty("seq").GetInt64() > firstDone));
         var history = await History(sessionId);

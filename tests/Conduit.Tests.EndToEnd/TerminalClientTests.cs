@@ -158,7 +158,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         var requestId = (await ScriptedPeer.ReceiveAsync(first)).GetProperty("requestId").GetString();
         await ScriptedPeer.SendAsync(first,
             $$"""{"type":"ack","requestId":"{{requestId}}","sessionId":"s-1"}""",
-            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":1,"phase":"streaming","message":"Writing the answer…"}""",
+            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":1,"phase":"streaming","message":"Writing the """
+            + $$"""answer…"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":2,"text":"Hel"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":3,"text":"lo"}""");
         await output.WaitForAsync(text => text.EndsWith("Hello", StringComparison.Ordinal));
@@ -170,9 +171,11 @@ public sealed class TerminalClientTests : IAsyncLifetime
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":3,"text":"lo"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","firstSeq":2,"seq":5,"text":"Hello, world"}""",
             """{"type":"resumed","sessionId":"s-1","lastSeq":5}""",
-            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":6,"phase":"streaming","message":"Writing the answer…"}""",
+            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":6,"phase":"streaming","message":"Writing the """
+            + $$"""answer…"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":7,"text":"Hi again"}""",
-            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-1","seq":8,"stopReason":"end_turn","usage":{"inputTokens":3,"outputTokens":4},"model":"scripted"}""");
+            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-1","seq":8,"stopReason":"end_turn","usage":{"inputTokens":3"""
+            + $$""","outputTokens":4},"model":"scripted"}""");
         await ScriptedPeer.AnswerCloseAsync(second);
 
         Assert.Equal(ChatTerminal.ExitOk, await running);
@@ -180,7 +183,9 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Equal("s-1", resume.GetProperty("sessionId").GetString());
         Assert.Equal(3, resume.GetProperty("afterSeq").GetInt64());
         Assert.Equal(
-            "… Writing the answer…\nHello, world\n↻ The answer restarted: the text above is replaced by what follows.\n… Writing the answer…\nHi again\n[3 tokens in, 4 out]\n",
+            "… Writing the answer…\nHello, world\n"
+            + "↻ The answer restarted: the text above is replaced by what follows.\n"
+            + "… Writing the answer…\nHi again\n[3 tokens in, 4 out]\n",
             output.Text);
         Assert.Contains("Reconnected; resuming session s-1 after seq 3.", notices.Text);
     }
@@ -206,10 +211,12 @@ public sealed class TerminalClientTests : IAsyncLifetime
         await ScriptedPeer.SendAsync(second, $$"""{"type":"ack","requestId":"{{requestId}}","sessionId":"s-2"}""");
         var resume = await ScriptedPeer.ReceiveAsync(second);
         await ScriptedPeer.SendAsync(second,
-            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-2","seq":1,"phase":"streaming","message":"Writing the answer…"}""",
+            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-2","seq":1,"phase":"streaming","message":"Writing the """
+            + $$"""answer…"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-2","seq":2,"text":"Hi"}""",
             """{"type":"resumed","sessionId":"s-2","lastSeq":2}""",
-            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-2","seq":3,"stopReason":"max_tokens","usage":{"inputTokens":1,"outputTokens":1},"model":"scripted"}""");
+            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-2","seq":3,"stopReason":"max_tokens","usage":{"inputTokens":1"""
+            + $$""","outputTokens":1},"model":"scripted"}""");
         await ScriptedPeer.AnswerCloseAsync(second);
 
         Assert.Equal(ChatTerminal.ExitOk, await running);

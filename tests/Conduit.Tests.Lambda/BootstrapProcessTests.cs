@@ -58,7 +58,8 @@ public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassF
     };
 
     private const string PingEvent = """
-        {"requestContext":{"routeKey":"ping","eventType":"MESSAGE","connectionId":"L0SM9cOFvHcCIhw=","connectedAt":1795302645123,"requestTimeEpoch":1795302662010,"stage":"prod","apiId":"abcdef1234"},"body":"{\"action\":\"ping\"}","isBase64Encoded":false}
+        {"requestContext":{"routeKey":"ping","eventType":"MESSAGE","connectionId":"L0SM9cOFvHcCIhw=","connectedAt":1795302645123,
+        "requestTimeEpoch":1795302662010,"stage":"prod","apiId":"abcdef1234"},"body":"{\"action\":\"ping\"}","isBase64Encoded":false}
         """;
 
     [Fact]
@@ -88,7 +89,8 @@ public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassF
         await using var emulator = await RuntimeApiEmulator.StartAsync(
             "arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
         await using var bootstrap = BootstrapProcess.Start(
-            "dotnet", [build.Assembly], Handler, emulator.RuntimeApi, new Dictionary<string, string?>(FunctionEnvironment) { ["JWT_AUDIENCE"] = null });
+            "dotnet", [build.Assembly], Handler, emulator.RuntimeApi,
+            new Dictionary<string, string?>(FunctionEnvironment) { ["JWT_AUDIENCE"] = null });
 
         var post = await emulator.NextPostAsync(timeout.Token);
         var exitCode = await bootstrap.WaitForExitAsync(timeout.Token);

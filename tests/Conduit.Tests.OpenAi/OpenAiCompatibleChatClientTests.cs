@@ -61,13 +61,16 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
             [
               {"role":"system","content":"Be brief."},
               {"role":"user","content":"What is Conduit?"},
-              {"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"conduit\"}"}}]},
+              {"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"kb_lookup",
+              "arguments":"{\"query\":\"conduit\"}"}}]},
               {"role":"tool","tool_call_id":"call_1","content":"{\"passages\":[]}"},
               {"role":"tool","tool_call_id":"call_2","content":"nothing"}
             ]
             """, body["messages"]);
         AssertJson($$$"""
-            [{"type":"function","function":{"name":"kb_lookup","description":{{{JsonSerializer.Serialize(KnowledgeLookupTool.Declaration.Description)}}},"parameters":{{{KnowledgeLookupTool.Declaration.JsonSchema.GetRawText()}}}}}]
+            [{"type":"function","function":{"name":"kb_lookup",
+            "description":{{{JsonSerializer.Serialize(KnowledgeLookupTool.Declaration.Description)}}},
+            "parameters":{{{KnowledgeLookupTool.Declaration.JsonSchema.GetRawText()}}}}}]
             """, body["tools"]);
     }
 
@@ -169,9 +172,11 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ToolCallArgumentsInPieces_EmitsOneCallPerIndexAtTheEnd()
     {
-        var sse = Chunk("""{"role":"assistant","tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"kb_lookup","arguments":""}}]}""")
+        var sse = Chunk("""{"role":"assistant","tool_calls":[{"index":0"""
+            + ""","id":"call_a","type":"function","function":{"name":"kb_lookup","arguments":""}}]}""")
             + Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"{\"qu"}}]}""")
-            + Chunk("""{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":"}}]}""")
+            + Chunk("""{"tool_calls":[{"index":1"""
+                + ""","id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":"}}]}""")
             + Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"ery\": \"sse fr"}}]}""")
             + Chunk("""{"tool_calls":[{"index":1,"function":{"arguments":"\"queues\"}"}}]}""")
             + Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"aming\"}"}}]}""")
@@ -226,7 +231,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, $$$"""
             {"id":"chatcmpl-7","object":"chat.completion","created":1700000000,"model":"{{{Model}}}",
              "choices":[{"index":0,"message":{"role":"assistant","content":null,
-               "tool_calls":[{"id":"call_x","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"token coalescing\"}"}}]},
+               "tool_calls":[{"id":"call_x","type":"function","function":{"name":"kb_lookup",
+               "arguments":"{\"query\":\"token coalescing\"}"}}]},
                "finish_reason":"tool_calls"}],
              "usage":{"prompt_tokens":40,"completion_tokens":9,"total_tokens":49}}
             """));
@@ -320,7 +326,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetResponseAsync_Status503ServerBusy_ThrowsModelThrottled()
     {
-        _server.Enqueue(ScriptedResponse.Json(503, """{"error":{"message":"server busy, please try again.  maximum pending requests exceeded","type":"api_error","param":null,"code":null}}"""));
+        _server.Enqueue(ScriptedResponse.Json(503, """{"error":{"message":"server busy, please try again.  maximum pending requests """
+            + """exceeded","type":"api_error","param":null,"code":null}}"""));
 
         var thrown = await Assert.ThrowsAsync<ModelThrottledException>(() => Client().GetResponseAsync(Question));
 
@@ -341,7 +348,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
 
     public static TheoryData<int, string, string> ErrorBodies => new()
     {
-        { 400, """{"object":"error","message":"The model `nope` does not exist.","type":"NotFoundError","param":null,"code":404}""", "The model `nope` does not exist." },
+        { 400, """{"object":"error","message":"The model `nope` does not exist.","type":"NotFoundError","param":null"""
+            + ""","code":404}""", "The model `nope` does not exist." },
         { 404, """{"error":"model 'nope' not found"}""", "model 'nope' not found" },
         { 422, """{"detail":"Unprocessable"}""", "Unprocessable" },
         { 502, "Bad Gateway", "Bad Gateway" },
@@ -351,7 +359,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [MemberData(nameof(ErrorBodies))]
     public async Task GetResponseAsync_ErrorBodyShape_ThrowsWithHttpStatusAndServerMessage(int status, string body, string expectedMessage)
     {
-        _server.Enqueue(new ScriptedResponse(status, [Encoding.UTF8.GetBytes(body)], new Dictionary<string, string> { ["Content-Type"] = "application/json" }));
+        _server.Enqueue(new ScriptedResponse(
+            status, [Encoding.UTF8.GetBytes(body)], new Dictionary<string, string> { ["Content-Type"] = "application/json" }));
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Client().GetResponseAsync(Question));
 
@@ -482,10 +491,15 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     private const string Done = "data: [DONE]\n\n";
 
     private static string Chunk(string delta, string? finishReason = null) =>
-        $$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"{{Model}}","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{(finishReason is null ? "null" : $"\"{finishReason}\"")}}}]}""" + "\n\n";
+        $$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000"""
+        + $$""","model":"{{Model}}","system_fingerprint":"fp_ollama","choices":[{"index":0"""
+        + $$""","delta":{{delta}},"finish_reason":{{(finishReason is null ? "null" : $"\"{finishReason}\"")}}}]}""" + "\n\n";
 
     private static string Usage(int prompt, int completion) =>
-        $$$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"{{{Model}}}","choices":[],"usage":{"prompt_tokens":{{{prompt}}},"completion_tokens":{{{completion}}},"total_tokens":{{{prompt + completion}}}}}""" + "\n\n";
+        $$$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000"""
+        + $$$""","model":"{{{Model}}}","choices":[]"""
+        + $$$""","usage":{"prompt_tokens":{{{prompt}}},"completion_tokens":{{{completion}}},"total_tokens":{{{prompt + completion}}}}}"""
+        + "\n\n";
 
     private static string TextCompletion(string text) => $$$"""
         {"id":"chatcmpl-2","object":"chat.completion","created":1700000000,"model":"{{{Model}}}",

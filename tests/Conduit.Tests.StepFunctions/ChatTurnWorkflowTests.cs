@@ -62,7 +62,8 @@ public sealed class ChatTurnWorkflowTests
     public void Load_WithoutSubstitutions_NamesTheFirstUnboundFunctionArns()
     {
         var exception = Assert.Throws<AslLoadException>(
-            () => StateMachine.Load(ReadDefinition(), new Dictionary<string, string>(), new HashSet<string> { LambdaInvokeTaskInvoker.Resource }));
+            () => StateMachine.Load(
+                ReadDefinition(), new Dictionary<string, string>(), new HashSet<string> { LambdaInvokeTaskInvoker.Resource }));
 
         Assert.Contains("\"${BuildPromptFunctionArn}\"", exception.Message);
         Assert.Contains("\"${NotifyFailureFunctionArn}\"", exception.Message);

@@ -146,7 +146,8 @@ public sealed class ChoiceStateTests
             """{ "Or": [ { "Variable": "$.flag", "BooleanEquals": false }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
     [InlineData("""{ "Not": { "Variable": "$.name", "StringEquals": "alpha" } }""", false)]
     [InlineData("""{ "Not": { "Variable": "$.missing", "IsPresent": true } }""", true)]
-    [InlineData("""{ "And": [ { "Not": { "Variable": "$.nothing", "IsNull": false } }, { "Or": [ { "Variable": "$.name", "StringMatches": "al*" } ] } ] }""", true)]
+    [InlineData("""{ "And": [ { "Not": { "Variable": "$.nothing", "IsNull": false } }, { "Or": [ { "Variable": "$.name","""
+        + """ "StringMatches": "al*" } ] } ] }""", true)]
     public async Task Combinators_NestedRules_CombineAsBooleanLogic(string rule, bool expected) =>
         Assert.Equal(expected, await MatchesAsync(rule));
 

@@ -43,7 +43,8 @@ public sealed class DataFlowTests
     {
         var execution = await RunPassAsync("""
             { "InputPath": "$.order",
-              "Parameters": { "id.$": "$.id", "fixed": 1, "nested": { "first.$": "$.lines[0].sku", "list": [ { "second.$": "$.lines[1]" }, "text" ] } } }
+              "Parameters": { "id.$": "$.id", "fixed": 1, "nested": { "first.$": "$.lines[0].sku", "list": [ { "second.$": "$.lines[1]" },
+              "text" ] } } }
             """);
 
         JsonAssert.Equivalent(

@@ -34,7 +34,11 @@ public sealed class ExecutionResumeTests
 
     /// <summary>Runs a host until its task invoker has been called, then stops it.</summary>
     private static async Task RunHostUntilInvokedAsync(
-        TemporaryDatabaseFile file, string aslJson, GatedTaskInvoker gate, DelayRecordingTimeProvider time, Func<StepFunctionsEmulator, Task>? begin = null)
+        TemporaryDatabaseFile file,
+        string aslJson,
+        GatedTaskInvoker gate,
+        DelayRecordingTimeProvider time,
+        Func<StepFunctionsEmulator, Task>? begin = null)
     {
         await using var database = file.Open();
         await using var harness = EmulatorHarness.Create(aslJson, gate.Invoker, time, database);
@@ -71,7 +75,8 @@ public sealed class ExecutionResumeTests
             ],
             TypesOf(history));
         Assert.Equal(
-            """{"timestamp":"2025-01-15T09:35:00.000Z","type":"ExecutionRedriven","id":5,"previousEventId":4,"executionRedrivenEventDetails":{"redriveCount":1}}""",
+            """{"timestamp":"2025-01-15T09:35:00.000Z","type":"ExecutionRedriven","id":5,"previousEventId":4"""
+            + ""","executionRedrivenEventDetails":{"redriveCount":1}}""",
             history[4].ToJson().ToJsonString());
         JsonAssert.Equivalent("""{ "name": "Work", "input": "{\"q\":\"hello\"}" }""", history[5].Details.ToJsonString());
         Assert.Equal(1, execution.RedriveCount);
@@ -244,7 +249,8 @@ public sealed class ExecutionResumeTests
         var time = new DelayRecordingTimeProvider(autoAdvance: true);
         await RunHostUntilInvokedAsync(file, Definitions.SingleTask(), ScriptedTaskInvoker.Gated(), time, Start("{}"));
 
-        var renamed = $$"""{ "StartAt": "Labour", "States": { "Labour": { "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "End": true } } }""";
+        var renamed = $$"""{ "StartAt": "Labour", "States": { "Labour": { "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}","""
+            + $$""" "End": true } } }""";
         var invoker = ScriptedTaskInvoker.Echo();
         await using var database = file.Open();
         await using var harness = EmulatorHarness.Create(renamed, invoker, time, database);

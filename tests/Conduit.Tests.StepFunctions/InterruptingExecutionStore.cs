@@ -11,7 +11,8 @@ internal sealed class InterruptingExecutionStore(IExecutionStore inner, Func<IRe
 {
     private volatile bool _interrupted;
 
-    public Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
+    public Task<bool> TryCreateExecutionAsync(
+        ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
         _interrupted ? Interrupted<bool>() : inner.TryCreateExecutionAsync(execution, startedEvent, cancellationToken);
 
     public Task AppendEventsAsync(string executionArn, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken)
@@ -20,7 +21,8 @@ internal sealed class InterruptingExecutionStore(IExecutionStore inner, Func<IRe
         return _interrupted ? Interrupted<bool>() : inner.AppendEventsAsync(executionArn, events, cancellationToken);
     }
 
-    public Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
+    public Task CloseExecutionAsync(
+        ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
         _interrupted ? Interrupted<bool>() : inner.CloseExecutionAsync(closed, closingEvents, cancellationToken);
 
     public Task RedriveExecutionAsync(ExecutionDescription redriven, HistoryEvent redrivenEvent, CancellationToken cancellationToken) =>

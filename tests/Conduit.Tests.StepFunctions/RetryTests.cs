@@ -44,7 +44,8 @@ public sealed class RetryTests
     public async Task Retry_MaxDelaySeconds_CapsTheBackoff()
     {
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 3, "MaxAttempts": 4, "BackoffRate": 3, "MaxDelaySeconds": 10 } ] }"""),
+            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 3, "MaxAttempts": 4, "BackoffRate": 3,"""
+                + """ "MaxDelaySeconds": 10 } ] }"""),
             ScriptedTaskInvoker.AlwaysFailingWith("Boom"));
 
         await harness.RunAsync();
@@ -112,7 +113,8 @@ public sealed class RetryTests
     public async Task Retry_FullJitter_KeepsEachDelayWithinItsBackoff()
     {
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 2, "MaxAttempts": 6, "MaxDelaySeconds": 20, "JitterStrategy": "FULL" } ] }"""),
+            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 2, "MaxAttempts": 6, "MaxDelaySeconds": """
+                + """20, "JitterStrategy": "FULL" } ] }"""),
             ScriptedTaskInvoker.AlwaysFailingWith("Boom"));
 
         await harness.RunAsync();

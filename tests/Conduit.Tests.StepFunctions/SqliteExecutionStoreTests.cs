@@ -32,7 +32,8 @@ public sealed class SqliteExecutionStoreTests
 
         Assert.Equal(
             new ExecutionDescription(
-                ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, "{}", null, null, null),
+                ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, "{}",
+                null, null, null),
             before);
         Assert.Equal(1, after?.RedriveCount);
         Assert.Equal(redriveDate, after?.RedriveDate);
@@ -44,7 +45,8 @@ public sealed class SqliteExecutionStoreTests
         await using var database = SqliteDatabase.OpenInMemory();
         var store = new SqliteExecutionStore(database);
         var running = new ExecutionDescription(
-            ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, "{}", null, null, null);
+            ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, "{}",
+            null, null, null);
         await store.TryCreateExecutionAsync(running, Event(1, HistoryEventTypes.ExecutionStarted), CancellationToken.None);
         var succeeded = running with { Status = ExecutionStatus.Succeeded, StopDate = DelayRecordingTimeProvider.Start, Output = "{}" };
         await store.CloseExecutionAsync(succeeded, [Event(2, HistoryEventTypes.ExecutionSucceeded)], CancellationToken.None);

@@ -131,7 +131,8 @@ public sealed class StateMachineLoadTests
         var message = LoadError(Definitions.SingleTask(taskFields));
 
         Assert.Equal(
-            $"State \"Work\" {block} uses intrinsic function \"{function}\" in field \"{field}\", which the local interpreter does not support",
+            $"State \"Work\" {block} uses intrinsic function \"{function}\" in field \"{field}\", which the local interpreter does not "
+            + $"support",
             message);
     }
 
@@ -171,7 +172,10 @@ public sealed class StateMachineLoadTests
     {
         await using var harness = EmulatorHarness.Create(
             Definitions.SinglePass("""{ "Result": { "function": "${AskFunctionArn}", "label": "v${Version}-${Version}", "count": 3 } }"""),
-            substitutions: new Dictionary<string, string> { ["AskFunctionArn"] = "arn:aws:lambda:local:000000000000:function:ask", ["Version"] = "2" });
+            substitutions: new Dictionary<string, string>
+            {
+                ["AskFunctionArn"] = "arn:aws:lambda:local:000000000000:function:ask", ["Version"] = "2",
+            });
 
         var execution = await harness.RunAsync();
 

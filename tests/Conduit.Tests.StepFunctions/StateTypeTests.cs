@@ -79,7 +79,8 @@ public sealed class StateTypeTests
     {
         var invoker = ScriptedTaskInvoker.Echo();
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Parameters": { "FunctionName": "fn", "Payload.$": "$.body" }, "OutputPath": "$.Payload" }"""), invoker);
+            Definitions.SingleTask("""{ "Parameters": { "FunctionName": "fn", "Payload.$": "$.body" }, "OutputPath": "$.Payload" """
+                + """}"""), invoker);
 
         var execution = await harness.RunAsync("""{ "body": { "q": 1 } }""");
 

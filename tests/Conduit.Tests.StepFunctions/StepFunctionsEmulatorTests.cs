@@ -310,7 +310,8 @@ public sealed class StepFunctionsEmulatorTests
         var store = new SqliteExecutionStore(database);
         const string arn = "arn:aws:states:local:000000000000:execution:test-machine:orphan";
         var running = new ExecutionDescription(
-            arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, """{"q":0}""", null, null, null);
+            arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, """{"q":0}""",
+            null, null, null);
         await store.TryCreateExecutionAsync(
             running, Event(1, "ExecutionStarted", new JsonObject { ["input"] = """{"q":0}""" }), CancellationToken.None);
         await store.AppendEventsAsync(

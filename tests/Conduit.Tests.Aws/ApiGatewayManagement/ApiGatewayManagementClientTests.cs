@@ -109,7 +109,8 @@ public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
     public async Task GetAsync_LiveConnection_ParsesTimesAndIdentity()
     {
         _server.Enqueue(ScriptedResponse.Json(200, """
-            {"connectedAt":"2026-01-02T03:04:05.000Z","identity":{"sourceIp":"192.0.2.1","userAgent":"chat/1.0"},"lastActiveAt":"2026-01-02T03:09:05.000Z"}
+            {"connectedAt":"2026-01-02T03:04:05.000Z","identity":{"sourceIp":"192.0.2.1","userAgent":"chat/1.0"},
+            "lastActiveAt":"2026-01-02T03:09:05.000Z"}
             """));
 
         var info = await _connections.GetAsync(ConnectionId, CancellationToken.None);

@@ -192,7 +192,10 @@ public sealed class BedrockChatClientStreamingTests : IAsyncLifetime
     public async Task GetStreamingResponseAsync_Http429OnEveryAttempt_ThrowsModelThrottled()
     {
         var throttled = ScriptedResponse.Json(429, """{"message":"Too many requests, please wait before trying again."}""",
-            new Dictionary<string, string> { ["X-Amzn-ErrorType"] = "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/" });
+            new Dictionary<string, string>
+            {
+                ["X-Amzn-ErrorType"] = "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+            });
         _server.Enqueue(throttled, throttled, throttled, throttled);
 
         var exception = await Assert.ThrowsAsync<ModelThrottledException>(() => ReadAllAsync(Client(), CancellationToken.None));

@@ -13,7 +13,8 @@ namespace Conduit.Tests.Aws.BedrockRuntime;
 public sealed class BedrockChatClientTests : IAsyncLifetime
 {
     private const string ModelId = "anthropic.claude-3-5-sonnet-20240620-v1:0";
-    private const string ToolSchema = """{"type":"object","properties":{"query":{"type":"string","description":"What to search for, in a few words."}},"required":["query"]}""";
+    private const string ToolSchema = """{"type":"object","properties":{"query":{"type":"string","description":"What to search for, in a """
+        + """few words."}},"required":["query"]}""";
     private const string Answer = """
         {"output":{"message":{"role":"assistant","content":[{"text":"Conduit streams tokens."}]}},
          "stopReason":"end_turn","usage":{"inputTokens":30,"outputTokens":4,"totalTokens":34},"metrics":{"latencyMs":350}}
@@ -30,7 +31,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         { ModelId, "/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse" },
         {
             "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0",
-            "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse"
+            "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile"
+            + "%2Fus.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse"
         },
     };
 
@@ -62,11 +64,18 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
             new(ChatRole.System, "You answer questions about Conduit."),
             new(ChatRole.User, "Hello."),
             new(ChatRole.User, "How are tokens streamed?"),
-            new(ChatRole.Assistant, [new FunctionCallContent("tooluse_1", KnowledgeLookupTool.Name, new Dictionary<string, object?> { ["query"] = "token streaming" })]),
+            new(ChatRole.Assistant,
+                [
+                    new FunctionCallContent(
+                        "tooluse_1", KnowledgeLookupTool.Name, new Dictionary<string, object?> { ["query"] = "token streaming" }),
+                ]),
             new(ChatRole.Tool, [new FunctionResultContent("tooluse_1", """{"passages":[]}""")]),
             new(ChatRole.User, "Answer briefly."),
         ];
-        var options = new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.Auto, TopP = 0.9f, StopSequences = ["END"] };
+        var options = new ChatOptions
+        {
+            Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.Auto, TopP = 0.9f, StopSequences = ["END"],
+        };
 
         await client.GetResponseAsync(messages, options);
 
@@ -74,7 +83,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
             {
               "messages": [
                 {"role":"user","content":[{"text":"Hello."},{"text":"How are tokens streamed?"}]},
-                {"role":"assistant","content":[{"toolUse":{"toolUseId":"tooluse_1","name":"kb_lookup","input":{"query":"token streaming"}}}]},
+                {"role":"assistant","content":[{"toolUse":{"toolUseId":"tooluse_1","name":"kb_lookup",
+                "input":{"query":"token streaming"}}}]},
                 {"role":"user","content":[
                   {"toolResult":{"toolUseId":"tooluse_1","content":[{"text":"{\"passages\":[]}"}],"status":"success"}},
                   {"text":"Answer briefly."}]}
@@ -86,7 +96,9 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
                 "toolChoice": {"auto":{}}
               }
             }
-            """.Replace("DESCRIPTION", KnowledgeLookupTool.Declaration.Description, StringComparison.Ordinal).Replace("SCHEMA", ToolSchema, StringComparison.Ordinal));
+            """
+                .Replace("DESCRIPTION", KnowledgeLookupTool.Declaration.Description, StringComparison.Ordinal)
+                .Replace("SCHEMA", ToolSchema, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -212,7 +224,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
         var result = SentBody()["messages"]![2]!["content"]![0]!["toolResult"]!;
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"toolUseId":"tooluse_2","content":[{"text":"Index unavailable."}],"status":"error"}"""), result), result.ToJsonString());
+            JsonNode.Parse("""{"toolUseId":"tooluse_2","content":[{"text":"Index unavailable."}]"""
+                + ""","status":"error"}"""), result), result.ToJsonString());
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public static class ConverseStreamFrames
     public static byte[] MessageStop(string stopReason) => Event("messageStop", $$"""{"stopReason":"{{stopReason}}","p":"abcd"}""");
 
     public static byte[] Usage(int input, int output) =>
-        Event("metadata", $$"""{"usage":{"inputTokens":{{input}},"outputTokens":{{output}},"totalTokens":{{input + output}}},"metrics":{"latencyMs":412},"p":"ab"}""");
+        Event("metadata", $$"""{"usage":{"inputTokens":{{input}},"outputTokens":{{output}},"totalTokens":{{input + output}}}"""
+            + $$""","metrics":{"latencyMs":412},"p":"ab"}""");
 
     /// <summary>The whole body in one chunk.</summary>
     public static ScriptedResponse Whole(params byte[][] frames) =>

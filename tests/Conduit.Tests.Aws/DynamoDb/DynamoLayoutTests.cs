@@ -200,7 +200,10 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
     {
         var userId = NewId();
         var connection = new ConnectionRecord(NewId(), Start, null, null, Start.AddHours(2)) { UserId = userId };
-        var turn = new TurnRecord(NewId(), NewId(), connection.ConnectionId, "hello", TurnStatus.Queued, Start, Start, null) { UserId = userId };
+        var turn = new TurnRecord(NewId(), NewId(), connection.ConnectionId, "hello", TurnStatus.Queued, Start, Start, null)
+        {
+            UserId = userId,
+        };
         await Stores.Connections.AddAsync(connection, Cancellation);
         await Stores.Turns.CreateAsync(turn, Cancellation);
         await Stores.Sessions.CreateAsync(turn.SessionId, userId, Cancellation);
@@ -224,7 +227,8 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
             TableName = dynalite.Tables.Sessions,
             Item = Key(
                 (AttributeNames.SessionId, S(sessionId)), (AttributeNames.CreatedAt, N(Start.ToUnixTimeMilliseconds())),
-                (AttributeNames.ExpiresAt, N((Start + SessionTtl).ToUnixTimeSeconds())), (AttributeNames.LastSeq, N(4)), (AttributeNames.LastIndex, N(2))),
+                (AttributeNames.ExpiresAt, N((Start + SessionTtl).ToUnixTimeSeconds())), (AttributeNames.LastSeq, N(4)),
+                (AttributeNames.LastIndex, N(2))),
         }, Cancellation);
 
         var session = await Stores.Sessions.CreateAsync(sessionId, UserId, Cancellation);

@@ -95,7 +95,8 @@ public sealed class DynamoWireTests : IAsyncLifetime
             ScriptedResponse.AwsJson(400, ConditionFailed),
             ScriptedResponse.AwsJson(200, """
                 {"Item":{"requestId":{"S":"r-1"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"first"},
-                "status":{"S":"Running"},"createdAt":{"N":"1740830400000"},"updatedAt":{"N":"1740830401000"},"expiresAt":{"N":"1740916800"}}}
+                "status":{"S":"Running"},"createdAt":{"N":"1740830400000"},"updatedAt":{"N":"1740830401000"},
+                "expiresAt":{"N":"1740916800"}}}
                 """));
         var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
 
@@ -276,7 +277,8 @@ public sealed class DynamoWireTests : IAsyncLifetime
     public async Task ConnectionCountForUserAsync_TwoPages_CountsUnexpiredThroughTheIndexAndSumsThePages()
     {
         _server.Enqueue(
-            ScriptedResponse.AwsJson(200, """{"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"connectionId":{"S":"c-2"},"userId":{"S":"u/1"},"expiresAt":{"N":"1740837600"}}}"""),
+            ScriptedResponse.AwsJson(200, """{"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"connectionId":{"S":"c-2"}"""
+                + ""","userId":{"S":"u/1"},"expiresAt":{"N":"1740837600"}}}"""),
             ScriptedResponse.AwsJson(200, """{"Count":1,"ScannedCount":1}"""));
         var store = new DynamoConnectionStore(_client, Tables);
 
@@ -405,20 +407,25 @@ public sealed class DynamoWireTests : IAsyncLifetime
     }
 
     private static string Bucket(string tokens, long version) =>
-        $$$$"""{"Item":{"key":{"S":"user:u-1"},"tokens":{"N":"{{{{tokens}}}}"},"updatedAt":{"N":"{{{{Now.ToUnixTimeMilliseconds()}}}}"},"version":{"N":"{{{{version}}}}"},"expiresAt":{"N":"1740830430"}}}""";
+        $$$$"""{"Item":{"key":{"S":"user:u-1"},"tokens":{"N":"{{{{tokens}}}}"},"updatedAt":{"N":"{{{{Now.ToUnixTimeMilliseconds()}}}}"}"""
+        + $$$$""","version":{"N":"{{{{version}}}}"},"expiresAt":{"N":"1740830430"}}}""";
 
     private static string IndexedTurn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"},"status":{"S":"{{{status}}}"}}""";
+        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"}"""
+        + $$$""","status":{"S":"{{{status}}}"}}""";
 
     private static string Turn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"hi"},"status":{"S":"{{{status}}}"},"createdAt":{"N":"{{{createdAt}}}"},"updatedAt":{"N":"{{{createdAt}}}"},"expiresAt":{"N":"1740916800"}}""";
+        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"hi"}"""
+        + $$$""","status":{"S":"{{{status}}}"},"createdAt":{"N":"{{{createdAt}}}"},"updatedAt":{"N":"{{{createdAt}}}"}"""
+        + $$$""","expiresAt":{"N":"1740916800"}}""";
 
     /// <summary>A Query page holding one message and saying more may follow.</summary>
     private static string Page(long index) =>
         $$$"""{"Items":[{{{Message(index)}}}],"LastEvaluatedKey":{"sessionId":{"S":"s-1"},"index":{"N":"{{{index}}}"}} }""";
 
     private static string Message(long index) =>
-        $$$"""{"sessionId":{"S":"s-1"},"index":{"N":"{{{index}}}"},"requestId":{"S":"r-{{{index}}}"},"role":{"S":"user"},"text":{"S":"m"},"createdAt":{"N":"1740830400000"}}""";
+        $$$"""{"sessionId":{"S":"s-1"},"index":{"N":"{{{index}}}"},"requestId":{"S":"r-{{{index}}}"},"role":{"S":"user"},"text":{"S":"m"}"""
+        + $$$""","createdAt":{"N":"1740830400000"}}""";
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {

@@ -88,5 +88,6 @@ public sealed class TelemetryOutputTests
     }
 
     private List<JsonElement> Lines() =>
-        _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
 }

@@ -9,7 +9,8 @@ namespace Conduit.Tests.Aws.Sqs;
 public sealed class SqsClientTests : IAsyncLifetime
 {
     private const string QueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/conduit-turns";
-    private const string Sent = """{"MessageId":"5fea7756-0ea4-451a-a703-a558b933e274","MD5OfMessageBody":"fafb00f5732ab283681e124bf8747ed1"}""";
+    private const string Sent =
+        """{"MessageId":"5fea7756-0ea4-451a-a703-a558b933e274","MD5OfMessageBody":"fafb00f5732ab283681e124bf8747ed1"}""";
 
     private RecordingAwsServer _server = null!;
     private SqsClient _sqs = null!;

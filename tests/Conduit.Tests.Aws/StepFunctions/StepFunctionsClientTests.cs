@@ -176,7 +176,8 @@ public sealed class StepFunctionsClientTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(AwsWire.ErrorShapes), MemberType = typeof(AwsWire))]
-    public Task DescribeExecutionAsync_ErrorShape_ThrowsTheTypedException(string shape, Type exceptionType, string errorType, string message) =>
+    public Task DescribeExecutionAsync_ErrorShape_ThrowsTheTypedException(
+        string shape, Type exceptionType, string errorType, string message) =>
         AwsWire.AssertErrorShapeAsync(_server, shape, exceptionType, errorType, message,
             () => _stepFunctions.DescribeExecutionAsync(ExecutionArn, CancellationToken.None));
 

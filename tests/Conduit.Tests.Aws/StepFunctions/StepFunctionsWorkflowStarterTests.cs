@@ -28,6 +28,9 @@ public sealed class StepFunctionsWorkflowStarterTests : IAsyncLifetime
 
     private static string StateJson => JsonSerializer.Serialize(State, CoreJsonContext.Wire.ChatTurnState);
 
+    /// <summary>The state as it stands inside the StartExecution body's "input" string.</summary>
+    private static string EscapedStateJson => StateJson.Replace("\"", "\\\"", StringComparison.Ordinal);
+
     [Fact]
     public async Task StartAsync_NewExecution_ReturnsStartedWithTheReturnedArn()
     {
@@ -41,7 +44,7 @@ public sealed class StepFunctionsWorkflowStarterTests : IAsyncLifetime
         Assert.Equal(
             new WorkflowStart(WorkflowStartStatus.Started, "arn:aws:states:us-east-1:123456789012:execution:conduit-chat-turn:r-1"), start);
         Assert.Equal(
-            $$$"""{"stateMachineArn":"{{{StateMachineArn}}}","name":"r-1","input":"{{{StateJson.Replace("\"", "\\\"", StringComparison.Ordinal)}}}"}""",
+            $$$"""{"stateMachineArn":"{{{StateMachineArn}}}","name":"r-1","input":"{{{EscapedStateJson}}}"}""",
             Assert.Single(_server.Requests).BodyText);
     }
 
@@ -83,6 +86,7 @@ public sealed class StepFunctionsWorkflowStarterTests : IAsyncLifetime
     [InlineData("arn:aws:states:us-east-1:123456789012:stateMachine:sm:1", null)]
     [InlineData("arn:aws:states:us-east-1:123456789012:stateMachine:sm:live", null)]
     [InlineData("not-an-arn", null)]
-    public void ExecutionArn_StateMachineArn_DerivesTheUnconfirmedExecutionArnFormOnlyForUnqualifiedArns(string stateMachineArn, string? expected) =>
+    public void ExecutionArn_StateMachineArn_DerivesTheUnconfirmedExecutionArnFormOnlyForUnqualifiedArns(
+        string stateMachineArn, string? expected) =>
         Assert.Equal(expected, StepFunctionsWorkflowStarter.ExecutionArn(stateMachineArn, "r-1"));
 }

@@ -6,7 +6,8 @@ namespace Conduit.Tests.Core.Protocol;
 /// <summary>For any input at all, every parser returns exactly one of a value and an error, and never throws.</summary>
 public sealed class ProtocolParserPropertyTests
 {
-    private static readonly string[] Keys = ["action", "requestId", "sessionId", "text", "afterSeq", "afterIndex", "limit", "extra", "", "\u0000"];
+    private static readonly string[] Keys =
+        ["action", "requestId", "sessionId", "text", "afterSeq", "afterIndex", "limit", "extra", "", "\u0000"];
 
     [Fact]
     public void Parsers_ArbitraryJsonAndText_AlwaysAnswerExactlyOnce()

@@ -90,7 +90,11 @@ public sealed class JwtValidatorFuzzTests
     /// </summary>
     private static IEnumerable<string> SegmentsOfRandomJson(Random random)
     {
-        string[] fragments = ["{", "}", "[", "]", "\"alg\":", "\"HS256\"", "\"none\"", "\"exp\":", "1e999", "-1", "\"sub\":", "\"\\ud800\"", ",", "null", "true", "\"aud\":", "\"kid\":", "0"];
+        string[] fragments =
+        [
+            "{", "}", "[", "]", "\"alg\":", "\"HS256\"", "\"none\"", "\"exp\":", "1e999", "-1", "\"sub\":", "\"\\ud800\"", ",", "null",
+            "true", "\"aud\":", "\"kid\":", "0",
+        ];
         for (var segment = 0; segment < 3; segment++)
         {
             var json = string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => fragments[random.Next(fragments.Length)]));

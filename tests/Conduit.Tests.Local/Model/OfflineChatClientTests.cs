@@ -191,7 +191,8 @@ public sealed class OfflineChatClientTests
 
         AssertIsAnswer(response);
         Assert.Equal(
-            "Offline model (not an LLM). I received 0 history message(s) and 0 tool result(s), but no user message with text, so there is nothing to answer.",
+            "Offline model (not an LLM). I received 0 history message(s) and 0 tool result(s), but no user message with text, so there is "
+            + "nothing to answer.",
             response.Text);
     }
 
@@ -285,7 +286,8 @@ public sealed class OfflineChatClientTests
         var time = new DelayRecordingTimeProvider();
         using var cancellation = new CancellationTokenSource();
         var client = new OfflineChatClient(new OfflineModelOptions(), _ => false, time);
-        await using var updates = client.GetStreamingResponseAsync([new(ChatRole.User, Question)], cancellationToken: cancellation.Token).GetAsyncEnumerator();
+        await using var updates = client.GetStreamingResponseAsync([new(ChatRole.User, Question)], cancellationToken: cancellation.Token)
+            .GetAsyncEnumerator();
 
         var firstWord = updates.MoveNextAsync().AsTask();
         Assert.False(firstWord.IsCompleted);

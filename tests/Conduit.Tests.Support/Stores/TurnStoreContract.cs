@@ -23,7 +23,10 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     {
         var first = NewTurn("first");
         await Stores.Turns.CreateAsync(first, Cancellation);
-        var second = first with { Text = "second", SessionId = NewId(), Status = TurnStatus.Running, ErrorCode = "x", UpdatedAt = Start.AddMinutes(1) };
+        var second = first with
+        {
+            Text = "second", SessionId = NewId(), Status = TurnStatus.Running, ErrorCode = "x", UpdatedAt = Start.AddMinutes(1),
+        };
 
         var (created, stored) = await Stores.Turns.CreateAsync(second, Cancellation);
 
@@ -208,7 +211,10 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     {
         var sessionId = NewId();
         TurnRecord At(int seconds, TurnStatus status) =>
-            NewTurn($"at {seconds}s") with { SessionId = sessionId, Status = status, CreatedAt = Start.AddSeconds(seconds), UpdatedAt = Start.AddSeconds(seconds) };
+            NewTurn($"at {seconds}s") with
+            {
+                SessionId = sessionId, Status = status, CreatedAt = Start.AddSeconds(seconds), UpdatedAt = Start.AddSeconds(seconds),
+            };
         TurnRecord[] turns =
         [
             At(4, TurnStatus.Queued), At(1, TurnStatus.Completed), At(3, TurnStatus.Waiting), At(2, TurnStatus.Running),
