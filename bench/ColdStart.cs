@@ -15,6 +15,7 @@ using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
 using Conduit.Core.Serialization;
 using Conduit.Local.Lambda;
+using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -43,20 +44,35 @@ public static partial class Scenarios
 
         var functions = new[]
         {
-            (Name: "ingress", Project: "Ingress", Handler: "Conduit.Ingress::Conduit.Ingress.IngressFunction::Handle", Work: "sendMessage → ack"),
-            (Name: "stream", Project: "Workers", Handler: "Conduit.Workers::Conduit.Workers.StreamFunction::Handle", Work: "Stream step, 24 tokens"),
+            (
+                Name: "ingress", Project: "Ingress", Handler: "Conduit.Ingress::Conduit.Ingress.IngressFunction::Handle",
+                Work: "sendMessage → ack"),
+            (
+                Name: "stream", Project: "Workers", Handler: "Conduit.Workers::Conduit.Workers.StreamFunction::Handle",
+                Work: "Stream step, 24 tokens"),
         };
         var results = new List<Measurement>();
         var variants = new List<(string Function, string Mode, ColdStartBuild Build)>();
         foreach (var function in functions)
         {
-            variants.Add((function.Name, "JIT", await ColdStartBuild.PublishAsync(repository, function.Project, nativeAot: false, Path.Combine(builds, $"jit-{function.Project}"))));
-            if (native) variants.Add((function.Name, "AOT", await ColdStartBuild.PublishAsync(repository, function.Project, nativeAot: true, Path.Combine(builds, $"aot-{function.Project}"))));
+            variants.Add(
+                (
+                    function.Name, "JIT",
+                    await ColdStartBuild.PublishAsync(
+                        repository, function.Project, nativeAot: false, Path.Combine(builds, $"jit-{function.Project}"))));
+            if (native)
+                variants.Add(
+                    (
+                        function.Name, "AOT",
+                        await ColdStartBuild.PublishAsync(
+                            repository, function.Project, nativeAot: true, Path.Combine(builds, $"aot-{function.Project}"))));
         }
 
-        await using var dynalite = await DynaliteProcess.StartAsync(repository, CancellationToken.None);
+        var node = NodeTools.Find() ?? throw new InvalidOperationException($"cold-start: {NodeTools.MissingReason}");
+        await using var dynalite = await DynaliteProcess.StartAsync(node, CancellationToken.None);
         using var dynamo = new AmazonDynamoDBClient(
-            new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
+            new BasicAWSCredentials("local", "local"),
+            new AmazonDynamoDBConfig { ServiceURL = dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
         var tables = DynamoTableNames.WithPrefix("conduit-bench");
         foreach (var table in ConduitTables.All) await dynamo.CreateTableAsync(table.ToCreateTableRequest(tables.For(table)));
         await using var aws = await LoopbackAws.StartAsync();
@@ -78,9 +94,12 @@ public static partial class Scenarios
                 resident.Add(residentMegabytes);
             }
             var label = mode == "AOT" ? "Native AOT" : "JIT";
-            results.Add(Percentiles("cold-start", $"{name} {work}, {label}: start → response", latencies, "ms", mode == "AOT" ? "p50 ≤ 150 ms" : ""));
+            results.Add(
+                Percentiles(
+                    "cold-start", $"{name} {work}, {label}: start → response", latencies, "ms", mode == "AOT" ? "p50 ≤ 150 ms" : ""));
             results.Add(Percentiles("cold-start", $"{name}, {label}: RSS after first response", resident, "MB", ""));
-            results.Add(new Measurement("cold-start", $"{name}, {label}: package size (zip)", 0, 0, build.PackageBytes / 1_048_576.0, "MB", 1, ""));
+            results.Add(
+                new Measurement("cold-start", $"{name}, {label}: package size (zip)", 0, 0, build.PackageBytes / 1_048_576.0, "MB", 1, ""));
         }
         return results;
     }
@@ -90,7 +109,8 @@ public static partial class Scenarios
         ColdStartBuild build, string handler, SeededInvocation invocation, IReadOnlyDictionary<string, string?> environment)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var emulator = await RuntimeApiEmulator.StartAsync($"arn:aws:lambda:us-east-1:000000000000:function:conduit-{build.Project}", timeout.Token);
+        await using var emulator = await RuntimeApiEmulator.StartAsync(
+            $"arn:aws:lambda:us-east-1:000000000000:function:conduit-{build.Project}", timeout.Token);
         var requestId = emulator.Enqueue(invocation.EventJson);
         await using var process = BootstrapProcess.Start(build.FileName, build.Arguments, handler, emulator.RuntimeApi, environment);
         RuntimePost post;
@@ -138,33 +158,22 @@ public static partial class Scenarios
         ["JWT_AUDIENCE"] = "conduit",
     };
 
-    private static async Task<string> RunToEndAsync(string fileName, IEnumerable<string> arguments, string workingDirectory)
-    {
-        var startInfo = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var text = await output + await errors;
-        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"{fileName} {string.Join(' ', startInfo.ArgumentList)} failed:\n{text}");
-    }
-
     /// <summary>A published bootstrap, how to start it, and the size of its folder zipped as Lambda's package.</summary>
     private sealed record ColdStartBuild(string Project, string FileName, IReadOnlyList<string> Arguments, long PackageBytes)
     {
+        /// <summary>A Native AOT publish on two cores takes minutes; one that hangs must still end the run.</summary>
+        private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(20);
+
         /// <summary>Publishes every time (incremental when nothing changed), so a stale binary is never measured.</summary>
         public static async Task<ColdStartBuild> PublishAsync(string repository, string project, bool nativeAot, string output)
         {
             Console.Error.WriteLine($"cold-start: publishing {project} ({(nativeAot ? "Native AOT" : "JIT")}) to {output}…");
             if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
             string[] mode = nativeAot ? ["-r", "linux-x64", "-p:PublishAot=true"] : ["-p:LambdaBootstrap=true"];
-            await RunToEndAsync("dotnet", ["publish", Path.Combine(repository, project), "-c", "Release", .. mode, "-o", output, "--nologo"], repository);
+            var publish = await ChildProcess.RunAsync(
+                "dotnet", ["publish", Path.Combine(repository, project), "-c", "Release", .. mode, "-o", output, "--nologo"],
+                repository, PublishTimeout);
+            publish.OutputIfSucceeded();
             using var package = new MemoryStream();
             await ZipFile.CreateFromDirectoryAsync(output, package, CompressionLevel.Optimal, includeBaseDirectory: false);
             return nativeAot
@@ -188,9 +197,11 @@ public static partial class Scenarios
             var now = DateTimeOffset.UtcNow;
             var connectionId = NewId();
             await new DynamoConnectionStore(client, tables).AddAsync(
-                new ConnectionRecord(connectionId, now, "203.0.113.7", "bench", now + Ttl) { UserId = $"user-{NewId()}" }, CancellationToken.None);
+                new ConnectionRecord(connectionId, now, "203.0.113.7", "bench", now + Ttl) { UserId = $"user-{NewId()}" },
+                CancellationToken.None);
             var requestId = Guid.NewGuid().ToString();
-            var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["action"] = "sendMessage", ["requestId"] = requestId, ["text"] = Question });
+            var body = JsonSerializer.Serialize(
+                new Dictionary<string, string> { ["action"] = "sendMessage", ["requestId"] = requestId, ["text"] = Question });
             var request = new Dictionary<string, object>
             {
                 ["requestContext"] = new Dictionary<string, object>
@@ -208,7 +219,8 @@ public static partial class Scenarios
                 using var proxy = JsonDocument.Parse(response);
                 if (proxy.RootElement.GetProperty("statusCode").GetInt32() != 200) return false;
                 using var frame = JsonDocument.Parse(proxy.RootElement.GetProperty("body").GetString()!);
-                return frame.RootElement.GetProperty("type").GetString() == "ack" && frame.RootElement.GetProperty("requestId").GetString() == requestId;
+                return frame.RootElement.GetProperty("type").GetString() == "ack"
+                    && frame.RootElement.GetProperty("requestId").GetString() == requestId;
             });
         }
 
@@ -219,10 +231,13 @@ public static partial class Scenarios
             var now = time.GetUtcNow();
             var (sessionId, connectionId, requestId, userId) = (NewId(), NewId(), Guid.NewGuid().ToString(), $"user-{NewId()}");
             await new DynamoSessionStore(client, tables, time, Ttl).CreateAsync(sessionId, userId, CancellationToken.None);
-            await new DynamoSubscriptionStore(client, tables).SubscribeAsync(sessionId, connectionId, 0, resetCursor: false, now + Ttl, CancellationToken.None);
+            await new DynamoSubscriptionStore(client, tables).SubscribeAsync(
+                sessionId, connectionId, 0, resetCursor: false, now + Ttl, CancellationToken.None);
             await new DynamoTurnStore(client, tables, time, Ttl).CreateAsync(
-                new TurnRecord(requestId, sessionId, connectionId, Question, TurnStatus.Running, now, now, null) { UserId = userId }, CancellationToken.None);
-            var index = await new DynamoHistoryStore(client, tables, time).AppendAsync(sessionId, requestId, MessageRoles.User, Question, MessageStatuses.Complete, CancellationToken.None);
+                new TurnRecord(requestId, sessionId, connectionId, Question, TurnStatus.Running, now, now, null) { UserId = userId },
+                CancellationToken.None);
+            var index = await new DynamoHistoryStore(client, tables, time).AppendAsync(
+                sessionId, requestId, MessageRoles.User, Question, MessageStatuses.Complete, CancellationToken.None);
             var state = new ChatTurnState
             {
                 Turn = new TurnReference(requestId, sessionId, connectionId),
@@ -230,7 +245,8 @@ public static partial class Scenarios
                 Prompt = new PromptWindow(index, index, 1, 0),
             };
             return new SeededInvocation(JsonSerializer.Serialize(state, CoreJsonContext.Wire.ChatTurnState), response =>
-                JsonSerializer.Deserialize(response, CoreJsonContext.Wire.ChatTurnState) is { Outcome: { StopReason: "end_turn", AnswerIndex: > 0 } });
+                JsonSerializer.Deserialize(response, CoreJsonContext.Wire.ChatTurnState)
+                    is { Outcome: { StopReason: "end_turn", AnswerIndex: > 0 } });
         }
 
         private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -270,7 +286,8 @@ public static partial class Scenarios
 
         public static async Task<LoopbackAws> StartAsync()
         {
-            var certificate = SelfSignedCertificate("sqs.us-east-1.amazonaws.com", "bedrock-runtime.us-east-1.amazonaws.com", ConnectionsHost);
+            var certificate = SelfSignedCertificate(
+                "sqs.us-east-1.amazonaws.com", "bedrock-runtime.us-east-1.amazonaws.com", ConnectionsHost);
             var certificateFile = Path.Combine(Path.GetTempPath(), $"conduit-cold-start-{Guid.NewGuid():N}.pem");
             await File.WriteAllTextAsync(certificateFile, certificate.ExportCertificatePem());
             var builder = WebApplication.CreateSlimBuilder();
@@ -305,7 +322,8 @@ public static partial class Scenarios
             else if (request.Headers["X-Amz-Target"] == "AmazonSQS.SendMessage")
             {
                 using var send = JsonDocument.Parse(body.ToArray());
-                var digest = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(send.RootElement.GetProperty("MessageBody").GetString()!)));
+                var digest = Convert.ToHexStringLower(
+                    MD5.HashData(Encoding.UTF8.GetBytes(send.RootElement.GetProperty("MessageBody").GetString()!)));
                 context.Response.ContentType = "application/x-amz-json-1.0";
                 await context.Response.WriteAsync($$"""{"MessageId":"{{Guid.NewGuid()}}","MD5OfMessageBody":"{{digest}}"}""");
             }
@@ -345,7 +363,8 @@ public static partial class Scenarios
                     var stream = client.GetStream();
                     var head = new StringBuilder();
                     var buffer = new byte[1];
-                    while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer, _stopping.Token) == 1)
+                    while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal)
+                        && await stream.ReadAsync(buffer, _stopping.Token) == 1)
                         head.Append((char)buffer[0]);
                     if (!head.ToString().StartsWith("CONNECT ", StringComparison.Ordinal)) return;
                     await upstream.ConnectAsync(IPAddress.Loopback, _httpsPort, _stopping.Token);
@@ -376,17 +395,21 @@ public static partial class Scenarios
         private static byte[] BuildConverseStreamBody(int tokens)
         {
             var frames = new List<byte[]> { Frame("messageStart", """{"role":"assistant"}""") };
-            for (var i = 0; i < tokens; i++) frames.Add(Frame("contentBlockDelta", $$$"""{"contentBlockIndex":0,"delta":{"text":"word{{{i}}} "}}"""));
+            for (var i = 0; i < tokens; i++)
+                frames.Add(Frame("contentBlockDelta", $$$"""{"contentBlockIndex":0,"delta":{"text":"word{{{i}}} "}}"""));
             frames.Add(Frame("contentBlockStop", """{"contentBlockIndex":0}"""));
             frames.Add(Frame("messageStop", """{"stopReason":"end_turn"}"""));
-            frames.Add(Frame("metadata", $$$"""{"usage":{"inputTokens":42,"outputTokens":{{{tokens}}},"totalTokens":{{{42 + tokens}}}},"metrics":{"latencyMs":120}}"""));
+            var usage = $$$"""{"inputTokens":42,"outputTokens":{{{tokens}}},"totalTokens":{{{42 + tokens}}}}""";
+            frames.Add(Frame("metadata", $$$"""{"usage":{{{usage}}},"metrics":{"latencyMs":120}}"""));
             return [.. frames.SelectMany(f => f)];
         }
 
         private static byte[] Frame(string eventType, string json)
         {
             var headers = new List<IEventStreamHeader>();
-            foreach (var (name, value) in new[] { (":message-type", "event"), (":event-type", eventType), (":content-type", "application/json") })
+            (string Name, string Value)[] values =
+                [(":message-type", "event"), (":event-type", eventType), (":content-type", "application/json")];
+            foreach (var (name, value) in values)
             {
                 var header = new EventStreamHeader(name);
                 header.SetString(value);

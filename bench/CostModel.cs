@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
@@ -15,6 +14,7 @@ using Conduit.Local.Lambda;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.AI;
@@ -65,15 +65,14 @@ public static partial class Scenarios
     /// </summary>
     private static async Task<IReadOnlyList<Measurement>> CostAsync()
     {
-        var root = RepositoryFiles.Root;
-        if (DynaliteProcess.MissingReason(root) is { } missing)
+        if (NodeTools.Find() is not { } node)
         {
-            Console.Error.WriteLine($"cost: skipped. {missing}");
+            Console.Error.WriteLine($"cost: skipped. {NodeTools.MissingReason}");
             return [];
         }
 
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await using var dynalite = await DynaliteProcess.StartAsync(root, limit.Token);
+        await using var dynalite = await DynaliteProcess.StartAsync(node, limit.Token);
         await using var stack = await CostStack.StartAsync(dynalite.Endpoint);
 
         // One session first, so JIT compilation and table warm-up are not billed to the measured turns.
@@ -88,9 +87,9 @@ public static partial class Scenarios
 
         var run = new CostRun(
             sessions, workflows, stack.Lambdas.Invocations, stack.DynamoDb.Calls, stack.Connections.Posts, stack.Connections.Gone,
-            stack.Queue.SentBytes, stack.Queue.Batches, stack.Model.Calls, TemplateSizing.Read(Path.Combine(root, "template.yaml")));
+            stack.Queue.SentBytes, stack.Queue.Batches, stack.Model.Calls, TemplateSizing.Read(RepositoryFiles.File("template.yaml")));
         var sheet = new CostSheet(run);
-        var folder = RepositoryFiles.ResultsFolder;
+        var folder = BenchPaths.ResultsFolder;
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"cost-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.md");
         await File.WriteAllTextAsync(file, sheet.Markdown(), limit.Token);
@@ -111,11 +110,13 @@ public static partial class Scenarios
             var question = CostPrompt(session, t);
             var sent = Stopwatch.GetTimestamp();
             await client.SendMessageAsync(requestId, question, sessionId);
-            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId) || BenchClient.Is(f, "error", requestId));
+            var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId) || ChatFrames.Is(f, "error", requestId));
             var last = frames[^1];
-            if (BenchClient.Is(last.Frame, "error")) throw new InvalidOperationException($"Turn {requestId} failed: {last.Frame.GetRawText()}");
-            sessionId ??= frames.First(f => BenchClient.Is(f.Frame, "ack", requestId)).Frame.GetProperty("sessionId").GetString()!;
-            var answer = string.Concat(frames.Where(f => BenchClient.Is(f.Frame, "token", requestId)).Select(f => f.Frame.GetProperty("text").GetString()));
+            if (ChatFrames.Is(last.Frame, "error"))
+                throw new InvalidOperationException($"Turn {requestId} failed: {last.Frame.GetRawText()}");
+            sessionId ??= frames.First(f => ChatFrames.Is(f.Frame, "ack", requestId)).Frame.GetProperty("sessionId").GetString()!;
+            var answer = string.Concat(
+                frames.Where(f => ChatFrames.Is(f.Frame, "token", requestId)).Select(f => f.Frame.GetProperty("text").GetString()));
             frameBytes.AddRange(frames.Select(f => Encoding.UTF8.GetByteCount(f.Frame.GetRawText())));
             turns.Add(new CompletedTurn(requestId, sessionId, question, answer, Stopwatch.GetElapsedTime(sent, last.ReceivedAt)));
         }
@@ -141,7 +142,6 @@ public static partial class Scenarios
             _options = options;
         }
 
-        /// <summary>The folder holding Conduit.slnx, above the working directory or above the running binaries.</summary>
         public LambdaMeter Lambdas => _app.Services.GetRequiredService<LambdaMeter>();
         public DynamoDbMeter DynamoDb => _app.Services.GetRequiredService<DynamoDbMeter>();
         public ConnectionsMeter Connections => _app.Services.GetRequiredService<ConnectionsMeter>();
@@ -150,10 +150,9 @@ public static partial class Scenarios
 
         public static async Task<CostStack> StartAsync(Uri dynamoDbEndpoint)
         {
-            var port = LoopbackPort.Free();
             var options = new LocalHostOptions
             {
-                Port = port,
+                Port = LoopbackPort.Free(),
                 InMemory = true,
                 Store = new DynamoDbStore(dynamoDbEndpoint),
                 Settings = Stack.Unlimited(new ConduitSettings()),
@@ -168,7 +167,7 @@ public static partial class Scenarios
             return new CostStack(app, options);
         }
 
-        public Task<BenchClient> ConnectAsync(string user) => BenchClient.ConnectAsUserAsync(_options, user);
+        public Task<ChatConnection> ConnectAsync(string user) => Stack.ConnectAsync(_options, user);
 
         public void ResetMeters()
         {
@@ -180,7 +179,8 @@ public static partial class Scenarios
         }
 
         /// <summary>Waits for each turn's execution to close, so every call it makes is counted, and reads its history.</summary>
-        public async Task<IReadOnlyList<WorkflowRun>> ReadWorkflowsAsync(IEnumerable<CompletedTurn> turns, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<WorkflowRun>> ReadWorkflowsAsync(
+            IEnumerable<CompletedTurn> turns, CancellationToken cancellationToken)
         {
             var emulator = _app.Services.GetRequiredService<StepFunctionsEmulator>();
             var runs = new List<WorkflowRun>();
@@ -213,14 +213,17 @@ public static partial class Scenarios
             services.AddSingleton<IAmazonDynamoDB>(sp =>
             {
                 // The host's own code creates the tables; the metered client then serves every store.
-                using (sp.GetRequiredService<LocalAwsAccess>().OpenDynamoDbAsync(store, sp.GetRequiredService<DynamoTableNames>(), CancellationToken.None).GetAwaiter().GetResult())
+                var tables = sp.GetRequiredService<DynamoTableNames>();
+                var access = sp.GetRequiredService<LocalAwsAccess>();
+                using (access.OpenDynamoDbAsync(store, tables, CancellationToken.None).GetAwaiter().GetResult())
                 {
                 }
                 return sp.GetRequiredService<DynamoDbMeter>().OpenClient(store.Endpoint!);
             });
 
             services.AddSingleton(sp => new MeteredChatClient(
-                new OfflineChatClient(options.Model, ((MarkdownKnowledgeBase)sp.GetRequiredService<IKnowledgeBase>()).SharesTermsWith, TimeProvider.System),
+                new OfflineChatClient(
+                    options.Model, ((MarkdownKnowledgeBase)sp.GetRequiredService<IKnowledgeBase>()).SharesTermsWith, TimeProvider.System),
                 options.Model.FirstTokenDelay,
                 options.Model.TokenDelay));
             services.AddSingleton<IChatClient>(sp => sp.GetRequiredService<MeteredChatClient>());
@@ -236,16 +239,19 @@ public static partial class Scenarios
                     .ToDictionary(function => function.Key, function => meter.Measure(FunctionName(function.Key), function.Value)));
             });
 
-            services.AddSingleton<ITurnQueue>(sp => new MeteredTurnQueue(new LocalTurnQueue(sp.GetRequiredService<DurableQueue>()), sp.GetRequiredService<QueueMeter>()));
+            services.AddSingleton<ITurnQueue>(
+                sp => new MeteredTurnQueue(new LocalTurnQueue(sp.GetRequiredService<DurableQueue>()), sp.GetRequiredService<QueueMeter>()));
 
             // AddHostedService adds a type once only, so the unmetered event source has to go before the metered one comes in.
             services.Remove(services.Single(descriptor =>
-                descriptor.ServiceType == typeof(IHostedService) && descriptor.ImplementationFactory?.Method.ReturnType == typeof(SqsEventSource)));
+                descriptor.ServiceType == typeof(IHostedService) && descriptor.ImplementationFactory?.Method.ReturnType == typeof(
+                    SqsEventSource)));
             services.AddHostedService(sp =>
             {
                 var source = new SqsEventSource(
                     sp.GetRequiredService<DurableQueue>(),
-                    sp.GetRequiredService<LambdaMeter>().Measure(LambdaMeter.Dispatcher, sp.GetRequiredService<LocalFunctions>().Dispatcher),
+                    sp.GetRequiredService<LambdaMeter>().Measure(
+                        LambdaMeter.Dispatcher, sp.GetRequiredService<LocalFunctions>().Dispatcher),
                     options.Queue,
                     sp.GetRequiredService<ILogger<SqsEventSource>>());
                 source.BatchCompleted += sp.GetRequiredService<QueueMeter>().RecordBatch;
@@ -254,6 +260,7 @@ public static partial class Scenarios
         }
 
         /// <summary>"arn:…:function:conduit-Plan" → "Plan", the template's PlanFunction.</summary>
-        private static string FunctionName(string arn) => arn[(arn.LastIndexOf(':') + 1)..].Replace("conduit-", "", StringComparison.Ordinal);
+        private static string FunctionName(string arn) => arn[(arn.LastIndexOf(':') + 1)..].Replace(
+            "conduit-", "", StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,8 @@ namespace Conduit.Bench;
 /// index writes it caused, which dynalite does not report and the meter estimates.
 /// </summary>
 public sealed record DynamoDbCall(
-    string Operation, string Table, bool IsRead, bool StronglyConsistent, double ReportedUnits, bool ConditionFailed, bool Failed, int IndexWrites)
+    string Operation, string Table, bool IsRead, bool StronglyConsistent, double ReportedUnits, bool ConditionFailed, bool Failed,
+    int IndexWrites)
 {
     /// <summary>
     /// Read request units: dynalite's reported units, which round each request's bytes up to 4 KB and halve eventually
@@ -38,8 +39,15 @@ public sealed record DynamoDbCall(
 /// </summary>
 public sealed partial class DynamoDbMeter(DynamoTableNames tables)
 {
-    private static readonly HashSet<string> Reads = new(StringComparer.Ordinal) { "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems" };
-    private static readonly HashSet<string> Writes = new(StringComparer.Ordinal) { "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems" };
+    private static readonly HashSet<string> Reads = new(StringComparer.Ordinal)
+    {
+        "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems",
+    };
+
+    private static readonly HashSet<string> Writes = new(StringComparer.Ordinal)
+    {
+        "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+    };
 
     private readonly ConcurrentQueue<DynamoDbCall> _calls = new();
     private readonly ConcurrentDictionary<string, bool> _writtenKeys = new(StringComparer.Ordinal);
@@ -50,10 +58,15 @@ public sealed partial class DynamoDbMeter(DynamoTableNames tables)
 
     public AmazonDynamoDBClient OpenClient(Uri endpoint) => new(
         new BasicAWSCredentials("local", "local"),
-        new AmazonDynamoDBConfig { ServiceURL = endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", HttpClientFactory = new MeteringHttpClientFactory(this) });
+        new AmazonDynamoDBConfig
+        {
+            ServiceURL = endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1", HttpClientFactory = new MeteringHttpClientFactory(this),
+        });
 
     private async Task<HttpResponseMessage> SendAsync(
-        HttpRequestMessage request, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+        HttpRequestMessage request,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send,
+        CancellationToken cancellationToken)
     {
         var operation = request.Headers.TryGetValues("X-Amz-Target", out var targets) ? targets.First().Split('.')[^1] : "";
         var isRead = Reads.Contains(operation);
@@ -71,12 +84,14 @@ public sealed partial class DynamoDbMeter(DynamoTableNames tables)
         var consistent = body["ConsistentRead"]?.GetValue<bool>() == true;
         if (response.IsSuccessStatusCode)
         {
-            _calls.Enqueue(new DynamoDbCall(operation, table, isRead, consistent, ReportedUnits(JsonNode.Parse(answer)), ConditionFailed: false, Failed: false,
+            _calls.Enqueue(new DynamoDbCall(
+                operation, table, isRead, consistent, ReportedUnits(JsonNode.Parse(answer)), ConditionFailed: false, Failed: false,
                 isRead ? 0 : IndexWrites(operation, table, body)));
         }
         else
         {
-            var conditionFailed = JsonNode.Parse(answer)?["__type"]?.GetValue<string>().EndsWith("ConditionalCheckFailedException", StringComparison.Ordinal) == true;
+            var conditionFailed = JsonNode.Parse(answer)?["__type"]?.GetValue<string>()
+                .EndsWith("ConditionalCheckFailedException", StringComparison.Ordinal) == true;
             _calls.Enqueue(new DynamoDbCall(operation, table, isRead, consistent, 0, conditionFailed, Failed: true, 0));
         }
         return response;
@@ -97,7 +112,8 @@ public sealed partial class DynamoDbMeter(DynamoTableNames tables)
     /// </summary>
     private int IndexWrites(string operation, string table, JsonObject body)
     {
-        if (ConduitTables.All.FirstOrDefault(definition => tables.For(definition) == table) is not { GlobalIndexes.Count: > 0 } definition) return 0;
+        if (ConduitTables.All.FirstOrDefault(definition => tables.For(definition) == table) is not { GlobalIndexes.Count: > 0 } definition)
+            return 0;
         var item = body["Item"] as JsonObject;
         var key = body["Key"] as JsonObject ?? item;
         if (key is null) return 0;

@@ -51,7 +51,8 @@ public sealed class LambdaMeter
         await input.CopyToAsync(buffered);
         buffered.Position = 0;
         string? route;
-        using (var document = JsonDocument.Parse(buffered.ToArray())) route = document.RootElement.GetProperty("requestContext").GetProperty("routeKey").GetString();
+        using (var document = JsonDocument.Parse(buffered.ToArray()))
+            route = document.RootElement.GetProperty("requestContext").GetProperty("routeKey").GetString();
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -63,7 +64,9 @@ public sealed class LambdaMeter
         }
     };
 
-    /// <summary>Completes when Ingress has served <paramref name="count"/> events of <paramref name="route"/> since the last reset.</summary>
+    /// <summary>
+    /// Completes when Ingress has served <paramref name="count"/> events of <paramref name="route"/> since the last reset.
+    /// </summary>
     public Task WhenIngressServedAsync(string route, int count, CancellationToken cancellationToken)
     {
         lock (_waiting)
@@ -171,7 +174,8 @@ public sealed class MeteredChatClient(IChatClient model, TimeSpan firstTokenDela
 
     public void Reset() => _calls.Clear();
 
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var response = await base.GetResponseAsync(messages, options, cancellationToken);
         var output = response.Usage?.OutputTokenCount ?? 0;
@@ -181,7 +185,9 @@ public sealed class MeteredChatClient(IChatClient model, TimeSpan firstTokenDela
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long input = 0, output = 0;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))

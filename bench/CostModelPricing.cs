@@ -23,13 +23,19 @@ public static class ListPrices
     /// <summary>https://aws.amazon.com/sqs/pricing/: standard queue, $0.40 per million requests, each 64 KB chunk a request.</summary>
     public const double SqsPerRequest = 0.40 / 1_000_000;
 
-    /// <summary>https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.125 per million read request units (since the November 2024 cut).</summary>
+    /// <summary>
+    /// https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.125 per million read request units (since the November 2024 cut).
+    /// </summary>
     public const double DynamoDbPerReadUnit = 0.125 / 1_000_000;
 
-    /// <summary>https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.625 per million write request units (since the November 2024 cut).</summary>
+    /// <summary>
+    /// https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.625 per million write request units (since the November 2024 cut).
+    /// </summary>
     public const double DynamoDbPerWriteUnit = 0.625 / 1_000_000;
 
-    /// <summary>https://aws.amazon.com/api-gateway/pricing/: WebSocket, $1.00 per million messages (first billion), metered in 32 KB units.</summary>
+    /// <summary>
+    /// https://aws.amazon.com/api-gateway/pricing/: WebSocket, $1.00 per million messages (first billion), metered in 32 KB units.
+    /// </summary>
     public const double WebSocketPerMessage = 1.00 / 1_000_000;
 
     /// <summary>https://aws.amazon.com/api-gateway/pricing/: WebSocket, $0.25 per million connection minutes.</summary>
@@ -69,7 +75,8 @@ public static partial class TemplateSizing
             if (TopLevelKey().Match(line) is { Success: true } top) (section, entry) = (top.Groups[1].Value, "");
             else if (SecondLevelKey().Match(line) is { Success: true } second) entry = second.Groups[1].Value;
             var owner = $"{section}/{entry}";
-            if (MemorySize().Match(line) is { Success: true } size) memory[owner] = int.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (MemorySize().Match(line) is { Success: true } size)
+                memory[owner] = int.Parse(size.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             if (Architectures().Match(line) is { Success: true } arch) architecture[owner] = arch.Groups[1].Value;
             if (section == "Resources" && ServerlessFunction().IsMatch(line)) functions.Add(entry);
         }

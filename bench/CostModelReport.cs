@@ -25,7 +25,9 @@ public sealed record CostRun(
 /// One billed quantity per turn and its price per turn, for Conduit and for the naive design; <see cref="Key"/> names it
 /// briefly in the measurements, <see cref="Service"/> fully in the report.
 /// </summary>
-public sealed record CostLine(string Key, string Service, string Unit, double ConduitPerTurn, double ConduitDollarsPerTurn, double NaivePerTurn, double NaiveDollarsPerTurn);
+public sealed record CostLine(
+    string Key, string Service, string Unit, double ConduitPerTurn, double ConduitDollarsPerTurn, double NaivePerTurn,
+    double NaiveDollarsPerTurn);
 
 public static partial class Scenarios
 {
@@ -52,11 +54,13 @@ public static partial class Scenarios
 
         private FunctionSizing StreamSizing => _run.Functions["Stream"];
 
-        private double StreamedOutputTokensPerTurn => _run.ModelCalls.Where(call => call.Streamed).Sum(call => call.OutputTokens) / (double)_turns;
+        private double StreamedOutputTokensPerTurn =>
+            _run.ModelCalls.Where(call => call.Streamed).Sum(call => call.OutputTokens) / (double)_turns;
 
         private List<CostLine> PriceLines()
         {
-            var messages = _run.Sessions.Sum(session => session.MessagesSent + session.FrameBytes.Sum(bytes => Units(bytes, ListPrices.WebSocketMessageUnitBytes)));
+            var messages = _run.Sessions.Sum(
+                session => session.MessagesSent + session.FrameBytes.Sum(bytes => Units(bytes, ListPrices.WebSocketMessageUnitBytes)));
             var naiveMessages = 1 + StreamedOutputTokensPerTurn;
             var gbSeconds = _run.Invocations.Sum(invocation => _run.Functions[invocation.Function].GbSeconds(invocation.Duration));
             var gbSecondDollars = _run.Invocations.Sum(invocation =>
@@ -70,15 +74,27 @@ public static partial class Scenarios
 
             return
             [
-                Line("apigw messages", "API Gateway WebSocket messages", "32 KB messages", messages / (double)_turns, ListPrices.WebSocketPerMessage, naiveMessages),
-                Line("apigw minutes", "API Gateway connection minutes (assumed)", "minutes", AssumedConnectionMinutesPerTurn, ListPrices.WebSocketPerConnectionMinute, AssumedConnectionMinutesPerTurn),
-                Line("lambda requests", "Lambda requests", "invocations", _run.Invocations.Count / (double)_turns, ListPrices.LambdaPerRequest, 1),
+                Line(
+                    "apigw messages", "API Gateway WebSocket messages", "32 KB messages", messages / (double)_turns,
+                    ListPrices.WebSocketPerMessage, naiveMessages),
+                Line(
+                    "apigw minutes", "API Gateway connection minutes (assumed)", "minutes", AssumedConnectionMinutesPerTurn,
+                    ListPrices.WebSocketPerConnectionMinute, AssumedConnectionMinutesPerTurn),
+                Line(
+                    "lambda requests", "Lambda requests", "invocations", _run.Invocations.Count / (double)_turns,
+                    ListPrices.LambdaPerRequest, 1),
                 new CostLine("lambda GB-s", "Lambda duration (estimate)", "GB-s", gbSeconds / _turns, gbSecondDollars / _turns,
                     naiveGbSeconds / _turns, naiveGbSeconds / _turns * StreamSizing.PricePerGbSecond),
-                Line("sfn transitions", "Step Functions state transitions", "transitions", transitions / (double)_turns, ListPrices.StepFunctionsPerTransition, 0),
+                Line(
+                    "sfn transitions", "Step Functions state transitions", "transitions", transitions / (double)_turns,
+                    ListPrices.StepFunctionsPerTransition, 0),
                 Line("sqs requests", "SQS requests", "64 KB requests", sqsRequests / (double)_turns, ListPrices.SqsPerRequest, 0),
-                Line("ddb reads", "DynamoDB reads", "RRU", _run.DynamoDbCalls.Sum(call => call.ReadUnits) / _turns, ListPrices.DynamoDbPerReadUnit, naiveReads / _turns),
-                Line("ddb writes", "DynamoDB writes", "WRU", _run.DynamoDbCalls.Sum(call => call.WriteUnits) / _turns, ListPrices.DynamoDbPerWriteUnit, naiveWrites / _turns),
+                Line(
+                    "ddb reads", "DynamoDB reads", "RRU", _run.DynamoDbCalls.Sum(call => call.ReadUnits) / _turns,
+                    ListPrices.DynamoDbPerReadUnit, naiveReads / _turns),
+                Line(
+                    "ddb writes", "DynamoDB writes", "WRU", _run.DynamoDbCalls.Sum(call => call.WriteUnits) / _turns,
+                    ListPrices.DynamoDbPerWriteUnit, naiveWrites / _turns),
             ];
         }
 
@@ -109,9 +125,14 @@ public static partial class Scenarios
             return (reads, writes);
         }
 
-        /// <summary>DynamoDB's item size: attribute names and values in UTF-8, a number taken at its 8-byte upper size for a timestamp.</summary>
+        /// <summary>
+        /// DynamoDB's item size: attribute names and values in UTF-8, a number taken at its 8-byte upper size for a timestamp.
+        /// </summary>
         private static long NaiveItemBytes(CompletedTurn turn) =>
-            Encoding.UTF8.GetByteCount("sessionId" + turn.SessionId + "requestId" + turn.RequestId + "question" + turn.Question + "answer" + turn.Answer + "createdAt") + 8;
+            Encoding.UTF8.GetByteCount(
+                "sessionId"
+                    + turn.SessionId + "requestId" + turn.RequestId + "question" + turn.Question + "answer" + turn.Answer + "createdAt")
+                + 8;
 
         public IReadOnlyList<Measurement> Measurements()
         {
@@ -120,33 +141,59 @@ public static partial class Scenarios
             {
                 results.Add(new Measurement("cost", $"{line.Key} per turn: Conduit", 0, 0, line.ConduitPerTurn, line.Unit, _turns, ""));
                 results.Add(new Measurement("cost", $"{line.Key} per turn: naive", 0, 0, line.NaivePerTurn, line.Unit, _turns, ""));
-                results.Add(new Measurement("cost", $"{line.Key} $ per 1M turns: Conduit", 0, 0, line.ConduitDollarsPerTurn * 1_000_000, "$", _turns, ""));
-                results.Add(new Measurement("cost", $"{line.Key} $ per 1M turns: naive", 0, 0, line.NaiveDollarsPerTurn * 1_000_000, "$", _turns, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"{line.Key} $ per 1M turns: Conduit", 0, 0, line.ConduitDollarsPerTurn * 1_000_000, "$", _turns, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"{line.Key} $ per 1M turns: naive", 0, 0, line.NaiveDollarsPerTurn * 1_000_000, "$", _turns, ""));
             }
-            results.Add(new Measurement("cost", "total $ per 1M turns: Conduit", 0, 0, Lines.Sum(line => line.ConduitDollarsPerTurn) * 1_000_000, "$", _turns, ""));
-            results.Add(new Measurement("cost", "total $ per 1M turns: naive", 0, 0, Lines.Sum(line => line.NaiveDollarsPerTurn) * 1_000_000, "$", _turns, ""));
-            results.Add(new Measurement("cost", "@connections POSTs per turn", 0, 0, _run.ConnectionPosts / (double)_turns, "posts", _turns, ""));
+            results.Add(
+                new Measurement(
+                    "cost", "total $ per 1M turns: Conduit", 0, 0, Lines.Sum(line => line.ConduitDollarsPerTurn) * 1_000_000, "$", _turns,
+                    ""));
+            results.Add(
+                new Measurement(
+                    "cost", "total $ per 1M turns: naive", 0, 0, Lines.Sum(line => line.NaiveDollarsPerTurn) * 1_000_000, "$", _turns, ""));
+            results.Add(
+                new Measurement("cost", "@connections POSTs per turn", 0, 0, _run.ConnectionPosts / (double)_turns, "posts", _turns, ""));
             foreach (var group in DynamoDbByOperation())
-                results.Add(new Measurement("cost", $"ddb {group.Operation} {group.Table} per turn", 0, 0, group.Requests / (double)_turns, "requests", _turns, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"ddb {group.Operation} {group.Table} per turn", 0, 0, group.Requests / (double)_turns, "requests", _turns,
+                        ""));
             foreach (var group in _run.Invocations.GroupBy(LambdaLabel).OrderBy(group => group.Key, StringComparer.Ordinal))
             {
-                var durations = Percentiles("cost", $"lambda {group.Key}: per turn (p50/p99 ms)", group.Select(invocation => invocation.Duration.TotalMilliseconds), "ms", "");
+                var durations = Percentiles(
+                    "cost", $"lambda {group.Key}: per turn (p50/p99 ms)", group.Select(invocation => invocation.Duration.TotalMilliseconds),
+                    "ms", "");
                 results.Add(durations with { Value = group.Count() / (double)_turns, Unit = "inv/turn" });
             }
-            results.Add(new Measurement("cost", "sfn StateEntered events per turn", 0, 0, _run.Workflows.Sum(w => w.Entered.Count) / (double)_turns, "events", _turns, ""));
+            results.Add(
+                new Measurement(
+                    "cost", "sfn StateEntered events per turn", 0, 0, _run.Workflows.Sum(w => w.Entered.Count) / (double)_turns, "events",
+                    _turns, ""));
             foreach (var streamed in new[] { false, true })
             {
                 var calls = _run.ModelCalls.Where(call => call.Streamed == streamed).ToList();
                 var kind = streamed ? "stream" : "plan";
-                results.Add(new Measurement("cost", $"model {kind} input tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.InputTokens) / (double)_turns, "tokens", calls.Count, ""));
-                results.Add(new Measurement("cost", $"model {kind} output tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.OutputTokens) / (double)_turns, "tokens", calls.Count, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"model {kind} input tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.InputTokens) / (double)_turns,
+                        "tokens", calls.Count, ""));
+                results.Add(
+                    new Measurement(
+                        "cost", $"model {kind} output tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.OutputTokens) / (double)_turns,
+                        "tokens", calls.Count, ""));
             }
             return results;
         }
 
-        private static string LambdaLabel(LambdaInvocation invocation) => invocation.Route is null ? invocation.Function : $"{invocation.Function} {invocation.Route}";
+        private static string LambdaLabel(LambdaInvocation invocation) => invocation.Route is null
+            ? invocation.Function : $"{invocation.Function} {invocation.Route}";
 
-        private IEnumerable<(string Operation, string Table, int Requests, int ConditionFailed, double ReadUnits, double WriteUnits, int IndexWrites)> DynamoDbByOperation() =>
+        private IEnumerable<(string Operation, string Table, int Requests, int ConditionFailed, double ReadUnits, double WriteUnits,
+            int IndexWrites)> DynamoDbByOperation() =>
             _run.DynamoDbCalls
                 .GroupBy(call => (call.Operation, Table: TableSuffix(call.Table)))
                 .Select(group => (group.Key.Operation, group.Key.Table, group.Count(), group.Count(call => call.ConditionFailed),
@@ -154,7 +201,9 @@ public static partial class Scenarios
                 .OrderBy(group => group.Table, StringComparer.Ordinal).ThenBy(group => group.Operation, StringComparer.Ordinal);
 
         private static string TableSuffix(string table) =>
-            ConduitTables.All.Select(definition => definition.NameSuffix).Where(suffix => table.EndsWith("-" + suffix, StringComparison.Ordinal)).MaxBy(suffix => suffix.Length) ?? table;
+            ConduitTables.All.Select(definition => definition.NameSuffix)
+                .Where(suffix => table.EndsWith("-" + suffix, StringComparison.Ordinal))
+                .MaxBy(suffix => suffix.Length) ?? table;
 
         public string Markdown()
         {
@@ -164,29 +213,34 @@ public static partial class Scenarios
             var text = new StringBuilder();
             void Row(params object[] cells) => text.Append("| ").AppendJoin(" | ", cells.Select(Cell)).AppendLine(" |");
 
-            text.AppendLine(CultureInfo.InvariantCulture, $"## Cost per million turns ({DateTimeOffset.UtcNow:yyyy-MM-dd}, {_turns} turns)").AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"## Cost per million turns ({DateTimeOffset.UtcNow:yyyy-MM-dd}, {_turns} turns)")
+                .AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"""
                 `dotnet run -c Release --project bench -- cost` runs the local stack with its stores on DynamoDB (dynalite, from
-                `tests/node`) and drives {_run.Sessions.Count} sessions of {_run.Sessions.Max(s => s.Turns.Count)} turns at once over real WebSockets, after one unmeasured
-                warm-up session. {turnsWithLookup} of the {_turns} turns ask something the offline model looks up with `kb_lookup`;
-                history grows with each turn. Every billed call is counted where the deployed stack would make it: each request
-                of the DynamoDB client (made to return its `ConsumedCapacity`), each @connections POST at the gateway, each
-                SendMessage and each event-source batch of the queue, each Lambda handler invocation with its duration, and each
-                execution's history in the Step Functions interpreter; the clients count the WebSocket messages. The counts are
-                divided by the turns and priced at us-east-1 list prices. The naive design is worked out from the same turns: one
-                Lambda ({StreamSizing.MemoryMb} MB, like Stream) running for the whole turn as the client measured it (send → `done`),
-                one @connections POST per output token, one history write and the read of the session's earlier turns, no SQS and
-                no Step Functions.
+                `tests/node`) and drives {_run.Sessions.Count} sessions of {_run.Sessions.Max(s => s.Turns.Count)} turns at once over
+                real WebSockets, after one unmeasured warm-up session. {turnsWithLookup} of the {_turns} turns ask something the offline
+                model looks up with `kb_lookup`; history grows with each turn. Every billed call is counted where the deployed stack
+                would make it: each request of the DynamoDB client (made to return its `ConsumedCapacity`), each @connections POST at
+                the gateway, each SendMessage and each event-source batch of the queue, each Lambda handler invocation with its
+                duration, and each execution's history in the Step Functions interpreter; the clients count the WebSocket messages. The
+                counts are divided by the turns and priced at us-east-1 list prices. The naive design is worked out from the same turns:
+                one Lambda ({StreamSizing.MemoryMb} MB, like Stream) running for the whole turn as the client measured it (send →
+                `done`), one @connections POST per output token, one history write and the read of the session's earlier turns, no SQS
+                and no Step Functions.
                 """).AppendLine();
 
             Row("service", "unit", "Conduit per turn", "Conduit $ / 1M turns", "naive per turn", "naive $ / 1M turns");
             Row("---", "---", "---:", "---:", "---:", "---:");
             foreach (var line in Lines)
-                Row(line.Service, line.Unit, line.ConduitPerTurn, Dollars(line.ConduitDollarsPerTurn * 1_000_000), line.NaivePerTurn, Dollars(line.NaiveDollarsPerTurn * 1_000_000));
+                Row(
+                    line.Service, line.Unit, line.ConduitPerTurn, Dollars(line.ConduitDollarsPerTurn * 1_000_000), line.NaivePerTurn,
+                    Dollars(line.NaiveDollarsPerTurn * 1_000_000));
             Row("**total**", "", "", $"**{Dollars(conduitTotal)}**", "", $"**{Dollars(naiveTotal)}**");
             text.AppendLine();
 
-            text.AppendLine("DynamoDB requests per turn (units as dynalite reported them, at least the minimum per read; index writes estimated):").AppendLine();
+            text.AppendLine(
+                "DynamoDB requests per turn (units as dynalite reported them, at least the minimum per read; index writes estimated):")
+                .AppendLine();
             Row("table", "operation", "requests", "condition failed", "RRU", "WRU", "of which index writes");
             Row("---", "---", "---:", "---:", "---:", "---:", "---:");
             foreach (var group in DynamoDbByOperation())
@@ -195,7 +249,8 @@ public static partial class Scenarios
                     group.ReadUnits / _turns, group.WriteUnits / _turns, group.IndexWrites / (double)_turns);
             }
             Row("**all**", "", _run.DynamoDbCalls.Count / (double)_turns, _run.DynamoDbCalls.Count(c => c.ConditionFailed) / (double)_turns,
-                _run.DynamoDbCalls.Sum(c => c.ReadUnits) / _turns, _run.DynamoDbCalls.Sum(c => c.WriteUnits) / _turns, _run.DynamoDbCalls.Sum(c => c.IndexWrites) / (double)_turns);
+                _run.DynamoDbCalls.Sum(c => c.ReadUnits) / _turns, _run.DynamoDbCalls.Sum(c => c.WriteUnits) / _turns,
+                _run.DynamoDbCalls.Sum(c => c.IndexWrites) / (double)_turns);
             text.AppendLine();
 
             text.AppendLine("Lambda invocations per turn, with local handler durations:").AppendLine();
@@ -205,16 +260,21 @@ public static partial class Scenarios
             {
                 var sizing = _run.Functions[group.First().Function];
                 var durations = Percentiles("cost", group.Key, group.Select(invocation => invocation.Duration.TotalMilliseconds), "ms", "");
-                Row(group.Key, $"{sizing.MemoryMb} MB {sizing.Architecture}", group.Count() / (double)_turns, $"{Cell(durations.P50)} ms", $"{Cell(durations.P99)} ms",
+                Row(group.Key, $"{sizing.MemoryMb} MB {sizing.Architecture}", group.Count() / (double)_turns,
+                    $"{Cell(durations.P50)} ms", $"{Cell(durations.P99)} ms",
                     group.Sum(invocation => sizing.GbSeconds(invocation.Duration)) / _turns);
             }
             text.AppendLine();
 
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Other counts per turn: {Cell(_run.ConnectionPosts / (double)_turns)} @connections POSTs ({_run.GonePosts} answered 410), " +
-                $"{Cell(_run.Workflows.Sum(w => w.Entered.Count) / (double)_turns)} states entered ({string.Join(", ", StatesEntered())}), " +
-                $"{Cell(_run.SqsSentBytes.Count / (double)_turns)} SendMessage, {_run.SqsBatches.Count} event-source batches for {_run.SqsBatches.Sum(b => b.MessageIds.Count)} messages, " +
-                $"{Cell(_run.Sessions.Sum(s => s.Connected.TotalMinutes) / _turns)} connection minutes measured (the benchmark does not pause between turns). " +
+                $"Other counts per turn: {Cell(_run.ConnectionPosts / (double)_turns)} @connections POSTs " +
+                $"({_run.GonePosts} answered 410), " +
+                $"{Cell(_run.Workflows.Sum(w => w.Entered.Count) / (double)_turns)} states entered " +
+                $"({string.Join(", ", StatesEntered())}), " +
+                $"{Cell(_run.SqsSentBytes.Count / (double)_turns)} SendMessage, {_run.SqsBatches.Count} event-source batches for " +
+                $"{_run.SqsBatches.Sum(b => b.MessageIds.Count)} messages, " +
+                $"{Cell(_run.Sessions.Sum(s => s.Connected.TotalMinutes) / _turns)} connection minutes measured " +
+                $"(the benchmark does not pause between turns). " +
                 $"{_run.Workflows.Count(w => w.Status == "SUCCEEDED")} of {_run.Workflows.Count} executions succeeded; " +
                 $"{_run.DynamoDbCalls.Count(c => c.ReadNothing)} DynamoDB reads found nothing and are billed at the minimum.").AppendLine();
 
@@ -232,9 +292,9 @@ public static partial class Scenarios
             text.AppendLine(CultureInfo.InvariantCulture, $"""
                 Assumptions:
                 - Lambda duration is the local handler's wall time rounded up to 1 ms, at the template's MemorySize and
-                  architecture: an estimate. The handlers ran in one process on {Environment.ProcessorCount} cores against dynalite on loopback; the
-                  offline model waits 250 ms before the first word and 20 ms per word, and a planning answer is held for as long as
-                  its output would take to stream; every @connections POST waits 15 ms. Cold starts are not included.
+                  architecture: an estimate. The handlers ran in one process on {Environment.ProcessorCount} cores against dynalite on
+                  loopback; the offline model waits 250 ms before the first word and 20 ms per word, and a planning answer is held
+                  for as long as its output would take to stream; every @connections POST waits 15 ms. Cold starts are not included.
                 - DynamoDB units are what dynalite reported per request: reads round the bytes read up to 4 KB (halved for the
                   eventually consistent index queries), writes round the larger of the old and new item up to 1 KB. dynalite reports
                   nothing for a Query that finds nothing, which is billed here at the minimum (1 unit, half when eventually
@@ -247,13 +307,16 @@ public static partial class Scenarios
                 - API Gateway: every frame a client sends and every frame it receives (route responses and POSTs) is a message,
                   per 32 KB; $connect and $disconnect are not messages. Connection minutes are the same guess for both designs.
                 - The naive design's message count grows with the answer's length (one POST per token); Conduit's with its
-                  duration (one POST per 50 ms of streaming, or 2 KB). These answers are short ({Cell(StreamedOutputTokensPerTurn)} output tokens).
+                  duration (one POST per 50 ms of streaming, or 2 KB). These answers are short
+                  ({Cell(StreamedOutputTokensPerTurn)} output tokens).
                   The naive design keeps no frames, no queue and no session order: it cannot replay a stream to a client that
                   reconnects, and a turn whose Lambda fails is lost. Its $connect and $disconnect are left out.
-                - Prices (us-east-1 list, first tier, no free tier): Lambda ${ListPrices.LambdaPerRequest * 1e6:0.00} per million requests and
-                  ${ListPrices.LambdaArm64PerGbSecond:0.##########} per GB-s on arm64; Step Functions Standard ${ListPrices.StepFunctionsPerTransition * 1e3:0.000} per 1,000
-                  transitions; SQS ${ListPrices.SqsPerRequest * 1e6:0.00} per million requests; DynamoDB on-demand ${ListPrices.DynamoDbPerReadUnit * 1e6:0.000} per million RRU and
-                  ${ListPrices.DynamoDbPerWriteUnit * 1e6:0.000} per million WRU; API Gateway WebSocket ${ListPrices.WebSocketPerMessage * 1e6:0.00} per million messages and
+                - Prices (us-east-1 list, first tier, no free tier): Lambda ${ListPrices.LambdaPerRequest * 1e6:0.00} per million
+                  requests and ${ListPrices.LambdaArm64PerGbSecond:0.##########} per GB-s on arm64; Step Functions Standard
+                  ${ListPrices.StepFunctionsPerTransition * 1e3:0.000} per 1,000 transitions; SQS ${ListPrices.SqsPerRequest * 1e6:0.00} per
+                  million requests; DynamoDB on-demand ${ListPrices.DynamoDbPerReadUnit * 1e6:0.000} per million RRU and
+                  ${ListPrices.DynamoDbPerWriteUnit * 1e6:0.000} per million WRU; API Gateway WebSocket
+                  ${ListPrices.WebSocketPerMessage * 1e6:0.00} per million messages and
                   ${ListPrices.WebSocketPerConnectionMinute * 1e6:0.00} per million connection minutes.
                 """);
             return text.ToString();

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
+using Conduit.Tests.Support;
 
 namespace Conduit.Bench;
 
@@ -20,15 +17,14 @@ public static partial class Scenarios
     /// </summary>
     private static async Task<IReadOnlyList<Measurement>> IdleConnectionsAsync()
     {
-        await using var host = await HostProcess.StartAsync();
+        await using var host = await LocalHostProcess.StartAsync(LoopbackPort.Free(), "--in-memory");
         using var http = new HttpClient { BaseAddress = host.HttpBase };
         var tokens = new string[IdleConnectionCount / IdleConnectionsPerUser];
-        for (var user = 0; user < tokens.Length; user++)
-            tokens[user] = (await http.GetFromJsonAsync<JsonElement>($"/local/dev/token?user=idle-{user}")).GetProperty("token").GetString()!;
+        for (var user = 0; user < tokens.Length; user++) tokens[user] = await DevelopmentTokens.ForUserAsync(http, $"idle-{user}");
 
-        var before = host.ResidentBytes();
+        var before = ProcessMemory.ResidentBytes(host.ProcessId);
         var invokers = Enumerable.Range(2, 4).Select(last => BoundInvoker(IPAddress.Parse($"127.0.0.{last}"))).ToArray();
-        var sockets = new ClientWebSocket[IdleConnectionCount];
+        var clients = new ChatConnection[IdleConnectionCount];
         var connecting = Stopwatch.StartNew();
         using (var gate = new SemaphoreSlim(100))
         {
@@ -37,11 +33,8 @@ public static partial class Scenarios
                 await gate.WaitAsync();
                 try
                 {
-                    var socket = new ClientWebSocket();
-                    socket.Options.AddSubProtocol("conduit.v1");
-                    socket.Options.AddSubProtocol(tokens[i / IdleConnectionsPerUser]);
-                    await socket.ConnectAsync(host.WebSocketUrl, invokers[i % invokers.Length], CancellationToken.None);
-                    sockets[i] = socket;
+                    clients[i] = await ChatConnection.OpenAsync(
+                        host.WebSocketUrl, token: tokens[i / IdleConnectionsPerUser], invoker: invokers[i % invokers.Length]);
                 }
                 finally
                 {
@@ -50,34 +43,31 @@ public static partial class Scenarios
             }));
         }
         connecting.Stop();
-        var held = host.ResidentBytes();
+        var held = ProcessMemory.ResidentBytes(host.ProcessId);
 
-        var pings = await Task.WhenAll(sockets.Select(PingAsync));
-        var after = host.ResidentBytes();
+        var pings = await Task.WhenAll(clients.Select(PingAsync));
+        var after = ProcessMemory.ResidentBytes(host.ProcessId);
         var answered = pings.Count(p => p is not null);
 
-        await Task.WhenAll(sockets.Select(async socket =>
-        {
-            try
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-            }
-            catch (WebSocketException)
-            {
-                // Closing is courtesy here; the host is killed next either way.
-            }
-            socket.Dispose();
-        }));
+        await Task.WhenAll(clients.Select(client => client.DisposeAsync().AsTask()));
         foreach (var invoker in invokers) invoker.Dispose();
 
         const double Megabyte = 1024 * 1024;
         return
         [
             new Measurement("connections", "host RSS before connecting", 0, 0, before / Megabyte, "MB", 1, ""),
-            new Measurement("connections", $"host RSS holding {IdleConnectionCount:N0} idle connections", 0, 0, held / Megabyte, "MB", IdleConnectionCount, "< 1,024 MB"),
-            new Measurement("connections", "host RSS per idle connection", 0, 0, (held - before) / (double)IdleConnectionCount / 1024, "KB", IdleConnectionCount, ""),
-            new Measurement("connections", "host RSS after a ping on every connection", 0, 0, after / Megabyte, "MB", IdleConnectionCount, "< 1,024 MB"),
-            new Measurement("connections", $"connections opened per second (100 at a time)", 0, 0, IdleConnectionCount / connecting.Elapsed.TotalSeconds, "conn/s", IdleConnectionCount, ""),
+            new Measurement(
+                "connections", $"host RSS holding {IdleConnectionCount:N0} idle connections", 0, 0, held / Megabyte, "MB",
+                IdleConnectionCount, "< 1,024 MB"),
+            new Measurement(
+                "connections", "host RSS per idle connection", 0, 0, (held - before) / (double)IdleConnectionCount / 1024, "KB",
+                IdleConnectionCount, ""),
+            new Measurement(
+                "connections", "host RSS after a ping on every connection", 0, 0, after / Megabyte, "MB", IdleConnectionCount,
+                "< 1,024 MB"),
+            new Measurement(
+                "connections", "connections opened per second (100 at a time)", 0, 0,
+                IdleConnectionCount / connecting.Elapsed.TotalSeconds, "conn/s", IdleConnectionCount, ""),
             Percentiles("connections", $"ping → pong with all held ({answered:N0} of {IdleConnectionCount:N0} answered)",
                 pings.Where(p => p is not null).Select(p => p!.Value), "ms", "all answered"),
         ];
@@ -102,15 +92,12 @@ public static partial class Scenarios
         },
     });
 
-    private static async Task<double?> PingAsync(ClientWebSocket socket)
+    /// <summary>Milliseconds from the ping sent to the next frame's arrival, or null when that frame is not the pong.</summary>
+    private static async Task<double?> PingAsync(ChatConnection client)
     {
-        var buffer = new byte[256];
         var sent = Stopwatch.GetTimestamp();
-        await socket.SendAsync("""{"action":"ping"}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var received = await socket.ReceiveAsync(buffer, timeout.Token);
-        return received.EndOfMessage && Encoding.UTF8.GetString(buffer, 0, received.Count).Contains("\"pong\"", StringComparison.Ordinal)
-            ? Stopwatch.GetElapsedTime(sent).TotalMilliseconds
-            : null;
+        await client.PingAsync();
+        var answer = await client.NextReceivedAsync();
+        return ChatFrames.Is(answer.Frame, "pong") ? Stopwatch.GetElapsedTime(sent, answer.ReceivedAt).TotalMilliseconds : null;
     }
 }

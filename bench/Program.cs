@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Bench;
 using Conduit.Bench.Micro;
+using Conduit.Tests.Support;
 
 if (args is ["micro", .. var microArgs]) return MicroBenchmarks.Run(microArgs);
 
@@ -39,7 +40,7 @@ var report = new JsonObject
         ["runtime"] = RuntimeInformation.FrameworkDescription,
         ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
     },
-    ["commit"] = Commit(),
+    ["commit"] = await CommitAsync(),
     ["settings"] = new JsonObject
     {
         ["scenarios"] = new JsonArray([.. (requested.Count > 0 ? requested : [.. Scenarios.All.Keys]).Select(name => (JsonNode)name)]),
@@ -54,21 +55,19 @@ var report = new JsonObject
         ["unit"] = m.Unit, ["samples"] = m.Samples, ["target"] = m.Target,
     })]),
 };
-var folder = RepositoryFiles.ResultsFolder;
+var folder = BenchPaths.ResultsFolder;
 Directory.CreateDirectory(folder);
 var file = Path.Combine(folder, $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
 await File.WriteAllTextAsync(file, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 Console.Error.WriteLine($"results written to {file}");
 return 0;
 
-static string? Commit()
+static async Task<string?> CommitAsync()
 {
     try
     {
-        using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true, UseShellExecute = false });
-        var commit = git?.StandardOutput.ReadToEnd().Trim();
-        git?.WaitForExit();
-        return string.IsNullOrEmpty(commit) ? null : commit;
+        var git = await ChildProcess.RunAsync("git", ["rev-parse", "--short", "HEAD"], RepositoryFiles.Root, TimeSpan.FromSeconds(30));
+        return git.Succeeded ? git.Output.Trim() : null;
     }
     catch (System.ComponentModel.Win32Exception)
     {

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Hosting;
 using Conduit.Local.Model;
+using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,12 +14,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Conduit.Bench;
 
-public sealed record Measurement(string Scenario, string Metric, double P50, double P99, double Value, string Unit, int Samples, string Target);
+public sealed record Measurement(
+    string Scenario, string Metric, double P50, double P99, double Value, string Unit, int Samples, string Target);
 
 /// <summary>Each scenario starts its own local stack in this process and drives it over real sockets.</summary>
 public static partial class Scenarios
 {
-    public static readonly IReadOnlyDictionary<string, Func<Task<IReadOnlyList<Measurement>>>> All = new Dictionary<string, Func<Task<IReadOnlyList<Measurement>>>>
+    public static readonly IReadOnlyDictionary<string, Func<Task<IReadOnlyList<Measurement>>>> All =
+        new Dictionary<string, Func<Task<IReadOnlyList<Measurement>>>>
     {
         ["ack"] = AckLatencyAsync,
         ["first-frames"] = FirstFramesAsync,
@@ -59,7 +61,7 @@ public static partial class Scenarios
         ];
     }
 
-    private static async Task<double[]> SendAndTimeAcksAsync(BenchClient[] clients, string prefix, Func<int, TimeSpan> pause)
+    private static async Task<double[]> SendAndTimeAcksAsync(ChatConnection[] clients, string prefix, Func<int, TimeSpan> pause)
     {
         var samples = await Task.WhenAll(clients.Select(async (client, i) =>
         {
@@ -70,7 +72,7 @@ public static partial class Scenarios
                 var requestId = $"{prefix}-{i}-{m}";
                 var sent = Stopwatch.GetTimestamp();
                 await client.SendMessageAsync(requestId, "Hello");
-                var ack = (await client.ReadUntilAsync(f => BenchClient.Is(f, "ack", requestId)))[^1];
+                var ack = (await client.ReadUntilAsync(f => ChatFrames.Is(f, "ack", requestId)))[^1];
                 latencies.Add(Stopwatch.GetElapsedTime(sent, ack.ReceivedAt).TotalMilliseconds);
             }
             return latencies;
@@ -91,9 +93,12 @@ public static partial class Scenarios
             var requestId = $"first-{i}";
             var sent = Stopwatch.GetTimestamp();
             await client.SendMessageAsync(requestId, "Hello there");
-            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
-            status.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => BenchClient.Is(f.Frame, "status", requestId)).ReceivedAt).TotalMilliseconds);
-            token.Add(Stopwatch.GetElapsedTime(sent, frames.First(f => BenchClient.Is(f.Frame, "token", requestId)).ReceivedAt).TotalMilliseconds);
+            var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId));
+            status.Add(
+                Stopwatch.GetElapsedTime(
+                    sent, frames.First(f => ChatFrames.Is(f.Frame, "status", requestId)).ReceivedAt).TotalMilliseconds);
+            token.Add(
+                Stopwatch.GetElapsedTime(sent, frames.First(f => ChatFrames.Is(f.Frame, "token", requestId)).ReceivedAt).TotalMilliseconds);
         }
         return
         [
@@ -114,15 +119,21 @@ public static partial class Scenarios
         {
             var model = new TokenModel(1_000, TimeSpan.FromMilliseconds(2));
             await using var stack = await Stack.StartAsync(
-                options => options with { Settings = Stack.Unlimited(settings), Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(15) } },
+                options => options with
+                {
+                    Settings = Stack.Unlimited(settings), Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(15) },
+                },
                 model);
             await using var client = await stack.ConnectAsync("coalescing");
             await client.SendMessageAsync("coalesce-1", "Stream please");
-            var frames = await client.ReadUntilAsync(f => BenchClient.Is(f, "done", "coalesce-1"));
-            var tokens = frames.Where(f => BenchClient.Is(f.Frame, "token")).ToList();
+            var frames = await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", "coalesce-1"));
+            var tokens = frames.Where(f => ChatFrames.Is(f.Frame, "token")).ToList();
             var lags = tokens.SelectMany(f => TokenNumber().Matches(f.Frame.GetProperty("text").GetString()!)
-                .Select(m => Stopwatch.GetElapsedTime(model.ProducedAt[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)], f.ReceivedAt).TotalMilliseconds)).ToList();
-            results.Add(new Measurement("coalescing", $"{name}: posts per 1,000 tokens", 0, 0, tokens.Count, "posts", 1, "≤ 40 coalesced; baseline ≥ 10× worse"));
+                .Select(m => Stopwatch.GetElapsedTime(ProducedAt(model, m), f.ReceivedAt).TotalMilliseconds)).ToList();
+            results.Add(
+                new Measurement(
+                    "coalescing", $"{name}: posts per 1,000 tokens", 0, 0, tokens.Count, "posts", 1,
+                    "≤ 40 coalesced; baseline ≥ 10× worse"));
             results.Add(Percentiles("coalescing", $"{name}: token lag (produced → received)", lags, "ms", "p99 ≤ 80 ms coalesced"));
         }
         return results;
@@ -144,7 +155,7 @@ public static partial class Scenarios
             {
                 var requestId = $"tp-{i}-{t}";
                 await client.SendMessageAsync(requestId, "Hello");
-                await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
+                await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId));
             }
         }));
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -155,7 +166,9 @@ public static partial class Scenarios
         // The clients share the process, so CPU and allocations include their side of every frame too.
         return
         [
-            new Measurement("throughput", "turns completed per second (600 turns, 20 clients)", 0, 0, 600 / elapsed.TotalSeconds, "turns/s", 600, "≥ 300"),
+            new Measurement(
+                "throughput", "turns completed per second (600 turns, 20 clients)", 0, 0, 600 / elapsed.TotalSeconds, "turns/s", 600,
+                "≥ 300"),
             new Measurement("throughput", "CPU per turn (host and clients)", 0, 0, cpu.TotalMilliseconds / 600, "ms", 600, ""),
             new Measurement("throughput", "allocated per turn (host and clients)", 0, 0, allocated / 600.0 / 1024, "KB", 600, ""),
             new Measurement("throughput", "gen0 collections per 100 turns", 0, 0, collections / 6.0, "GCs", 600, ""),
@@ -171,7 +184,8 @@ public static partial class Scenarios
     {
         const int Tokens = 5_000;
         var perToken = new ConduitSettings { CoalesceInterval = TimeSpan.Zero, CoalesceMaxCharacters = 1 };
-        await using var stack = await Stack.StartAsync(options => options with { Settings = Stack.Unlimited(perToken) }, new TokenModel(Tokens, TimeSpan.Zero));
+        await using var stack = await Stack.StartAsync(
+            options => options with { Settings = Stack.Unlimited(perToken) }, new TokenModel(Tokens, TimeSpan.Zero));
         var times = new List<double>();
         long missed = 0, posted = 0;
         for (var run = 0; run < 5; run++)
@@ -181,14 +195,15 @@ public static partial class Scenarios
             await using (var dropped = await stack.ConnectAsync("replay"))
             {
                 await dropped.SendMessageAsync(requestId, "Stream a long answer");
-                sessionId = (await dropped.ReadUntilAsync(f => BenchClient.Is(f, "ack", requestId)))[^1].Frame.GetProperty("sessionId").GetString()!;
+                var ack = (await dropped.ReadUntilAsync(f => ChatFrames.Is(f, "ack", requestId)))[^1].Frame;
+                sessionId = ack.GetProperty("sessionId").GetString()!;
             }
             await stack.WaitForExecutionAsync(requestId);
 
             await using var resumed = await stack.ConnectAsync("replay");
             var sent = Stopwatch.GetTimestamp();
-            await resumed.SendAsync(JsonSerializer.Serialize(new { action = "resume", sessionId, afterSeq = 0 }));
-            var frames = await resumed.ReadUntilAsync(f => BenchClient.Is(f, "resumed"));
+            await resumed.ResumeAsync(sessionId, 0);
+            var frames = await resumed.ReadUntilAsync(f => ChatFrames.Is(f, "resumed"));
             var replay = frames.Where(f => f.Frame.TryGetProperty("seq", out _)).ToList();
             times.Add(Stopwatch.GetElapsedTime(sent, replay[^1].ReceivedAt).TotalMilliseconds);
 
@@ -197,17 +212,22 @@ public static partial class Scenarios
             foreach (var (frame, _) in replay)
             {
                 var first = frame.TryGetProperty("firstSeq", out var firstSeq) ? firstSeq.GetInt64() : frame.GetProperty("seq").GetInt64();
-                if (first != expected) throw new InvalidOperationException($"The replay of {sessionId} skipped or repeated: expected seq {expected}, got {first}.");
+                if (first != expected)
+                    throw new InvalidOperationException(
+                        $"The replay of {sessionId} skipped or repeated: expected seq {expected}, got {first}.");
                 expected = frame.GetProperty("seq").GetInt64() + 1;
             }
-            if (expected != lastSeq + 1 || lastSeq < Tokens) throw new InvalidOperationException($"The replay of {sessionId} ended at {expected - 1} of {lastSeq}.");
+            if (expected != lastSeq + 1 || lastSeq < Tokens)
+                throw new InvalidOperationException($"The replay of {sessionId} ended at {expected - 1} of {lastSeq}.");
             missed += lastSeq;
             posted += replay.Count;
         }
         return
         [
             Percentiles("replay", $"resume → last frame, {missed / times.Count:N0} missed frames", times, "ms", "≤ 100 ms"),
-            new Measurement("replay", "frames posted per replay (tokens joined with firstSeq)", 0, 0, posted / (double)times.Count, "frames", times.Count, ""),
+            new Measurement(
+                "replay", "frames posted per replay (tokens joined with firstSeq)", 0, 0, posted / (double)times.Count, "frames",
+                times.Count, ""),
         ];
     }
 
@@ -218,12 +238,12 @@ public static partial class Scenarios
     /// under full load on two cores never happens, and a scenario run on its own then measured half the throughput
     /// it reached after a lighter scenario had run first.
     /// </summary>
-    private static async Task WarmUpAsync(IReadOnlyList<BenchClient> clients, string prefix)
+    private static async Task WarmUpAsync(IReadOnlyList<ChatConnection> clients, string prefix)
     {
-        async Task TurnAsync(BenchClient client, string requestId)
+        async Task TurnAsync(ChatConnection client, string requestId)
         {
             await client.SendMessageAsync(requestId, "Hello");
-            await client.ReadUntilAsync(f => BenchClient.Is(f, "done", requestId));
+            await client.ReadUntilAsync(f => ChatFrames.Is(f, "done", requestId));
         }
 
         await Task.WhenAll(clients.Select(async (client, i) =>
@@ -241,6 +261,10 @@ public static partial class Scenarios
         return new Measurement(scenario, metric, At(0.50), At(0.99), sorted.Average(), unit, sorted.Length, target);
     }
 
+    /// <summary>When the model produced the token a <see cref="TokenNumber"/> match names.</summary>
+    private static long ProducedAt(TokenModel model, Match token) =>
+        model.ProducedAt[int.Parse(token.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)];
+
     [GeneratedRegex(@"w(\d+) ")]
     private static partial Regex TokenNumber();
 
@@ -257,14 +281,16 @@ public static partial class Scenarios
         }
 
         public static ConduitSettings Unlimited(ConduitSettings settings) =>
-            settings with { MessageRate = new RateLimit(1_000_000, 60_000_000), MaxConnectionsPerUser = 100_000, MaxTurnsInFlightPerUser = 100_000 };
+            settings with
+            {
+                MessageRate = new RateLimit(1_000_000, 60_000_000), MaxConnectionsPerUser = 100_000, MaxTurnsInFlightPerUser = 100_000,
+            };
 
         public static async Task<Stack> StartAsync(Func<LocalHostOptions, LocalHostOptions>? configure = null, IChatClient? model = null)
         {
-            var port = LoopbackPort.Free();
             var options = new LocalHostOptions
             {
-                Port = port,
+                Port = LoopbackPort.Free(),
                 InMemory = true,
                 Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.Zero },
                 Settings = Unlimited(new ConduitSettings()),
@@ -279,7 +305,11 @@ public static partial class Scenarios
             return new Stack(app, options);
         }
 
-        public Task<BenchClient> ConnectAsync(string user) => BenchClient.ConnectAsUserAsync(_options, user);
+        /// <summary>Reads wait longer than a test's: under the heaviest scenarios a frame can queue behind thousands.</summary>
+        public static Task<ChatConnection> ConnectAsync(LocalHostOptions options, string user) =>
+            DevelopmentTokens.ConnectAsync(options.HttpBase, options.WebSocketUrl, user, patience: TimeSpan.FromMinutes(2));
+
+        public Task<ChatConnection> ConnectAsync(string user) => ConnectAsync(_options, user);
 
         public async Task WaitForExecutionAsync(string name)
         {
@@ -289,9 +319,11 @@ public static partial class Scenarios
             {
                 using var response = await http.GetAsync($"/local/executions/{name}");
                 if (response.IsSuccessStatusCode
-                    && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("execution").GetProperty("status").GetString() != "RUNNING")
+                    && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("execution")
+                        .GetProperty("status").GetString() != "RUNNING")
                     return;
-                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(2)) throw new TimeoutException($"Execution {name} is still running.");
+                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(2))
+                    throw new TimeoutException($"Execution {name} is still running.");
                 await Task.Delay(20);
             }
         }

@@ -16,11 +16,15 @@ public sealed class TokenModel(int tokens, TimeSpan interval) : IChatClient
     public TimeSpan Interval { get; } = interval;
     public ConcurrentDictionary<int, long> ProducedAt { get; } = new();
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { FinishReason = ChatFinishReason.Stop, ModelId = "bench" });
+    public Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(
+            new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { FinishReason = ChatFinishReason.Stop, ModelId = "bench" });
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < Tokens; i++)
@@ -30,7 +34,8 @@ public sealed class TokenModel(int tokens, TimeSpan interval) : IChatClient
             ProducedAt[i] = Stopwatch.GetTimestamp();
             yield return new ChatResponseUpdate(ChatRole.Assistant, $"w{i} ") { ModelId = "bench" };
         }
-        yield return new ChatResponseUpdate { FinishReason = ChatFinishReason.Stop, ModelId = "bench", Contents = [new UsageContent(new UsageDetails { InputTokenCount = 1, OutputTokenCount = Tokens })] };
+        yield return new ChatResponseUpdate { FinishReason = ChatFinishReason.Stop, ModelId = "bench", Contents = [new UsageContent(
+            new UsageDetails { InputTokenCount = 1, OutputTokenCount = Tokens })] };
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;

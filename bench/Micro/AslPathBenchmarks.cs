@@ -25,12 +25,13 @@ public class AslPathBenchmarks
     private readonly ChoiceState _needsKnowledge;
     private readonly PathScope _scope;
     private readonly JsonNode _invokeResult;
-    private readonly JsonObject _taskError = new StatesErrorException("ModelThrottledException", "Too many requests, please wait before trying again.").ToErrorOutput();
+    private readonly JsonObject _taskError = new StatesErrorException("ModelThrottledException", "Too many requests, please wait before "
+        + "trying again.").ToErrorOutput();
 
     public AslPathBenchmarks()
     {
         var machine = StateMachine.Load(
-            File.ReadAllText(RepositoryFiles.ChatTurnDefinition),
+            File.ReadAllText(BenchPaths.ChatTurnDefinition),
             LocalFunctions.Substitutions,
             new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource });
         _stream = (TaskState)machine.States["Stream"];
@@ -39,7 +40,8 @@ public class AslPathBenchmarks
 
         var state = StreamInput();
         var data = JsonSerializer.SerializeToNode(state, CoreJsonContext.Wire.ChatTurnState);
-        var output = JsonSerializer.SerializeToNode(state with { Outcome = new TurnOutcome(StopReasons.EndTurn, "offline", 13) }, CoreJsonContext.Wire.ChatTurnState);
+        var output = JsonSerializer.SerializeToNode(
+            state with { Outcome = new TurnOutcome(StopReasons.EndTurn, "offline", 13) }, CoreJsonContext.Wire.ChatTurnState);
         var startedAt = DateTimeOffset.UtcNow;
         var execution = new ExecutionInfo(
             $"arn:aws:states:{LocalFunctions.Region}:{LocalFunctions.AccountId}:execution:conduit-chat-turn:{state.Turn.RequestId}",
@@ -83,7 +85,7 @@ public class AslPathBenchmarks
         var turn = new TurnReference("req-7f3a9c41", "sess-42b1e0d7", "L0SM9cOFvHcCIhw=");
         var query = "how does resume replay missed frames";
         var settings = new ConduitSettings();
-        var passages = MarkdownKnowledgeBase.Load(RepositoryFiles.KnowledgeBaseFolder)
+        var passages = MarkdownKnowledgeBase.Load(BenchPaths.KnowledgeBaseFolder)
             .SearchAsync(query, settings.RetrievalResults, CancellationToken.None).GetAwaiter().GetResult()
             .Select(passage => new PassageRecord(passage.Source, passage.Title, passage.Text, passage.Score))
             .ToList();

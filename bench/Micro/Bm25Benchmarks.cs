@@ -13,8 +13,8 @@ public class Bm25Benchmarks
     private const string Query = "how does resume replay the frames a client missed after reconnecting";
 
     private readonly int _maxResults = new ConduitSettings().RetrievalResults;
-    private readonly MarkdownKnowledgeBase _knowledgeBase = MarkdownKnowledgeBase.Load(RepositoryFiles.KnowledgeBaseFolder);
-    private readonly KnowledgeChunk[] _chunks = [.. Directory.EnumerateFiles(RepositoryFiles.KnowledgeBaseFolder, "*.md")
+    private readonly MarkdownKnowledgeBase _knowledgeBase = MarkdownKnowledgeBase.Load(BenchPaths.KnowledgeBaseFolder);
+    private readonly KnowledgeChunk[] _chunks = [.. Directory.EnumerateFiles(BenchPaths.KnowledgeBaseFolder, "*.md")
         .Order(StringComparer.Ordinal)
         .SelectMany(path => MarkdownChunker.Chunk(Path.GetFileName(path), File.ReadAllText(path)))];
 
@@ -27,5 +27,5 @@ public class Bm25Benchmarks
 
     /// <summary>The local stack's start-up cost for its knowledge base: read, chunk and index every file.</summary>
     [Benchmark]
-    public MarkdownKnowledgeBase Load() => MarkdownKnowledgeBase.Load(RepositoryFiles.KnowledgeBaseFolder);
+    public MarkdownKnowledgeBase Load() => MarkdownKnowledgeBase.Load(BenchPaths.KnowledgeBaseFolder);
 }

@@ -28,7 +28,8 @@ public class FrameCompactionBenchmarks
 
     [GlobalSetup]
     public void PersistBacklog() => _backlog = [.. Enumerable.Range(1, TokenFrames).Select(seq => new StoredFrame(SessionId, seq, RequestId,
-        JsonSerializer.Serialize<ServerFrame>(new TokenFrame(RequestId, SessionId, seq, FrameText(seq)), CoreJsonContext.Wire.ServerFrame)))];
+        JsonSerializer.Serialize<ServerFrame>(
+            new TokenFrame(RequestId, SessionId, seq, FrameText(seq)), CoreJsonContext.Wire.ServerFrame)))];
 
     /// <summary>Returns the number of posts the backlog becomes.</summary>
     [Benchmark]

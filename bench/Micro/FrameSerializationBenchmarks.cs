@@ -13,7 +13,8 @@ public class FrameSerializationBenchmarks
     private const string RequestId = "req-7f3a9c41";
     private const string SessionId = "sess-42b1e0d7";
 
-    private readonly ServerFrame _token = new TokenFrame(RequestId, SessionId, 42, "Resume replays every frame after the seq the client names, ");
+    private readonly ServerFrame _token = new TokenFrame(
+        RequestId, SessionId, 42, "Resume replays every frame after the seq the client names, ");
 
     private readonly ServerFrame _status = new StatusFrame(RequestId, SessionId, 3, Phases.Retrieving, "Searching the knowledge base…");
 

@@ -13,7 +13,8 @@ public static class MicroBenchmarks
     public static int Run(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var selection = args.Any(arg => arg == "-f" || arg.StartsWith("--filter", StringComparison.Ordinal)) ? args : [.. args, "--filter", "*"];
+        var selection = args.Any(arg => arg == "-f" || arg.StartsWith("--filter", StringComparison.Ordinal))
+            ? args : [.. args, "--filter", "*"];
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(selection, Config());
         return summaries.All(summary => !summary.HasCriticalValidationErrors && summary.Reports.All(report => report.Success)) ? 0 : 1;
     }
@@ -24,6 +25,6 @@ public static class MicroBenchmarks
     /// </summary>
     private static ManualConfig Config() =>
         DefaultConfig.Instance
-            .WithArtifactsPath(RepositoryFiles.MicroArtifactsFolder)
+            .WithArtifactsPath(BenchPaths.MicroArtifactsFolder)
             .AddJob(Job.Default.WithId("micro").WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8).WithGcServer(false));
 }

@@ -8,7 +8,8 @@ namespace Conduit.Bench.Micro;
 public class ProtocolParsingBenchmarks
 {
     private const string SendMessageBody =
-        """{"action":"sendMessage","requestId":"req-7f3a9c41","sessionId":"sess-42b1e0d7","text":"How does resume replay the frames I missed while my laptop was asleep?"}""";
+        """{"action":"sendMessage","requestId":"req-7f3a9c41","sessionId":"sess-42b1e0d7","text":"How does resume replay the frames I """
+        + """missed while my laptop was asleep?"}""";
 
     private const string ResumeBody = """{"action":"resume","sessionId":"sess-42b1e0d7","afterSeq":118}""";
 

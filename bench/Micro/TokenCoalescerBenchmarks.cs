@@ -14,7 +14,8 @@ public class TokenCoalescerBenchmarks
 
     private readonly ConduitSettings _settings = new();
     private readonly string[] _tokens = [.. Enumerable.Range(0, TokenCount).Select(i => $"w{i} ")];
-    private readonly long[] _arrivals = [.. Enumerable.Range(0, TokenCount).Select(i => (long)(i * TokenInterval.TotalSeconds * TimeProvider.System.TimestampFrequency))];
+    private readonly long[] _arrivals = [.. Enumerable.Range(0, TokenCount).Select(
+        i => (long)(i * TokenInterval.TotalSeconds * TimeProvider.System.TimestampFrequency))];
 
     /// <summary>
     /// AnswerStreamer's loop for tokens arriving one at a time: append, flush when full, flush when due, flush the rest.

@@ -17,7 +17,8 @@ public sealed class ChatPageTests : IAsyncLifetime
     {
         if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
         _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(25));
-        _context = await _harness.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 800 } });
+        _context = await _harness.Browser.NewContextAsync(
+            new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 800 } });
     }
 
     public async Task DisposeAsync()
@@ -44,7 +45,8 @@ public sealed class ChatPageTests : IAsyncLifetime
         await turn.GetByTestId("trace-link").ClickAsync();
         await Expect(page.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
         var history = await _harness.Host.Services.GetRequiredService<StepFunctionsEmulator>().GetExecutionHistoryAsync(requestId);
-        var entered = history.Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal)).Select(e => e.Details["name"]!.GetValue<string>()).ToList();
+        var entered = history.Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
+            .Select(e => e.Details["name"]!.GetValue<string>()).ToList();
         var rows = await page.GetByTestId("state-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.state)");
         Assert.Equal(entered, rows);
         await _harness.ScreenshotAsync(page, "trace-timeline");
@@ -61,7 +63,8 @@ public sealed class ChatPageTests : IAsyncLifetime
             await http.DeleteAsync("/local/@connections/" + Uri.EscapeDataString(Assert.Single(_harness.ConnectionIds)));
         await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new Regex("reconnecting", RegexOptions.IgnoreCase));
         await _harness.ScreenshotAsync(page, "chat-reconnecting");
-        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new Regex("^connected$", RegexOptions.IgnoreCase), new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(
+            new Regex("^connected$", RegexOptions.IgnoreCase), new() { Timeout = 15_000 });
         await Expect(turn.GetByTestId("trace-link")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
         var (sessionId, requestId) = await IdsAsync(page, turn);
@@ -105,7 +108,8 @@ public sealed class ChatPageTests : IAsyncLifetime
         var (sessionId, requestId) = await IdsAsync(page, second);
         await Expect(second.GetByTestId("trace-link")).ToBeVisibleAsync();
         var mirrored = secondTab.Locator($"[data-testid=turn][data-request-id='{requestId}']");
-        await Expect(mirrored.GetByTestId("assistant-text")).ToHaveTextAsync((await _harness.AnswerInHistoryAsync(sessionId, requestId))!.Text);
+        await Expect(mirrored.GetByTestId("assistant-text")).ToHaveTextAsync(
+            (await _harness.AnswerInHistoryAsync(sessionId, requestId))!.Text);
         await _harness.ScreenshotAsync(secondTab, "chat-second-tab");
     }
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Conduit.Tests.Support;
 
 namespace Conduit.Tests.Deployment;
@@ -12,26 +10,21 @@ public sealed class PackagingTests
     [InlineData("Workers", "Conduit.Workers.dll")]
     public async Task Publish_LinuxArm64_ProducesTheHandlerAssemblyAndRuntimeConfig(string project, string assembly)
     {
-        var output = Path.Combine(Path.GetTempPath(), $"conduit-publish-{project}-{Guid.NewGuid():N}");
-        var log = new ConcurrentQueue<string>();
-        try
-        {
-            using var publish = ChildProcess.Start(
-                "dotnet",
-                ["publish", RepositoryFiles.File(project), "-c", "Release", "-r", "linux-arm64", "--self-contained", "false", "-o", output, "--nologo"],
-                RepositoryFiles.File(),
-                log);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-            await publish.WaitForExitAsync(timeout.Token);
+        using var output = new TemporaryFolder($"publish-{project}");
 
-            Assert.True(publish.ExitCode == 0, $"dotnet publish {project} -r linux-arm64 failed:\n{string.Join('\n', log)}");
-            Assert.True(File.Exists(Path.Combine(output, assembly)), $"{assembly} is missing from the publish output");
-            Assert.True(File.Exists(Path.Combine(output, Path.ChangeExtension(assembly, ".runtimeconfig.json"))), "the runtime config Lambda needs is missing");
-            Assert.True(File.Exists(Path.Combine(output, "AWSSDK.Core.dll")), "dependencies were not copied into the package");
-        }
-        finally
-        {
-            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
-        }
+        var publish = await ChildProcess.RunAsync(
+            "dotnet",
+            [
+                "publish", RepositoryFiles.File(project), "-c", "Release", "-r", "linux-arm64", "--self-contained", "false",
+                "-o", output.Path, "--nologo",
+            ],
+            RepositoryFiles.Root,
+            TimeSpan.FromMinutes(5));
+
+        Assert.True(publish.Succeeded, $"dotnet publish {project} -r linux-arm64 failed:\n{publish.Output}");
+        Assert.True(File.Exists(output.File(assembly)), $"{assembly} is missing from the publish output");
+        Assert.True(
+            File.Exists(output.File(Path.ChangeExtension(assembly, ".runtimeconfig.json"))), "the runtime config Lambda needs is missing");
+        Assert.True(File.Exists(output.File("AWSSDK.Core.dll")), "dependencies were not copied into the package");
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Conduit.Tests.Support;
 
 namespace Conduit.Tests.Deployment;
@@ -18,15 +17,13 @@ public sealed class StateMachineValidationTests
 
         foreach (var definition in definitions)
         {
-            var output = new ConcurrentQueue<string>();
-            using var validator = ChildProcess.Start(
+            var validator = await ChildProcess.RunAsync(
                 tools.Node,
                 [NodePackages.ModulePath("asl-validator", "dist", "bin", "asl-validator.js"), "--json-path", definition],
                 NodePackages.Folder,
-                output);
-            await validator.WaitForExitAsync(timeout.Token);
+                TimeSpan.FromMinutes(1));
 
-            Assert.True(validator.ExitCode == 0, $"asl-validator rejected {Path.GetFileName(definition)}:\n{string.Join('\n', output)}");
+            Assert.True(validator.Succeeded, $"asl-validator rejected {Path.GetFileName(definition)}:\n{validator.Output}");
         }
     }
 }

@@ -30,13 +30,14 @@ public sealed partial class TemplateTests
                     Check(((YamlScalarNode)node).Value!, unresolved);
                     break;
                 case "!GetAtt":
-                    var target = node is YamlScalarNode scalar ? scalar.Value!.Split('.')[0] : ((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!;
+                    var target = node is YamlScalarNode scalar
+                        ? scalar.Value!.Split('.')[0] : ((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!;
                     if (!IsResource(target)) unresolved.Add($"!GetAtt {target}");
                     break;
                 case "!Sub":
                     var (text, variables) = node is YamlScalarNode s
                         ? (s.Value!, new HashSet<string>())
-                        : (((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!, ((YamlMappingNode)((YamlSequenceNode)node)[1]).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet());
+                        : (((YamlScalarNode)((YamlSequenceNode)node)[0]).Value!, Keys((YamlMappingNode)((YamlSequenceNode)node)[1]));
                     foreach (Match match in SubVariable().Matches(text))
                     {
                         var name = match.Groups[1].Value;
@@ -49,7 +50,8 @@ public sealed partial class TemplateTests
                     break;
             }
         }
-        foreach (var (name, resource) in _template.Resources.Children.Select(p => (((YamlScalarNode)p.Key).Value, (YamlMappingNode)p.Value)))
+        foreach (var (name, resource) in _template.Resources.Children.Select(
+            p => (((YamlScalarNode)p.Key).Value, (YamlMappingNode)p.Value)))
         {
             var dependsOn = Node(resource, "DependsOn");
             var targets = dependsOn switch
@@ -70,7 +72,7 @@ public sealed partial class TemplateTests
         var (_, machine) = Assert.Single(_template.ResourcesOfType("AWS::Serverless::StateMachine"));
         var definition = File.ReadAllText(RepositoryFiles.File(Scalar(machine, "Properties", "DefinitionUri")!.Split('/')));
         var placeholders = SubVariable().Matches(definition).Select(m => m.Groups[1].Value).ToHashSet();
-        var substitutions = ((YamlMappingNode)Node(machine, "Properties", "DefinitionSubstitutions")!).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet();
+        var substitutions = Keys((YamlMappingNode)Node(machine, "Properties", "DefinitionSubstitutions")!);
 
         Assert.Equal(placeholders.Order(), substitutions.Order());
         Assert.Equal("STANDARD", Scalar(machine, "Properties", "Type"));
@@ -125,16 +127,24 @@ public sealed partial class TemplateTests
         var dispatcherTimeout = int.Parse(Scalar(_template.Resource("DispatcherFunction"), "Properties", "Timeout")!);
         Assert.True(int.Parse(Scalar(queue, "Properties", "VisibilityTimeout")!) >= 6 * dispatcherTimeout);
         var sqsEvent = (YamlMappingNode)Node(_template.Resource("DispatcherFunction"), "Properties", "Events", "Turns", "Properties")!;
-        Assert.Contains("ReportBatchItemFailures", ((YamlSequenceNode)sqsEvent["FunctionResponseTypes"]).Children.Select(c => ((YamlScalarNode)c).Value));
+        Assert.Contains(
+            "ReportBatchItemFailures",
+            ((YamlSequenceNode)sqsEvent["FunctionResponseTypes"]).Children.Select(c => ((YamlScalarNode)c).Value));
     }
 
     [Fact]
     public void WebSocketApi_RoutesEveryProtocolActionWithTwoWayResponses()
     {
-        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToDictionary(r => Scalar(r.Resource, "Properties", "RouteKey")!, r => r.Name);
-        Assert.Equal(RouteKeys.MessageRoutes.Concat(["$connect", "$default", "$disconnect"]).Order(StringComparer.Ordinal), routes.Keys.Order(StringComparer.Ordinal));
-        var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse").Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
-        Assert.Equal([.. RouteKeys.MessageRoutes.Append("$default").Select(k => routes[k]).Order(StringComparer.Ordinal)], twoWay.Order(StringComparer.Ordinal));
+        var routes = _template.ResourcesOfType("AWS::ApiGatewayV2::Route").ToDictionary(
+            r => Scalar(r.Resource, "Properties", "RouteKey")!, r => r.Name);
+        Assert.Equal(
+            RouteKeys.MessageRoutes.Concat(["$connect", "$default", "$disconnect"]).Order(StringComparer.Ordinal),
+            routes.Keys.Order(StringComparer.Ordinal));
+        var twoWay = _template.ResourcesOfType("AWS::ApiGatewayV2::RouteResponse")
+            .Select(r => Scalar(r.Resource, "Properties", "RouteId")).ToHashSet();
+        Assert.Equal(
+            [.. RouteKeys.MessageRoutes.Append("$default").Select(k => routes[k]).Order(StringComparer.Ordinal)],
+            twoWay.Order(StringComparer.Ordinal));
         Assert.Equal("$request.body.action", Scalar(_template.Resource("WebSocketApi"), "Properties", "RouteSelectionExpression"));
     }
 
@@ -248,8 +258,12 @@ public sealed partial class TemplateTests
             var type = System.Reflection.Assembly.Load(parts[0]).GetType(parts[1]);
             Assert.True(type is not null, $"{name}: type {parts[1]} is not in {parts[0]}");
             var method = type!.GetMethod(parts[2], [typeof(Stream)]);
-            Assert.True(method is { IsPublic: true } && method.ReturnType == typeof(Task<Stream>), $"{name}: {handler} is not a public Task<Stream> {parts[2]}(Stream)");
-            Assert.True(type.GetConstructor(Type.EmptyTypes) is { IsPublic: true }, $"{name}: {parts[1]} has no public parameterless constructor for the Lambda runtime");
+            Assert.True(
+                method is { IsPublic: true } && method.ReturnType == typeof(Task<Stream>),
+                $"{name}: {handler} is not a public Task<Stream> {parts[2]}(Stream)");
+            Assert.True(
+                type.GetConstructor(Type.EmptyTypes) is { IsPublic: true },
+                $"{name}: {parts[1]} has no public parameterless constructor for the Lambda runtime");
         }
     }
 
@@ -258,7 +272,9 @@ public sealed partial class TemplateTests
     {
         var parameter = Node(_template.Parameters, "FunctionRuntime")!;
         Assert.Equal("dotnet10", Scalar(parameter, "Default"));
-        Assert.Equal(["dotnet10", "native-aot"], ((YamlSequenceNode)Node(parameter, "AllowedValues")!).Children.Select(c => ((YamlScalarNode)c).Value!));
+        Assert.Equal(
+            ["dotnet10", "native-aot"],
+            ((YamlSequenceNode)Node(parameter, "AllowedValues")!).Children.Select(c => ((YamlScalarNode)c).Value!));
         var condition = (YamlSequenceNode)Node(_template.Root, "Conditions", "IsNativeAot")!;
         Assert.Equal(("!Equals", "!Ref"), (condition.Tag.Value, condition[0].Tag.Value));
         Assert.Equal(["FunctionRuntime", "native-aot"], condition.Children.Select(c => ((YamlScalarNode)c).Value!));
@@ -284,7 +300,9 @@ public sealed partial class TemplateTests
             Assert.Matches($@"(?m)^[^#\t\n]*\bbuild-{name}\b[^\n]*:", makefile);
             Assert.Contains("-r linux-x64 -p:PublishAot=true -p:BootstrapBuildFolder=aot-$@", makefile, StringComparison.Ordinal);
             var listed = ConduitFunctions.ByHandler(Scalar(function, "Properties", "Handler")!);
-            Assert.True(listed?.Assembly == $"Conduit.{codeUri.TrimEnd('/')}", $"{name}: the {codeUri} bootstrap serves the listed functions of its assembly, not this one");
+            Assert.True(
+                listed?.Assembly == $"Conduit.{codeUri.TrimEnd('/')}",
+                $"{name}: the {codeUri} bootstrap serves the listed functions of its assembly, not this one");
         }
     }
 
@@ -299,14 +317,17 @@ public sealed partial class TemplateTests
     {
         var declared = _template.ResourcesOfType("AWS::DynamoDB::Table").Select(t => Describe(t.Resource)).Order().ToList();
         var expected = ConduitTables.All.Select(t =>
-            $"{string.Join(",", t.AttributeDefinitions.Select(k => $"{k.Name}:{k.Type}").Order())} keys={t.PartitionKey.Name}/{t.SortKey?.Name} "
-            + $"indexes=[{string.Join(";", t.GlobalIndexes.Select(i => $"{i.Name}:{i.PartitionKey.Name}/{i.SortKey?.Name}:{i.ProjectionType}({string.Join(",", i.NonKeyAttributes)})").Order())}] "
+            $"{string.Join(",", t.AttributeDefinitions.Select(k => $"{k.Name}:{k.Type}").Order())} "
+            + $"keys={t.PartitionKey.Name}/{t.SortKey?.Name} "
+            + $"indexes=[{string.Join(";", t.GlobalIndexes.Select(DescribeIndex).Order())}] "
             + $"ttl={t.TimeToLiveAttribute} billing={ConduitTables.BillingMode}").Order().ToList();
 
         Assert.Equal(expected, declared);
         foreach (var (name, table) in _template.ResourcesOfType("AWS::DynamoDB::Table"))
         {
-            Assert.True(Scalar(table, "Properties", "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") == "true", $"{name} has no point-in-time recovery");
+            Assert.True(
+                Scalar(table, "Properties", "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled") == "true",
+                $"{name} has no point-in-time recovery");
         }
     }
 
@@ -318,12 +339,24 @@ public sealed partial class TemplateTests
         var indexes = (Node(table, "Properties", "GlobalSecondaryIndexes") as YamlSequenceNode)?.Children.Select(index =>
         {
             var indexKeys = KeySchema(Node(index, "KeySchema")!);
-            var nonKey = (Node(index, "Projection", "NonKeyAttributes") as YamlSequenceNode)?.Children.Select(a => ((YamlScalarNode)a).Value!) ?? [];
-            return $"{Scalar(index, "IndexName")}:{indexKeys["HASH"]}/{indexKeys.GetValueOrDefault("RANGE")}:{Scalar(index, "Projection", "ProjectionType")}({string.Join(",", nonKey)})";
+            var nonKey = (Node(index, "Projection", "NonKeyAttributes") as YamlSequenceNode)?.Children.Select(
+                a => ((YamlScalarNode)a).Value!)
+                ?? [];
+            return $"{Scalar(index, "IndexName")}:{indexKeys["HASH"]}/{indexKeys.GetValueOrDefault("RANGE")}:"
+                + $"{Scalar(index, "Projection", "ProjectionType")}({string.Join(",", nonKey)})";
         }).Order() ?? Enumerable.Empty<string>();
-        var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true" ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
-        return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} indexes=[{string.Join(";", indexes)}] ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
+        var ttl = Scalar(table, "Properties", "TimeToLiveSpecification", "Enabled") == "true"
+            ? Scalar(table, "Properties", "TimeToLiveSpecification", "AttributeName") : null;
+        return $"{string.Join(",", attributes)} keys={keys["HASH"]}/{keys.GetValueOrDefault("RANGE")} "
+            + $"indexes=[{string.Join(";", indexes)}] "
+            + $"ttl={ttl} billing={Scalar(table, "Properties", "BillingMode")}";
     }
+
+    private static string DescribeIndex(SecondaryIndex index) =>
+        $"{index.Name}:{index.PartitionKey.Name}/{index.SortKey?.Name}:{index.ProjectionType}({string.Join(",", index.NonKeyAttributes)})";
+
+    private static HashSet<string> Keys(YamlMappingNode mapping) =>
+        mapping.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToHashSet();
 
     private static Dictionary<string, string?> KeySchema(YamlNode schema) =>
         ((YamlSequenceNode)schema).Children.ToDictionary(k => Scalar(k, "KeyType")!, k => Scalar(k, "AttributeName"));

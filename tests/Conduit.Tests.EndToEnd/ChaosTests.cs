@@ -15,7 +15,8 @@ public sealed class ChaosTests : IAsyncLifetime
     private LocalStackHost _host = null!;
 
     public async Task InitializeAsync() =>
-        _host = await LocalStackHost.StartAsync(options => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(8) } });
+        _host = await LocalStackHost.StartAsync(
+            options => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(8) } });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -29,8 +30,11 @@ public sealed class ChaosTests : IAsyncLifetime
         {
             var context = $"client {result.RequestId} (seed {seed})";
             Assert.True(result.Drops >= DropsPerClient, $"{context} dropped only {result.Drops} times");
-            Assert.True(result.Seqs.SequenceEqual(Enumerable.Range(1, result.Seqs.Count).Select(i => (long)i)), $"{context} saw seqs {string.Join(",", result.Seqs)}");
-            var saved = (await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(result.SessionId, long.MaxValue, 10, CancellationToken.None))
+            Assert.True(
+                result.Seqs.SequenceEqual(Enumerable.Range(1, result.Seqs.Count).Select(i => (long)i)),
+                $"{context} saw seqs {string.Join(",", result.Seqs)}");
+            var saved = (await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+                result.SessionId, long.MaxValue, 10, CancellationToken.None))
                 .Single(m => m.Role == MessageRoles.Assistant);
             Assert.Equal(saved.Text, TurnText.Of(result.Frames, result.RequestId));
         }

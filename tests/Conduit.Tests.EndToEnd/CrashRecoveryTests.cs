@@ -1,22 +1,20 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
 /// <summary>kill -9 of the local host mid-turn, then a restart over the same data: acknowledged turns finish once.</summary>
-public sealed class CrashRecoveryTests : IAsyncLifetime
+public sealed class CrashRecoveryTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), $"conduit-crash-{Guid.NewGuid():N}");
-    private readonly int _port = LocalStackProcess.FreePort();
+    private readonly TemporaryFolder _data = new("crash");
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>One port for both runs, so the clients' URL stays the same across the restart, as a deployment's does.</summary>
+    private readonly int _port = LoopbackPort.Free();
 
-    public Task DisposeAsync()
-    {
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _data.Dispose();
 
     [Fact]
     public async Task KillMidTurn_Restart_EveryAcknowledgedTurnCompletesOnce_AndAResumeMatchesHistory()
@@ -39,20 +37,22 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         await resumed.ResumeAsync(sessionId, 0);
         var frames = await ReadUntilDoneAsync(resumed, "crash-1", "crash-2");
 
-        Assert.Equal(Enumerable.Range(1, (int)frames.Max(f => f.GetProperty("seq").GetInt64())).Select(i => (long)i), TurnText.CoveredSeqs(frames).Order());
+        var lastSeq = (int)frames.Max(f => f.GetProperty("seq").GetInt64());
+        Assert.Equal(Enumerable.Range(1, lastSeq).Select(i => (long)i), TurnText.CoveredSeqs(frames).Order());
         Assert.Equal(TurnText.CoveredSeqs(frames).Count(), TurnText.CoveredSeqs(frames).Distinct().Count());
         Assert.Single(frames, f => IsDone(f, "crash-1"));
         Assert.Single(frames, f => IsDone(f, "crash-2"));
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync());
+        using var http = new HttpClient { BaseAddress = second.HttpBase };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync());
         var history = await http.GetFromJsonAsync<JsonElement>($"/local/sessions/{sessionId}/history");
         var messages = history.GetProperty("messages").EnumerateArray().ToList();
         Assert.Equal(["crash-1:user", "crash-1:assistant", "crash-2:user", "crash-2:assistant"],
             messages.Select(m => $"{m.GetProperty("requestId").GetString()}:{m.GetProperty("role").GetString()}"));
         Assert.Equal(messages[1].GetProperty("text").GetString(), TurnText.Of(frames, "crash-1"));
         Assert.Equal(messages[3].GetProperty("text").GetString(), TurnText.Of(frames, "crash-2"));
-        var executions = (await http.GetFromJsonAsync<JsonElement>("/local/executions")).GetProperty("executions").EnumerateArray().ToList();
+        var executions = (await http.GetFromJsonAsync<JsonElement>("/local/executions"))
+            .GetProperty("executions").EnumerateArray().ToList();
         Assert.Equal(["crash-1", "crash-2"], executions.Select(e => e.GetProperty("name").GetString()).Order());
         Assert.All(executions, e => Assert.Equal("SUCCEEDED", e.GetProperty("status").GetString()));
         var interrupted = await http.GetFromJsonAsync<JsonElement>("/local/executions/crash-1");
@@ -62,17 +62,13 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     private Uri Url => new($"ws://127.0.0.1:{_port}/local");
 
     /// <summary>The development signing key lives in the data folder, so a token stays good across the restart.</summary>
-    private async Task<string> TokenAsync()
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
-        return (await http.GetFromJsonAsync<JsonElement>("/local/dev/token?user=crash")).GetProperty("token").GetString()!;
-    }
+    private Task<string> TokenAsync() => DevelopmentTokens.ForUserAsync(new Uri($"http://127.0.0.1:{_port}/"), "crash");
 
-    private Task<LocalStackProcess> StartAsync() =>
-        LocalStackProcess.StartAsync(_port, _data, "--token-delay-ms", "25", "--first-token-delay-ms", "0");
+    private Task<LocalHostProcess> StartAsync() => LocalHostProcess.StartAsync(
+        _port, "--data-dir", _data.Path, "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
+        "--token-delay-ms", "25", "--first-token-delay-ms", "0");
 
-    private static bool IsDone(JsonElement frame, string requestId) =>
-        frame.GetProperty("type").GetString() == "done" && frame.GetProperty("requestId").GetString() == requestId;
+    private static bool IsDone(JsonElement frame, string requestId) => ChatFrames.Is(frame, "done", requestId);
 
     private static async Task<List<JsonElement>> ReadUntilDoneAsync(ChatConnection chat, params string[] requestIds)
     {

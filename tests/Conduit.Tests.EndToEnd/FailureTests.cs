@@ -27,10 +27,12 @@ public sealed class FailureTests
         }
 
         await chat.DisposeAsync();
-        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync("leaver", CancellationToken.None);
+        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
+            "leaver", CancellationToken.None);
 
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
-        var history = await host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 10, CancellationToken.None);
+        var history = await host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+            sessionId, long.MaxValue, 10, CancellationToken.None);
         var answer = Assert.Single(history, m => m.Role == MessageRoles.Assistant);
         Assert.StartsWith("Offline model (not an LLM).", answer.Text);
         var frames = await host.Services.GetRequiredService<IFrameStore>().ReadAfterAsync(sessionId, 0, 1_000, CancellationToken.None);
@@ -46,7 +48,8 @@ public sealed class FailureTests
     [Fact]
     public async Task ModelThrows_ErrorFrameWithRequestId_AndExecutionHistoryShowsTheFailedState()
     {
-        await using var host = await LocalStackHost.StartAsync(overrides: services => services.AddSingleton<IChatClient>(new ThrowingChatClient()));
+        await using var host = await LocalStackHost.StartAsync(
+            overrides: services => services.AddSingleton<IChatClient>(new ThrowingChatClient()));
         await using var chat = await host.ConnectAsync();
 
         await chat.SendMessageAsync("doomed", "Hello");
@@ -59,10 +62,12 @@ public sealed class FailureTests
         Assert.Equal("turn_failed", error.GetProperty("code").GetString());
         Assert.Contains("doomed", error.GetProperty("message").GetString());
         Assert.Equal(frames.Count, error.GetProperty("seq").GetInt64());
-        Assert.Equal(TurnStatus.Failed, (await host.Services.GetRequiredService<ITurnStore>().GetAsync("doomed", CancellationToken.None))!.Status);
+        Assert.Equal(
+            TurnStatus.Failed, (await host.Services.GetRequiredService<ITurnStore>().GetAsync("doomed", CancellationToken.None))!.Status);
 
         using var http = host.CreateHttpClient();
-        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync("doomed", CancellationToken.None);
+        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
+            "doomed", CancellationToken.None);
         var document = await http.GetFromJsonAsync<JsonElement>("/local/executions/doomed");
         Assert.Equal(ExecutionStatus.Failed, execution.Status);
         Assert.Equal("FAILED", document.GetProperty("execution").GetProperty("status").GetString());
@@ -84,7 +89,8 @@ public sealed class FailureTests
         var starter = new FailFirstStarter();
         await using var host = await LocalStackHost.StartAsync(
             options => options with { Queue = options.Queue with { VisibilityTimeout = TimeSpan.FromMilliseconds(200) } },
-            services => services.AddSingleton<IWorkflowStarter>(sp => starter.Wrap(ActivatorUtilities.CreateInstance<Local.Adapters.LocalWorkflowStarter>(sp))));
+            services => services.AddSingleton<IWorkflowStarter>(
+                sp => starter.Wrap(ActivatorUtilities.CreateInstance<Local.Adapters.LocalWorkflowStarter>(sp))));
         await using var chat = await host.ConnectAsync();
 
         await chat.SendMessageAsync("retry-me", "Hello");
@@ -94,7 +100,8 @@ public sealed class FailureTests
         Assert.Equal(2, starter.Calls);
         Assert.Single(frames, f => f.GetProperty("type").GetString() == "done");
         Assert.Single(frames, f => f.TryGetProperty("phase", out var p) && p.GetString() == "queued");
-        var history = await host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 10, CancellationToken.None);
+        var history = await host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+            sessionId, long.MaxValue, 10, CancellationToken.None);
         Assert.Single(history, m => m.Role == MessageRoles.Assistant);
         var counts = await host.Services.GetRequiredService<DurableQueue>().GetCountsAsync(CancellationToken.None);
         Assert.Equal(0, counts.DeadLettered);
@@ -115,10 +122,12 @@ public sealed class FailureTests
 
     private sealed class ThrowingChatClient : IChatClient
     {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        public Task<ChatResponse> GetResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("The model exploded.");
 
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("The model exploded.");
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;

@@ -24,12 +24,15 @@ public sealed class FuzzTests : IAsyncLifetime
     public async Task HostileFrames_TenThousand_EachIsAnswered_AndANormalTurnStillWorks()
     {
         var seed = Environment.TickCount;
-        var answered = await Task.WhenAll(Enumerable.Range(0, Connections).Select(i => FloodAsync(new HostileFrames(new Random(seed + i)), $"fuzz-{i}")));
+        var answered = await Task.WhenAll(
+            Enumerable.Range(0, Connections).Select(i => FloodAsync(new HostileFrames(new Random(seed + i)), $"fuzz-{i}")));
 
         Assert.All(answered, counts =>
         {
             Assert.Equal(FramesPerConnection, counts.Sum(c => c.Value));
-            Assert.True(counts.Keys.All(type => type is "error" or "pong" or "history" or "resumed"), $"unexpected answers {string.Join(",", counts.Keys)} (seed {seed})");
+            Assert.True(
+                counts.Keys.All(type => type is "error" or "pong" or "history" or "resumed"),
+                $"unexpected answers {string.Join(",", counts.Keys)} (seed {seed})");
         });
         await using var oversize = await _host.ConnectAsync(user: "fuzz-big");
         await oversize.SendTextAsync(new string('[', 130 * 1024));
@@ -64,7 +67,8 @@ public sealed class FuzzTests : IAsyncLifetime
     /// <summary>Frames a careless or hostile client could send; none of them is a valid sendMessage or cancel.</summary>
     private sealed class HostileFrames(Random random)
     {
-        private static readonly string[] Actions = ["sendMessage", "ping", "resume", "cancel", "history", "SENDMESSAGE", "", "💥", "\u0000"];
+        private static readonly string[] Actions =
+            ["sendMessage", "ping", "resume", "cancel", "history", "SENDMESSAGE", "", "💥", "\u0000"];
 
         public (string? Text, byte[]? Binary) Next() => random.Next(12) switch
         {
@@ -76,7 +80,10 @@ public sealed class FuzzTests : IAsyncLifetime
             5 => ($$"""{"action":"sendMessage","requestId":{{WrongType()}},"text":"hi"}""", null),
             6 => ($$"""{"action":"sendMessage","requestId":"r{{random.Next()}}","text":"\u0001\u0002\u001f\ud800"}""", null),
             7 => ("""{"action":"sendMessage","requestId":"a","requestId":"b","text":"dup"}""", null),
-            8 => ($$"""{"action":"{{Actions[random.Next(Actions.Length)]}}","sessionId":{{WrongType()}},"afterSeq":{{WrongType()}}}""", null),
+            8 =>
+                (
+                    $$"""{"action":"{{Actions[random.Next(Actions.Length)]}}","sessionId":{{WrongType()}},"afterSeq":{{WrongType()}}}""",
+                    null),
             9 => ($$"""{"action":"sendMessage","requestId":"big{{random.Next()}}","text":"{{new string('x', 16_001)}}"}""", null),
             10 => ($$"""{"action":"cancel","requestId":"no-such-turn-{{random.Next()}}"}""", null),
             _ => ($$"""{"action":"history","sessionId":"{{new string('s', random.Next(81, 200))}}"}""", null),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Tests.EndToEnd;
@@ -28,7 +29,8 @@ public sealed class LogHygieneTests : IAsyncLifetime
             await chat.SendTextAsync($$"""{"action":"sendMessage","requestId":"bad id","text":"{{secret}}"}""");
             await chat.NextAsync();
         }
-        await Assert.ThrowsAnyAsync<Exception>(() => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: Tokens.Tampered(token)));
+        await Assert.ThrowsAnyAsync<Exception>(
+            () => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: JwtTestTokens.Tampered(token)));
 
         var lines = _logs.Lines.Where(l => l.Level >= LogLevel.Information).ToList();
         Assert.NotEmpty(lines);
@@ -55,7 +57,8 @@ public sealed class LogHygieneTests : IAsyncLifetime
 
             public bool IsEnabled(LogLevel logLevel) => true;
 
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            public void Log<TState>(
+                LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
                 owner._lines.Enqueue((logLevel, $"{formatter(state, exception)} {exception}"));
         }
     }

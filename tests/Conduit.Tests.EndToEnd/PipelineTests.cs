@@ -158,7 +158,8 @@ public sealed class PipelineTests : IAsyncLifetime
 
     private async Task<string?> AssistantAnswerAsync(string sessionId, string requestId)
     {
-        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 100, CancellationToken.None);
+        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+            sessionId, long.MaxValue, 100, CancellationToken.None);
         return history.SingleOrDefault(m => m.RequestId == requestId && m.Role == MessageRoles.Assistant)?.Text;
     }
 

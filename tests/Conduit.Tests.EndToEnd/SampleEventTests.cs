@@ -5,6 +5,7 @@ using Conduit.Core.Ports;
 using Conduit.Ingress;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 using Conduit.Workers;
 
 namespace Conduit.Tests.EndToEnd;
@@ -16,7 +17,8 @@ public sealed class SampleEventTests : IAsyncLifetime
 
     /// <summary>The sample $connect comes from a page at https://chat.example.com, as a deployment would allow.</summary>
     public async Task InitializeAsync() =>
-        _host = await LocalStackHost.StartAsync(options => options with { AllowedOrigins = new HashSet<string> { "https://chat.example.com" } });
+        _host = await LocalStackHost.StartAsync(
+            options => options with { AllowedOrigins = new HashSet<string> { "https://chat.example.com" } });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -39,7 +41,8 @@ public sealed class SampleEventTests : IAsyncLifetime
         var dispatched = await InvokeAsync(dispatcher.HandleAsync, "sqs-turns.json");
         Assert.Empty(dispatched.GetProperty("batchItemFailures").EnumerateArray());
 
-        var execution = await _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync("7b1e2c9a-turn-1", CancellationToken.None);
+        var execution = await _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
+            "7b1e2c9a-turn-1", CancellationToken.None);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
         Assert.Null(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
 
@@ -55,14 +58,17 @@ public sealed class SampleEventTests : IAsyncLifetime
         await sessions.CreateAsync("2790701592224c56b7b1122c38d12260", "sample-user", CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         await turns.CreateAsync(
-            new TurnRecord("7b1e2c9a-turn-1", "2790701592224c56b7b1122c38d12260", "L0SM9cOFvHcCIhw=", "What does the Dispatcher do?", TurnStatus.Dispatched, now, now, null) { UserId = "sample-user" },
+            new TurnRecord(
+                "7b1e2c9a-turn-1", "2790701592224c56b7b1122c38d12260", "L0SM9cOFvHcCIhw=", "What does the Dispatcher do?",
+                TurnStatus.Dispatched, now, now, null) { UserId = "sample-user" },
             CancellationToken.None);
 
         var state = await InvokeAsync(_host.Services.GetLambdaFunction(ConduitFunctions.BuildPrompt).HandleAsync, "workflow-state.json");
 
         Assert.Equal(1, state.GetProperty("prompt").GetProperty("lastIndex").GetInt64());
         Assert.Equal("7b1e2c9a-turn-1", state.GetProperty("turn").GetProperty("requestId").GetString());
-        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync("2790701592224c56b7b1122c38d12260", long.MaxValue, 5, CancellationToken.None);
+        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+            "2790701592224c56b7b1122c38d12260", long.MaxValue, 5, CancellationToken.None);
         Assert.Equal("What does the Dispatcher do?", Assert.Single(history).Text);
         Assert.Equal(TurnStatus.Running, (await turns.GetAsync("7b1e2c9a-turn-1", CancellationToken.None))!.Status);
     }
@@ -81,21 +87,11 @@ public sealed class SampleEventTests : IAsyncLifetime
     /// <summary>A sample that carries a token has a placeholder for it: a real one cannot be committed, it expires.</summary>
     private static async Task<JsonElement> InvokeAsync(Func<Stream, CancellationToken, Task<Stream>> handler, string sample, string? token = null)
     {
-        var path = Path.Combine(RepositoryRoot(), "events", sample);
-        var json = await File.ReadAllTextAsync(path);
+        var json = await File.ReadAllTextAsync(RepositoryFiles.File("events", sample));
         if (token is not null) json = json.Replace("REPLACE_WITH_TOKEN", token, StringComparison.Ordinal);
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(json));
         await using var output = await handler(input, CancellationToken.None);
         using var document = await JsonDocument.ParseAsync(output);
         return document.RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Conduit.slnx"))) return folder.FullName;
-        }
-        throw new InvalidOperationException("The repository root (Conduit.slnx) was not found above the test binaries.");
     }
 }

@@ -8,6 +8,7 @@ using Conduit.Local.Gateway;
 using Conduit.Local.Hosting;
 using Conduit.Local.Security;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
@@ -16,11 +17,13 @@ public sealed class SecurityTests : IAsyncLifetime
 {
     private LocalStackHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await LocalStackHost.StartAsync(options => options with { Settings = new ConduitSettings() });
+    public async Task InitializeAsync() => _host = await LocalStackHost.StartAsync(
+        options => options with { Settings = new ConduitSettings() });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    public static TheoryData<string> RefusedTokens() => ["none", "expired", "not-yet-valid", "forged", "other-key", "alg-none", "wrong-audience", "wrong-issuer", "unknown-kid", "garbage"];
+    public static TheoryData<string> RefusedTokens() =>
+        ["none", "expired", "not-yet-valid", "forged", "other-key", "alg-none", "wrong-audience", "wrong-issuer", "unknown-kid", "garbage"];
 
     [Theory]
     [MemberData(nameof(RefusedTokens))]
@@ -28,7 +31,8 @@ public sealed class SecurityTests : IAsyncLifetime
     {
         var token = BadToken(kind);
 
-        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: token));
+        var refused = await Assert.ThrowsAsync<WebSocketException>(
+            () => ChatConnection.OpenAsync(_host.Options.WebSocketUrl, token: token));
 
         Assert.Contains("401", refused.Message);
         Assert.Empty(_host.Services.GetRequiredService<WebSocketGateway>().ConnectionIds);
@@ -126,19 +130,27 @@ public sealed class SecurityTests : IAsyncLifetime
     {
         var key = _host.Services.GetRequiredService<DevelopmentIssuer>().Key;
         var now = DateTimeOffset.UtcNow;
-        var valid = Tokens.Claims("alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddHours(1));
+        var valid = JwtTestTokens.ClaimsExpiringAt(
+            "alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddHours(1));
         const string header = """{"alg":"HS256","typ":"JWT"}""";
         return kind switch
         {
             "none" => null!,
-            "expired" => Tokens.Hs256(key, header, Tokens.Claims("alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddMinutes(-5))),
-            "not-yet-valid" => Tokens.Hs256(key, header, valid.Replace("}", $",\"nbf\":{now.AddMinutes(10).ToUnixTimeSeconds()}}}", StringComparison.Ordinal)),
-            "forged" => Tokens.Tampered(Tokens.Hs256(key, header, valid)),
-            "other-key" => Tokens.Hs256(Hs256TokenIssuer.CreateKey(), header, valid),
-            "alg-none" => Tokens.Unsigned(valid),
-            "wrong-audience" => Tokens.Hs256(key, header, Tokens.Claims("alice", LocalHostOptions.DevelopmentIssuer, "someone-else", now.AddHours(1))),
-            "wrong-issuer" => Tokens.Hs256(key, header, Tokens.Claims("alice", "https://evil.test", LocalHostOptions.DevelopmentAudience, now.AddHours(1))),
-            "unknown-kid" => Tokens.Hs256(key, """{"alg":"HS256","typ":"JWT","kid":"rotated-away"}""", valid),
+            "expired" => JwtTestTokens.Hs256(
+                key, header,
+                JwtTestTokens.ClaimsExpiringAt(
+                    "alice", LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, now.AddMinutes(-5))),
+            "not-yet-valid" => JwtTestTokens.Hs256(
+                key, header, valid.Replace("}", $",\"nbf\":{now.AddMinutes(10).ToUnixTimeSeconds()}}}", StringComparison.Ordinal)),
+            "forged" => JwtTestTokens.Tampered(JwtTestTokens.Hs256(key, header, valid)),
+            "other-key" => JwtTestTokens.Hs256(Hs256TokenIssuer.CreateKey(), header, valid),
+            "alg-none" => JwtTestTokens.Unsigned(valid),
+            "wrong-audience" => JwtTestTokens.Hs256(
+                key, header, JwtTestTokens.ClaimsExpiringAt("alice", LocalHostOptions.DevelopmentIssuer, "someone-else", now.AddHours(1))),
+            "wrong-issuer" => JwtTestTokens.Hs256(
+                key, header,
+                JwtTestTokens.ClaimsExpiringAt("alice", "https://evil.test", LocalHostOptions.DevelopmentAudience, now.AddHours(1))),
+            "unknown-kid" => JwtTestTokens.Hs256(key, """{"alg":"HS256","typ":"JWT","kid":"rotated-away"}""", valid),
             _ => "not.a.token",
         };
     }

@@ -7,6 +7,7 @@ using Conduit.Local.Knowledge;
 using Conduit.Local.Model;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Tests.EndToEnd;
@@ -139,7 +140,8 @@ public sealed class SessionTests : IAsyncLifetime
 
         var frames = await ReadBothAsync(chat, "o-1", "o-2");
 
-        var firstDone = frames.Single(f => f.GetProperty("type").GetString() == "done" && f.GetProperty("requestId").GetString() == "o-1").GetProperty("seq").GetInt64();
+        var firstDone = frames.Single(f => f.GetProperty("type").GetString() == "done" && f.GetProperty("requestId").GetString() == "o-1")
+            .GetProperty("seq").GetInt64();
         Assert.All(frames.Where(f => f.GetProperty("requestId").GetString() == "o-2" && f.GetProperty("type").GetString() != "status"),
             f => Assert.True(f.GetProperty("seq").GetInt64() > firstDone));
         var history = await History(sessionId);
@@ -214,7 +216,8 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(turn.Select(f => f.GetProperty("seq").GetInt64()), frames.Select(f => f.GetProperty("seq").GetInt64()));
         Assert.Equal(["user", "assistant"], messages.Select(m => m.GetProperty("role").GetString()));
         using var http = _host.CreateHttpClient();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _host.TokenForAsync("alice"));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", await _host.TokenForAsync("alice"));
         var overHttp = await http.GetFromJsonAsync<JsonElement>($"/local/sessions/{sessionId}/history");
         Assert.Equal(turn.Count, overHttp.GetProperty("frames").GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/local/sessions/nope/history")).StatusCode);

@@ -8,6 +8,7 @@ using System.Threading.Channels;
 using Conduit.Core.Ports;
 using Conduit.Local.Terminal;
 using Conduit.Tests.EndToEnd.Support;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
@@ -21,7 +22,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
     private LocalStackHost _host = null!;
 
     public async Task InitializeAsync() =>
-        _host = await LocalStackHost.StartAsync(options => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(20) } });
+        _host = await LocalStackHost.StartAsync(
+            options => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(20) } });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -99,7 +101,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         var left = chat.Output.Text.Split('\n').Single(line => line.StartsWith("… Left session ", StringComparison.Ordinal));
         var firstSession = left["… Left session ".Length..left.IndexOf(';', StringComparison.Ordinal)];
         Assert.NotEqual(firstSession, chat.Terminal.SessionId);
-        Assert.Single(await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(firstSession, long.MaxValue, 10, CancellationToken.None),
+        Assert.Single(await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+            firstSession, long.MaxValue, 10, CancellationToken.None),
             m => m.Role == MessageRoles.Assistant);
         Assert.Equal((await SavedAnswerAsync(chat.Terminal.SessionId!)).Text, Printed.Answer(chat.Output.Text));
     }
@@ -115,7 +118,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         var output = new ObservedWriter();
         var notices = new ObservedWriter();
 
-        var exitCode = await TerminalCommand.RunAsync(args, new TerminalConsole(new TypedLines(), output, notices, Ansi: false), CancellationToken.None);
+        var exitCode = await TerminalCommand.RunAsync(
+            args, new TerminalConsole(new TypedLines(), output, notices, Ansi: false), CancellationToken.None);
 
         Assert.Equal(ChatTerminal.ExitBadOptions, exitCode);
         var lines = notices.Text.Split('\n');
@@ -128,10 +132,11 @@ public sealed class TerminalClientTests : IAsyncLifetime
     [Fact]
     public async Task Command_NothingListening_ExitsOneSayingItCouldNotConnect()
     {
-        var url = $"ws://127.0.0.1:{LocalStackProcess.FreePort()}/local";
+        var url = $"ws://127.0.0.1:{LoopbackPort.Free()}/local";
         var notices = new ObservedWriter();
 
-        var exitCode = await TerminalCommand.RunAsync(["--url", url], new TerminalConsole(new TypedLines(), new ObservedWriter(), notices, Ansi: false), CancellationToken.None);
+        var exitCode = await TerminalCommand.RunAsync(
+            ["--url", url], new TerminalConsole(new TypedLines(), new ObservedWriter(), notices, Ansi: false), CancellationToken.None);
 
         Assert.Equal(ChatTerminal.ExitCouldNotConnect, exitCode);
         Assert.StartsWith($"Could not connect to {url}: ", notices.Text);
@@ -153,7 +158,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         var requestId = (await ScriptedPeer.ReceiveAsync(first)).GetProperty("requestId").GetString();
         await ScriptedPeer.SendAsync(first,
             $$"""{"type":"ack","requestId":"{{requestId}}","sessionId":"s-1"}""",
-            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":1,"phase":"streaming","message":"Writing the answer…"}""",
+            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":1,"phase":"streaming","message":"Writing the """
+            + $$"""answer…"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":2,"text":"Hel"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":3,"text":"lo"}""");
         await output.WaitForAsync(text => text.EndsWith("Hello", StringComparison.Ordinal));
@@ -165,9 +171,11 @@ public sealed class TerminalClientTests : IAsyncLifetime
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":3,"text":"lo"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","firstSeq":2,"seq":5,"text":"Hello, world"}""",
             """{"type":"resumed","sessionId":"s-1","lastSeq":5}""",
-            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":6,"phase":"streaming","message":"Writing the answer…"}""",
+            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-1","seq":6,"phase":"streaming","message":"Writing the """
+            + $$"""answer…"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-1","seq":7,"text":"Hi again"}""",
-            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-1","seq":8,"stopReason":"end_turn","usage":{"inputTokens":3,"outputTokens":4},"model":"scripted"}""");
+            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-1","seq":8,"stopReason":"end_turn","usage":{"inputTokens":3"""
+            + $$""","outputTokens":4},"model":"scripted"}""");
         await ScriptedPeer.AnswerCloseAsync(second);
 
         Assert.Equal(ChatTerminal.ExitOk, await running);
@@ -175,7 +183,9 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Equal("s-1", resume.GetProperty("sessionId").GetString());
         Assert.Equal(3, resume.GetProperty("afterSeq").GetInt64());
         Assert.Equal(
-            "… Writing the answer…\nHello, world\n↻ The answer restarted: the text above is replaced by what follows.\n… Writing the answer…\nHi again\n[3 tokens in, 4 out]\n",
+            "… Writing the answer…\nHello, world\n"
+            + "↻ The answer restarted: the text above is replaced by what follows.\n"
+            + "… Writing the answer…\nHi again\n[3 tokens in, 4 out]\n",
             output.Text);
         Assert.Contains("Reconnected; resuming session s-1 after seq 3.", notices.Text);
     }
@@ -186,7 +196,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         using var peer = new ScriptedPeer();
         var input = new TypedLines();
         var output = new ObservedWriter();
-        var terminal = new ChatTerminal(new TerminalConsole(input, output, new ObservedWriter(), Ansi: true), ScriptedOptions, peer.ConnectAsync);
+        var terminal = new ChatTerminal(
+            new TerminalConsole(input, output, new ObservedWriter(), Ansi: true), ScriptedOptions, peer.ConnectAsync);
         input.Type("Hello?");
         input.End();
         var running = RunAsync(terminal);
@@ -200,17 +211,21 @@ public sealed class TerminalClientTests : IAsyncLifetime
         await ScriptedPeer.SendAsync(second, $$"""{"type":"ack","requestId":"{{requestId}}","sessionId":"s-2"}""");
         var resume = await ScriptedPeer.ReceiveAsync(second);
         await ScriptedPeer.SendAsync(second,
-            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-2","seq":1,"phase":"streaming","message":"Writing the answer…"}""",
+            $$"""{"type":"status","requestId":"{{requestId}}","sessionId":"s-2","seq":1,"phase":"streaming","message":"Writing the """
+            + $$"""answer…"}""",
             $$"""{"type":"token","requestId":"{{requestId}}","sessionId":"s-2","seq":2,"text":"Hi"}""",
             """{"type":"resumed","sessionId":"s-2","lastSeq":2}""",
-            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-2","seq":3,"stopReason":"max_tokens","usage":{"inputTokens":1,"outputTokens":1},"model":"scripted"}""");
+            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-2","seq":3,"stopReason":"max_tokens","usage":{"inputTokens":1"""
+            + $$""","outputTokens":1},"model":"scripted"}""");
         await ScriptedPeer.AnswerCloseAsync(second);
 
         Assert.Equal(ChatTerminal.ExitOk, await running);
         Assert.Equal(sent.GetRawText(), sentAgain.GetRawText());
         Assert.False(sent.TryGetProperty("sessionId", out _));
         Assert.Equal("""{"action":"resume","sessionId":"s-2","afterSeq":0}""", resume.GetRawText());
-        Assert.Equal("\e[2m… Writing the answer…\e[0m\nHi\n\e[2m[cut off at the output limit (max_tokens) · 1 tokens in, 1 out]\e[0m\n", output.Text);
+        Assert.Equal(
+            "\e[2m… Writing the answer…\e[0m\nHi\n\e[2m[cut off at the output limit (max_tokens) · 1 tokens in, 1 out]\e[0m\n",
+            output.Text);
         Assert.Equal("s-2", terminal.SessionId);
     }
 
@@ -220,7 +235,9 @@ public sealed class TerminalClientTests : IAsyncLifetime
         using var peer = new ScriptedPeer();
         var input = new TypedLines();
         var notices = new ObservedWriter();
-        var terminal = new ChatTerminal(new TerminalConsole(input, new ObservedWriter(), notices, Ansi: false), ScriptedOptions with { MaxReconnectAttempts = 2 }, peer.ConnectAsync);
+        var terminal = new ChatTerminal(
+            new TerminalConsole(input, new ObservedWriter(), notices, Ansi: false), ScriptedOptions with { MaxReconnectAttempts = 2 },
+            peer.ConnectAsync);
         input.Type("Hello?");
         var running = RunAsync(terminal);
 
@@ -236,7 +253,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
 
     private static readonly TerminalOptions ScriptedOptions = new() { Token = "scripted", FirstReconnectDelay = TimeSpan.Zero };
 
-    private TerminalOptions Options(string user) => new() { Url = _host.Options.WebSocketUrl, User = user, FirstReconnectDelay = TimeSpan.Zero };
+    private TerminalOptions Options(string user) =>
+        new() { Url = _host.Options.WebSocketUrl, User = user, FirstReconnectDelay = TimeSpan.Zero };
 
     private async Task<HistoryMessage> SavedAnswerAsync(string sessionId) =>
         (await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 10, CancellationToken.None))
@@ -244,7 +262,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
 
     private static async Task<int> RunAsync(ChatTerminal terminal)
     {
-        using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+        using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
         return await terminal.RunAsync(timeout.Token);
     }
 
@@ -339,7 +357,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
                 if (condition(_text.ToString())) return;
                 _waiters.Add((condition, reached));
             }
-            await reached.Task.WaitAsync(ChatConnection.Patience);
+            await reached.Task.WaitAsync(ChatConnection.DefaultPatience);
         }
 
         private void Append(string value)
@@ -390,13 +408,13 @@ public sealed class TerminalClientTests : IAsyncLifetime
 
         public async Task<WebSocket> AcceptAsync()
         {
-            using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+            using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
             return await _accepted.Reader.ReadAsync(timeout.Token);
         }
 
         public static async Task<JsonElement> ReceiveAsync(WebSocket socket)
         {
-            using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+            using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
             var buffer = new byte[16 * 1024];
             using var message = new MemoryStream();
             ValueWebSocketReceiveResult received;
@@ -414,13 +432,14 @@ public sealed class TerminalClientTests : IAsyncLifetime
         public static async Task SendAsync(WebSocket socket, params string[] frames)
         {
             foreach (var frame in frames)
-                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                await socket.SendAsync(
+                    Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         }
 
         /// <summary>Waits for the terminal's close frame and answers it, as a server does when a client leaves.</summary>
         public static async Task AnswerCloseAsync(WebSocket socket)
         {
-            using var timeout = new CancellationTokenSource(ChatConnection.Patience);
+            using var timeout = new CancellationTokenSource(ChatConnection.DefaultPatience);
             var received = await socket.ReceiveAsync(new byte[1024].AsMemory(), timeout.Token);
             Assert.Equal(WebSocketMessageType.Close, received.MessageType);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);

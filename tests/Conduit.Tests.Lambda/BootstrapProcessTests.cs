@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Conduit.Aws.Lambda.Runtime;
 using Conduit.Local.Lambda;
@@ -6,30 +5,30 @@ using Conduit.Tests.Support;
 
 namespace Conduit.Tests.Lambda;
 
-/// <summary>Ingress built as its bootstrap executable (JIT, <c>-p:LambdaBootstrap=true</c>) once per test run, into a temporary folder.</summary>
+/// <summary>
+/// Ingress built as its bootstrap executable (JIT, <c>-p:LambdaBootstrap=true</c>) once per test run, into a
+/// temporary folder.
+/// </summary>
 public sealed class IngressBootstrapBuild : IAsyncLifetime
 {
-    public string Folder { get; } = Path.Combine(Path.GetTempPath(), $"conduit-bootstrap-{Guid.NewGuid():N}");
+    private readonly TemporaryFolder _folder = new("bootstrap");
 
-    public string Assembly => Path.Combine(Folder, "bootstrap.dll");
+    public string Assembly => _folder.File("bootstrap.dll");
 
     public async Task InitializeAsync()
     {
-        var log = new ConcurrentQueue<string>();
-        using var publish = ChildProcess.Start(
+        var publish = await ChildProcess.RunAsync(
             "dotnet",
-            ["publish", RepositoryFiles.File("Ingress"), "-c", "Release", "-p:LambdaBootstrap=true", "-o", Folder, "--nologo"],
-            RepositoryFiles.File(),
-            log);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await publish.WaitForExitAsync(timeout.Token);
-        if (publish.ExitCode != 0 || !File.Exists(Assembly))
-            throw new InvalidOperationException($"dotnet publish Ingress -p:LambdaBootstrap=true failed:\n{string.Join('\n', log)}");
+            ["publish", RepositoryFiles.File("Ingress"), "-c", "Release", "-p:LambdaBootstrap=true", "-o", _folder.Path, "--nologo"],
+            RepositoryFiles.Root,
+            TimeSpan.FromMinutes(5));
+        publish.OutputIfSucceeded();
+        if (!File.Exists(Assembly)) throw new InvalidOperationException($"{publish.CommandLine} wrote no {Assembly}:\n{publish.Output}");
     }
 
     public Task DisposeAsync()
     {
-        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+        _folder.Dispose();
         return Task.CompletedTask;
     }
 }
@@ -59,14 +58,16 @@ public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassF
     };
 
     private const string PingEvent = """
-        {"requestContext":{"routeKey":"ping","eventType":"MESSAGE","connectionId":"L0SM9cOFvHcCIhw=","connectedAt":1795302645123,"requestTimeEpoch":1795302662010,"stage":"prod","apiId":"abcdef1234"},"body":"{\"action\":\"ping\"}","isBase64Encoded":false}
+        {"requestContext":{"routeKey":"ping","eventType":"MESSAGE","connectionId":"L0SM9cOFvHcCIhw=","connectedAt":1795302645123,
+        "requestTimeEpoch":1795302662010,"stage":"prod","apiId":"abcdef1234"},"body":"{\"action\":\"ping\"}","isBase64Encoded":false}
         """;
 
     [Fact]
     public async Task Bootstrap_PingEvent_PostsPongProxyResponse()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var emulator = await RuntimeApiEmulator.StartAsync("arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
+        await using var emulator = await RuntimeApiEmulator.StartAsync(
+            "arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
         var requestId = emulator.Enqueue(PingEvent);
         await using var bootstrap = BootstrapProcess.Start("dotnet", [build.Assembly], Handler, emulator.RuntimeApi, FunctionEnvironment);
 
@@ -85,9 +86,11 @@ public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassF
     public async Task Bootstrap_MissingJwtAudience_PostsConfigInvalidInitErrorNamingItAndExitsNonZero()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var emulator = await RuntimeApiEmulator.StartAsync("arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
+        await using var emulator = await RuntimeApiEmulator.StartAsync(
+            "arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress", timeout.Token);
         await using var bootstrap = BootstrapProcess.Start(
-            "dotnet", [build.Assembly], Handler, emulator.RuntimeApi, new Dictionary<string, string?>(FunctionEnvironment) { ["JWT_AUDIENCE"] = null });
+            "dotnet", [build.Assembly], Handler, emulator.RuntimeApi,
+            new Dictionary<string, string?>(FunctionEnvironment) { ["JWT_AUDIENCE"] = null });
 
         var post = await emulator.NextPostAsync(timeout.Token);
         var exitCode = await bootstrap.WaitForExitAsync(timeout.Token);

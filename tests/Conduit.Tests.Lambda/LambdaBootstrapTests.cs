@@ -60,7 +60,9 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
         using var body = JsonDocument.Parse(error.Body);
         Assert.Equal("the model took too long", body.RootElement.GetProperty("errorMessage").GetString());
         Assert.Equal(nameof(TimeoutException), body.RootElement.GetProperty("errorType").GetString());
-        Assert.Contains(body.RootElement.GetProperty("stackTrace").EnumerateArray(), line => line.GetString()!.Contains(nameof(LambdaBootstrapTests), StringComparison.Ordinal));
+        Assert.Contains(
+            body.RootElement.GetProperty("stackTrace").EnumerateArray(),
+            line => line.GetString()!.Contains(nameof(LambdaBootstrapTests), StringComparison.Ordinal));
         Assert.Equal((RuntimePostKind.Response, next, "echo:next"), (response.Kind, response.RequestId, response.BodyText));
         await StopAsync(run);
     }
@@ -81,11 +83,14 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_HandlerConstructorThrowsConfigurationException_PostsConfigInvalidInitErrorAndExitsNonZero()
     {
-        var exitCode = await Start(Handlers(EchoHandler, () => throw new ConfigurationException("Environment variable MODEL_ID is not set.")));
+        var exitCode = await Start(
+            Handlers(EchoHandler, () => throw new ConfigurationException("Environment variable MODEL_ID is not set.")));
 
         var post = await _emulator.NextPostAsync(_timeout.Token);
         Assert.NotEqual(0, exitCode);
-        Assert.Equal((RuntimePostKind.InitError, RuntimeErrorTypes.ConfigInvalid, RuntimeApiClient.ErrorContentType), (post.Kind, post.ErrorType, post.ContentType));
+        Assert.Equal(
+            (RuntimePostKind.InitError, RuntimeErrorTypes.ConfigInvalid, RuntimeApiClient.ErrorContentType),
+            (post.Kind, post.ErrorType, post.ContentType));
         using var body = JsonDocument.Parse(post.Body);
         Assert.Equal("Environment variable MODEL_ID is not set.", body.RootElement.GetProperty("errorMessage").GetString());
         Assert.Equal(nameof(ConfigurationException), body.RootElement.GetProperty("errorType").GetString());
@@ -102,7 +107,9 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
         var error = await _emulator.NextPostAsync(_timeout.Token);
 
         Assert.Equal((RuntimePostKind.Response, requestId, 413), (rejected.Kind, rejected.RequestId, rejected.AnsweredWith));
-        Assert.Equal((RuntimePostKind.Error, requestId, RuntimeErrorTypes.ResponseSizeTooLarge, 202), (error.Kind, error.RequestId, error.ErrorType, error.AnsweredWith));
+        Assert.Equal(
+            (RuntimePostKind.Error, requestId, RuntimeErrorTypes.ResponseSizeTooLarge, 202),
+            (error.Kind, error.RequestId, error.ErrorType, error.AnsweredWith));
         using var body = JsonDocument.Parse(error.Body);
         Assert.Contains("8 bytes", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         await StopAsync(run);
@@ -125,7 +132,12 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_InvocationWithTraceId_SetsXAmznTraceIdForTheHandler()
     {
-        var run = Start(Handlers(EchoHandler, () => _ => Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable(LambdaBootstrap.TraceIdVariable) ?? "unset")))));
+        var run = Start(
+            Handlers(
+                EchoHandler,
+                () => _ => Task.FromResult<Stream>(
+                    new MemoryStream(
+                        Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable(LambdaBootstrap.TraceIdVariable) ?? "unset")))));
         const string trace = "Root=1-6740a3f2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1";
         _emulator.Enqueue("{}", trace);
 

@@ -34,8 +34,12 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         {
             new(ChatRole.System, "Be brief."),
             new(ChatRole.User, "What is Conduit?"),
-            new(ChatRole.Assistant, [new FunctionCallContent("call_1", "kb_lookup", new Dictionary<string, object?> { ["query"] = "conduit" })]),
-            new(ChatRole.Tool, [new FunctionResultContent("call_1", """{"passages":[]}"""), new FunctionResultContent("call_2", "nothing")]),
+            new(
+                ChatRole.Assistant,
+                [new FunctionCallContent("call_1", "kb_lookup", new Dictionary<string, object?> { ["query"] = "conduit" })]),
+            new(
+                ChatRole.Tool,
+                [new FunctionResultContent("call_1", """{"passages":[]}"""), new FunctionResultContent("call_2", "nothing")]),
         };
         var options = new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.Auto };
 
@@ -57,13 +61,16 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
             [
               {"role":"system","content":"Be brief."},
               {"role":"user","content":"What is Conduit?"},
-              {"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"conduit\"}"}}]},
+              {"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"kb_lookup",
+              "arguments":"{\"query\":\"conduit\"}"}}]},
               {"role":"tool","tool_call_id":"call_1","content":"{\"passages\":[]}"},
               {"role":"tool","tool_call_id":"call_2","content":"nothing"}
             ]
             """, body["messages"]);
         AssertJson($$$"""
-            [{"type":"function","function":{"name":"kb_lookup","description":{{{JsonSerializer.Serialize(KnowledgeLookupTool.Declaration.Description)}}},"parameters":{{{KnowledgeLookupTool.Declaration.JsonSchema.GetRawText()}}}}}]
+            [{"type":"function","function":{"name":"kb_lookup",
+            "description":{{{JsonSerializer.Serialize(KnowledgeLookupTool.Declaration.Description)}}},
+            "parameters":{{{KnowledgeLookupTool.Declaration.JsonSchema.GetRawText()}}}}}]
             """, body["tools"]);
     }
 
@@ -151,7 +158,10 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_CrLfLineEnds_ParsesEvents()
     {
-        _server.Enqueue(EventStream((Chunk("""{"content":"one"}""") + Chunk("""{"content":" two"}""", "length") + Done).Replace("\n", "\r\n", StringComparison.Ordinal)));
+        _server.Enqueue(
+            EventStream(
+                (Chunk("""{"content":"one"}""") + Chunk("""{"content":" two"}""", "length") + Done).Replace(
+                    "\n", "\r\n", StringComparison.Ordinal)));
 
         var response = (await Drain(Client().GetStreamingResponseAsync(Question))).ToChatResponse();
 
@@ -162,9 +172,11 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ToolCallArgumentsInPieces_EmitsOneCallPerIndexAtTheEnd()
     {
-        var sse = Chunk("""{"role":"assistant","tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"kb_lookup","arguments":""}}]}""")
+        var sse = Chunk("""{"role":"assistant","tool_calls":[{"index":0"""
+            + ""","id":"call_a","type":"function","function":{"name":"kb_lookup","arguments":""}}]}""")
             + Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"{\"qu"}}]}""")
-            + Chunk("""{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":"}}]}""")
+            + Chunk("""{"tool_calls":[{"index":1"""
+                + ""","id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":"}}]}""")
             + Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"ery\": \"sse fr"}}]}""")
             + Chunk("""{"tool_calls":[{"index":1,"function":{"arguments":"\"queues\"}"}}]}""")
             + Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"aming\"}"}}]}""")
@@ -188,7 +200,9 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     {
         var sse = Chunk("""{"tool_calls":[{"id":"call_a","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":"}}]}""")
             + Chunk("""{"tool_calls":[{"function":{"arguments":"\"one\"}"}}]}""")
-            + Chunk("""{"tool_calls":[{"id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"two\"}"}}]}""", "tool_calls")
+            + Chunk(
+                """{"tool_calls":[{"id":"call_b","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"two\"}"}}]}""",
+                "tool_calls")
             + Done;
         _server.Enqueue(EventStream(sse));
 
@@ -196,7 +210,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
 
         Assert.Equal(
             [("call_a", "one"), ("call_b", "two")],
-            updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Select(c => (c.CallId, KnowledgeLookupTool.ReadQuery(c.Arguments))));
+            updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().Select(
+                c => (c.CallId, KnowledgeLookupTool.ReadQuery(c.Arguments))));
     }
 
     [Fact]
@@ -216,7 +231,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, $$$"""
             {"id":"chatcmpl-7","object":"chat.completion","created":1700000000,"model":"{{{Model}}}",
              "choices":[{"index":0,"message":{"role":"assistant","content":null,
-               "tool_calls":[{"id":"call_x","type":"function","function":{"name":"kb_lookup","arguments":"{\"query\":\"token coalescing\"}"}}]},
+               "tool_calls":[{"id":"call_x","type":"function","function":{"name":"kb_lookup",
+               "arguments":"{\"query\":\"token coalescing\"}"}}]},
                "finish_reason":"tool_calls"}],
              "usage":{"prompt_tokens":40,"completion_tokens":9,"total_tokens":49}}
             """));
@@ -301,14 +317,17 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         var thrown = await Assert.ThrowsAsync<ModelThrottledException>(() => Drain(Client().GetStreamingResponseAsync(Question)));
 
         var inner = Assert.IsType<OpenAiCompatibleException>(thrown.InnerException);
-        Assert.Equal((HttpStatusCode.TooManyRequests, "Rate limit reached", "rate_limit_error"), (inner.StatusCode, inner.ServerMessage, inner.ErrorType));
+        Assert.Equal(
+            (HttpStatusCode.TooManyRequests, "Rate limit reached", "rate_limit_error"),
+            (inner.StatusCode, inner.ServerMessage, inner.ErrorType));
         Assert.Contains("Rate limit reached", thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task GetResponseAsync_Status503ServerBusy_ThrowsModelThrottled()
     {
-        _server.Enqueue(ScriptedResponse.Json(503, """{"error":{"message":"server busy, please try again.  maximum pending requests exceeded","type":"api_error","param":null,"code":null}}"""));
+        _server.Enqueue(ScriptedResponse.Json(503, """{"error":{"message":"server busy, please try again.  maximum pending requests """
+            + """exceeded","type":"api_error","param":null,"code":null}}"""));
 
         var thrown = await Assert.ThrowsAsync<ModelThrottledException>(() => Client().GetResponseAsync(Question));
 
@@ -322,12 +341,15 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Client().GetResponseAsync(Question));
 
-        Assert.Equal((HttpStatusCode.InternalServerError, "failed to load model", "server_error"), (thrown.StatusCode, thrown.ServerMessage, thrown.ErrorType));
+        Assert.Equal(
+            (HttpStatusCode.InternalServerError, "failed to load model", "server_error"),
+            (thrown.StatusCode, thrown.ServerMessage, thrown.ErrorType));
     }
 
     public static TheoryData<int, string, string> ErrorBodies => new()
     {
-        { 400, """{"object":"error","message":"The model `nope` does not exist.","type":"NotFoundError","param":null,"code":404}""", "The model `nope` does not exist." },
+        { 400, """{"object":"error","message":"The model `nope` does not exist.","type":"NotFoundError","param":null"""
+            + ""","code":404}""", "The model `nope` does not exist." },
         { 404, """{"error":"model 'nope' not found"}""", "model 'nope' not found" },
         { 422, """{"detail":"Unprocessable"}""", "Unprocessable" },
         { 502, "Bad Gateway", "Bad Gateway" },
@@ -337,7 +359,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [MemberData(nameof(ErrorBodies))]
     public async Task GetResponseAsync_ErrorBodyShape_ThrowsWithHttpStatusAndServerMessage(int status, string body, string expectedMessage)
     {
-        _server.Enqueue(new ScriptedResponse(status, [Encoding.UTF8.GetBytes(body)], new Dictionary<string, string> { ["Content-Type"] = "application/json" }));
+        _server.Enqueue(new ScriptedResponse(
+            status, [Encoding.UTF8.GetBytes(body)], new Dictionary<string, string> { ["Content-Type"] = "application/json" }));
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Client().GetResponseAsync(Question));
 
@@ -347,7 +370,10 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_ErrorObjectInStream_ThrowsAfterEarlierText()
     {
-        _server.Enqueue(EventStream(Chunk("""{"content":"Partial"}""") + """data: {"error":{"message":"CUDA out of memory","type":"server_error","code":500}}""" + "\n\n" + Done));
+        _server.Enqueue(
+            EventStream(
+                Chunk("""{"content":"Partial"}""")
+                    + """data: {"error":{"message":"CUDA out of memory","type":"server_error","code":500}}""" + "\n\n" + Done));
         var texts = new List<string>();
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(async () =>
@@ -362,17 +388,25 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_LlamaCppErrorField_ThrowsWithServerMessage()
     {
-        _server.Enqueue(EventStream("""error: {"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}""" + "\n\n" + Done));
+        _server.Enqueue(
+            EventStream(
+                """error: {"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}"""
+                    + "\n\n" + Done));
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Drain(Client().GetStreamingResponseAsync(Question)));
 
-        Assert.Equal((HttpStatusCode.BadRequest, "the request exceeds the available context size"), (thrown.StatusCode, thrown.ServerMessage));
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "the request exceeds the available context size"), (thrown.StatusCode, thrown.ServerMessage));
     }
 
     [Fact]
     public async Task GetStreamingResponseAsync_OllamaBareErrorLine_ThrowsWithServerMessage()
     {
-        _server.Enqueue(EventStream(Chunk("""{"content":"Hi"}""") + """{"error":{"message":"model runner has unexpectedly stopped","type":"api_error","param":null,"code":null}}""" + "\n"));
+        _server.Enqueue(
+            EventStream(
+                Chunk("""{"content":"Hi"}""")
+                    + """{"error":{"message":"model runner has unexpectedly stopped","type":"api_error","param":null,"code":null}}"""
+                    + "\n"));
 
         var thrown = await Assert.ThrowsAsync<OpenAiCompatibleException>(() => Drain(Client().GetStreamingResponseAsync(Question)));
 
@@ -392,7 +426,8 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     [Fact]
     public async Task GetStreamingResponseAsync_CancelledAfterFirstUpdate_ThrowsWithoutYieldingMore()
     {
-        _server.Enqueue(EventStream(Chunk("""{"content":"one"}""") + Chunk("""{"content":"two"}""") + Chunk("""{"content":"three"}""", "stop") + Done));
+        _server.Enqueue(
+            EventStream(Chunk("""{"content":"one"}""") + Chunk("""{"content":"two"}""") + Chunk("""{"content":"three"}""", "stop") + Done));
         using var cancellation = new CancellationTokenSource();
         var texts = new List<string>();
 
@@ -433,9 +468,11 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     {
         var body = new Pipe();
         using var http = new HttpClient(new EndlessStreamHandler(body.Reader));
-        var client = new OpenAiCompatibleChatClient(http, new Uri("http://127.0.0.1:9/v1"), Model, new OpenAiCompatibleOptions { Timeout = TimeSpan.FromMilliseconds(200) });
+        var client = new OpenAiCompatibleChatClient(
+            http, new Uri("http://127.0.0.1:9/v1"), Model, new OpenAiCompatibleOptions { Timeout = TimeSpan.FromMilliseconds(200) });
 
-        await Assert.ThrowsAsync<TimeoutException>(() => Drain(client.GetStreamingResponseAsync(Question))).WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAsync<TimeoutException>(() => Drain(client.GetStreamingResponseAsync(Question))).WaitAsync(
+            TimeSpan.FromSeconds(10));
         Assert.True((await body.Writer.FlushAsync()).IsCompleted);
     }
 
@@ -454,10 +491,15 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     private const string Done = "data: [DONE]\n\n";
 
     private static string Chunk(string delta, string? finishReason = null) =>
-        $$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"{{Model}}","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{(finishReason is null ? "null" : $"\"{finishReason}\"")}}}]}""" + "\n\n";
+        $$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000"""
+        + $$""","model":"{{Model}}","system_fingerprint":"fp_ollama","choices":[{"index":0"""
+        + $$""","delta":{{delta}},"finish_reason":{{(finishReason is null ? "null" : $"\"{finishReason}\"")}}}]}""" + "\n\n";
 
     private static string Usage(int prompt, int completion) =>
-        $$$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"{{{Model}}}","choices":[],"usage":{"prompt_tokens":{{{prompt}}},"completion_tokens":{{{completion}}},"total_tokens":{{{prompt + completion}}}}}""" + "\n\n";
+        $$$"""data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000"""
+        + $$$""","model":"{{{Model}}}","choices":[]"""
+        + $$$""","usage":{"prompt_tokens":{{{prompt}}},"completion_tokens":{{{completion}}},"total_tokens":{{{prompt + completion}}}}}"""
+        + "\n\n";
 
     private static string TextCompletion(string text) => $$$"""
         {"id":"chatcmpl-2","object":"chat.completion","created":1700000000,"model":"{{{Model}}}",
@@ -483,14 +525,18 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
     private static void AssertJson(string expected, JsonNode? actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"Expected {expected}\nActual   {actual?.ToJsonString()}");
 
-    /// <summary>A server that has sent headers and then only what the test writes: the failure path a real listener cannot script.</summary>
+    /// <summary>
+    /// A server that has sent headers and then only what the test writes: the failure path a real listener cannot script.
+    /// </summary>
     private sealed class EndlessStreamHandler(PipeReader body) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new DisposeOnlyBody(body)) });
     }
 
-    /// <summary>A body whose pending read ignores cancellation tokens and ends only when the body is disposed, as some transports do.</summary>
+    /// <summary>
+    /// A body whose pending read ignores cancellation tokens and ends only when the body is disposed, as some transports do.
+    /// </summary>
     private sealed class DisposeOnlyBody(PipeReader body) : Stream
     {
         private readonly Stream _inner = body.AsStream();
@@ -501,8 +547,10 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, CancellationToken.None);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inner.ReadAsync(buffer, offset, count, CancellationToken.None);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(
+            buffer, CancellationToken.None);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _inner.ReadAsync(
+            buffer, offset, count, CancellationToken.None);
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
         public override void Flush() => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

@@ -243,7 +243,9 @@ public sealed class SqsEventSourceTests : IAsyncLifetime
 
         var record = Assert.Single(document.RootElement.EnumerateObject().Single().Value.EnumerateArray());
         Assert.Equal(
-            ["messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion"],
+            [
+                "messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN",
+                "awsRegion"],
             record.EnumerateObject().Select(property => property.Name));
         Assert.Equal(messageId, record.GetProperty("messageId").GetString());
         Assert.Equal("hello", record.GetProperty("body").GetString());
@@ -310,7 +312,8 @@ public sealed class SqsEventSourceTests : IAsyncLifetime
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             Entries.Enqueue((logLevel, exception));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -132,13 +133,8 @@ public sealed class CatchTests
     [Fact]
     public async Task Catch_Timeout_IsCaughtByStatesAllButNotByStatesTaskFailed()
     {
-        var time = new ManualTimeProvider();
-        var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var invoker = new ScriptedTaskInvoker((_, _) =>
-        {
-            invoked.TrySetResult();
-            return new TaskCompletionSource<JsonNode?>().Task;
-        });
+        var time = new DelayRecordingTimeProvider();
+        var neverAnswers = ScriptedTaskInvoker.Gated();
         await using var harness = EmulatorHarness.Create(
             Definitions.SingleTask(
                 """
@@ -147,11 +143,11 @@ public sealed class CatchTests
                     { "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "HandleAny" } ] }
                 """,
                 Handlers),
-            invoker,
+            neverAnswers.Invoker,
             time);
 
         await harness.Emulator.StartExecutionAsync("execution-1", "{}");
-        await invoked.Task;
+        await neverAnswers.Invoked;
         time.Advance(TimeSpan.FromSeconds(30));
         var execution = await harness.Emulator.WaitForCompletionAsync("execution-1");
 

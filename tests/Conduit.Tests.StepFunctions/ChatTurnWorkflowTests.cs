@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Conduit.Local.Lambda;
 using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Conduit.Tests.StepFunctions;
@@ -46,7 +47,7 @@ public sealed class ChatTurnWorkflowTests
         var invoker = new LambdaInvokeTaskInvoker(handlersByName.ToDictionary(entry => FunctionArn(entry.Key), entry => entry.Value));
         await using var database = SqliteDatabase.OpenInMemory();
         await using var emulator = new StepFunctionsEmulator(
-            machine, StateMachineArn, invoker, new SqliteExecutionStore(database), new ManualTimeProvider(autoAdvance: true),
+            machine, StateMachineArn, invoker, new SqliteExecutionStore(database), new DelayRecordingTimeProvider(autoAdvance: true),
             NullLogger<StepFunctionsEmulator>.Instance);
 
         await emulator.StartExecutionAsync("req-1", """{ "turn": { "requestId": "req-1" } }""");
@@ -61,7 +62,8 @@ public sealed class ChatTurnWorkflowTests
     public void Load_WithoutSubstitutions_NamesTheFirstUnboundFunctionArns()
     {
         var exception = Assert.Throws<AslLoadException>(
-            () => StateMachine.Load(ReadDefinition(), new Dictionary<string, string>(), new HashSet<string> { LambdaInvokeTaskInvoker.Resource }));
+            () => StateMachine.Load(
+                ReadDefinition(), new Dictionary<string, string>(), new HashSet<string> { LambdaInvokeTaskInvoker.Resource }));
 
         Assert.Contains("\"${BuildPromptFunctionArn}\"", exception.Message);
         Assert.Contains("\"${NotifyFailureFunctionArn}\"", exception.Message);

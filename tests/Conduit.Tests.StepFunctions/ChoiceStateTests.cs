@@ -137,12 +137,17 @@ public sealed class ChoiceStateTests
 
     [Theory]
     [InlineData("""{ "And": [ { "Variable": "$.flag", "BooleanEquals": true }, { "Variable": "$.count", "NumericEquals": 10 } ] }""", true)]
-    [InlineData("""{ "And": [ { "Variable": "$.flag", "BooleanEquals": true }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
+    [
+        InlineData(
+            """{ "And": [ { "Variable": "$.flag", "BooleanEquals": true }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
     [InlineData("""{ "Or": [ { "Variable": "$.flag", "BooleanEquals": false }, { "Variable": "$.count", "NumericEquals": 10 } ] }""", true)]
-    [InlineData("""{ "Or": [ { "Variable": "$.flag", "BooleanEquals": false }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
+    [
+        InlineData(
+            """{ "Or": [ { "Variable": "$.flag", "BooleanEquals": false }, { "Variable": "$.count", "NumericEquals": 11 } ] }""", false)]
     [InlineData("""{ "Not": { "Variable": "$.name", "StringEquals": "alpha" } }""", false)]
     [InlineData("""{ "Not": { "Variable": "$.missing", "IsPresent": true } }""", true)]
-    [InlineData("""{ "And": [ { "Not": { "Variable": "$.nothing", "IsNull": false } }, { "Or": [ { "Variable": "$.name", "StringMatches": "al*" } ] } ] }""", true)]
+    [InlineData("""{ "And": [ { "Not": { "Variable": "$.nothing", "IsNull": false } }, { "Or": [ { "Variable": "$.name","""
+        + """ "StringMatches": "al*" } ] } ] }""", true)]
     public async Task Combinators_NestedRules_CombineAsBooleanLogic(string rule, bool expected) =>
         Assert.Equal(expected, await MatchesAsync(rule));
 
@@ -176,7 +181,8 @@ public sealed class ChoiceStateTests
     [Fact]
     public async Task Choice_NoRuleMatchesAndNoDefault_FailsWithNoChoiceMatched()
     {
-        await using var harness = EmulatorHarness.Create(ChoiceMachine("""{ "Variable": "$.name", "StringEquals": "zeta" }""", defaultTarget: null));
+        await using var harness = EmulatorHarness.Create(
+            ChoiceMachine("""{ "Variable": "$.name", "StringEquals": "zeta" }""", defaultTarget: null));
 
         var execution = await harness.RunAsync(Input);
 
@@ -193,7 +199,8 @@ public sealed class ChoiceStateTests
     [Fact]
     public async Task Choice_MissingVariable_FailsWithStatesRuntime()
     {
-        await using var harness = EmulatorHarness.Create(ChoiceMachine("""{ "Variable": "$.missing", "StringEquals": "x" }""", "Unmatched"));
+        await using var harness = EmulatorHarness.Create(
+            ChoiceMachine("""{ "Variable": "$.missing", "StringEquals": "x" }""", "Unmatched"));
 
         var execution = await harness.RunAsync(Input);
 

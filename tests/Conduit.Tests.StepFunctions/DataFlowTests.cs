@@ -43,7 +43,8 @@ public sealed class DataFlowTests
     {
         var execution = await RunPassAsync("""
             { "InputPath": "$.order",
-              "Parameters": { "id.$": "$.id", "fixed": 1, "nested": { "first.$": "$.lines[0].sku", "list": [ { "second.$": "$.lines[1]" }, "text" ] } } }
+              "Parameters": { "id.$": "$.id", "fixed": 1, "nested": { "first.$": "$.lines[0].sku", "list": [ { "second.$": "$.lines[1]" },
+              "text" ] } } }
             """);
 
         JsonAssert.Equivalent(
@@ -95,7 +96,8 @@ public sealed class DataFlowTests
     [Fact]
     public async Task ResultPath_ArrayIndex_ReplacesTheElement()
     {
-        var execution = await RunPassAsync("""{ "Result": { "sku": "z" }, "ResultPath": "$.order.lines[0]", "OutputPath": "$.order.lines" }""");
+        var execution = await RunPassAsync(
+            """{ "Result": { "sku": "z" }, "ResultPath": "$.order.lines[0]", "OutputPath": "$.order.lines" }""");
 
         JsonAssert.Equivalent("""[ { "sku": "z" }, { "sku": "b" } ]""", execution.Output);
     }
@@ -119,7 +121,8 @@ public sealed class DataFlowTests
     [Fact]
     public async Task ResultPath_AppliesToRawInputNotEffectiveInput()
     {
-        var execution = await RunPassAsync("""{ "InputPath": "$.order.id", "Parameters": { "copied.$": "$" }, "ResultPath": "$.copy", "OutputPath": "$.copy" }""");
+        var execution = await RunPassAsync(
+            """{ "InputPath": "$.order.id", "Parameters": { "copied.$": "$" }, "ResultPath": "$.copy", "OutputPath": "$.copy" }""");
 
         JsonAssert.Equivalent("""{ "copied": "o-1" }""", execution.Output);
     }
@@ -154,7 +157,8 @@ public sealed class DataFlowTests
     {
         var invoker = ScriptedTaskInvoker.Returning("""{ "Payload": { "answer": 42, "noise": "x" }, "StatusCode": 200 }""");
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "ResultSelector": { "answer.$": "$.Payload.answer", "state.$": "$$.State.Name" }, "ResultPath": "$.result" }"""),
+            Definitions.SingleTask(
+                """{ "ResultSelector": { "answer.$": "$.Payload.answer", "state.$": "$$.State.Name" }, "ResultPath": "$.result" }"""),
             invoker);
 
         var execution = await harness.RunAsync("""{ "question": "?" }""");

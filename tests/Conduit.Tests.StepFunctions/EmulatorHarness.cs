@@ -1,5 +1,6 @@
 using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Conduit.Tests.StepFunctions;
@@ -13,7 +14,7 @@ internal sealed class EmulatorHarness : IAsyncDisposable
 
     private readonly bool _ownsDatabase;
 
-    private EmulatorHarness(StepFunctionsEmulator emulator, SqliteDatabase database, bool ownsDatabase, ManualTimeProvider time)
+    private EmulatorHarness(StepFunctionsEmulator emulator, SqliteDatabase database, bool ownsDatabase, DelayRecordingTimeProvider time)
     {
         Emulator = emulator;
         Database = database;
@@ -25,21 +26,22 @@ internal sealed class EmulatorHarness : IAsyncDisposable
 
     public SqliteDatabase Database { get; }
 
-    public ManualTimeProvider Time { get; }
+    public DelayRecordingTimeProvider Time { get; }
 
     public static EmulatorHarness Create(
         string aslJson,
         ITaskInvoker? invoker = null,
-        ManualTimeProvider? time = null,
+        DelayRecordingTimeProvider? time = null,
         SqliteDatabase? database = null,
         IReadOnlyDictionary<string, string>? substitutions = null,
         IExecutionStore? store = null)
     {
         var machine = StateMachine.Load(aslJson, substitutions ?? new Dictionary<string, string>(), new HashSet<string> { Resource });
-        var clock = time ?? new ManualTimeProvider(autoAdvance: true);
+        var clock = time ?? new DelayRecordingTimeProvider(autoAdvance: true);
         var db = database ?? SqliteDatabase.OpenInMemory();
         var emulator = new StepFunctionsEmulator(
-            machine, StateMachineArn, invoker ?? ScriptedTaskInvoker.Echo(), store ?? new SqliteExecutionStore(db), clock, NullLogger<StepFunctionsEmulator>.Instance);
+            machine, StateMachineArn, invoker
+                ?? ScriptedTaskInvoker.Echo(), store ?? new SqliteExecutionStore(db), clock, NullLogger<StepFunctionsEmulator>.Instance);
         return new EmulatorHarness(emulator, db, ownsDatabase: database is null, clock);
     }
 

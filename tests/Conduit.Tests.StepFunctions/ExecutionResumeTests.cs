@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -33,7 +34,11 @@ public sealed class ExecutionResumeTests
 
     /// <summary>Runs a host until its task invoker has been called, then stops it.</summary>
     private static async Task RunHostUntilInvokedAsync(
-        TemporaryDatabaseFile file, string aslJson, GatedTaskInvoker gate, ManualTimeProvider time, Func<StepFunctionsEmulator, Task>? begin = null)
+        TemporaryDatabaseFile file,
+        string aslJson,
+        GatedTaskInvoker gate,
+        DelayRecordingTimeProvider time,
+        Func<StepFunctionsEmulator, Task>? begin = null)
     {
         await using var database = file.Open();
         await using var harness = EmulatorHarness.Create(aslJson, gate.Invoker, time, database);
@@ -47,7 +52,7 @@ public sealed class ExecutionResumeTests
     public async Task Restart_WhileTaskRuns_InvokesTheTaskAgainAndSucceeds()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var stopped = ScriptedTaskInvoker.Gated();
         await RunHostUntilInvokedAsync(file, EchoRedriveCount, stopped, time, Start("""{ "q": "hello" }"""));
         time.Advance(TimeSpan.FromMinutes(5));
@@ -70,12 +75,13 @@ public sealed class ExecutionResumeTests
             ],
             TypesOf(history));
         Assert.Equal(
-            """{"timestamp":"2025-01-15T09:35:00.000Z","type":"ExecutionRedriven","id":5,"previousEventId":4,"executionRedrivenEventDetails":{"redriveCount":1}}""",
+            """{"timestamp":"2025-01-15T09:35:00.000Z","type":"ExecutionRedriven","id":5,"previousEventId":4"""
+            + ""","executionRedrivenEventDetails":{"redriveCount":1}}""",
             history[4].ToJson().ToJsonString());
         JsonAssert.Equivalent("""{ "name": "Work", "input": "{\"q\":\"hello\"}" }""", history[5].Details.ToJsonString());
         Assert.Equal(1, execution.RedriveCount);
-        Assert.Equal(ManualTimeProvider.Start.AddMinutes(5), execution.RedriveDate);
-        Assert.Equal(ManualTimeProvider.Start, execution.StartDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start.AddMinutes(5), execution.RedriveDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start, execution.StartDate);
         Assert.Equal(1, execution.ToJson()["redriveCount"]!.GetValue<int>());
         Assert.Equal("2025-01-15T09:35:00.000Z", execution.ToJson()["redriveDate"]!.GetValue<string>());
     }
@@ -84,12 +90,13 @@ public sealed class ExecutionResumeTests
     public async Task Restart_AfterAStateExited_ResumesAtItsNextWithoutRerunningIt()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var answered = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var answering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stoppedInvoker = new ScriptedTaskInvoker((invocation, _) =>
         {
-            if (invocation.Parameters!["step"]!.GetValue<string>() == "prepare") return Task.FromResult<JsonNode?>(invocation.Parameters.DeepClone());
+            if (invocation.Parameters!["step"]!.GetValue<string>() == "prepare")
+                return Task.FromResult<JsonNode?>(invocation.Parameters.DeepClone());
             answering.TrySetResult();
             return answered.Task;
         });
@@ -107,7 +114,8 @@ public sealed class ExecutionResumeTests
         Assert.Equal(["prepare", "answer"], Parameter<string>(stoppedInvoker, "step"));
         Assert.Equal(["answer"], Parameter<string>(resumed, "step"));
         Assert.Equal(["Work", "Answer", "Answer"], EnteredStates(history));
-        Assert.Single(history, historyEvent => historyEvent.Type == "TaskStateExited" && historyEvent.Details["name"]!.GetValue<string>() == "Work");
+        Assert.Single(
+            history, historyEvent => historyEvent.Type == "TaskStateExited" && historyEvent.Details["name"]!.GetValue<string>() == "Work");
         var redriven = Assert.Single(history, historyEvent => historyEvent.Type == "ExecutionRedriven");
         Assert.Equal("TaskStateEntered", history[(int)redriven.Id].Type);
     }
@@ -118,7 +126,8 @@ public sealed class ExecutionResumeTests
         await using var database = SqliteDatabase.OpenInMemory();
         var store = new SqliteExecutionStore(database);
         var killed = new InterruptingExecutionStore(
-            store, events => events.Any(historyEvent => historyEvent.Type == "TaskStateEntered" && historyEvent.Details["name"]!.GetValue<string>() == "Answer"));
+            store, events => events.Any(
+                historyEvent => historyEvent.Type == "TaskStateEntered" && historyEvent.Details["name"]!.GetValue<string>() == "Answer"));
         await using (var harness = EmulatorHarness.Create(PrepareThenAnswer, ScriptedTaskInvoker.Echo(), database: database, store: killed))
         {
             await harness.Emulator.StartExecutionAsync(Name, """{ "q": 7 }""");
@@ -145,7 +154,7 @@ public sealed class ExecutionResumeTests
             """;
         var definition = Definitions.SingleTask(retryOnce);
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var throttled = ScriptedTaskInvoker.AlwaysFailingWith("Throttled");
         await using (var database = file.Open())
         await using (var harness = EmulatorHarness.Create(definition, throttled, time, database))
@@ -180,7 +189,7 @@ public sealed class ExecutionResumeTests
     public async Task Restart_Twice_CountsBothRedrives()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var first = ScriptedTaskInvoker.Gated();
         var second = ScriptedTaskInvoker.Gated();
         await RunHostUntilInvokedAsync(file, EchoRedriveCount, first, time, Start("""{ "q": 1 }"""));
@@ -198,10 +207,11 @@ public sealed class ExecutionResumeTests
         Assert.Equal([0], Parameter<int>(first.Invoker, "redrive"));
         Assert.Equal([1], Parameter<int>(second.Invoker, "redrive"));
         Assert.Equal(2, execution.RedriveCount);
-        Assert.Equal(ManualTimeProvider.Start.AddMinutes(2), execution.RedriveDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start.AddMinutes(2), execution.RedriveDate);
         Assert.Equal(
             [1, 2],
-            history.Where(historyEvent => historyEvent.Type == "ExecutionRedriven").Select(historyEvent => historyEvent.Details["redriveCount"]!.GetValue<int>()));
+            history.Where(historyEvent => historyEvent.Type == "ExecutionRedriven").Select(
+                historyEvent => historyEvent.Details["redriveCount"]!.GetValue<int>()));
         Assert.Equal(["Work", "Work", "Work"], EnteredStates(history));
     }
 
@@ -209,7 +219,7 @@ public sealed class ExecutionResumeTests
     public async Task StartExecution_SameNameAndInputAsResumedExecution_ReturnsItAsAlreadyRunning()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         StartExecutionResult? original = null;
         await RunHostUntilInvokedAsync(
             file, EchoRedriveCount, ScriptedTaskInvoker.Gated(), time,
@@ -236,10 +246,11 @@ public sealed class ExecutionResumeTests
     public async Task Restart_DefinitionNoLongerHasTheState_FailsWithRuntimeErrorNamingIt()
     {
         using var file = new TemporaryDatabaseFile();
-        var time = new ManualTimeProvider(autoAdvance: true);
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         await RunHostUntilInvokedAsync(file, Definitions.SingleTask(), ScriptedTaskInvoker.Gated(), time, Start("{}"));
 
-        var renamed = $$"""{ "StartAt": "Labour", "States": { "Labour": { "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "End": true } } }""";
+        var renamed = $$"""{ "StartAt": "Labour", "States": { "Labour": { "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}","""
+            + $$""" "End": true } } }""";
         var invoker = ScriptedTaskInvoker.Echo();
         await using var database = file.Open();
         await using var harness = EmulatorHarness.Create(renamed, invoker, time, database);

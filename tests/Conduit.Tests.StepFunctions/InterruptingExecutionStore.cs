@@ -6,11 +6,13 @@ namespace Conduit.Tests.StepFunctions;
 /// A store that fails the first history append <paramref name="interrupts"/> picks and every write after it, as if
 /// the process had been killed at that moment; reads still reach <paramref name="inner"/>.
 /// </summary>
-internal sealed class InterruptingExecutionStore(IExecutionStore inner, Func<IReadOnlyList<HistoryEvent>, bool> interrupts) : IExecutionStore
+internal sealed class InterruptingExecutionStore(IExecutionStore inner, Func<IReadOnlyList<HistoryEvent>, bool> interrupts)
+    : IExecutionStore
 {
     private volatile bool _interrupted;
 
-    public Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
+    public Task<bool> TryCreateExecutionAsync(
+        ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
         _interrupted ? Interrupted<bool>() : inner.TryCreateExecutionAsync(execution, startedEvent, cancellationToken);
 
     public Task AppendEventsAsync(string executionArn, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken)
@@ -19,7 +21,8 @@ internal sealed class InterruptingExecutionStore(IExecutionStore inner, Func<IRe
         return _interrupted ? Interrupted<bool>() : inner.AppendEventsAsync(executionArn, events, cancellationToken);
     }
 
-    public Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
+    public Task CloseExecutionAsync(
+        ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
         _interrupted ? Interrupted<bool>() : inner.CloseExecutionAsync(closed, closingEvents, cancellationToken);
 
     public Task RedriveExecutionAsync(ExecutionDescription redriven, HistoryEvent redrivenEvent, CancellationToken cancellationToken) =>

@@ -36,7 +36,8 @@ public sealed class LambdaInvokeTaskInvokerTests
         var result = await InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}", "Payload": { "question": "?" } }""");
 
         JsonAssert.Equivalent("""{ "question": "?" }""", received?.ToJsonString());
-        JsonAssert.Equivalent("""{ "ExecutedVersion": "$LATEST", "Payload": { "answer": 42 }, "StatusCode": 200 }""", result?.ToJsonString());
+        JsonAssert.Equivalent(
+            """{ "ExecutedVersion": "$LATEST", "Payload": { "answer": 42 }, "StatusCode": 200 }""", result?.ToJsonString());
     }
 
     [Fact]
@@ -74,7 +75,8 @@ public sealed class LambdaInvokeTaskInvokerTests
             throw new SimulatedThrottleException("The model is busy.");
         });
 
-        var failure = await Assert.ThrowsAsync<TaskFailedException>(() => InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}" }"""));
+        var failure = await Assert.ThrowsAsync<TaskFailedException>(
+            () => InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}" }"""));
 
         Assert.Equal(nameof(SimulatedThrottleException), failure.Error);
         var cause = JsonNode.Parse(failure.Cause!)!.AsObject();
@@ -89,7 +91,8 @@ public sealed class LambdaInvokeTaskInvokerTests
     {
         var invoker = InvokerFor(_ => throw new InvalidOperationException("outer", new TimeoutException("inner")));
 
-        var failure = await Assert.ThrowsAsync<TaskFailedException>(() => InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}" }"""));
+        var failure = await Assert.ThrowsAsync<TaskFailedException>(
+            () => InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}" }"""));
 
         Assert.Equal(nameof(InvalidOperationException), failure.Error);
         var inner = JsonNode.Parse(failure.Cause!)!["cause"]!;
@@ -114,7 +117,8 @@ public sealed class LambdaInvokeTaskInvokerTests
     {
         var invoker = InvokerFor(_ => Task.FromResult(Utf8("definitely { not json")));
 
-        var failure = await Assert.ThrowsAsync<TaskFailedException>(() => InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}" }"""));
+        var failure = await Assert.ThrowsAsync<TaskFailedException>(
+            () => InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}" }"""));
 
         Assert.Equal("Lambda.SdkClientException", failure.Error);
         Assert.Contains("not valid JSON", failure.Cause);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -12,7 +13,8 @@ public sealed class RetryTests
     {
         var invoker = ScriptedTaskInvoker.FailingWith(["Throttled", "Throttled", "Throttled"]);
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Throttled"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2 } ] }"""),
+            Definitions.SingleTask(
+                """{ "Retry": [ { "ErrorEquals": ["Throttled"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2 } ] }"""),
             invoker);
 
         var execution = await harness.RunAsync();
@@ -26,7 +28,8 @@ public sealed class RetryTests
     public async Task Retry_Defaults_AreOneSecondThreeAttemptsRateTwo()
     {
         var invoker = ScriptedTaskInvoker.AlwaysFailingWith("Boom");
-        await using var harness = EmulatorHarness.Create(Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"] } ] }"""), invoker);
+        await using var harness = EmulatorHarness.Create(
+            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"] } ] }"""), invoker);
 
         var execution = await harness.RunAsync();
 
@@ -41,7 +44,8 @@ public sealed class RetryTests
     public async Task Retry_MaxDelaySeconds_CapsTheBackoff()
     {
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 3, "MaxAttempts": 4, "BackoffRate": 3, "MaxDelaySeconds": 10 } ] }"""),
+            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 3, "MaxAttempts": 4, "BackoffRate": 3,"""
+                + """ "MaxDelaySeconds": 10 } ] }"""),
             ScriptedTaskInvoker.AlwaysFailingWith("Boom"));
 
         await harness.RunAsync();
@@ -54,7 +58,8 @@ public sealed class RetryTests
     {
         var invoker = ScriptedTaskInvoker.AlwaysFailingWith("Boom");
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "MaxAttempts": 0 }, { "ErrorEquals": ["States.ALL"], "MaxAttempts": 5 } ] }"""),
+            Definitions.SingleTask(
+                """{ "Retry": [ { "ErrorEquals": ["Boom"], "MaxAttempts": 0 }, { "ErrorEquals": ["States.ALL"], "MaxAttempts": 5 } ] }"""),
             invoker);
 
         var execution = await harness.RunAsync();
@@ -108,7 +113,8 @@ public sealed class RetryTests
     public async Task Retry_FullJitter_KeepsEachDelayWithinItsBackoff()
     {
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 2, "MaxAttempts": 6, "MaxDelaySeconds": 20, "JitterStrategy": "FULL" } ] }"""),
+            Definitions.SingleTask("""{ "Retry": [ { "ErrorEquals": ["Boom"], "IntervalSeconds": 2, "MaxAttempts": 6, "MaxDelaySeconds": """
+                + """20, "JitterStrategy": "FULL" } ] }"""),
             ScriptedTaskInvoker.AlwaysFailingWith("Boom"));
 
         await harness.RunAsync();
@@ -136,23 +142,20 @@ public sealed class RetryTests
     [Fact]
     public async Task Retry_StatesTaskFailed_DoesNotRetryTimeouts()
     {
-        var time = new ManualTimeProvider();
-        var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var invoker = new ScriptedTaskInvoker((_, _) =>
-        {
-            invoked.TrySetResult();
-            return new TaskCompletionSource<JsonNode?>().Task;
-        });
+        var time = new DelayRecordingTimeProvider();
+        var neverAnswers = ScriptedTaskInvoker.Gated();
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "TimeoutSeconds": 5, "Retry": [ { "ErrorEquals": ["States.TaskFailed"] } ] }"""), invoker, time);
+            Definitions.SingleTask("""{ "TimeoutSeconds": 5, "Retry": [ { "ErrorEquals": ["States.TaskFailed"] } ] }"""),
+            neverAnswers.Invoker,
+            time);
 
         await harness.Emulator.StartExecutionAsync("execution-1", "{}");
-        await invoked.Task;
+        await neverAnswers.Invoked;
         time.Advance(TimeSpan.FromSeconds(5));
         var execution = await harness.Emulator.WaitForCompletionAsync("execution-1");
 
         Assert.Equal(StatesErrors.Timeout, execution.Error);
-        Assert.Single(invoker.Invocations);
+        Assert.Single(neverAnswers.Invoker.Invocations);
     }
 
     [Fact]

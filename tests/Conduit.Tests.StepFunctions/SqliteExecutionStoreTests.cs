@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -22,7 +23,7 @@ public sealed class SqliteExecutionStoreTests
 
         var store = new SqliteExecutionStore(database);
         var before = await store.GetExecutionAsync(ExecutionArn, CancellationToken.None);
-        var redriveDate = ManualTimeProvider.Start.AddMinutes(1);
+        var redriveDate = DelayRecordingTimeProvider.Start.AddMinutes(1);
         await store.RedriveExecutionAsync(
             before! with { RedriveCount = 1, RedriveDate = redriveDate },
             new HistoryEvent(1, 0, redriveDate, HistoryEventTypes.ExecutionRedriven, new JsonObject { ["redriveCount"] = 1 }),
@@ -31,7 +32,8 @@ public sealed class SqliteExecutionStoreTests
 
         Assert.Equal(
             new ExecutionDescription(
-                ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, ManualTimeProvider.Start, null, "{}", null, null, null),
+                ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, "{}",
+                null, null, null),
             before);
         Assert.Equal(1, after?.RedriveCount);
         Assert.Equal(redriveDate, after?.RedriveDate);
@@ -43,9 +45,10 @@ public sealed class SqliteExecutionStoreTests
         await using var database = SqliteDatabase.OpenInMemory();
         var store = new SqliteExecutionStore(database);
         var running = new ExecutionDescription(
-            ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, ManualTimeProvider.Start, null, "{}", null, null, null);
+            ExecutionArn, EmulatorHarness.StateMachineArn, "old", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, "{}",
+            null, null, null);
         await store.TryCreateExecutionAsync(running, Event(1, HistoryEventTypes.ExecutionStarted), CancellationToken.None);
-        var succeeded = running with { Status = ExecutionStatus.Succeeded, StopDate = ManualTimeProvider.Start, Output = "{}" };
+        var succeeded = running with { Status = ExecutionStatus.Succeeded, StopDate = DelayRecordingTimeProvider.Start, Output = "{}" };
         await store.CloseExecutionAsync(succeeded, [Event(2, HistoryEventTypes.ExecutionSucceeded)], CancellationToken.None);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.RedriveExecutionAsync(
@@ -55,5 +58,5 @@ public sealed class SqliteExecutionStoreTests
         Assert.Equal(2, (await store.GetHistoryAsync(ExecutionArn, CancellationToken.None)).Count);
     }
 
-    private static HistoryEvent Event(long id, string type) => new(id, id - 1, ManualTimeProvider.Start, type, new JsonObject());
+    private static HistoryEvent Event(long id, string type) => new(id, id - 1, DelayRecordingTimeProvider.Start, type, new JsonObject());
 }

@@ -121,14 +121,18 @@ public sealed class StateMachineLoadTests
 
     [Theory]
     [InlineData("""{ "Parameters": { "Message.$": "States.Format('Hi {}', $.name)" } }""", "States.Format", "Parameters", "Message.$")]
-    [InlineData("""{ "Parameters": { "Nested": [ { "Data.$": "States.StringToJson($.raw)" } ] } }""", "States.StringToJson", "Parameters", "Data.$")]
+    [
+        InlineData(
+            """{ "Parameters": { "Nested": [ { "Data.$": "States.StringToJson($.raw)" } ] } }""", "States.StringToJson", "Parameters",
+            "Data.$")]
     [InlineData("""{ "ResultSelector": { "Id.$": "States.UUID()" } }""", "States.UUID", "ResultSelector", "Id.$")]
     public void Load_IntrinsicFunction_NamesFunctionFieldAndState(string taskFields, string function, string block, string field)
     {
         var message = LoadError(Definitions.SingleTask(taskFields));
 
         Assert.Equal(
-            $"State \"Work\" {block} uses intrinsic function \"{function}\" in field \"{field}\", which the local interpreter does not support",
+            $"State \"Work\" {block} uses intrinsic function \"{function}\" in field \"{field}\", which the local interpreter does not "
+            + $"support",
             message);
     }
 
@@ -168,11 +172,15 @@ public sealed class StateMachineLoadTests
     {
         await using var harness = EmulatorHarness.Create(
             Definitions.SinglePass("""{ "Result": { "function": "${AskFunctionArn}", "label": "v${Version}-${Version}", "count": 3 } }"""),
-            substitutions: new Dictionary<string, string> { ["AskFunctionArn"] = "arn:aws:lambda:local:000000000000:function:ask", ["Version"] = "2" });
+            substitutions: new Dictionary<string, string>
+            {
+                ["AskFunctionArn"] = "arn:aws:lambda:local:000000000000:function:ask", ["Version"] = "2",
+            });
 
         var execution = await harness.RunAsync();
 
-        JsonAssert.Equivalent("""{ "function": "arn:aws:lambda:local:000000000000:function:ask", "label": "v2-2", "count": 3 }""", execution.Output);
+        JsonAssert.Equivalent(
+            """{ "function": "arn:aws:lambda:local:000000000000:function:ask", "label": "v2-2", "count": 3 }""", execution.Output);
     }
 
     [Fact]
@@ -230,9 +238,17 @@ public sealed class StateMachineLoadTests
     }
 
     [Theory]
-    [InlineData("Retry", """[ { "ErrorEquals": ["States.ALL", "Boom"] } ]""", "State \"Work\" Retry[0] lists \"States.ALL\" with other errors")]
-    [InlineData("Retry", """[ { "ErrorEquals": ["States.ALL"] }, { "ErrorEquals": ["Boom"] } ]""", "State \"Work\" Retry[0] uses \"States.ALL\" but is not the last")]
-    [InlineData("Catch", """[ { "ErrorEquals": ["States.ALL"], "Next": "Work" }, { "ErrorEquals": ["Boom"], "Next": "Work" } ]""", "State \"Work\" Catch[0] uses \"States.ALL\" but is not the last")]
+    [
+        InlineData(
+            "Retry", """[ { "ErrorEquals": ["States.ALL", "Boom"] } ]""", "State \"Work\" Retry[0] lists \"States.ALL\" with other errors")]
+    [
+        InlineData(
+            "Retry", """[ { "ErrorEquals": ["States.ALL"] }, { "ErrorEquals": ["Boom"] } ]""",
+            "State \"Work\" Retry[0] uses \"States.ALL\" but is not the last")]
+    [
+        InlineData(
+            "Catch", """[ { "ErrorEquals": ["States.ALL"], "Next": "Work" }, { "ErrorEquals": ["Boom"], "Next": "Work" } ]""",
+            "State \"Work\" Catch[0] uses \"States.ALL\" but is not the last")]
     public void Load_StatesAllMisplaced_IsRejected(string field, string handlers, string expectedStart)
     {
         var message = LoadError(Definitions.SingleTask($$"""{ "{{field}}": {{handlers}} }"""));
@@ -254,9 +270,14 @@ public sealed class StateMachineLoadTests
     }
 
     [Theory]
-    [InlineData("""{ "Variable": "$.a", "StringEquals": "x", "IsNull": true, "Next": "End" }""", "must have exactly one comparison operator")]
+    [
+        InlineData(
+            """{ "Variable": "$.a", "StringEquals": "x", "IsNull": true, "Next": "End" }""", "must have exactly one comparison operator")]
     [InlineData("""{ "Variable": "$.a", "NumericEquals": "1", "Next": "End" }""", "\"NumericEquals\" must be a number")]
-    [InlineData("""{ "Variable": "$.a", "TimestampEquals": "2024-01-01", "Next": "End" }""", "\"TimestampEquals\" must be an RFC 3339 timestamp")]
+    [
+        InlineData(
+            """{ "Variable": "$.a", "TimestampEquals": "2024-01-01", "Next": "End" }""",
+            "\"TimestampEquals\" must be an RFC 3339 timestamp")]
     [InlineData("""{ "Variable": "$.a", "StringMatches": "a\\b", "Next": "End" }""", "invalid pattern")]
     [InlineData("""{ "Variable": "$.a", "StringEquals": "x" }""", "missing the required field \"Next\"")]
     [InlineData("""{ "Not": { "Variable": "$.a", "IsNull": true, "Next": "End" }, "Next": "End" }""", "uses field \"Next\"")]

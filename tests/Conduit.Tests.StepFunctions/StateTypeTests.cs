@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
@@ -20,7 +21,7 @@ public sealed class StateTypeTests
     [Fact]
     public async Task Task_TimeoutSecondsElapse_FailsWithStatesTimeout()
     {
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var (invoker, invoked) = HangingInvoker();
         await using var harness = EmulatorHarness.Create(Definitions.SingleTask("""{ "TimeoutSeconds": 10 }"""), invoker, time);
 
@@ -42,7 +43,7 @@ public sealed class StateTypeTests
     [Fact]
     public async Task Execution_TimeoutSecondsElapse_EndsTimedOut()
     {
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         var (invoker, invoked) = HangingInvoker();
         var definition = JsonNode.Parse(Definitions.SingleTask())!.AsObject();
         definition["TimeoutSeconds"] = 60;
@@ -63,7 +64,8 @@ public sealed class StateTypeTests
     {
         var invoker = new ScriptedTaskInvoker((_, _) => throw new InvalidOperationException("bug in the invoker"));
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Catch": [ { "ErrorEquals": ["States.ALL"], "Next": "Done" } ] }""", """{ "Done": { "Type": "Succeed" } }"""),
+            Definitions.SingleTask(
+                """{ "Catch": [ { "ErrorEquals": ["States.ALL"], "Next": "Done" } ] }""", """{ "Done": { "Type": "Succeed" } }"""),
             invoker);
 
         var execution = await harness.RunAsync();
@@ -77,7 +79,8 @@ public sealed class StateTypeTests
     {
         var invoker = ScriptedTaskInvoker.Echo();
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Parameters": { "FunctionName": "fn", "Payload.$": "$.body" }, "OutputPath": "$.Payload" }"""), invoker);
+            Definitions.SingleTask("""{ "Parameters": { "FunctionName": "fn", "Payload.$": "$.body" }, "OutputPath": "$.Payload" """
+                + """}"""), invoker);
 
         var execution = await harness.RunAsync("""{ "body": { "q": 1 } }""");
 
@@ -90,7 +93,8 @@ public sealed class StateTypeTests
     [Fact]
     public async Task Pass_ResultWithResultPath_MergesIntoInput()
     {
-        await using var harness = EmulatorHarness.Create(Definitions.SinglePass("""{ "Result": { "x": [1, 2] }, "ResultPath": "$.added" }"""));
+        await using var harness = EmulatorHarness.Create(
+            Definitions.SinglePass("""{ "Result": { "x": [1, 2] }, "ResultPath": "$.added" }"""));
 
         var execution = await harness.RunAsync("""{ "kept": true }""");
 

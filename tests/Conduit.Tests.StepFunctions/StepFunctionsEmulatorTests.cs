@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Conduit.Tests.StepFunctions;
@@ -83,7 +84,7 @@ public sealed class StepFunctionsEmulatorTests
         var execution = await harness.Emulator.WaitForCompletionAsync("turn-1");
 
         Assert.Equal("arn:aws:states:local:000000000000:execution:test-machine:turn-1", started.ExecutionArn);
-        Assert.Equal(ManualTimeProvider.Start, started.StartDate);
+        Assert.Equal(DelayRecordingTimeProvider.Start, started.StartDate);
         Assert.False(started.AlreadyRunning);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
         Assert.Equal(started.ExecutionArn, execution.ExecutionArn);
@@ -95,7 +96,7 @@ public sealed class StepFunctionsEmulatorTests
     public async Task StartExecution_SameNameAndInputWhileRunning_ReturnsTheRunningExecution()
     {
         var (invoker, invoked, release) = ScriptedTaskInvoker.Gated();
-        var time = new ManualTimeProvider();
+        var time = new DelayRecordingTimeProvider();
         await using var harness = EmulatorHarness.Create(Definitions.SingleTask(), invoker, time);
 
         var first = await harness.Emulator.StartExecutionAsync("turn-1", """{ "q": 1 }""");
@@ -164,7 +165,8 @@ public sealed class StepFunctionsEmulatorTests
         var failed = await harness.Emulator.ListExecutionsAsync(statusFilter: ExecutionStatus.Failed);
 
         Assert.Equal(["third", "second", "first"], all.Select(execution => execution.Name));
-        Assert.Equal([ExecutionStatus.Succeeded, ExecutionStatus.Failed, ExecutionStatus.Succeeded], all.Select(execution => execution.Status));
+        Assert.Equal(
+            [ExecutionStatus.Succeeded, ExecutionStatus.Failed, ExecutionStatus.Succeeded], all.Select(execution => execution.Status));
         Assert.Equal(["third", "second"], newestTwo.Select(execution => execution.Name));
         Assert.Equal("second", Assert.Single(failed).Name);
         Assert.Equal(StatesErrors.NoChoiceMatched, failed[0].Error);
@@ -175,7 +177,9 @@ public sealed class StepFunctionsEmulatorTests
     public async Task GetExecutionHistory_SuccessfulTask_RecordsEventsInAwsShape()
     {
         await using var harness = EmulatorHarness.Create(
-            Definitions.SingleTask("""{ "Parameters": { "FunctionName": "fn", "Payload.$": "$" }, "TimeoutSeconds": 30, "Next": "Done" }""", """{ "Done": { "Type": "Succeed" } }"""),
+            Definitions.SingleTask(
+                """{ "Parameters": { "FunctionName": "fn", "Payload.$": "$" }, "TimeoutSeconds": 30, "Next": "Done" }""",
+                """{ "Done": { "Type": "Succeed" } }"""),
             ScriptedTaskInvoker.Returning("""{ "Payload": "ok" }"""));
 
         await harness.RunAsync("""{ "q": 1 }""");
@@ -188,7 +192,8 @@ public sealed class StepFunctionsEmulatorTests
             ],
             history.Select(historyEvent => historyEvent.Type));
         Assert.Equal(Enumerable.Range(1, history.Count).Select(id => (long)id), history.Select(historyEvent => historyEvent.Id));
-        Assert.Equal(Enumerable.Range(0, history.Count).Select(id => (long)id), history.Select(historyEvent => historyEvent.PreviousEventId));
+        Assert.Equal(
+            Enumerable.Range(0, history.Count).Select(id => (long)id), history.Select(historyEvent => historyEvent.PreviousEventId));
         JsonAssert.Equivalent(
             """
             { "timestamp": "2025-01-15T09:30:00.000Z", "type": "ExecutionStarted", "id": 1, "previousEventId": 0,
@@ -246,8 +251,11 @@ public sealed class StepFunctionsEmulatorTests
         await harness.RunAsync();
         var history = await harness.Emulator.GetExecutionHistoryAsync("execution-1");
 
-        Assert.Equal(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"], history.Select(e => e.Type));
-        JsonAssert.Equivalent("""{ "error": "Boom", "cause": "failure 1" }""", history[^1].ToJson()["executionFailedEventDetails"]!.ToJsonString());
+        Assert.Equal(
+            ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"],
+            history.Select(e => e.Type));
+        JsonAssert.Equivalent(
+            """{ "error": "Boom", "cause": "failure 1" }""", history[^1].ToJson()["executionFailedEventDetails"]!.ToJsonString());
     }
 
     [Fact]
@@ -302,8 +310,10 @@ public sealed class StepFunctionsEmulatorTests
         var store = new SqliteExecutionStore(database);
         const string arn = "arn:aws:states:local:000000000000:execution:test-machine:orphan";
         var running = new ExecutionDescription(
-            arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, ManualTimeProvider.Start, null, """{"q":0}""", null, null, null);
-        await store.TryCreateExecutionAsync(running, Event(1, "ExecutionStarted", new JsonObject { ["input"] = """{"q":0}""" }), CancellationToken.None);
+            arn, EmulatorHarness.StateMachineArn, "orphan", ExecutionStatus.Running, DelayRecordingTimeProvider.Start, null, """{"q":0}""",
+            null, null, null);
+        await store.TryCreateExecutionAsync(
+            running, Event(1, "ExecutionStarted", new JsonObject { ["input"] = """{"q":0}""" }), CancellationToken.None);
         await store.AppendEventsAsync(
             arn,
             [
@@ -335,7 +345,8 @@ public sealed class StepFunctionsEmulatorTests
         Assert.Equal(Enumerable.Range(1, 8).Select(id => (long)id), history.Select(e => e.Id));
         JsonAssert.Equivalent("""{ "name": "Done", "input": "{\"a\":1}" }""", history[5].Details.ToJsonString());
 
-        static HistoryEvent Event(long id, string type, JsonObject details) => new(id, id - 1, ManualTimeProvider.Start, type, details);
+        static HistoryEvent Event(long id, string type, JsonObject details) => new(
+            id, id - 1, DelayRecordingTimeProvider.Start, type, details);
     }
 
     [Fact]

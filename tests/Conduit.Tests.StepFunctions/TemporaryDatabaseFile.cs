@@ -1,17 +1,20 @@
 using Conduit.Local.Sqlite;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.StepFunctions;
 
-/// <summary>A SQLite database file in the temp folder that outlives the connections opened on it, deleted on dispose.</summary>
+/// <summary>
+/// A SQLite database file that outlives the connections opened on it, in a temporary folder of its own: deleting the
+/// folder takes the -wal and -shm files SQLite keeps beside it as well.
+/// </summary>
 internal sealed class TemporaryDatabaseFile : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"conduit-sfn-{Guid.NewGuid():N}.db");
+    private readonly TemporaryFolder _folder = new("sfn");
+
+    public string Path => _folder.File("executions.db");
 
     /// <summary>A new connection to the file, as a restarted host would open.</summary>
     public SqliteDatabase Open() => SqliteDatabase.OpenFile(Path);
 
-    public void Dispose()
-    {
-        foreach (var file in new[] { Path, $"{Path}-wal", $"{Path}-shm" }) File.Delete(file);
-    }
+    public void Dispose() => _folder.Dispose();
 }

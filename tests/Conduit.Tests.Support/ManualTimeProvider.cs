@@ -1,6 +1,10 @@
 namespace Conduit.Tests.Support;
 
-/// <summary>A clock that moves only when told to, firing the timers it passes at their due instants.</summary>
+/// <summary>
+/// A clock that moves only when told to, firing the timers it passes one by one, on the caller's thread, with the
+/// clock standing at each one's due instant; periodic timers go round again. Unlike
+/// <see cref="DelayRecordingTimeProvider"/> it never fires a timer by itself and keeps no record of delays.
+/// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _lock = new();
@@ -27,7 +31,9 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
         return timer;
     }
 
-    /// <summary>Moves the clock forward, running each timer that comes due on this thread with the clock at its due instant.</summary>
+    /// <summary>
+    /// Moves the clock forward, running each timer that comes due on this thread with the clock at its due instant.
+    /// </summary>
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
@@ -73,7 +79,9 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
             return true;
         }
 
-        /// <summary>Called under the owner's lock as the timer fires: a periodic timer goes round again, a one-shot one is done.</summary>
+        /// <summary>
+        /// Called under the owner's lock as the timer fires: a periodic timer goes round again, a one-shot one is done.
+        /// </summary>
         public void Reschedule(DateTimeOffset firedAt)
         {
             owner._timers.Remove(this);

@@ -109,13 +109,15 @@ public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
     public async Task GetAsync_LiveConnection_ParsesTimesAndIdentity()
     {
         _server.Enqueue(ScriptedResponse.Json(200, """
-            {"connectedAt":"2026-01-02T03:04:05.000Z","identity":{"sourceIp":"192.0.2.1","userAgent":"chat/1.0"},"lastActiveAt":"2026-01-02T03:09:05.000Z"}
+            {"connectedAt":"2026-01-02T03:04:05.000Z","identity":{"sourceIp":"192.0.2.1","userAgent":"chat/1.0"},
+            "lastActiveAt":"2026-01-02T03:09:05.000Z"}
             """));
 
         var info = await _connections.GetAsync(ConnectionId, CancellationToken.None);
 
         Assert.Equal(
-            new ConnectionInfo(DateTimeOffset.Parse("2026-01-02T03:04:05Z"), DateTimeOffset.Parse("2026-01-02T03:09:05Z"), "192.0.2.1", "chat/1.0"),
+            new ConnectionInfo(
+                DateTimeOffset.Parse("2026-01-02T03:04:05Z"), DateTimeOffset.Parse("2026-01-02T03:09:05Z"), "192.0.2.1", "chat/1.0"),
             info);
         var request = Assert.Single(_server.Requests);
         Assert.Equal("GET", request.Method);
@@ -138,7 +140,8 @@ public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
     [Fact]
     public async Task PostAsync_SigningDisabled_SendsNoAuthorization()
     {
-        var unsigned = new ApiGatewayManagementClient(new Uri(_server.Url, "local"), AwsWire.Settings(_server) with { SignRequests = false });
+        var unsigned = new ApiGatewayManagementClient(
+            new Uri(_server.Url, "local"), AwsWire.Settings(_server) with { SignRequests = false });
         _server.Enqueue(ScriptedResponse.Json(200, ""));
 
         Assert.Equal(PostResult.Delivered, await unsigned.PostAsync(ConnectionId, "{}"u8.ToArray(), CancellationToken.None));

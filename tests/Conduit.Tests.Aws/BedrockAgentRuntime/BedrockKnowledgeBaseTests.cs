@@ -20,7 +20,10 @@ public sealed class BedrockKnowledgeBaseTests : IAsyncLifetime
 
     [Theory]
     [InlineData(KnowledgeBaseId, "/knowledgebases/KB12345678/retrieve")]
-    [InlineData("arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678", "/knowledgebases/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aknowledge-base%2FKB12345678/retrieve")]
+    [
+        InlineData(
+            "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678",
+            "/knowledgebases/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Aknowledge-base%2FKB12345678/retrieve")]
     public async Task SearchAsync_Query_PostsRetrieveSignedForBedrockWithQueryAndResultCount(string knowledgeBaseId, string rawTarget)
     {
         _server.Enqueue(ScriptedResponse.Json(200, NoResults));
@@ -36,7 +39,8 @@ public sealed class BedrockKnowledgeBaseTests : IAsyncLifetime
         AwsWire.AssertSignedFor(request, "bedrock");
         var body = JsonNode.Parse(request.Body);
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"retrievalQuery":{"text":"How are tokens coalesced?"},"retrievalConfiguration":{"vectorSearchConfiguration":{"numberOfResults":5}}}"""),
+            JsonNode.Parse("""{"retrievalQuery":{"text":"How are tokens coalesced?"}"""
+                + ""","retrievalConfiguration":{"vectorSearchConfiguration":{"numberOfResults":5}}}"""),
             body), body!.ToJsonString());
     }
 
@@ -47,7 +51,8 @@ public sealed class BedrockKnowledgeBaseTests : IAsyncLifetime
             {"retrievalResults":[
               {"content":{"text":"Tokens are held for 50 ms.","type":"TEXT"},
                "location":{"type":"S3","s3Location":{"uri":"s3://conduit-docs/guides/streaming.md"}},
-               "metadata":{"x-amz-bedrock-kb-title":"Streaming guide","x-amz-bedrock-kb-chunk-id":"1%3A0%3Aabc","page":3,"tags":["a","b"],"nested":{"k":null}},
+               "metadata":{"x-amz-bedrock-kb-title":"Streaming guide","x-amz-bedrock-kb-chunk-id":"1%3A0%3Aabc","page":3,"tags":["a","b"],
+               "nested":{"k":null}},
                "score":0.8125,"documentId":"doc-1"},
               {"content":{"text":"Retry with jitter."},
                "location":{"type":"WEB","webLocation":{"url":"https://example.com/docs/retries/"}},
@@ -79,7 +84,8 @@ public sealed class BedrockKnowledgeBaseTests : IAsyncLifetime
     public async Task SearchAsync_S3ResultWithoutTitle_UsesTheObjectName()
     {
         _server.Enqueue(ScriptedResponse.Json(200, """
-            {"retrievalResults":[{"content":{"text":"Body."},"location":{"type":"S3","s3Location":{"uri":"s3://bucket/docs/Getting%20started.md"}},"score":0.3}]}
+            {"retrievalResults":[{"content":{"text":"Body."},"location":{"type":"S3",
+            "s3Location":{"uri":"s3://bucket/docs/Getting%20started.md"}},"score":0.3}]}
             """));
         var knowledgeBase = new BedrockKnowledgeBase(AwsWire.Settings(_server), KnowledgeBaseId);
 
@@ -92,7 +98,10 @@ public sealed class BedrockKnowledgeBaseTests : IAsyncLifetime
     public async Task SearchAsync_KnowledgeBaseMissing_ThrowsAwsNotFoundException()
     {
         _server.Enqueue(ScriptedResponse.Json(404, """{"message":"Knowledge base KB12345678 does not exist."}""",
-            new Dictionary<string, string> { ["X-Amzn-ErrorType"] = "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.bedrock/" }));
+            new Dictionary<string, string>
+            {
+                ["X-Amzn-ErrorType"] = "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+            }));
         var knowledgeBase = new BedrockKnowledgeBase(AwsWire.Settings(_server), KnowledgeBaseId);
 
         var exception = await Assert.ThrowsAsync<AwsNotFoundException>(() => knowledgeBase.SearchAsync("q", 3, CancellationToken.None));

@@ -59,7 +59,8 @@ public sealed class BedrockChatClientStreamingTests : IAsyncLifetime
         Assert.Equal("application/json", request.Header("Content-Type"));
         AwsWire.AssertSignedFor(request, "bedrock");
         using var body = JsonDocument.Parse(request.Body);
-        Assert.Equal("What is Conduit?", body.RootElement.GetProperty("messages")[0].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(
+            "What is Conduit?", body.RootElement.GetProperty("messages")[0].GetProperty("content")[0].GetProperty("text").GetString());
     }
 
     [Theory]
@@ -70,7 +71,9 @@ public sealed class BedrockChatClientStreamingTests : IAsyncLifetime
             Event("messageStart", """{"role":"assistant"}"""),
             Text(0, "Let me look that up."),
             Event("contentBlockStop", """{"contentBlockIndex":0}"""),
-            Event("contentBlockStart", """{"contentBlockIndex":1,"start":{"toolUse":{"toolUseId":"tooluse_kb1","name":"kb_lookup"}},"p":"abcdef"}"""),
+            Event(
+                "contentBlockStart",
+                """{"contentBlockIndex":1,"start":{"toolUse":{"toolUseId":"tooluse_kb1","name":"kb_lookup"}},"p":"abcdef"}"""),
             Event("contentBlockDelta", """{"contentBlockIndex":1,"delta":{"toolUse":{"input":""}}}"""),
             Event("contentBlockDelta", """{"contentBlockIndex":1,"delta":{"toolUse":{"input":"{\"que"}}}"""),
             Event("contentBlockDelta", """{"contentBlockIndex":1,"delta":{"toolUse":{"input":"ry\": \"token coal"}}}"""),
@@ -189,7 +192,10 @@ public sealed class BedrockChatClientStreamingTests : IAsyncLifetime
     public async Task GetStreamingResponseAsync_Http429OnEveryAttempt_ThrowsModelThrottled()
     {
         var throttled = ScriptedResponse.Json(429, """{"message":"Too many requests, please wait before trying again."}""",
-            new Dictionary<string, string> { ["X-Amzn-ErrorType"] = "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/" });
+            new Dictionary<string, string>
+            {
+                ["X-Amzn-ErrorType"] = "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+            });
         _server.Enqueue(throttled, throttled, throttled, throttled);
 
         var exception = await Assert.ThrowsAsync<ModelThrottledException>(() => ReadAllAsync(Client(), CancellationToken.None));
@@ -225,12 +231,15 @@ public sealed class BedrockChatClientStreamingTests : IAsyncLifetime
         using (client)
         {
             var updates = new List<ChatResponseUpdate>();
-            await foreach (var update in client.GetStreamingResponseAsync(Question, cancellationToken: cancellationToken)) updates.Add(update);
+            await foreach (var update in client.GetStreamingResponseAsync(Question, cancellationToken: cancellationToken))
+                updates.Add(update);
             return updates;
         }
     }
 
-    /// <summary>A real socket handler whose response bodies are wrapped to observe how far they were read and whether they were closed.</summary>
+    /// <summary>
+    /// A real socket handler whose response bodies are wrapped to observe how far they were read and whether they were closed.
+    /// </summary>
     private sealed class BodyProbe() : DelegatingHandler(new SocketsHttpHandler())
     {
         public ObservedStream? Body { get; private set; }

@@ -13,7 +13,8 @@ namespace Conduit.Tests.Aws.BedrockRuntime;
 public sealed class BedrockChatClientTests : IAsyncLifetime
 {
     private const string ModelId = "anthropic.claude-3-5-sonnet-20240620-v1:0";
-    private const string ToolSchema = """{"type":"object","properties":{"query":{"type":"string","description":"What to search for, in a few words."}},"required":["query"]}""";
+    private const string ToolSchema = """{"type":"object","properties":{"query":{"type":"string","description":"What to search for, in a """
+        + """few words."}},"required":["query"]}""";
     private const string Answer = """
         {"output":{"message":{"role":"assistant","content":[{"text":"Conduit streams tokens."}]}},
          "stopReason":"end_turn","usage":{"inputTokens":30,"outputTokens":4,"totalTokens":34},"metrics":{"latencyMs":350}}
@@ -30,7 +31,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         { ModelId, "/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse" },
         {
             "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0",
-            "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse"
+            "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile"
+            + "%2Fus.anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse"
         },
     };
 
@@ -55,17 +57,25 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     public async Task GetResponseAsync_ToolRoundConversation_SendsSystemAlternatingTurnsToolResultAsUserAndToolConfig()
     {
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
-        using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId, new BedrockModelOptions { MaxTokens = 2048, Temperature = 0.5f });
+        using var client = new BedrockChatClient(
+            AwsWire.Settings(_server), ModelId, new BedrockModelOptions { MaxTokens = 2048, Temperature = 0.5f });
         ChatMessage[] messages =
         [
             new(ChatRole.System, "You answer questions about Conduit."),
             new(ChatRole.User, "Hello."),
             new(ChatRole.User, "How are tokens streamed?"),
-            new(ChatRole.Assistant, [new FunctionCallContent("tooluse_1", KnowledgeLookupTool.Name, new Dictionary<string, object?> { ["query"] = "token streaming" })]),
+            new(ChatRole.Assistant,
+                [
+                    new FunctionCallContent(
+                        "tooluse_1", KnowledgeLookupTool.Name, new Dictionary<string, object?> { ["query"] = "token streaming" }),
+                ]),
             new(ChatRole.Tool, [new FunctionResultContent("tooluse_1", """{"passages":[]}""")]),
             new(ChatRole.User, "Answer briefly."),
         ];
-        var options = new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.Auto, TopP = 0.9f, StopSequences = ["END"] };
+        var options = new ChatOptions
+        {
+            Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.Auto, TopP = 0.9f, StopSequences = ["END"],
+        };
 
         await client.GetResponseAsync(messages, options);
 
@@ -73,7 +83,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
             {
               "messages": [
                 {"role":"user","content":[{"text":"Hello."},{"text":"How are tokens streamed?"}]},
-                {"role":"assistant","content":[{"toolUse":{"toolUseId":"tooluse_1","name":"kb_lookup","input":{"query":"token streaming"}}}]},
+                {"role":"assistant","content":[{"toolUse":{"toolUseId":"tooluse_1","name":"kb_lookup",
+                "input":{"query":"token streaming"}}}]},
                 {"role":"user","content":[
                   {"toolResult":{"toolUseId":"tooluse_1","content":[{"text":"{\"passages\":[]}"}],"status":"success"}},
                   {"text":"Answer briefly."}]}
@@ -85,7 +96,9 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
                 "toolChoice": {"auto":{}}
               }
             }
-            """.Replace("DESCRIPTION", KnowledgeLookupTool.Declaration.Description, StringComparison.Ordinal).Replace("SCHEMA", ToolSchema, StringComparison.Ordinal));
+            """
+                .Replace("DESCRIPTION", KnowledgeLookupTool.Declaration.Description, StringComparison.Ordinal)
+                .Replace("SCHEMA", ToolSchema, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -116,7 +129,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        await client.GetResponseAsync([new(ChatRole.Assistant, "Welcome back."), new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello.")]);
+        await client.GetResponseAsync(
+            [new(ChatRole.Assistant, "Welcome back."), new(ChatRole.User, "Hi"), new(ChatRole.Assistant, "Hello.")]);
 
         Assert.Equal(["user", "assistant"], SentBody()["messages"]!.AsArray().Select(m => m!["role"]!.GetValue<string>()));
     }
@@ -151,7 +165,9 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
         var toolConfig = SentBody()["toolConfig"]!.AsObject();
         Assert.Equal(KnowledgeLookupTool.Name, toolConfig["tools"]![0]!["toolSpec"]!["name"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(toolChoice is null ? null : JsonNode.Parse(toolChoice), toolConfig["toolChoice"]), toolConfig.ToJsonString());
+        Assert.True(
+            JsonNode.DeepEquals(toolChoice is null ? null : JsonNode.Parse(toolChoice), toolConfig["toolChoice"]),
+            toolConfig.ToJsonString());
     }
 
     [Fact]
@@ -160,7 +176,9 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")], new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
+        await client.GetResponseAsync(
+            [new ChatMessage(ChatRole.User, "Hi")],
+            new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
 
         Assert.False(SentBody().ContainsKey("toolConfig"));
     }
@@ -171,7 +189,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.Json(200, Answer));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        await client.GetResponseAsync(ToolRound(), new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
+        await client.GetResponseAsync(
+            ToolRound(), new ChatOptions { Tools = [KnowledgeLookupTool.Declaration], ToolMode = ChatToolMode.None });
 
         var toolConfig = SentBody()["toolConfig"]!.AsObject();
         Assert.Equal(["tools"], toolConfig.Select(p => p.Key));
@@ -205,7 +224,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
         var result = SentBody()["messages"]![2]!["content"]![0]!["toolResult"]!;
         Assert.True(JsonNode.DeepEquals(
-            JsonNode.Parse("""{"toolUseId":"tooluse_2","content":[{"text":"Index unavailable."}],"status":"error"}"""), result), result.ToJsonString());
+            JsonNode.Parse("""{"toolUseId":"tooluse_2","content":[{"text":"Index unavailable."}]"""
+                + ""","status":"error"}"""), result), result.ToJsonString());
     }
 
     [Fact]
@@ -246,7 +266,11 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.Equal("retry policy", KnowledgeLookupTool.ReadQuery(call.Arguments));
         Assert.Equal(3, Assert.IsType<JsonElement>(call.Arguments!["limit"]).GetInt32());
         Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
-        Assert.Equal((120L, 40L, 160L, 100L), (response.Usage!.InputTokenCount, response.Usage.OutputTokenCount, response.Usage.TotalTokenCount, response.Usage.CachedInputTokenCount));
+        Assert.Equal(
+            (120L, 40L, 160L, 100L),
+            (
+                response.Usage!.InputTokenCount, response.Usage.OutputTokenCount, response.Usage.TotalTokenCount,
+                response.Usage.CachedInputTokenCount));
         Assert.Equal(("req-123", ModelId), (response.ResponseId, response.ModelId));
     }
 
@@ -275,7 +299,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(throttled, throttled, throttled, throttled);
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        var exception = await Assert.ThrowsAsync<ModelThrottledException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
+        var exception = await Assert.ThrowsAsync<ModelThrottledException>(
+            () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
 
         var inner = Assert.IsType<AwsThrottlingException>(exception.InnerException);
         Assert.Equal(("ThrottlingException", HttpStatusCode.TooManyRequests), (inner.ErrorType, inner.StatusCode));
@@ -288,7 +313,8 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(notReady, notReady, notReady, notReady);
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        var exception = await Assert.ThrowsAsync<ModelThrottledException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
+        var exception = await Assert.ThrowsAsync<ModelThrottledException>(
+            () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
 
         Assert.Equal("ModelNotReadyException", Assert.IsType<AwsThrottlingException>(exception.InnerException).ErrorType);
     }
@@ -302,10 +328,13 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         _server.Enqueue(BedrockError(status, errorType, "Something about the request."));
         using var client = new BedrockChatClient(AwsWire.Settings(_server), ModelId);
 
-        var exception = await Assert.ThrowsAnyAsync<AwsServiceException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
+        var exception = await Assert.ThrowsAnyAsync<AwsServiceException>(
+            () => client.GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]));
 
         Assert.IsType(exceptionType, exception);
-        Assert.Equal((errorType, (HttpStatusCode)status, "Something about the request."), (exception.ErrorType, exception.StatusCode, exception.Message));
+        Assert.Equal(
+            (errorType, (HttpStatusCode)status, "Something about the request."),
+            (exception.ErrorType, exception.StatusCode, exception.Message));
         Assert.Single(_server.Requests);
     }
 

@@ -9,7 +9,9 @@ public static class ConverseStreamFrames
     public const string ContentType = "application/vnd.amazon.eventstream";
 
     public static byte[] Event(string eventType, string json) =>
-        Frame(System.Text.Encoding.UTF8.GetBytes(json), (":message-type", "event"), (":event-type", eventType), (":content-type", "application/json"));
+        Frame(
+            System.Text.Encoding.UTF8.GetBytes(json), (":message-type", "event"), (":event-type", eventType),
+            (":content-type", "application/json"));
 
     public static byte[] Exception(string exceptionType, string message) =>
         Frame(
@@ -25,7 +27,8 @@ public static class ConverseStreamFrames
     public static byte[] MessageStop(string stopReason) => Event("messageStop", $$"""{"stopReason":"{{stopReason}}","p":"abcd"}""");
 
     public static byte[] Usage(int input, int output) =>
-        Event("metadata", $$"""{"usage":{"inputTokens":{{input}},"outputTokens":{{output}},"totalTokens":{{input + output}}},"metrics":{"latencyMs":412},"p":"ab"}""");
+        Event("metadata", $$"""{"usage":{"inputTokens":{{input}},"outputTokens":{{output}},"totalTokens":{{input + output}}}"""
+            + $$""","metrics":{"latencyMs":412},"p":"ab"}""");
 
     /// <summary>The whole body in one chunk.</summary>
     public static ScriptedResponse Whole(params byte[][] frames) =>

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Conduit.Aws.DynamoDb;
@@ -19,16 +13,15 @@ public sealed class DynaliteCollection : ICollectionFixture<DynaliteServer>
 }
 
 /// <summary>
-/// dynalite (a DynamoDB-compatible server on Node.js) on a free loopback port, with Conduit's tables created from
-/// <see cref="ConduitTables"/>; one per test run. It is installed from tests/node's lock file on first use.
-/// Where Node.js is missing it stays unstarted, and <see cref="RequiresNodeAttribute"/> skips its tests.
+/// dynalite (a DynamoDB-compatible server on Node.js, see <see cref="DynaliteProcess"/>) with Conduit's tables created
+/// from <see cref="ConduitTables"/>; one per test run. Where Node.js is missing it stays unstarted, and
+/// <see cref="RequiresNodeAttribute"/> skips its tests.
 /// </summary>
 public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = NodePackages.InstallTimeout + TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentQueue<string> _output = new();
-    private Process? _process;
+    private DynaliteProcess? _dynalite;
     private AmazonDynamoDBClient? _client;
 
     public IAmazonDynamoDB Client => _client ?? throw new InvalidOperationException("dynalite is not running.");
@@ -47,68 +40,21 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
     public async Task InitializeAsync()
     {
         if (NodeTools.Find() is not { } tools) return;
-        var folder = NodePackages.Folder;
-        using (var install = new CancellationTokenSource(NodePackages.InstallTimeout)) await NodePackages.EnsureInstalledAsync(tools, install.Token);
-
         using var start = new CancellationTokenSource(StartTimeout);
-        var port = await StartAsync(tools, folder, start.Token);
+        _dynalite = await DynaliteProcess.StartAsync(tools, start.Token);
         _client = new AmazonDynamoDBClient(
             new BasicAWSCredentials("local", "local"),
-            new AmazonDynamoDBConfig { ServiceURL = $"http://127.0.0.1:{port}", AuthenticationRegion = "us-east-1" });
+            new AmazonDynamoDBConfig { ServiceURL = _dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
         await CreateTablesAsync(_client, start.Token);
     }
 
     public async Task DisposeAsync()
     {
         _client?.Dispose();
-        if (_process is null) return;
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        if (_dynalite is not null) await _dynalite.DisposeAsync();
     }
 
-    /// <summary>The free port is picked before dynalite binds it, so another process can take it first: then try another.</summary>
-    private async Task<int> StartAsync(NodeTools tools, string folder, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var port = FreePort();
-            _process = ChildProcess.Start(tools.Node,
-                [NodePackages.ModulePath("dynalite", "cli.js"), "--host", "127.0.0.1", "--port", $"{port}", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
-                folder, _output);
-            try
-            {
-                if (await WaitUntilListeningAsync(_process, port, cancellationToken)) return port;
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"dynalite did not accept connections on port {port} within {StartTimeout}:\n{string.Join('\n', _output)}");
-            }
-            _process.Dispose();
-            _process = null;
-        }
-        throw new InvalidOperationException($"dynalite did not start:\n{string.Join('\n', _output)}");
-    }
-
-    /// <summary>True once the port accepts a connection; false if dynalite exits first. Bounded by the caller's token.</summary>
-    private static async Task<bool> WaitUntilListeningAsync(Process process, int port, CancellationToken cancellationToken)
-    {
-        while (!process.HasExited)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return true;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
-            }
-        }
-        return false;
-    }
-
+    /// <summary>dynalite runs with --createTableMs 0, so a table is ACTIVE at once or after a few polls of its state.</summary>
     private async Task CreateTablesAsync(IAmazonDynamoDB client, CancellationToken cancellationToken)
     {
         foreach (var table in ConduitTables.All)
@@ -118,13 +64,5 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
             while ((await client.DescribeTableAsync(Tables.For(table), cancellationToken)).Table.TableStatus != TableStatus.ACTIVE)
                 await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         }
-    }
-
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -13,7 +13,8 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
 {
     private async Task<Dictionary<string, AttributeValue>> RawItemAsync(string tableName, Dictionary<string, AttributeValue> key)
     {
-        var response = await dynalite.Client.GetItemAsync(new GetItemRequest { TableName = tableName, Key = key, ConsistentRead = true }, Cancellation);
+        var response = await dynalite.Client.GetItemAsync(
+            new GetItemRequest { TableName = tableName, Key = key, ConsistentRead = true }, Cancellation);
         return response.Item is { Count: > 0 } item ? item : throw new Xunit.Sdk.XunitException($"No item in {tableName}.");
     }
 
@@ -37,8 +38,13 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
                 table.AttributeDefinitions.Select(key => (key.Name, key.Type)).Order(),
                 described.AttributeDefinitions.Select(definition => (definition.AttributeName, definition.AttributeType.Value)).Order());
             Assert.Equal(
-                table.GlobalIndexes.Select(index => (index.Name, Keys: string.Join(",", index.KeyAttributes.Select(key => key.Name)), index.ProjectionType, NonKey: string.Join(",", index.NonKeyAttributes))),
-                (described.GlobalSecondaryIndexes ?? []).Select(index => (index.IndexName, Keys: string.Join(",", index.KeySchema.Select(key => key.AttributeName)),
+                table.GlobalIndexes.Select(
+                    index =>
+                        (
+                            index.Name, Keys: string.Join(",", index.KeyAttributes.Select(key => key.Name)), index.ProjectionType,
+                            NonKey: string.Join(",", index.NonKeyAttributes))),
+                (described.GlobalSecondaryIndexes ?? []).Select(index => (index.IndexName, Keys: string.Join(
+                    ",", index.KeySchema.Select(key => key.AttributeName)),
                     index.Projection.ProjectionType.Value, NonKey: string.Join(",", index.Projection.NonKeyAttributes ?? []))));
         }
     }
@@ -90,7 +96,8 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
     public async Task SubscriptionItem_LeasedThenReleased_KeepsTtlAndDropsTheLease()
     {
         var (sessionId, connectionId) = (NewId(), NewId());
-        await Stores.Subscriptions.SubscribeAsync(sessionId, connectionId, 3, resetCursor: false, Start.AddMilliseconds(7_200_250), Cancellation);
+        await Stores.Subscriptions.SubscribeAsync(
+            sessionId, connectionId, 3, resetCursor: false, Start.AddMilliseconds(7_200_250), Cancellation);
         var key = Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.ConnectionId, S(connectionId)));
         await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", Start, Start.AddSeconds(30), Cancellation);
 
@@ -98,7 +105,9 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         await Stores.Subscriptions.ReleaseAsync(sessionId, connectionId, "owner-a", 8, Cancellation);
         var released = await RawItemAsync(dynalite.Tables.Subscriptions, key);
 
-        Assert.Equal(("owner-a", $"{Start.AddSeconds(30).ToUnixTimeMilliseconds()}"), (leased[AttributeNames.LeaseOwner].S, leased[AttributeNames.LeaseUntil].N));
+        Assert.Equal(
+            ("owner-a", $"{Start.AddSeconds(30).ToUnixTimeMilliseconds()}"),
+            (leased[AttributeNames.LeaseOwner].S, leased[AttributeNames.LeaseUntil].N));
         Assert.Equal($"{Start.AddSeconds(7_201).ToUnixTimeSeconds()}", released[AttributeNames.ExpiresAt].N);
         Assert.Equal("8", released[AttributeNames.DeliveredSeq].N);
         Assert.False(released.ContainsKey(AttributeNames.LeaseOwner) || released.ContainsKey(AttributeNames.LeaseUntil));
@@ -115,8 +124,11 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
 
         var session = await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(sessionId))));
         var frame = await RawItemAsync(dynalite.Tables.Frames, Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.Seq, N(1))));
-        var message = await RawItemAsync(dynalite.Tables.Messages, Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.Index, N(1))));
-        var messageKey = await RawItemAsync(dynalite.Tables.MessageKeys, Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.MessageKey, S($"user#{requestId}"))));
+        var message = await RawItemAsync(
+            dynalite.Tables.Messages, Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.Index, N(1))));
+        var messageKey = await RawItemAsync(
+            dynalite.Tables.MessageKeys,
+            Key((AttributeNames.SessionId, S(sessionId)), (AttributeNames.MessageKey, S($"user#{requestId}"))));
 
         var sessionExpiry = $"{(Start + SessionTtl).ToUnixTimeSeconds()}";
         Assert.Equal(sessionExpiry, session[AttributeNames.ExpiresAt].N);
@@ -173,12 +185,14 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
                 (AttributeNames.ExpiresAt, N((Start + SessionTtl).ToUnixTimeSeconds()))),
         }, Cancellation);
 
-        var index = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation);
+        var index = await Stores.History.AppendAsync(
+            sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation);
 
         Assert.Equal(1, index);
         var message = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation));
         Assert.Equal(new HistoryMessage(sessionId, 1, requestId, MessageRoles.Assistant, "answer", Start), message);
-        Assert.Equal(2, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", MessageStatuses.Complete, Cancellation));
+        Assert.Equal(
+            2, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", MessageStatuses.Complete, Cancellation));
     }
 
     [NodeFact]
@@ -186,16 +200,22 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
     {
         var userId = NewId();
         var connection = new ConnectionRecord(NewId(), Start, null, null, Start.AddHours(2)) { UserId = userId };
-        var turn = new TurnRecord(NewId(), NewId(), connection.ConnectionId, "hello", TurnStatus.Queued, Start, Start, null) { UserId = userId };
+        var turn = new TurnRecord(NewId(), NewId(), connection.ConnectionId, "hello", TurnStatus.Queued, Start, Start, null)
+        {
+            UserId = userId,
+        };
         await Stores.Connections.AddAsync(connection, Cancellation);
         await Stores.Turns.CreateAsync(turn, Cancellation);
         await Stores.Sessions.CreateAsync(turn.SessionId, userId, Cancellation);
 
-        var connectionItem = await RawItemAsync(dynalite.Tables.Connections, Key((AttributeNames.ConnectionId, S(connection.ConnectionId))));
+        var connectionItem = await RawItemAsync(
+            dynalite.Tables.Connections, Key((AttributeNames.ConnectionId, S(connection.ConnectionId))));
         var turnItem = await RawItemAsync(dynalite.Tables.Turns, Key((AttributeNames.RequestId, S(turn.RequestId))));
         var sessionItem = await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(turn.SessionId))));
 
-        Assert.Equal((userId, userId, userId), (connectionItem[AttributeNames.UserId].S, turnItem[AttributeNames.UserId].S, sessionItem[AttributeNames.OwnerId].S));
+        Assert.Equal(
+            (userId, userId, userId),
+            (connectionItem[AttributeNames.UserId].S, turnItem[AttributeNames.UserId].S, sessionItem[AttributeNames.OwnerId].S));
     }
 
     [NodeFact]
@@ -207,13 +227,16 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
             TableName = dynalite.Tables.Sessions,
             Item = Key(
                 (AttributeNames.SessionId, S(sessionId)), (AttributeNames.CreatedAt, N(Start.ToUnixTimeMilliseconds())),
-                (AttributeNames.ExpiresAt, N((Start + SessionTtl).ToUnixTimeSeconds())), (AttributeNames.LastSeq, N(4)), (AttributeNames.LastIndex, N(2))),
+                (AttributeNames.ExpiresAt, N((Start + SessionTtl).ToUnixTimeSeconds())), (AttributeNames.LastSeq, N(4)),
+                (AttributeNames.LastIndex, N(2))),
         }, Cancellation);
 
         var session = await Stores.Sessions.CreateAsync(sessionId, UserId, Cancellation);
 
         Assert.Equal(new SessionRecord(sessionId, Start, Start + SessionTtl, 4), session);
-        Assert.False((await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(sessionId))))).ContainsKey(AttributeNames.OwnerId));
+        Assert.False(
+            (await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(sessionId))))).ContainsKey(
+                AttributeNames.OwnerId));
     }
 
     [NodeFact]

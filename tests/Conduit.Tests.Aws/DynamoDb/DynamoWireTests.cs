@@ -41,7 +41,8 @@ public sealed class DynamoWireTests : IAsyncLifetime
         Assert.Equal("/", request.RawTarget);
         Assert.Equal($"DynamoDB_20120810.{operation}", request.Header("X-Amz-Target"));
         Assert.Equal("application/x-amz-json-1.0", request.Header("Content-Type"));
-        Assert.Matches(@"^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\d{8}/us-east-1/dynamodb/aws4_request, ", request.Header("Authorization"));
+        Assert.Matches(
+            @"^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/\d{8}/us-east-1/dynamodb/aws4_request, ", request.Header("Authorization"));
         return JsonDocument.Parse(request.Body).RootElement.Clone();
     }
 
@@ -52,7 +53,8 @@ public sealed class DynamoWireTests : IAsyncLifetime
     public async Task FrameAppendAsync_ExistingSession_AddsToLastSeqThenPutsTheFrameOnlyIfAbsent()
     {
         _server.Enqueue(
-            ScriptedResponse.AwsJson(200, """{"Attributes":{"sessionId":{"S":"s-1"},"lastSeq":{"N":"7"},"expiresAt":{"N":"1740916800"}}}"""),
+            ScriptedResponse.AwsJson(
+                200, """{"Attributes":{"sessionId":{"S":"s-1"},"lastSeq":{"N":"7"},"expiresAt":{"N":"1740916800"}}}"""),
             ScriptedResponse.AwsJson(200, "{}"));
         var store = new DynamoFrameStore(_client, Tables, new FixedClock(Now));
 
@@ -93,11 +95,13 @@ public sealed class DynamoWireTests : IAsyncLifetime
             ScriptedResponse.AwsJson(400, ConditionFailed),
             ScriptedResponse.AwsJson(200, """
                 {"Item":{"requestId":{"S":"r-1"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"first"},
-                "status":{"S":"Running"},"createdAt":{"N":"1740830400000"},"updatedAt":{"N":"1740830401000"},"expiresAt":{"N":"1740916800"}}}
+                "status":{"S":"Running"},"createdAt":{"N":"1740830400000"},"updatedAt":{"N":"1740830401000"},
+                "expiresAt":{"N":"1740916800"}}}
                 """));
         var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
 
-        var (created, turn) = await store.CreateAsync(new TurnRecord("r-1", "s-2", "c-2", "second", TurnStatus.Queued, Now, Now, null), _timeout.Token);
+        var (created, turn) = await store.CreateAsync(
+            new TurnRecord("r-1", "s-2", "c-2", "second", TurnStatus.Queued, Now, Now, null), _timeout.Token);
 
         Assert.False(created);
         Assert.Equal(new TurnRecord("r-1", "s-1", "c-1", "first", TurnStatus.Running, Now, Now.AddSeconds(1), null), turn);
@@ -132,7 +136,9 @@ public sealed class DynamoWireTests : IAsyncLifetime
     public async Task TurnListWaitingAsync_IndexStillShowsAFinishedTurn_ConfirmsEachCandidateAndLeavesItOut()
     {
         _server.Enqueue(
-            ScriptedResponse.AwsJson(200, $$"""{"Items":[{{IndexedTurn("r-new", 1740830402000, "Queued")}},{{IndexedTurn("r-old", 1740830401000, "Waiting")}}]}"""),
+            ScriptedResponse.AwsJson(
+                200,
+                $$"""{"Items":[{{IndexedTurn("r-new", 1740830402000, "Queued")}},{{IndexedTurn("r-old", 1740830401000, "Waiting")}}]}"""),
             ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-old", 1740830401000, "Completed")}}}"""),
             ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-new", 1740830402000, "Queued")}}}"""));
         var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
@@ -163,7 +169,8 @@ public sealed class DynamoWireTests : IAsyncLifetime
         Assert.False(flagged);
         var update = AssertDynamoRequest(Assert.Single(_server.Requests), "UpdateItem");
         Assert.Equal("SET #cancelRequested = :true, #updatedAt = :now", Text(update, "UpdateExpression"));
-        Assert.Equal("attribute_exists(#requestId) AND NOT (#status IN (:completed, :failed, :cancelled))", Text(update, "ConditionExpression"));
+        Assert.Equal(
+            "attribute_exists(#requestId) AND NOT (#status IN (:completed, :failed, :cancelled))", Text(update, "ConditionExpression"));
         Assert.True(update.GetProperty("ExpressionAttributeValues").GetProperty(":true").GetProperty("BOOL").GetBoolean());
         Assert.Equal("Completed", Text(update, "ExpressionAttributeValues", ":completed", "S"));
     }
@@ -256,7 +263,9 @@ public sealed class DynamoWireTests : IAsyncLifetime
         var update = AssertDynamoRequest(_server.Requests[0], "UpdateItem");
         Assert.Equal("conduit-prod-sessions", Text(update, "TableName"));
         Assert.Equal("attribute_not_exists(#sessionId)", Text(update, "ConditionExpression"));
-        Assert.Equal("SET #ownerId = :ownerId, #createdAt = :createdAt, #expiresAt = :expiresAt, #lastSeq = :zero, #lastIndex = :zero", Text(update, "UpdateExpression"));
+        Assert.Equal(
+            "SET #ownerId = :ownerId, #createdAt = :createdAt, #expiresAt = :expiresAt, #lastSeq = :zero, #lastIndex = :zero",
+            Text(update, "UpdateExpression"));
         Assert.Equal("u-2", Text(update, "ExpressionAttributeValues", ":ownerId", "S"));
         Assert.Equal("ALL_NEW", Text(update, "ReturnValues"));
         var get = AssertDynamoRequest(_server.Requests[1], "GetItem");
@@ -268,7 +277,8 @@ public sealed class DynamoWireTests : IAsyncLifetime
     public async Task ConnectionCountForUserAsync_TwoPages_CountsUnexpiredThroughTheIndexAndSumsThePages()
     {
         _server.Enqueue(
-            ScriptedResponse.AwsJson(200, """{"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"connectionId":{"S":"c-2"},"userId":{"S":"u/1"},"expiresAt":{"N":"1740837600"}}}"""),
+            ScriptedResponse.AwsJson(200, """{"Count":2,"ScannedCount":2,"LastEvaluatedKey":{"connectionId":{"S":"c-2"}"""
+                + ""","userId":{"S":"u/1"},"expiresAt":{"N":"1740837600"}}}"""),
             ScriptedResponse.AwsJson(200, """{"Count":1,"ScannedCount":1}"""));
         var store = new DynamoConnectionStore(_client, Tables);
 
@@ -291,7 +301,9 @@ public sealed class DynamoWireTests : IAsyncLifetime
     public async Task TurnCountInFlightForUserAsync_IndexStillShowsAFinishedTurn_ConfirmsEachCandidateAndCountsOnlyTheLive()
     {
         _server.Enqueue(
-            ScriptedResponse.AwsJson(200, $$"""{"Items":[{{IndexedTurn("r-done", 1740830401000, "Running")}},{{IndexedTurn("r-live", 1740830402000, "Queued")}}]}"""),
+            ScriptedResponse.AwsJson(
+                200,
+                $$"""{"Items":[{{IndexedTurn("r-done", 1740830401000, "Running")}},{{IndexedTurn("r-live", 1740830402000, "Queued")}}]}"""),
             ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-done", 1740830401000, "Completed")}}}"""),
             ScriptedResponse.AwsJson(200, $$"""{"Item":{{Turn("r-live", 1740830402000, "Queued")}}}"""));
         var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
@@ -325,10 +337,13 @@ public sealed class DynamoWireTests : IAsyncLifetime
         Assert.True(get.GetProperty("ConsistentRead").GetBoolean());
         var update = AssertDynamoRequest(_server.Requests[1], "UpdateItem");
         Assert.Equal("conduit-prod-rate-limits", Text(update, "TableName"));
-        Assert.Equal("SET #tokens = :tokens, #updatedAt = :updatedAt, #version = :next, #expiresAt = :expiresAt", Text(update, "UpdateExpression"));
+        Assert.Equal(
+            "SET #tokens = :tokens, #updatedAt = :updatedAt, #version = :next, #expiresAt = :expiresAt", Text(update, "UpdateExpression"));
         Assert.Equal("attribute_not_exists(#key)", Text(update, "ConditionExpression"));
         Assert.Equal("key", Text(update, "ExpressionAttributeNames", "#key"));
-        Assert.Equal(("2", "1"), (Text(update, "ExpressionAttributeValues", ":tokens", "N"), Text(update, "ExpressionAttributeValues", ":next", "N")));
+        Assert.Equal(
+            ("2", "1"),
+            (Text(update, "ExpressionAttributeValues", ":tokens", "N"), Text(update, "ExpressionAttributeValues", ":next", "N")));
         Assert.Equal($"{Now.ToUnixTimeMilliseconds()}", Text(update, "ExpressionAttributeValues", ":updatedAt", "N"));
         Assert.Equal($"{Now.AddSeconds(10).ToUnixTimeSeconds()}", Text(update, "ExpressionAttributeValues", ":expiresAt", "N"));
         Assert.False(update.GetProperty("ExpressionAttributeValues").TryGetProperty(":version", out _));
@@ -347,13 +362,23 @@ public sealed class DynamoWireTests : IAsyncLifetime
         var decision = await store.TryTakeAsync("user:u-1", new RateLimit(3, 6), Now, _timeout.Token);
 
         Assert.True(decision.Allowed);
-        Assert.Equal(["GetItem", "UpdateItem", "GetItem", "UpdateItem"], _server.Requests.Select(request => request.Header("X-Amz-Target")!.Split('.')[1]));
+        Assert.Equal(
+            ["GetItem", "UpdateItem", "GetItem", "UpdateItem"],
+            _server.Requests.Select(request => request.Header("X-Amz-Target")!.Split('.')[1]));
         var first = AssertDynamoRequest(_server.Requests[1], "UpdateItem");
         var second = AssertDynamoRequest(_server.Requests[3], "UpdateItem");
         Assert.Equal("#version = :version", Text(first, "ConditionExpression"));
         Assert.False(first.GetProperty("ExpressionAttributeNames").TryGetProperty("#key", out _));
-        Assert.Equal(("4", "5", "1"), (Text(first, "ExpressionAttributeValues", ":version", "N"), Text(first, "ExpressionAttributeValues", ":next", "N"), Text(first, "ExpressionAttributeValues", ":tokens", "N")));
-        Assert.Equal(("5", "6", "0"), (Text(second, "ExpressionAttributeValues", ":version", "N"), Text(second, "ExpressionAttributeValues", ":next", "N"), Text(second, "ExpressionAttributeValues", ":tokens", "N")));
+        Assert.Equal(
+            ("4", "5", "1"),
+            (
+                Text(first, "ExpressionAttributeValues", ":version", "N"), Text(first, "ExpressionAttributeValues", ":next", "N"),
+                Text(first, "ExpressionAttributeValues", ":tokens", "N")));
+        Assert.Equal(
+            ("5", "6", "0"),
+            (
+                Text(second, "ExpressionAttributeValues", ":version", "N"), Text(second, "ExpressionAttributeValues", ":next", "N"),
+                Text(second, "ExpressionAttributeValues", ":tokens", "N")));
     }
 
     [Fact]
@@ -382,20 +407,25 @@ public sealed class DynamoWireTests : IAsyncLifetime
     }
 
     private static string Bucket(string tokens, long version) =>
-        $$$$"""{"Item":{"key":{"S":"user:u-1"},"tokens":{"N":"{{{{tokens}}}}"},"updatedAt":{"N":"{{{{Now.ToUnixTimeMilliseconds()}}}}"},"version":{"N":"{{{{version}}}}"},"expiresAt":{"N":"1740830430"}}}""";
+        $$$$"""{"Item":{"key":{"S":"user:u-1"},"tokens":{"N":"{{{{tokens}}}}"},"updatedAt":{"N":"{{{{Now.ToUnixTimeMilliseconds()}}}}"}"""
+        + $$$$""","version":{"N":"{{{{version}}}}"},"expiresAt":{"N":"1740830430"}}}""";
 
     private static string IndexedTurn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"},"status":{"S":"{{{status}}}"}}""";
+        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"}"""
+        + $$$""","status":{"S":"{{{status}}}"}}""";
 
     private static string Turn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"hi"},"status":{"S":"{{{status}}}"},"createdAt":{"N":"{{{createdAt}}}"},"updatedAt":{"N":"{{{createdAt}}}"},"expiresAt":{"N":"1740916800"}}""";
+        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"hi"}"""
+        + $$$""","status":{"S":"{{{status}}}"},"createdAt":{"N":"{{{createdAt}}}"},"updatedAt":{"N":"{{{createdAt}}}"}"""
+        + $$$""","expiresAt":{"N":"1740916800"}}""";
 
     /// <summary>A Query page holding one message and saying more may follow.</summary>
     private static string Page(long index) =>
         $$$"""{"Items":[{{{Message(index)}}}],"LastEvaluatedKey":{"sessionId":{"S":"s-1"},"index":{"N":"{{{index}}}"}} }""";
 
     private static string Message(long index) =>
-        $$$"""{"sessionId":{"S":"s-1"},"index":{"N":"{{{index}}}"},"requestId":{"S":"r-{{{index}}}"},"role":{"S":"user"},"text":{"S":"m"},"createdAt":{"N":"1740830400000"}}""";
+        $$$"""{"sessionId":{"S":"s-1"},"index":{"N":"{{{index}}}"},"requestId":{"S":"r-{{{index}}}"},"role":{"S":"user"},"text":{"S":"m"}"""
+        + $$$""","createdAt":{"N":"1740830400000"}}""";
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {

@@ -58,7 +58,8 @@ public sealed class JwksKeySourceTests : IAsyncLifetime
         var signingInput = $"{Segment(Header("ES256", "ec-1"))}.{Segment(Claims())}";
         var der = EcKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
-        var result = await Validator().ValidateAsync($"{signingInput}.{System.Buffers.Text.Base64Url.EncodeToString(der)}", CancellationToken.None);
+        var result = await Validator().ValidateAsync(
+            $"{signingInput}.{System.Buffers.Text.Base64Url.EncodeToString(der)}", CancellationToken.None);
 
         Assert.Equal(JwtFailureCodes.BadSignature, result.FailureCode);
     }
@@ -83,7 +84,8 @@ public sealed class JwksKeySourceTests : IAsyncLifetime
         var validator = Validator();
         var token = Rs256(RsaKey, Header("RS256", "rsa-1"), Claims(expiresIn: 7200));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => validator.ValidateAsync(token, CancellationToken.None).AsTask()));
+        var results = await Task.WhenAll(
+            Enumerable.Range(0, 16).Select(_ => validator.ValidateAsync(token, CancellationToken.None).AsTask()));
         _clock.Advance(TimeSpan.FromMinutes(59));
         var later = await validator.ValidateAsync(token, CancellationToken.None);
 
@@ -95,7 +97,8 @@ public sealed class JwksKeySourceTests : IAsyncLifetime
     [Fact]
     public async Task ValidateAsync_AfterTheCacheDuration_FetchesTheJwksAgain()
     {
-        _server.Enqueue(ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))), ScriptedResponse.Json(200, Jwks(RsaJwk(RotatedRsaKey, "rsa-2"))));
+        _server.Enqueue(
+            ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))), ScriptedResponse.Json(200, Jwks(RsaJwk(RotatedRsaKey, "rsa-2"))));
         var validator = Validator();
         await validator.ValidateAsync(Rs256(RsaKey, Header("RS256", "rsa-1"), Claims()), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(1));
@@ -136,7 +139,8 @@ public sealed class JwksKeySourceTests : IAsyncLifetime
     [Fact]
     public async Task ValidateAsync_UnknownKid_RefetchesOnceThenFailsUnknownKey()
     {
-        _server.Enqueue(ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))), ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))));
+        _server.Enqueue(
+            ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))), ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))));
         var validator = Validator();
         await validator.ValidateAsync(Rs256(RsaKey, Header("RS256", "rsa-1"), Claims()), CancellationToken.None);
         _clock.Advance(TimeSpan.FromMinutes(2));
@@ -178,10 +182,12 @@ public sealed class JwksKeySourceTests : IAsyncLifetime
         await validator.ValidateAsync(Rs256(RotatedRsaKey, Header("RS256", "forged-1"), Claims()), CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(59));
 
-        var withinTheMinute = await validator.ValidateAsync(Rs256(RotatedRsaKey, Header("RS256", "rsa-2"), Claims()), CancellationToken.None);
+        var withinTheMinute = await validator.ValidateAsync(
+            Rs256(RotatedRsaKey, Header("RS256", "rsa-2"), Claims()), CancellationToken.None);
         var requestsWithinTheMinute = _server.Requests.Count;
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var afterTheMinute = await validator.ValidateAsync(Rs256(RotatedRsaKey, Header("RS256", "rsa-2"), Claims()), CancellationToken.None);
+        var afterTheMinute = await validator.ValidateAsync(
+            Rs256(RotatedRsaKey, Header("RS256", "rsa-2"), Claims()), CancellationToken.None);
 
         Assert.Equal(JwtFailureCodes.UnknownKey, withinTheMinute.FailureCode);
         Assert.Equal(2, requestsWithinTheMinute);
@@ -192,12 +198,14 @@ public sealed class JwksKeySourceTests : IAsyncLifetime
     [Fact]
     public async Task ValidateAsync_JwksEndpointFailsAfterTheCacheExpired_KeepsServingTheCachedKeys()
     {
-        _server.Enqueue(ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))), ScriptedResponse.Json(503, """{"error":"unavailable"}"""));
+        _server.Enqueue(
+            ScriptedResponse.Json(200, Jwks(RsaJwk(RsaKey, "rsa-1"))), ScriptedResponse.Json(503, """{"error":"unavailable"}"""));
         var validator = Validator();
         await validator.ValidateAsync(Rs256(RsaKey, Header("RS256", "rsa-1"), Claims(expiresIn: 3 * 3600)), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(2));
 
-        var result = await validator.ValidateAsync(Rs256(RsaKey, Header("RS256", "rsa-1"), Claims(expiresIn: 3 * 3600)), CancellationToken.None);
+        var result = await validator.ValidateAsync(
+            Rs256(RsaKey, Header("RS256", "rsa-1"), Claims(expiresIn: 3 * 3600)), CancellationToken.None);
 
         Assert.True(result.IsValid, result.FailureMessage);
         Assert.Equal(2, _server.Requests.Count);
@@ -237,7 +245,8 @@ public sealed class JwksKeySourceTests : IAsyncLifetime
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var offCurve = EcJwk(EcKey, "off-curve");
         var y = EcKey.ExportParameters(false).Q.Y!;
-        offCurve = offCurve.Replace(System.Buffers.Text.Base64Url.EncodeToString(y), System.Buffers.Text.Base64Url.EncodeToString([.. y[..^1], (byte)(y[^1] ^ 1)]));
+        offCurve = offCurve.Replace(
+            System.Buffers.Text.Base64Url.EncodeToString(y), System.Buffers.Text.Base64Url.EncodeToString([.. y[..^1], (byte)(y[^1] ^ 1)]));
         _server.Enqueue(ScriptedResponse.Json(200, Jwks(
             RsaJwk(weakRsa, "weak"),
             """{"kty":"oct","kid":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}""",

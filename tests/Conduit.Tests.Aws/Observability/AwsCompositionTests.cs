@@ -41,7 +41,9 @@ public sealed class AwsCompositionTests
         using var composition = Compose(Deployed);
 
         foreach (var function in ConduitFunctions.All)
-            Assert.IsType(Type.GetType($"{function.Assembly}.{function.ClassName}, {function.Assembly}", throwOnError: true)!, composition.GetLambdaFunction(function));
+            Assert.IsType(
+                Type.GetType($"{function.Assembly}.{function.ClassName}, {function.Assembly}", throwOnError: true)!,
+                composition.GetLambdaFunction(function));
     }
 
     [Theory]

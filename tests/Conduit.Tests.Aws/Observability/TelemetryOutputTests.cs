@@ -13,7 +13,8 @@ public sealed class TelemetryOutputTests
     [Fact]
     public void Log_InsideAnInvocation_IsOneJsonLineWithTheTurnIdsAndTemplateValues()
     {
-        var telemetry = new FunctionTelemetry(new JsonLineLoggerFactory(_output, LogLevel.Information, TimeProvider.System), NoMetrics.Instance);
+        var telemetry = new FunctionTelemetry(
+            new JsonLineLoggerFactory(_output, LogLevel.Information, TimeProvider.System), NoMetrics.Instance);
         var logger = telemetry.Loggers.CreateLogger("Test");
 
         using (telemetry.Begin("Stream", new TurnReference("r-1", "s-1", "c-1="), "streaming"))
@@ -59,7 +60,9 @@ public sealed class TelemetryOutputTests
         var directive = record.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
         Assert.Equal(EmfMetrics.Namespace, directive.GetProperty("Namespace").GetString());
         Assert.Equal("Function", directive.GetProperty("Dimensions")[0][0].GetString());
-        Assert.Equal([MetricNames.FramesPosted, MetricNames.TimeToFirstToken], directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
+        Assert.Equal(
+            [MetricNames.FramesPosted, MetricNames.TimeToFirstToken],
+            directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
         Assert.Equal("Stream", record.GetProperty("Function").GetString());
         Assert.Equal("r-1", record.GetProperty("requestId").GetString());
         Assert.Equal([1.0, 1.0], record.GetProperty(MetricNames.FramesPosted).EnumerateArray().Select(v => v.GetDouble()));
@@ -77,10 +80,14 @@ public sealed class TelemetryOutputTests
         }
 
         var record = Assert.Single(Lines());
-        Assert.Equal(["Function", "Code"], record.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(
+            ["Function", "Code"],
+            record.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Dimensions")[0].EnumerateArray().Select(
+                d => d.GetString()));
         Assert.Equal("model_throttled", record.GetProperty("Code").GetString());
     }
 
     private List<JsonElement> Lines() =>
-        _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
 }

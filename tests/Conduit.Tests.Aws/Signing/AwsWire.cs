@@ -44,22 +44,31 @@ public static class AwsWire
         { "bare __type", typeof(AwsValidationException), "ValidationException", "1 validation error detected." },
         { "X-Amzn-ErrorType header", typeof(AwsAccessDeniedException), "AccessDeniedException", "User is not authorized." },
         { "code field", typeof(AwsValidationException), "InvalidArn", "Invalid Arn: 'nope'." },
-        { "capitalised Message", typeof(AwsAccessDeniedException), "UnrecognizedClientException", "The security token included in the request is invalid." },
+        { "capitalised Message", typeof(AwsAccessDeniedException), "UnrecognizedClientException", "The security token included in the "
+            + "request is invalid." },
     };
 
     public static ScriptedResponse ErrorShape(string shape) => shape switch
     {
-        "namespaced __type" => ScriptedResponse.AwsJson(400, """{"__type":"com.amazonaws.service#ResourceNotFoundException","message":"The resource does not exist."}"""),
+        "namespaced __type" => ScriptedResponse.AwsJson(
+            400, """{"__type":"com.amazonaws.service#ResourceNotFoundException","message":"The resource does not exist."}"""),
         "bare __type" => ScriptedResponse.AwsJson(400, """{"__type":"ValidationException","message":"1 validation error detected."}"""),
         "X-Amzn-ErrorType header" => ScriptedResponse.Json(403, """{"message":"User is not authorized."}""",
-            new Dictionary<string, string> { ["X-Amzn-ErrorType"] = "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/" }),
+            new Dictionary<string, string>
+            {
+                ["X-Amzn-ErrorType"] = "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+            }),
         "code field" => ScriptedResponse.AwsJson(400, """{"code":"InvalidArn","message":"Invalid Arn: 'nope'."}"""),
-        "capitalised Message" => ScriptedResponse.AwsJson(400, """{"__type":"com.amazon.coral.service#UnrecognizedClientException","Message":"The security token included in the request is invalid."}"""),
+        "capitalised Message" => ScriptedResponse.AwsJson(
+            400,
+            """{"__type":"com.amazon.coral.service#UnrecognizedClientException","Message":"The security token included in the request"""
+            + """ is invalid."}"""),
         _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "No such error shape."),
     };
 
     /// <summary>Runs <paramref name="call"/> against the scripted error and asserts the typed exception it surfaces.</summary>
-    public static async Task AssertErrorShapeAsync(RecordingAwsServer server, string shape, Type exceptionType, string errorType, string message, Func<Task> call)
+    public static async Task AssertErrorShapeAsync(
+        RecordingAwsServer server, string shape, Type exceptionType, string errorType, string message, Func<Task> call)
     {
         server.Enqueue(ErrorShape(shape));
 
@@ -75,5 +84,6 @@ public static class AwsWire
         ScriptedResponse.AwsJson((int)HttpStatusCode.TooManyRequests, """{"__type":"ThrottlingException","message":"Rate exceeded"}""");
 
     public static ScriptedResponse InternalError() =>
-        ScriptedResponse.AwsJson((int)HttpStatusCode.InternalServerError, """{"__type":"InternalFailure","message":"We encountered an internal error."}""");
+        ScriptedResponse.AwsJson(
+            (int)HttpStatusCode.InternalServerError, """{"__type":"InternalFailure","message":"We encountered an internal error."}""");
 }

@@ -35,7 +35,8 @@ public sealed class SigV4Tests
 
         Assert.Equal("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", result.Signature);
         Assert.Equal(
-            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, "
+            + "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
             result.ForAuthorizationHeader);
     }
 
@@ -73,9 +74,12 @@ public sealed class SigV4Tests
             .Append(signedHeaders).Append('\n')
             .Append(payloadHash)
             .ToString();
-        var signedAt = DateTime.ParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        var signedAt = DateTime.ParseExact(
+            amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
         var expected = AWS4Signer.ComputeSignature(
-            new ImmutableCredentials(AwsWire.AccessKey, AwsWire.SecretKey, null), "us-east-1", signedAt, "execute-api", signedHeaders, canonicalRequest);
+            new ImmutableCredentials(AwsWire.AccessKey, AwsWire.SecretKey, null), "us-east-1", signedAt, "execute-api", signedHeaders,
+            canonicalRequest);
         Assert.Equal(expected.ForAuthorizationHeader, request.Header("Authorization"));
     }
 

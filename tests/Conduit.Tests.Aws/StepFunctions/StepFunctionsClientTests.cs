@@ -28,7 +28,8 @@ public sealed class StepFunctionsClientTests : IAsyncLifetime
     {
         _server.Enqueue(ScriptedResponse.AwsJson(200, Started));
 
-        await _stepFunctions.StartExecutionAsync(StateMachineArn, "r-1", """{"turn":{"requestId":"r-1"}}""", "Root=1-5759e988-bd862e3fe1be46a994272793", CancellationToken.None);
+        await _stepFunctions.StartExecutionAsync(
+            StateMachineArn, "r-1", """{"turn":{"requestId":"r-1"}}""", "Root=1-5759e988-bd862e3fe1be46a994272793", CancellationToken.None);
 
         var request = Assert.Single(_server.Requests);
         AssertAwsJsonCall(request, "StartExecution");
@@ -72,7 +73,10 @@ public sealed class StepFunctionsClientTests : IAsyncLifetime
     [Fact]
     public async Task StartExecutionAsync_ExecutionAlreadyExists_ThrowsConflict()
     {
-        _server.Enqueue(ScriptedResponse.AwsJson(400, $$"""{"__type":"com.amazonaws.states#ExecutionAlreadyExists","message":"Execution Already Exists: '{{ExecutionArn}}'"}"""));
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(
+                400,
+                $$"""{"__type":"com.amazonaws.states#ExecutionAlreadyExists","message":"Execution Already Exists: '{{ExecutionArn}}'"}"""));
 
         var exception = await Assert.ThrowsAsync<AwsConflictException>(
             () => _stepFunctions.StartExecutionAsync(StateMachineArn, "r-1", "{}", null, CancellationToken.None));
@@ -86,7 +90,8 @@ public sealed class StepFunctionsClientTests : IAsyncLifetime
     {
         _server.Enqueue(ScriptedResponse.AwsJson(200, """{"stopDate":1767323100.5}"""));
 
-        var stopped = await _stepFunctions.StopExecutionAsync(ExecutionArn, "Cancelled", "The client cancelled the turn.", CancellationToken.None);
+        var stopped = await _stepFunctions.StopExecutionAsync(
+            ExecutionArn, "Cancelled", "The client cancelled the turn.", CancellationToken.None);
 
         Assert.Equal(DateTimeOffset.Parse("2026-01-02T03:05:00.5Z"), stopped);
         var request = Assert.Single(_server.Requests);
@@ -109,7 +114,9 @@ public sealed class StepFunctionsClientTests : IAsyncLifetime
     [Fact]
     public async Task StopExecutionAsync_ExecutionDoesNotExist_ThrowsNotFound()
     {
-        _server.Enqueue(ScriptedResponse.AwsJson(400, """{"__type":"com.amazonaws.states#ExecutionDoesNotExist","message":"Execution Does Not Exist"}"""));
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(
+                400, """{"__type":"com.amazonaws.states#ExecutionDoesNotExist","message":"Execution Does Not Exist"}"""));
 
         var exception = await Assert.ThrowsAsync<AwsNotFoundException>(
             () => _stepFunctions.StopExecutionAsync(ExecutionArn, null, null, CancellationToken.None));
@@ -169,7 +176,8 @@ public sealed class StepFunctionsClientTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(AwsWire.ErrorShapes), MemberType = typeof(AwsWire))]
-    public Task DescribeExecutionAsync_ErrorShape_ThrowsTheTypedException(string shape, Type exceptionType, string errorType, string message) =>
+    public Task DescribeExecutionAsync_ErrorShape_ThrowsTheTypedException(
+        string shape, Type exceptionType, string errorType, string message) =>
         AwsWire.AssertErrorShapeAsync(_server, shape, exceptionType, errorType, message,
             () => _stepFunctions.DescribeExecutionAsync(ExecutionArn, CancellationToken.None));
 

@@ -28,34 +28,47 @@ public sealed class StepFunctionsWorkflowStarterTests : IAsyncLifetime
 
     private static string StateJson => JsonSerializer.Serialize(State, CoreJsonContext.Wire.ChatTurnState);
 
+    /// <summary>The state as it stands inside the StartExecution body's "input" string.</summary>
+    private static string EscapedStateJson => StateJson.Replace("\"", "\\\"", StringComparison.Ordinal);
+
     [Fact]
     public async Task StartAsync_NewExecution_ReturnsStartedWithTheReturnedArn()
     {
-        _server.Enqueue(ScriptedResponse.AwsJson(200, """{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:conduit-chat-turn:r-1","startDate":1767323045}"""));
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(
+                200,
+                """{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:conduit-chat-turn:r-1","startDate":1767323045}"""));
 
         var start = await _starter.StartAsync("r-1", State, CancellationToken.None);
 
-        Assert.Equal(new WorkflowStart(WorkflowStartStatus.Started, "arn:aws:states:us-east-1:123456789012:execution:conduit-chat-turn:r-1"), start);
         Assert.Equal(
-            $$$"""{"stateMachineArn":"{{{StateMachineArn}}}","name":"r-1","input":"{{{StateJson.Replace("\"", "\\\"", StringComparison.Ordinal)}}}"}""",
+            new WorkflowStart(WorkflowStartStatus.Started, "arn:aws:states:us-east-1:123456789012:execution:conduit-chat-turn:r-1"), start);
+        Assert.Equal(
+            $$$"""{"stateMachineArn":"{{{StateMachineArn}}}","name":"r-1","input":"{{{EscapedStateJson}}}"}""",
             Assert.Single(_server.Requests).BodyText);
     }
 
     [Fact]
     public async Task StartAsync_ExecutionAlreadyExists_ReturnsAlreadyExistsWithTheUnconfirmedDerivedExecutionArn()
     {
-        _server.Enqueue(ScriptedResponse.AwsJson(400, """{"__type":"com.amazonaws.states#ExecutionAlreadyExists","message":"Execution Already Exists"}"""));
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(
+                400, """{"__type":"com.amazonaws.states#ExecutionAlreadyExists","message":"Execution Already Exists"}"""));
 
         var start = await _starter.StartAsync("r-1", State, CancellationToken.None);
 
-        Assert.Equal(new WorkflowStart(WorkflowStartStatus.AlreadyExists, "arn:aws:states:us-east-1:123456789012:execution:conduit-chat-turn:r-1"), start);
+        Assert.Equal(
+            new WorkflowStart(WorkflowStartStatus.AlreadyExists, "arn:aws:states:us-east-1:123456789012:execution:conduit-chat-turn:r-1"),
+            start);
         Assert.Single(_server.Requests);
     }
 
     [Fact]
     public async Task StartAsync_StateMachineDoesNotExist_Throws()
     {
-        _server.Enqueue(ScriptedResponse.AwsJson(400, """{"__type":"com.amazonaws.states#StateMachineDoesNotExist","message":"State Machine Does Not Exist"}"""));
+        _server.Enqueue(
+            ScriptedResponse.AwsJson(
+                400, """{"__type":"com.amazonaws.states#StateMachineDoesNotExist","message":"State Machine Does Not Exist"}"""));
 
         await Assert.ThrowsAsync<AwsNotFoundException>(() => _starter.StartAsync("r-1", State, CancellationToken.None));
     }
@@ -73,6 +86,7 @@ public sealed class StepFunctionsWorkflowStarterTests : IAsyncLifetime
     [InlineData("arn:aws:states:us-east-1:123456789012:stateMachine:sm:1", null)]
     [InlineData("arn:aws:states:us-east-1:123456789012:stateMachine:sm:live", null)]
     [InlineData("not-an-arn", null)]
-    public void ExecutionArn_StateMachineArn_DerivesTheUnconfirmedExecutionArnFormOnlyForUnqualifiedArns(string stateMachineArn, string? expected) =>
+    public void ExecutionArn_StateMachineArn_DerivesTheUnconfirmedExecutionArnFormOnlyForUnqualifiedArns(
+        string stateMachineArn, string? expected) =>
         Assert.Equal(expected, StepFunctionsWorkflowStarter.ExecutionArn(stateMachineArn, "r-1"));
 }

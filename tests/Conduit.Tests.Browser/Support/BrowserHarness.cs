@@ -12,7 +12,9 @@ namespace Conduit.Tests.Browser.Support;
 public sealed class BrowserHarness : IAsyncDisposable
 {
     private static readonly string[] ChromiumArguments =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+        [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"];
 
     private readonly IPlaywright _playwright;
 
@@ -46,7 +48,8 @@ public sealed class BrowserHarness : IAsyncDisposable
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(BaseUrl + path);
-        await Assertions.Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("connected", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        await Assertions.Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex("connected", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
         return page;
     }
 

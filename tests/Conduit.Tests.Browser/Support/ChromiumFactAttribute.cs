@@ -8,6 +8,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (!File.Exists(ChromiumPath))
-            Skip = $"Chromium is not installed at {ChromiumPath}; install Debian's chromium package (apt-get install chromium) to run the browser tests. CI installs it.";
+            Skip = $"Chromium is not installed at {ChromiumPath}; install Debian's chromium package (apt-get install chromium) to run the "
+                + $"browser tests. CI installs it.";
     }
 }

@@ -11,12 +11,16 @@ public sealed class FrameCompactionTests
     private static StoredFrame Stored(ServerFrame frame, long seq, string requestId = "r1") =>
         new("s1", seq, requestId, JsonSerializer.Serialize(frame, CoreJsonContext.Wire.ServerFrame));
 
-    private static StoredFrame Token(long seq, string text, string requestId = "r1") => Stored(new TokenFrame(requestId, "s1", seq, text), seq, requestId);
+    private static StoredFrame Token(long seq, string text, string requestId = "r1") => Stored(
+        new TokenFrame(requestId, "s1", seq, text), seq, requestId);
 
     [Fact]
     public void Compact_ConsecutiveTokensOfOneTurn_BecomeOneFrameCoveringTheirSeqs()
     {
-        var frames = Compact([Stored(new StatusFrame("r1", "s1", 1, Phases.Streaming, "Writing"), 1), Token(2, "a"), Token(3, "b"), Token(4, "c"), Stored(new DoneFrame("r1", "s1", 5, "end_turn", TokenUsage.Zero, "m"), 5)]);
+        var frames = Compact(
+            [
+                Stored(new StatusFrame("r1", "s1", 1, Phases.Streaming, "Writing"), 1), Token(2, "a"), Token(3, "b"), Token(4, "c"),
+                Stored(new DoneFrame("r1", "s1", 5, "end_turn", TokenUsage.Zero, "m"), 5)]);
 
         Assert.Equal(["status", "token", "done"], frames.Select(f => f.Frame.GetProperty("type").GetString()));
         Assert.Equal("abc", frames[1].Frame.GetProperty("text").GetString());
@@ -47,7 +51,8 @@ public sealed class FrameCompactionTests
     [Fact]
     public void Compact_StreamingRestart_DoesNotJoinTheTwoAttempts()
     {
-        var frames = Compact([Token(1, "partial"), Stored(new StatusFrame("r1", "s1", 2, Phases.Streaming, "Writing"), 2), Token(3, "whole")]);
+        var frames = Compact(
+            [Token(1, "partial"), Stored(new StatusFrame("r1", "s1", 2, Phases.Streaming, "Writing"), 2), Token(3, "whole")]);
 
         Assert.Equal(["token", "status", "token"], frames.Select(f => f.Frame.GetProperty("type").GetString()));
     }

@@ -7,7 +7,10 @@ public sealed class SlidingWindowTests
 {
     private static IReadOnlyList<HistoryMessage> Conversation(int count, int textLength = 10) =>
         Enumerable.Range(1, count)
-            .Select(i => new HistoryMessage("s", i, $"r{(i + 1) / 2}", i % 2 == 1 ? MessageRoles.User : MessageRoles.Assistant, new string('x', textLength), DateTimeOffset.UnixEpoch))
+            .Select(
+                i => new HistoryMessage(
+                    "s", i, $"r{(i + 1) / 2}", i % 2 == 1 ? MessageRoles.User : MessageRoles.Assistant, new string('x', textLength),
+                    DateTimeOffset.UnixEpoch))
             .ToList();
 
     [Fact]

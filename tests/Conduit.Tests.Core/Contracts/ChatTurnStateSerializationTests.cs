@@ -16,7 +16,9 @@ public sealed class ChatTurnStateSerializationTests
             Turn = new TurnReference("r1", "s1", "c1="),
             Prompt = new PromptWindow(1, 3, 3, 0),
             Plan = new PlanDecision(PlanActions.Retrieve, 1, [new ToolCall("call-1", "kb_lookup", "dispatcher")]),
-            Rounds = [new ToolRound([new ToolCall("call-1", "kb_lookup", "dispatcher")], [new ToolResult("call-1", [new PassageRecord("a.md", "A", "text", 1.5)])])],
+            Rounds = [new ToolRound(
+                [new ToolCall("call-1", "kb_lookup", "dispatcher")],
+                [new ToolResult("call-1", [new PassageRecord("a.md", "A", "text", 1.5)])])],
             Usage = new TokenUsage(10, 2),
             Outcome = new TurnOutcome("end_turn", "offline", 4),
             Error = new WorkflowError("States.Timeout", null),
@@ -33,7 +35,8 @@ public sealed class ChatTurnStateSerializationTests
     [Fact]
     public void Deserialize_DispatcherInput_HasDefaultsForEveryLaterPart()
     {
-        var read = JsonSerializer.Deserialize("""{"turn":{"requestId":"r","sessionId":"s","connectionId":"c"}}""", CoreJsonContext.Wire.ChatTurnState)!;
+        var read = JsonSerializer.Deserialize(
+            """{"turn":{"requestId":"r","sessionId":"s","connectionId":"c"}}""", CoreJsonContext.Wire.ChatTurnState)!;
 
         Assert.Empty(read.Rounds);
         Assert.Equal(TokenUsage.Zero, read.Usage);
@@ -42,5 +45,6 @@ public sealed class ChatTurnStateSerializationTests
 
     [Fact]
     public void Deserialize_TurnReferenceMissingAField_Throws() =>
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"turn":{"requestId":"r","sessionId":"s"}}""", CoreJsonContext.Wire.ChatTurnState));
+        Assert.Throws<JsonException>(
+            () => JsonSerializer.Deserialize("""{"turn":{"requestId":"r","sessionId":"s"}}""", CoreJsonContext.Wire.ChatTurnState));
 }

@@ -6,7 +6,8 @@ namespace Conduit.Tests.Core.Protocol;
 /// <summary>For any input at all, every parser returns exactly one of a value and an error, and never throws.</summary>
 public sealed class ProtocolParserPropertyTests
 {
-    private static readonly string[] Keys = ["action", "requestId", "sessionId", "text", "afterSeq", "afterIndex", "limit", "extra", "", "\u0000"];
+    private static readonly string[] Keys =
+        ["action", "requestId", "sessionId", "text", "afterSeq", "afterIndex", "limit", "extra", "", "\u0000"];
 
     [Fact]
     public void Parsers_ArbitraryJsonAndText_AlwaysAnswerExactlyOnce()
@@ -40,11 +41,17 @@ public sealed class ProtocolParserPropertyTests
     {
         0 => "null",
         1 => random.Next(2) == 0 ? "true" : "false",
-        2 => random.Next(3) switch { 0 => "1e400", 1 => "-0.5", _ => random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        2 => random.Next(3) switch { 0 => "1e400", 1 => "-0.5", _ => random.Next().ToString(
+            System.Globalization.CultureInfo.InvariantCulture) },
         3 => $"\"{Escape(RandomText(random))}\"",
         4 => "\"sendMessage\"",
         5 => $"[{string.Join(",", Enumerable.Range(0, random.Next(0, 4)).Select(_ => RandomJson(random, depth + 1)))}]",
-        _ => "{" + string.Join(",", Enumerable.Range(0, random.Next(0, 6)).Select(_ => $"\"{Escape(Keys[random.Next(Keys.Length)])}\":{RandomJson(random, depth + 1)}")) + "}",
+        _ => "{"
+            + string.Join(
+                ",",
+                Enumerable.Range(0, random.Next(0, 6)).Select(
+                    _ => $"\"{Escape(Keys[random.Next(Keys.Length)])}\":{RandomJson(random, depth + 1)}"))
+            + "}",
     };
 
     private static string Escape(string text)

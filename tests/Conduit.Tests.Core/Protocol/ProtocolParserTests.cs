@@ -35,7 +35,8 @@ public sealed class ProtocolParserTests
     [Fact]
     public void ParseSendMessage_ValidFrame_ReturnsCommand()
     {
-        var parsed = ProtocolParser.ParseSendMessage("""{"action":"sendMessage","requestId":"req-1_A","sessionId":"s1","text":"héllo 👋","extra":1}""", false, Limits);
+        var parsed = ProtocolParser.ParseSendMessage(
+            """{"action":"sendMessage","requestId":"req-1_A","sessionId":"s1","text":"héllo 👋","extra":1}""", false, Limits);
 
         Assert.Null(parsed.Error);
         Assert.Equal(new SendMessageCommand("req-1_A", "s1", "héllo 👋"), parsed.Value);
@@ -84,7 +85,8 @@ public sealed class ProtocolParserTests
     {
         var tenEmoji = string.Concat(Enumerable.Repeat("👋", 10));
 
-        var parsed = ProtocolParser.ParseSendMessage(JsonSerializer.Serialize(new Dictionary<string, string> { ["requestId"] = "r", ["text"] = tenEmoji }), false, Limits);
+        var parsed = ProtocolParser.ParseSendMessage(
+            JsonSerializer.Serialize(new Dictionary<string, string> { ["requestId"] = "r", ["text"] = tenEmoji }), false, Limits);
 
         Assert.Null(parsed.Error);
     }
@@ -120,7 +122,9 @@ public sealed class ProtocolParserTests
 
     [Fact]
     public void ParseResume_ValidFrame_ReturnsCommand() =>
-        Assert.Equal(new ResumeCommand("s-1", 42), ProtocolParser.ParseResume("""{"action":"resume","sessionId":"s-1","afterSeq":42}""", false).Value);
+        Assert.Equal(
+            new ResumeCommand("s-1", 42),
+            ProtocolParser.ParseResume("""{"action":"resume","sessionId":"s-1","afterSeq":42}""", false).Value);
 
     [Theory]
     [InlineData("""{"afterSeq":1}""", ErrorCodes.MissingField)]
@@ -140,7 +144,8 @@ public sealed class ProtocolParserTests
     [Fact]
     public void ParseHistory_Defaults_AndLimitBounds()
     {
-        Assert.Equal(new HistoryQuery("s", 0, 0, HistoryQuery.DefaultLimit), ProtocolParser.ParseHistory("""{"sessionId":"s"}""", false).Value);
+        Assert.Equal(
+            new HistoryQuery("s", 0, 0, HistoryQuery.DefaultLimit), ProtocolParser.ParseHistory("""{"sessionId":"s"}""", false).Value);
         Assert.Equal(ErrorCodes.InvalidField, ProtocolParser.ParseHistory("""{"sessionId":"s","limit":0}""", false).Error!.Code);
         Assert.Equal(ErrorCodes.InvalidField, ProtocolParser.ParseHistory("""{"sessionId":"s","limit":501}""", false).Error!.Code);
     }
@@ -148,7 +153,8 @@ public sealed class ProtocolParserTests
     [Fact]
     public void ServerFrame_Serialized_CarriesTypeAndCamelCaseFields()
     {
-        var json = JsonSerializer.Serialize<ServerFrame>(new StatusFrame("r", "s", 3, Phases.Queued, "Queued"), CoreJsonContext.Wire.ServerFrame);
+        var json = JsonSerializer.Serialize<ServerFrame>(
+            new StatusFrame("r", "s", 3, Phases.Queued, "Queued"), CoreJsonContext.Wire.ServerFrame);
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
@@ -160,7 +166,8 @@ public sealed class ProtocolParserTests
     [Fact]
     public void ServerFrame_WireSerialization_KeepsTextReadable()
     {
-        var json = JsonSerializer.Serialize<ServerFrame>(new TokenFrame("r", "s", 1, "Searching… \"quoted\" <b>é</b>"), CoreJsonContext.Wire.ServerFrame);
+        var json = JsonSerializer.Serialize<ServerFrame>(
+            new TokenFrame("r", "s", 1, "Searching… \"quoted\" <b>é</b>"), CoreJsonContext.Wire.ServerFrame);
 
         Assert.Contains("Searching… \\\"quoted\\\" <b>é</b>", json);
     }
@@ -168,7 +175,8 @@ public sealed class ProtocolParserTests
     [Fact]
     public void ErrorFrame_ProtocolError_HasNoSeqOrSession()
     {
-        var json = JsonSerializer.Serialize<ServerFrame>(new ErrorFrame(ErrorCodes.InvalidJson, "bad", null, false), CoreJsonContext.Wire.ServerFrame);
+        var json = JsonSerializer.Serialize<ServerFrame>(
+            new ErrorFrame(ErrorCodes.InvalidJson, "bad", null, false), CoreJsonContext.Wire.ServerFrame);
 
         Assert.Equal("""{"type":"error","code":"invalid_json","message":"bad","retryable":false}""", json);
     }

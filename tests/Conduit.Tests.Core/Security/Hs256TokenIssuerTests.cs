@@ -21,7 +21,8 @@ public sealed class Hs256TokenIssuerTests
     [Fact]
     public void Issue_Subject_WritesHs256HeaderAndTheRegisteredClaims()
     {
-        var token = new Hs256TokenIssuer(Hs256TokenIssuer.CreateKey(), Issuer, Audience, Clock()).Issue("user-7", TimeSpan.FromSeconds(90.5));
+        var token = new Hs256TokenIssuer(Hs256TokenIssuer.CreateKey(), Issuer, Audience, Clock()).Issue(
+            "user-7", TimeSpan.FromSeconds(90.5));
 
         var segments = token.Split('.');
         using var header = JsonDocument.Parse(Base64Url.DecodeFromChars(segments[0]));

@@ -43,7 +43,8 @@ public sealed class JwtValidatorFuzzTests
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var clock = Clock();
         var symmetric = new JwtValidator(new SymmetricKeySource(Key), Options(clock, "HS256"));
-        var published = new JwtValidator(new PublishedKeySource(Jwks(RsaJwk(rsa, "rsa-1"), EcJwk(ecdsa, "ec-1"))), Options(clock, "RS256", "ES256"));
+        var published = new JwtValidator(
+            new PublishedKeySource(Jwks(RsaJwk(rsa, "rsa-1"), EcJwk(ecdsa, "ec-1"))), Options(clock, "RS256", "ES256"));
         (JwtValidator Validator, string Token)[] originals =
         [
             (symmetric, new Hs256TokenIssuer(Key, Issuer, Audience, clock).Issue("user-1", TimeSpan.FromMinutes(5))),
@@ -84,10 +85,16 @@ public sealed class JwtValidatorFuzzTests
         };
     }
 
-    /// <summary>Well-formed base64url segments holding JSON-ish text, so inputs reach the JSON readers rather than stop at decoding.</summary>
+    /// <summary>
+    /// Well-formed base64url segments holding JSON-ish text, so inputs reach the JSON readers rather than stop at decoding.
+    /// </summary>
     private static IEnumerable<string> SegmentsOfRandomJson(Random random)
     {
-        string[] fragments = ["{", "}", "[", "]", "\"alg\":", "\"HS256\"", "\"none\"", "\"exp\":", "1e999", "-1", "\"sub\":", "\"\\ud800\"", ",", "null", "true", "\"aud\":", "\"kid\":", "0"];
+        string[] fragments =
+        [
+            "{", "}", "[", "]", "\"alg\":", "\"HS256\"", "\"none\"", "\"exp\":", "1e999", "-1", "\"sub\":", "\"\\ud800\"", ",", "null",
+            "true", "\"aud\":", "\"kid\":", "0",
+        ];
         for (var segment = 0; segment < 3; segment++)
         {
             var json = string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => fragments[random.Next(fragments.Length)]));

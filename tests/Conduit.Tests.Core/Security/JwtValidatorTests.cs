@@ -203,7 +203,8 @@ public sealed class JwtValidatorTests
     [InlineData("\"CONDUIT-WEBSOCKET\"", false)]
     public async Task ValidateAsync_Audience_MatchesOnlyAnExactEntry(string audienceJson, bool valid)
     {
-        var result = await Validator().ValidateAsync(Hs256(Key, Header("HS256"), Claims(audienceJson: audienceJson)), CancellationToken.None);
+        var result = await Validator().ValidateAsync(
+            Hs256(Key, Header("HS256"), Claims(audienceJson: audienceJson)), CancellationToken.None);
 
         Assert.Equal(valid, result.IsValid);
         if (valid) Assert.Equal(Audience, result.Principal!.Audience);
@@ -297,14 +298,16 @@ public sealed class JwtValidatorTests
                 { "payload array", Hs256(Key, Header("HS256"), "[1,2,3]") },
                 { "payload string", Hs256(Key, Header("HS256"), "\"user-1\"") },
                 { "exp missing", Hs256(Key, Header("HS256"), Claims(expiresIn: null)) },
-                { "exp string", Hs256(Key, Header("HS256"), Claims().Replace($"\"exp\":{NowSeconds + 300}", $"\"exp\":\"{NowSeconds + 300}\"")) },
+                { "exp string", Hs256(
+                    Key, Header("HS256"), Claims().Replace($"\"exp\":{NowSeconds + 300}", $"\"exp\":\"{NowSeconds + 300}\"")) },
                 { "exp beyond year 9999", Hs256(Key, Header("HS256"), Claims().Replace($"\"exp\":{NowSeconds + 300}", "\"exp\":1e300")) },
                 { "nbf string", Hs256(Key, Header("HS256"), Claims().Replace("\"iat\"", "\"nbf\":\"soon\",\"iat\"")) },
                 { "duplicate exp", Hs256(Key, Header("HS256"), Claims().Replace("\"iat\"", $"\"exp\":{NowSeconds + 999_999},\"iat\"")) },
                 { "aud number", Hs256(Key, Header("HS256"), Claims(audienceJson: "42")) },
                 { "aud array of numbers", Hs256(Key, Header("HS256"), Claims(audienceJson: "[42]")) },
                 { "sub with a lone surrogate", Hs256(Key, Header("HS256"), Claims(subject: "\\ud800lonely")) },
-                { "kid not utf-8", Hs256Segments(Key, Base64Url.EncodeToString([.. "{\"alg\":\"HS256\",\"kid\":\""u8, 0xC3, 0x28, .. "\"}"u8]), payload) },
+                { "kid not utf-8", Hs256Segments(
+                    Key, Base64Url.EncodeToString([.. "{\"alg\":\"HS256\",\"kid\":\""u8, 0xC3, 0x28, .. "\"}"u8]), payload) },
                 { "sub number", Hs256(Key, Header("HS256"), Claims().Replace("\"sub\":\"user-1\"", "\"sub\":1")) },
                 { "huge token", Hs256(Key, Header("HS256"), Claims(subject: new string('x', 7000))) },
             };
@@ -326,7 +329,8 @@ public sealed class JwtValidatorTests
 
     private sealed class AnyAlgorithmKeySource(JwtKey key) : IJwtKeySource
     {
-        public ValueTask<JwtKey?> FindAsync(string? kid, string alg, CancellationToken cancellationToken) => ValueTask.FromResult<JwtKey?>(key);
+        public ValueTask<JwtKey?> FindAsync(string? kid, string alg, CancellationToken cancellationToken) => ValueTask.FromResult<JwtKey?>(
+            key);
     }
 
     private sealed class ThrowingKeySource : IJwtKeySource

@@ -1,10 +1,8 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Net.Sockets;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Hosting;
 using Conduit.Local.Model;
+using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd.Support;
 
@@ -31,11 +29,14 @@ public sealed class LocalStackHost : IAsyncDisposable
     {
         var options = new LocalHostOptions
         {
-            Port = FreePort(),
+            Port = LoopbackPort.Free(),
             InMemory = true,
             KnowledgeBase = new LocalKnowledgeBase(Path.Combine(AppContext.BaseDirectory, "knowledge")),
             Model = new OfflineModelOptions { FirstTokenDelay = TimeSpan.Zero, TokenDelay = TimeSpan.FromMilliseconds(1) },
-            Settings = new ConduitSettings { MessageRate = new RateLimit(1_000, 60_000), MaxConnectionsPerUser = 1_000, MaxTurnsInFlightPerUser = 1_000 },
+            Settings = new ConduitSettings
+            {
+                MessageRate = new RateLimit(1_000, 60_000), MaxConnectionsPerUser = 1_000, MaxTurnsInFlightPerUser = 1_000,
+            },
         };
         options = configure?.Invoke(options) ?? options;
         var app = LocalStack.Create(options, overrides);
@@ -44,15 +45,10 @@ public sealed class LocalStackHost : IAsyncDisposable
     }
 
     /// <summary>Connects as <paramref name="user"/>, with a token from the development issuer, as the chat page does.</summary>
-    public async Task<ChatConnection> ConnectAsync(string? origin = null, string user = "alice") =>
-        await ChatConnection.OpenAsync(Options.WebSocketUrl, origin, await TokenForAsync(user));
+    public Task<ChatConnection> ConnectAsync(string? origin = null, string user = "alice") =>
+        DevelopmentTokens.ConnectAsync(HttpBase, Options.WebSocketUrl, user, origin);
 
-    public async Task<string> TokenForAsync(string user)
-    {
-        using var http = CreateHttpClient();
-        var response = await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/local/dev/token?user={Uri.EscapeDataString(user)}");
-        return response.GetProperty("token").GetString()!;
-    }
+    public Task<string> TokenForAsync(string user) => DevelopmentTokens.ForUserAsync(HttpBase, user);
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpBase, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -60,12 +56,5 @@ public sealed class LocalStackHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,7 +10,8 @@ public static class TurnText
     public static string Of(IEnumerable<JsonElement> frames, string requestId)
     {
         var text = new StringBuilder();
-        foreach (var frame in frames.Where(f => f.TryGetProperty("requestId", out var id) && id.GetString() == requestId).OrderBy(f => f.GetProperty("seq").GetInt64()))
+        foreach (var frame in frames.Where(f => f.TryGetProperty("requestId", out var id) && id.GetString() == requestId).OrderBy(
+            f => f.GetProperty("seq").GetInt64()))
         {
             var type = frame.GetProperty("type").GetString();
             if (type == "status" && frame.GetProperty("phase").GetString() == "streaming") text.Clear();

@@ -76,7 +76,8 @@ public sealed class LocalHostOptionsTests
     [InlineData("*.example.com")]
     [InlineData("chat.example.com")]
     public void Parse_AllowedOriginThatIsNotAnOrigin_IsRefused(string origin) =>
-        Assert.Contains("--allowed-origin", Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(["--allowed-origin", origin])).Message);
+        Assert.Contains(
+            "--allowed-origin", Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(["--allowed-origin", origin])).Message);
 
     [Fact]
     public void Parse_OptionWithoutValue_SaysItNeedsOne() =>

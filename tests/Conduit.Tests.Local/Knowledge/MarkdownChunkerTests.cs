@@ -174,7 +174,8 @@ public sealed class MarkdownChunkerTests
     [Fact]
     public void Chunk_LongParagraph_SplitAtSentenceBoundaries()
     {
-        var sentences = Enumerable.Range(1, 40).Select(index => $"Sentence number {index} explains one more detail of the protocol.").ToList();
+        var sentences = Enumerable.Range(1, 40).Select(index => $"Sentence number {index} explains one more detail of the "
+            + $"protocol.").ToList();
         var markdown = "# Long\n\n" + string.Join(' ', sentences);
 
         var chunks = MarkdownChunker.Chunk("long.md", markdown);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Conduit.Core.Chat;
 using Conduit.Local.Model;
+using Conduit.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.Tests.Local.Model;
@@ -116,7 +117,9 @@ public sealed class OfflineChatClientTests
         [
             new(ChatRole.User, Question),
             .. ToolRound(Passage("a.md", "A", "Weaker passage.", 1.5)),
-            .. ToolRound(Passage("b.md", "B", "Runner-up passage.", 2.0), Passage("c.md", "Protocol › Server frames", "Tokens stream as frames.", 3.25)),
+            .. ToolRound(
+                Passage("b.md", "B", "Runner-up passage.", 2.0),
+                Passage("c.md", "Protocol › Server frames", "Tokens stream as frames.", 3.25)),
         ];
 
         var response = await Client().GetResponseAsync(messages);
@@ -188,7 +191,8 @@ public sealed class OfflineChatClientTests
 
         AssertIsAnswer(response);
         Assert.Equal(
-            "Offline model (not an LLM). I received 0 history message(s) and 0 tool result(s), but no user message with text, so there is nothing to answer.",
+            "Offline model (not an LLM). I received 0 history message(s) and 0 tool result(s), but no user message with text, so there is "
+            + "nothing to answer.",
             response.Text);
     }
 
@@ -230,8 +234,9 @@ public sealed class OfflineChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_Delays_FirstTokenDelayThenTokenDelayBetweenWords()
     {
-        var time = new RecordingTimeProvider();
-        var options = new OfflineModelOptions { FirstTokenDelay = TimeSpan.FromMilliseconds(300), TokenDelay = TimeSpan.FromMilliseconds(15) };
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
+        var options = new OfflineModelOptions { FirstTokenDelay = TimeSpan.FromMilliseconds(300), TokenDelay = TimeSpan.FromMilliseconds(
+            15) };
         var client = new OfflineChatClient(options, _ => false, time);
 
         var updates = await client.GetStreamingResponseAsync([new(ChatRole.User, Question)]).ToListAsync();
@@ -245,7 +250,7 @@ public sealed class OfflineChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_ZeroDelays_RequestsNoTimer()
     {
-        var time = new RecordingTimeProvider();
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
         var client = new OfflineChatClient(NoDelays, _ => false, time);
 
         await client.GetStreamingResponseAsync([new(ChatRole.User, Question)]).ToListAsync();
@@ -261,7 +266,8 @@ public sealed class OfflineChatClientTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var update in Client().GetStreamingResponseAsync([new(ChatRole.User, Question)], cancellationToken: cancellation.Token))
+            await foreach (var update in Client().GetStreamingResponseAsync(
+                [new(ChatRole.User, Question)], cancellationToken: cancellation.Token))
             {
                 received.Add(update);
                 if (received.Count == 3)
@@ -277,10 +283,11 @@ public sealed class OfflineChatClientTests
     [Fact]
     public async Task GetStreamingResponseAsync_CancelledDuringFirstTokenDelay_Throws()
     {
-        var time = new RecordingTimeProvider(firesTimers: false);
+        var time = new DelayRecordingTimeProvider();
         using var cancellation = new CancellationTokenSource();
         var client = new OfflineChatClient(new OfflineModelOptions(), _ => false, time);
-        await using var updates = client.GetStreamingResponseAsync([new(ChatRole.User, Question)], cancellationToken: cancellation.Token).GetAsyncEnumerator();
+        await using var updates = client.GetStreamingResponseAsync([new(ChatRole.User, Question)], cancellationToken: cancellation.Token)
+            .GetAsyncEnumerator();
 
         var firstWord = updates.MoveNextAsync().AsTask();
         Assert.False(firstWord.IsCompleted);
@@ -307,7 +314,7 @@ public sealed class OfflineChatClientTests
     }
 
     private static OfflineChatClient Client(bool sharesTerms = false) =>
-        new(NoDelays, _ => sharesTerms, new RecordingTimeProvider());
+        new(NoDelays, _ => sharesTerms, new DelayRecordingTimeProvider(autoAdvance: true));
 
     private static void AssertIsAnswer(ChatResponse response)
     {

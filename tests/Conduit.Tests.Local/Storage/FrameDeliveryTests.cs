@@ -28,7 +28,8 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         _connections = new SqliteConnectionStore(_database);
         _frames = new SqliteFrameStore(_database, TimeProvider.System);
         _subscriptions = new SqliteSubscriptionStore(_database);
-        _delivery = new FrameDelivery(_frames, _subscriptions, _sender, _connections, NoMetrics.Instance, TimeProvider.System, NullLogger<FrameDelivery>.Instance);
+        _delivery = new FrameDelivery(
+            _frames, _subscriptions, _sender, _connections, NoMetrics.Instance, TimeProvider.System, NullLogger<FrameDelivery>.Instance);
         _turn = new FramePublisher(_frames, _subscriptions, _delivery).ForTurn(new TurnReference("r1", "s1", "a="));
         await new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(1)).CreateAsync("s1", "u1", CancellationToken.None);
         foreach (var id in new[] { "a=", "b=" })
@@ -173,7 +174,8 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
             return Task.FromResult(PostResult.Delivered);
         }
 
-        public Task<ConnectionInfo?> GetAsync(string connectionId, CancellationToken cancellationToken) => Task.FromResult<ConnectionInfo?>(null);
+        public Task<ConnectionInfo?> GetAsync(string connectionId, CancellationToken cancellationToken) => Task.FromResult<ConnectionInfo?>(
+            null);
 
         public Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken) => Task.FromResult(false);
     }

@@ -20,7 +20,8 @@ public sealed class SqliteDatabaseTests : IAsyncLifetime
     {
         await _database.RunAsync(c => c.Execute("INSERT INTO items (id, name) VALUES ($id, $name)", ("$id", 1), ("$name", "before")));
 
-        await _database.InTransactionAsync((c, _) => c.Execute("INSERT INTO items (id, name) VALUES ($id, $name)", ("$id", 2), ("$name", "inside")));
+        await _database.InTransactionAsync(
+            (c, _) => c.Execute("INSERT INTO items (id, name) VALUES ($id, $name)", ("$id", 2), ("$name", "inside")));
         await _database.RunAsync(c => c.Execute("INSERT INTO items (id, name) VALUES ($id, $name)", ("$id", 3), ("$name", "after")));
 
         Assert.Equal(["before", "inside", "after"], await NamesAsync());

@@ -28,8 +28,10 @@ public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreCont
     public async Task AddAsync_SameConnectionId_ReplacesTheRecord()
     {
         var connectionId = NewId();
-        await Stores.Connections.AddAsync(new ConnectionRecord(connectionId, Start, "203.0.113.7", "first", Start + TimeSpan.FromHours(2)), Cancellation);
-        var replacement = new ConnectionRecord(connectionId, Start + TimeSpan.FromMinutes(1), null, "second", Start + TimeSpan.FromHours(3));
+        await Stores.Connections.AddAsync(
+            new ConnectionRecord(connectionId, Start, "203.0.113.7", "first", Start + TimeSpan.FromHours(2)), Cancellation);
+        var replacement = new ConnectionRecord(
+            connectionId, Start + TimeSpan.FromMinutes(1), null, "second", Start + TimeSpan.FromHours(3));
 
         await Stores.Connections.AddAsync(replacement, Cancellation);
 

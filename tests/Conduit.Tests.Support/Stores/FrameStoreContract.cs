@@ -31,7 +31,8 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
     {
         var sessionId = await CreateSessionAsync();
 
-        var frames = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Stores.Frames.AppendAsync(sessionId, NewId(), Render, Cancellation)));
+        var frames = await Task.WhenAll(
+            Enumerable.Range(0, 20).Select(_ => Stores.Frames.AppendAsync(sessionId, NewId(), Render, Cancellation)));
 
         Assert.Equal(Enumerable.Range(1, 20).Select(seq => (long)seq), frames.Select(frame => frame.Seq).Order());
         var stored = await Stores.Frames.ReadAfterAsync(sessionId, 0, 100, Cancellation);
@@ -56,7 +57,8 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
     {
         var sessionId = NewId();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Stores.Frames.AppendAsync(sessionId, NewId(), Render, Cancellation));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => Stores.Frames.AppendAsync(sessionId, NewId(), Render, Cancellation));
 
         Assert.Contains(sessionId, error.Message, StringComparison.Ordinal);
         Assert.Null(await Stores.Sessions.GetAsync(sessionId, Cancellation));

@@ -12,8 +12,10 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         for (var turn = 0; turn < turns; turn++)
         {
             var requestId = NewId();
-            await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, $"m{++index}", MessageStatuses.Complete, Cancellation);
-            await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, $"m{++index}", MessageStatuses.Complete, Cancellation);
+            await Stores.History.AppendAsync(
+                sessionId, requestId, MessageRoles.User, $"m{++index}", MessageStatuses.Complete, Cancellation);
+            await Stores.History.AppendAsync(
+                sessionId, requestId, MessageRoles.Assistant, $"m{++index}", MessageStatuses.Complete, Cancellation);
         }
         return sessionId;
     }
@@ -47,11 +49,13 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var before = await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation);
         Clock.Advance(TimeSpan.FromSeconds(30));
 
-        var retried = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
+        var retried = await Stores.History.AppendAsync(
+            sessionId, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
 
         Assert.Equal(1, retried);
         Assert.Equal(before, await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation));
-        Assert.Equal(3, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", MessageStatuses.Complete, Cancellation));
+        Assert.Equal(
+            3, await Stores.History.AppendAsync(sessionId, NewId(), MessageRoles.User, "next", MessageStatuses.Complete, Cancellation));
     }
 
     [NodeFact]
@@ -61,7 +65,9 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var requestId = NewId();
 
         var indexes = await Task.WhenAll(Enumerable.Range(0, 5)
-            .Select(_ => Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation)));
+            .Select(
+                _ => Stores.History.AppendAsync(
+                    sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation)));
 
         var index = Assert.Single(indexes.Distinct());
         var stored = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, long.MaxValue, Cancellation));
@@ -77,7 +83,8 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         await Stores.History.AppendAsync(first, NewId(), MessageRoles.User, "earlier", MessageStatuses.Complete, Cancellation);
         await Stores.History.AppendAsync(first, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
 
-        var index = await Stores.History.AppendAsync(second, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
+        var index = await Stores.History.AppendAsync(
+            second, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
 
         Assert.Equal(1, index);
     }
@@ -99,11 +106,13 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var sessionId = await CreateSessionAsync();
         var requestId = NewId();
         Clock.Advance(TimeSpan.FromMilliseconds(250));
-        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "what is conduit?", MessageStatuses.Complete, Cancellation);
+        await Stores.History.AppendAsync(
+            sessionId, requestId, MessageRoles.User, "what is conduit?", MessageStatuses.Complete, Cancellation);
 
         var message = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, 1, Cancellation));
 
-        Assert.Equal(new HistoryMessage(sessionId, 1, requestId, MessageRoles.User, "what is conduit?", Start.AddMilliseconds(250)), message);
+        Assert.Equal(
+            new HistoryMessage(sessionId, 1, requestId, MessageRoles.User, "what is conduit?", Start.AddMilliseconds(250)), message);
     }
 
     [NodeFact]
@@ -112,7 +121,8 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var sessionId = await CreateSessionAsync();
         var requestId = NewId();
         await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, "question", MessageStatuses.Complete, Cancellation);
-        await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "half an ans", MessageStatuses.Cancelled, Cancellation);
+        await Stores.History.AppendAsync(
+            sessionId, requestId, MessageRoles.Assistant, "half an ans", MessageStatuses.Cancelled, Cancellation);
 
         var messages = await Stores.History.ReadRangeAsync(sessionId, 1, 2, Cancellation);
 
@@ -127,7 +137,8 @@ public abstract class HistoryStoreContract(IStoreBackend backend) : StoreContrac
         var requestId = NewId();
         await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "partial", MessageStatuses.Cancelled, Cancellation);
 
-        var retried = await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "full answer", MessageStatuses.Complete, Cancellation);
+        var retried = await Stores.History.AppendAsync(
+            sessionId, requestId, MessageRoles.Assistant, "full answer", MessageStatuses.Complete, Cancellation);
 
         Assert.Equal(1, retried);
         var message = Assert.Single(await Stores.History.ReadRangeAsync(sessionId, 1, 10, Cancellation));

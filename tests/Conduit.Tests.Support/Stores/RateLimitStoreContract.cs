@@ -13,7 +13,8 @@ public abstract class RateLimitStoreContract(IStoreBackend backend) : StoreContr
     private async Task<List<RateLimitDecision>> TakeAsync(string key, int count, DateTimeOffset now, RateLimit? limit = null)
     {
         var decisions = new List<RateLimitDecision>();
-        for (var i = 0; i < count; i++) decisions.Add(await Stores.RateLimits.TryTakeAsync(key, limit ?? ThreeThenOneEveryTenSeconds, now, Cancellation));
+        for (var i = 0; i < count; i++)
+            decisions.Add(await Stores.RateLimits.TryTakeAsync(key, limit ?? ThreeThenOneEveryTenSeconds, now, Cancellation));
         return decisions;
     }
 
@@ -94,7 +95,8 @@ public abstract class RateLimitStoreContract(IStoreBackend backend) : StoreContr
         var key = NewId();
         var limit = new RateLimit(Burst: 5, PerMinute: 1);
 
-        var decisions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Stores.RateLimits.TryTakeAsync(key, limit, Start, Cancellation)));
+        var decisions = await Task.WhenAll(
+            Enumerable.Range(0, 20).Select(_ => Stores.RateLimits.TryTakeAsync(key, limit, Start, Cancellation)));
 
         Assert.Equal(5, decisions.Count(decision => decision.Allowed));
         Assert.All(decisions.Where(decision => !decision.Allowed), decision => Assert.Equal(TimeSpan.FromMinutes(1), decision.RetryAfter));
@@ -104,7 +106,9 @@ public abstract class RateLimitStoreContract(IStoreBackend backend) : StoreContr
     [NodeFact]
     public async Task TryTakeAsync_LimitWithoutTokensOrRefill_Throws()
     {
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Stores.RateLimits.TryTakeAsync(NewId(), new RateLimit(0, 6), Start, Cancellation));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Stores.RateLimits.TryTakeAsync(NewId(), new RateLimit(3, 0), Start, Cancellation));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => Stores.RateLimits.TryTakeAsync(NewId(), new RateLimit(0, 6), Start, Cancellation));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
+            () => Stores.RateLimits.TryTakeAsync(NewId(), new RateLimit(3, 0), Start, Cancellation));
     }
 }

@@ -51,7 +51,8 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
     {
         var sessionId = NewId();
 
-        var sessions = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => Stores.Sessions.CreateAsync(sessionId, $"user-{i}", Cancellation)));
+        var sessions = await Task.WhenAll(
+            Enumerable.Range(0, 5).Select(i => Stores.Sessions.CreateAsync(sessionId, $"user-{i}", Cancellation)));
 
         var owner = Assert.Single(sessions.Select(session => session.OwnerId).Distinct());
         Assert.All(sessions, session => Assert.Equal(NewSession(sessionId) with { OwnerId = owner }, session));
@@ -94,7 +95,8 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         var requestId = NewId();
         await Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start, HoldEnd, Cancellation);
 
-        var claimed = await Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start.AddMinutes(5), HoldEnd.AddMinutes(5), Cancellation);
+        var claimed = await Stores.Sessions.TryClaimTurnAsync(
+            sessionId, requestId, Start.AddMinutes(5), HoldEnd.AddMinutes(5), Cancellation);
 
         Assert.True(claimed);
         Assert.Equal(HoldEnd.AddMinutes(5), (await SessionAsync(sessionId)).ActiveTurnUntil);
@@ -121,7 +123,8 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         await Stores.Sessions.TryClaimTurnAsync(sessionId, NewId(), Start, HoldEnd, Cancellation);
         var successor = NewId();
 
-        var claimed = await Stores.Sessions.TryClaimTurnAsync(sessionId, successor, HoldEnd.AddMilliseconds(1), HoldEnd.AddMinutes(20), Cancellation);
+        var claimed = await Stores.Sessions.TryClaimTurnAsync(
+            sessionId, successor, HoldEnd.AddMilliseconds(1), HoldEnd.AddMinutes(20), Cancellation);
 
         Assert.True(claimed);
         var session = await SessionAsync(sessionId);
@@ -134,7 +137,8 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
         var sessionId = await CreateSessionAsync();
         var requestIds = Enumerable.Range(0, 10).Select(_ => NewId()).ToList();
 
-        var claims = await Task.WhenAll(requestIds.Select(requestId => Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start, HoldEnd, Cancellation)));
+        var claims = await Task.WhenAll(
+            requestIds.Select(requestId => Stores.Sessions.TryClaimTurnAsync(sessionId, requestId, Start, HoldEnd, Cancellation)));
 
         Assert.Single(claims, claimed => claimed);
         Assert.Equal(requestIds[Array.IndexOf(claims, true)], (await SessionAsync(sessionId)).ActiveTurn);

@@ -17,7 +17,8 @@ public abstract class SubscriptionStoreContract(IStoreBackend backend) : StoreCo
     }
 
     private async Task<Subscription?> FindAsync(string sessionId, string connectionId) =>
-        (await Stores.Subscriptions.ListAsync(sessionId, Cancellation)).SingleOrDefault(subscription => subscription.ConnectionId == connectionId);
+        (await Stores.Subscriptions.ListAsync(sessionId, Cancellation)).SingleOrDefault(
+            subscription => subscription.ConnectionId == connectionId);
 
     [NodeFact]
     public async Task SubscribeAsync_NewSubscription_StartsAtTheGivenCursor()
@@ -93,7 +94,8 @@ public abstract class SubscriptionStoreContract(IStoreBackend backend) : StoreCo
         var (sessionId, connectionId) = await SubscribedAsync();
         await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", Start, LeaseEnd, Cancellation);
 
-        var leased = await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-b", LeaseEnd, LeaseEnd.AddSeconds(30), Cancellation);
+        var leased = await Stores.Subscriptions.TryLeaseAsync(
+            sessionId, connectionId, "owner-b", LeaseEnd, LeaseEnd.AddSeconds(30), Cancellation);
 
         Assert.Null(leased);
     }
@@ -104,10 +106,13 @@ public abstract class SubscriptionStoreContract(IStoreBackend backend) : StoreCo
         var (sessionId, connectionId) = await SubscribedAsync();
         await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", Start, LeaseEnd, Cancellation);
 
-        var again = await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", LeaseEnd, LeaseEnd.AddSeconds(30), Cancellation);
+        var again = await Stores.Subscriptions.TryLeaseAsync(
+            sessionId, connectionId, "owner-a", LeaseEnd, LeaseEnd.AddSeconds(30), Cancellation);
 
         Assert.NotNull(again);
-        Assert.Null(await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-b", LeaseEnd.AddSeconds(1), LeaseEnd.AddSeconds(60), Cancellation));
+        Assert.Null(
+            await Stores.Subscriptions.TryLeaseAsync(
+                sessionId, connectionId, "owner-b", LeaseEnd.AddSeconds(1), LeaseEnd.AddSeconds(60), Cancellation));
     }
 
     [NodeFact]
@@ -116,10 +121,13 @@ public abstract class SubscriptionStoreContract(IStoreBackend backend) : StoreCo
         var (sessionId, connectionId) = await SubscribedAsync(deliveredSeq: 4);
         await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", Start, LeaseEnd, Cancellation);
 
-        var leased = await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-b", LeaseEnd.AddMilliseconds(1), LeaseEnd.AddSeconds(30), Cancellation);
+        var leased = await Stores.Subscriptions.TryLeaseAsync(
+            sessionId, connectionId, "owner-b", LeaseEnd.AddMilliseconds(1), LeaseEnd.AddSeconds(30), Cancellation);
 
         Assert.Equal(new Subscription(sessionId, connectionId, 4, Expiry), leased);
-        Assert.Null(await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", LeaseEnd.AddSeconds(1), LeaseEnd.AddSeconds(60), Cancellation));
+        Assert.Null(
+            await Stores.Subscriptions.TryLeaseAsync(
+                sessionId, connectionId, "owner-a", LeaseEnd.AddSeconds(1), LeaseEnd.AddSeconds(60), Cancellation));
     }
 
     [NodeFact]
@@ -173,12 +181,15 @@ public abstract class SubscriptionStoreContract(IStoreBackend backend) : StoreCo
     {
         var (sessionId, connectionId) = await SubscribedAsync(deliveredSeq: 2);
         await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-a", Start, LeaseEnd, Cancellation);
-        await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-b", LeaseEnd.AddSeconds(1), LeaseEnd.AddSeconds(31), Cancellation);
+        await Stores.Subscriptions.TryLeaseAsync(
+            sessionId, connectionId, "owner-b", LeaseEnd.AddSeconds(1), LeaseEnd.AddSeconds(31), Cancellation);
 
         await Stores.Subscriptions.ReleaseAsync(sessionId, connectionId, "owner-a", 9, Cancellation);
 
         Assert.Equal(2, (await FindAsync(sessionId, connectionId))?.DeliveredSeq);
-        Assert.Null(await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "owner-c", LeaseEnd.AddSeconds(2), LeaseEnd.AddSeconds(32), Cancellation));
+        Assert.Null(
+            await Stores.Subscriptions.TryLeaseAsync(
+                sessionId, connectionId, "owner-c", LeaseEnd.AddSeconds(2), LeaseEnd.AddSeconds(32), Cancellation));
     }
 
     [NodeFact]

@@ -23,7 +23,10 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     {
         var first = NewTurn("first");
         await Stores.Turns.CreateAsync(first, Cancellation);
-        var second = first with { Text = "second", SessionId = NewId(), Status = TurnStatus.Running, ErrorCode = "x", UpdatedAt = Start.AddMinutes(1) };
+        var second = first with
+        {
+            Text = "second", SessionId = NewId(), Status = TurnStatus.Running, ErrorCode = "x", UpdatedAt = Start.AddMinutes(1),
+        };
 
         var (created, stored) = await Stores.Turns.CreateAsync(second, Cancellation);
 
@@ -55,7 +58,9 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         var moved = await Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
 
         Assert.True(moved);
-        Assert.Equal(turn with { Status = TurnStatus.Dispatched, UpdatedAt = Start.AddMilliseconds(1500) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        Assert.Equal(
+            turn with { Status = TurnStatus.Dispatched, UpdatedAt = Start.AddMilliseconds(1500) },
+            await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
     }
 
     [NodeFact]
@@ -157,7 +162,9 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         foreach (var turn in turns)
         {
             Assert.True(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was not flagged");
-            Assert.Equal(turn with { CancelRequested = true, UpdatedAt = Start.AddSeconds(3) }, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+            Assert.Equal(
+                turn with { CancelRequested = true, UpdatedAt = Start.AddSeconds(3) },
+                await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
         }
     }
 
@@ -204,7 +211,10 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     {
         var sessionId = NewId();
         TurnRecord At(int seconds, TurnStatus status) =>
-            NewTurn($"at {seconds}s") with { SessionId = sessionId, Status = status, CreatedAt = Start.AddSeconds(seconds), UpdatedAt = Start.AddSeconds(seconds) };
+            NewTurn($"at {seconds}s") with
+            {
+                SessionId = sessionId, Status = status, CreatedAt = Start.AddSeconds(seconds), UpdatedAt = Start.AddSeconds(seconds),
+            };
         TurnRecord[] turns =
         [
             At(4, TurnStatus.Queued), At(1, TurnStatus.Completed), At(3, TurnStatus.Waiting), At(2, TurnStatus.Running),
@@ -288,7 +298,8 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     public async Task CountInFlightForUserAsync_EveryStatusAndOtherUsers_CountsOnlyTheUsersUnfinishedTurns()
     {
         var userId = NewId();
-        foreach (var status in Enum.GetValues<TurnStatus>()) await Stores.Turns.CreateAsync(NewTurn() with { UserId = userId, Status = status }, Cancellation);
+        foreach (var status in Enum.GetValues<TurnStatus>())
+            await Stores.Turns.CreateAsync(NewTurn() with { UserId = userId, Status = status }, Cancellation);
         await Stores.Turns.CreateAsync(NewTurn() with { UserId = NewId() }, Cancellation);
         await Stores.Turns.CreateAsync(NewTurn(), Cancellation);
 

@@ -1,12 +1,15 @@
-namespace Conduit.Tests.StepFunctions;
+namespace Conduit.Tests.Support;
 
 /// <summary>
-/// A virtual clock that records every delay asked of it. Timers fire when <see cref="Advance"/> moves the clock past
-/// them. With auto-advance, a delay (<c>Task.Delay</c>) instead moves the clock to its due time and completes straight
-/// away, so retry back-off costs no real time, while timeouts (<see cref="CancellationTokenSource"/> timers) still
-/// wait for <see cref="Advance"/>: otherwise every timeout would expire at once.
+/// A virtual clock that records every delay asked of it, for code whose waits are the thing under test (retry
+/// back-off, a model's token pacing). Timers fire when <see cref="Advance"/> moves the clock past them, all at the
+/// new time. With auto-advance, a delay (<c>Task.Delay</c>) instead moves the clock to its due time and completes
+/// straight away on the thread pool, so back-off costs no real time, while timeouts
+/// (<see cref="CancellationTokenSource"/> timers) still wait for <see cref="Advance"/>: otherwise every timeout would
+/// expire at once. Without it, a delay never ends unless advanced past, so a test can cancel the code mid-wait.
+/// Unlike <see cref="ManualTimeProvider"/> it fires no periodic timers and does not stop at each due instant.
 /// </summary>
-internal sealed class ManualTimeProvider(bool autoAdvance = false) : TimeProvider
+public sealed class DelayRecordingTimeProvider(bool autoAdvance = false) : TimeProvider
 {
     public static readonly DateTimeOffset Start = new(2025, 1, 15, 9, 30, 0, TimeSpan.Zero);
 
@@ -108,7 +111,7 @@ internal sealed class ManualTimeProvider(bool autoAdvance = false) : TimeProvide
         }
     }
 
-    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state, bool isTimeout) : ITimer
+    private sealed class ManualTimer(DelayRecordingTimeProvider owner, TimerCallback callback, object? state, bool isTimeout) : ITimer
     {
         public bool IsTimeout { get; } = isTimeout;
 

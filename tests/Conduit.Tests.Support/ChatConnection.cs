@@ -1,29 +1,48 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-namespace Conduit.Tests.EndToEnd.Support;
+namespace Conduit.Tests.Support;
 
-/// <summary>A protocol client over a real ClientWebSocket: every received message lands in a channel, in order.</summary>
+/// <summary>
+/// A protocol client over a real ClientWebSocket: every received message lands in a channel, in order, stamped with
+/// the moment its last byte arrived (the bench measures latencies from the stamps; the tests read the frames).
+/// </summary>
 public sealed class ChatConnection : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultPatience = TimeSpan.FromSeconds(30);
+
+    /// <summary>Messages may be larger (the gateway allows 128 KB); they are read in pieces of this size.</summary>
+    private const int ReceiveBufferBytes = 8 * 1024;
 
     private readonly ClientWebSocket _socket;
-    private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<ReceivedFrame> _frames = Channel.CreateUnbounded<ReceivedFrame>();
     private readonly Task _receiving;
-    private readonly LinkedList<JsonElement> _setAside = new();
+    private readonly LinkedList<ReceivedFrame> _setAside = new();
 
-    private ChatConnection(ClientWebSocket socket)
+    private ChatConnection(ClientWebSocket socket, TimeSpan patience)
     {
         _socket = socket;
+        Patience = patience;
         _receiving = ReceiveAsync();
     }
 
+    /// <summary>How long a read waits for the next frame before the test (or the bench run) fails.</summary>
+    public TimeSpan Patience { get; }
+
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<ChatConnection> OpenAsync(Uri url, string? origin = null, string? token = null)
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
+    /// <summary>The subprotocol the server chose in its handshake answer.</summary>
+    public string? SubProtocol => _socket.SubProtocol;
+
+    /// <param name="token">Offered as the second subprotocol after <c>conduit.v1</c>, as the chat page offers it.</param>
+    /// <param name="invoker">Opens the TCP connection, for a client that must come from a given source address.</param>
+    public static async Task<ChatConnection> OpenAsync(
+        Uri url, string? origin = null, string? token = null, TimeSpan? patience = null, HttpMessageInvoker? invoker = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
@@ -32,9 +51,18 @@ public sealed class ChatConnection : IAsyncDisposable
             socket.Options.AddSubProtocol("conduit.v1");
             socket.Options.AddSubProtocol(token);
         }
-        using var timeout = new CancellationTokenSource(Patience);
-        await socket.ConnectAsync(url, timeout.Token);
-        return new ChatConnection(socket);
+        var wait = patience ?? DefaultPatience;
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            await socket.ConnectAsync(url, invoker, timeout.Token);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new ChatConnection(socket, wait);
     }
 
     public Task SendTextAsync(string text) =>
@@ -50,23 +78,32 @@ public sealed class ChatConnection : IAsyncDisposable
             ? new { action = "sendMessage", requestId, text }
             : new { action = "sendMessage", requestId, sessionId, text });
 
+    public Task PingAsync() => SendAsync(new { action = "ping" });
+
     public Task ResumeAsync(string sessionId, long afterSeq) => SendAsync(new { action = "resume", sessionId, afterSeq });
 
     public Task CancelAsync(string requestId) => SendAsync(new { action = "cancel", requestId });
 
     /// <summary>Reads frames until one of <paramref name="type"/> arrives; returns all of them, that one last.</summary>
-    public async Task<IReadOnlyList<JsonElement>> ReadUntilAsync(string type)
+    public async Task<IReadOnlyList<JsonElement>> ReadUntilAsync(string type) =>
+        [.. (await ReadUntilAsync(frame => ChatFrames.Is(frame, type))).Select(received => received.Frame)];
+
+    /// <summary>Reads frames until the first one <paramref name="stop"/> accepts; returns all of them, that one last.</summary>
+    public async Task<IReadOnlyList<ReceivedFrame>> ReadUntilAsync(Func<JsonElement, bool> stop)
     {
-        var frames = new List<JsonElement>();
+        var frames = new List<ReceivedFrame>();
         while (true)
         {
-            var frame = await NextAsync();
-            frames.Add(frame);
-            if (frame.GetProperty("type").GetString() == type) return frames;
+            var received = await NextReceivedAsync();
+            frames.Add(received);
+            if (stop(received.Frame)) return frames;
         }
     }
 
-    public async Task<JsonElement> NextAsync()
+    public async Task<JsonElement> NextAsync() => (await NextReceivedAsync()).Frame;
+
+    /// <summary>The next frame with the moment it arrived; frames set aside by <see cref="AckAsync"/> come first.</summary>
+    public async Task<ReceivedFrame> NextReceivedAsync()
     {
         if (_setAside.First is { } first)
         {
@@ -83,32 +120,22 @@ public sealed class ChatConnection : IAsyncDisposable
     /// </summary>
     public async Task<JsonElement> AckAsync(string requestId)
     {
-        var passed = new List<JsonElement>();
+        var passed = new List<ReceivedFrame>();
         while (true)
         {
-            var frame = await NextAsync();
-            if (frame.GetProperty("type").GetString() == "ack" && frame.GetProperty("requestId").GetString() == requestId)
+            var received = await NextReceivedAsync();
+            if (ChatFrames.Is(received.Frame, "ack", requestId))
             {
                 for (var i = passed.Count - 1; i >= 0; i--) _setAside.AddFirst(passed[i]);
-                return frame;
+                return received.Frame;
             }
-            passed.Add(frame);
+            passed.Add(received);
         }
     }
 
     /// <summary>Reads frames until the turn's <c>done</c> or turn <c>error</c>, returning all of them.</summary>
-    public async Task<IReadOnlyList<JsonElement>> ReadTurnAsync(string requestId)
-    {
-        var frames = new List<JsonElement>();
-        while (true)
-        {
-            var frame = await NextAsync();
-            frames.Add(frame);
-            var type = frame.GetProperty("type").GetString();
-            var ofTurn = frame.TryGetProperty("requestId", out var id) && id.GetString() == requestId;
-            if (ofTurn && (type == "done" || (type == "error" && frame.TryGetProperty("seq", out _)))) return frames;
-        }
-    }
+    public async Task<IReadOnlyList<JsonElement>> ReadTurnAsync(string requestId) =>
+        [.. (await ReadUntilAsync(frame => ChatFrames.EndsTurn(frame, requestId))).Select(received => received.Frame)];
 
     /// <summary>Completes when the server has closed the socket.</summary>
     public async Task WaitForCloseAsync()
@@ -146,7 +173,7 @@ public sealed class ChatConnection : IAsyncDisposable
 
     private async Task ReceiveAsync()
     {
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[ReceiveBufferBytes];
         var message = new MemoryStream();
         try
         {
@@ -160,8 +187,9 @@ public sealed class ChatConnection : IAsyncDisposable
                 }
                 message.Write(buffer, 0, result.Count);
                 if (!result.EndOfMessage) continue;
-                using var document = JsonDocument.Parse(message.ToArray());
-                _frames.Writer.TryWrite(document.RootElement.Clone());
+                var receivedAt = Stopwatch.GetTimestamp();
+                using var document = JsonDocument.Parse(message.GetBuffer().AsMemory(0, (int)message.Length));
+                _frames.Writer.TryWrite(new ReceivedFrame(document.RootElement.Clone(), receivedAt));
                 message.SetLength(0);
             }
         }

@@ -1,0 +1,125 @@
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using Conduit.Local.Gateway;
+
+namespace Conduit.Tests.Gateway;
+
+/// <summary>Messages from the client: route selection by <c>action</c>, the integration event, and route responses.</summary>
+public sealed class RoutingTests : IAsyncLifetime
+{
+    private GatewayHost _host = null!;
+
+    private ScriptedIngress Ingress => _host.Ingress;
+
+    public async Task InitializeAsync() => _host = await GatewayHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("""{"action":"sendMessage","requestId":"r1","text":"hi"}""", "sendMessage")]
+    [InlineData("""{"action":"ping"}""", "ping")]
+    [InlineData("""{"action":"resume","sessionId":"s1","afterSeq":0}""", "resume")]
+    [InlineData("""{"action":"cancel","requestId":"r1"}""", "cancel")]
+    [InlineData("""{"action":"history","sessionId":"s1"}""", "history")]
+    [InlineData("""{"action":"dance"}""", "$default")]
+    [InlineData("""{"action":7}""", "$default")]
+    [InlineData("""{"text":"no action"}""", "$default")]
+    [InlineData("""["action","ping"]""", "$default")]
+    [InlineData("not json at all", "$default")]
+    [InlineData("", "$default")]
+    public async Task TextMessage_ByItsAction_IsRoutedToThatRouteWithTheBodyAsSent(string message, string route)
+    {
+        await using var chat = await _host.ConnectAsync();
+        var connectionId = _host.OnlyConnectionId();
+
+        await chat.SendTextAsync(message);
+        var routed = await Ingress.NextEventAsync();
+
+        var context = routed.GetProperty("requestContext");
+        Assert.Equal((route, "MESSAGE"), (context.GetProperty("routeKey").GetString(), context.GetProperty("eventType").GetString()));
+        Assert.Equal(connectionId, context.GetProperty("connectionId").GetString());
+        Assert.Equal(message, routed.GetProperty("body").GetString());
+        Assert.False(routed.GetProperty("isBase64Encoded").GetBoolean());
+    }
+
+    [Fact]
+    public async Task BinaryMessage_IsRoutedToDefaultAsBase64()
+    {
+        await using var chat = await _host.ConnectAsync();
+
+        await chat.SendBinaryAsync([0x01, 0x02, 0x03, 0xFF]);
+        var routed = await Ingress.NextEventAsync();
+
+        Assert.Equal("$default", ScriptedIngress.RouteKey(routed));
+        Assert.Equal("AQID/w==", routed.GetProperty("body").GetString());
+        Assert.True(routed.GetProperty("isBase64Encoded").GetBoolean());
+    }
+
+    [Fact]
+    public async Task TwoWayRoute_HandlerBody_IsSentToTheClientAsOneMessage()
+    {
+        await using var chat = await _host.ConnectAsync();
+
+        await chat.SendTextAsync("""{"action":"history","sessionId":"s1"}""");
+
+        var reply = await chat.NextAsync();
+        Assert.Equal(("routed", "history"), (reply.GetProperty("type").GetString(), reply.GetProperty("route").GetString()));
+    }
+
+    /// <summary>Messages are routed one after another, so the $default answer arriving first shows ping got none.</summary>
+    [Fact]
+    public async Task OneWayRoute_HandlerBody_IsNotSentToTheClient()
+    {
+        await _host.DisposeAsync();
+        _host = await GatewayHost.StartAsync(new GatewayOptions { TwoWayRoutes = new HashSet<string> { "ping", "$default" } });
+        await using var chat = await _host.ConnectAsync();
+
+        await chat.SendTextAsync("""{"action":"cancel","requestId":"r1"}""");
+        await chat.SendTextAsync("""{"action":"dance"}""");
+
+        Assert.Equal("cancel", ScriptedIngress.RouteKey(await Ingress.NextEventAsync()));
+        Assert.Equal("$default", (await chat.NextAsync()).GetProperty("route").GetString());
+    }
+
+    [Fact]
+    public async Task Message_HandlerFails_ClientGetsApiGatewaysInternalServerError()
+    {
+        await using var chat = await _host.ConnectAsync();
+        var connectionId = _host.OnlyConnectionId();
+        Ingress.Answer = _ => throw new InvalidOperationException("Ingress is broken.");
+
+        await chat.SendTextAsync("""{"action":"ping"}""");
+
+        var error = await chat.NextAsync();
+        Assert.Equal("Internal server error", error.GetProperty("message").GetString());
+        Assert.Equal(connectionId, error.GetProperty("connectionId").GetString());
+    }
+
+    [Fact]
+    public async Task Receive_MessageSpanningManyFrames_IsRoutedWhole()
+    {
+        await using var chat = await _host.ConnectAsync();
+        var padding = new string(' ', 100 * 1024);
+        var message = "{\"action\":\"ping\"" + padding + "}";
+
+        await chat.SendTextAsync(message);
+
+        Assert.Equal("pong", (await chat.NextAsync()).GetProperty("type").GetString());
+        Assert.Equal(message, (await Ingress.NextEventAsync()).GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Receive_MessageOver128KB_ClosesWith1009AndIsNeverRouted()
+    {
+        await using var chat = await _host.ConnectAsync();
+        var text = new JsonObject { ["action"] = "sendMessage", ["text"] = new string('a', 128 * 1024) }.ToJsonString();
+
+        await chat.SendTextAsync(text);
+        await chat.WaitForCloseAsync();
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, chat.CloseStatus);
+        var disconnect = (await Ingress.NextEventAsync()).GetProperty("requestContext");
+        Assert.Equal("$disconnect", disconnect.GetProperty("routeKey").GetString());
+        Assert.Equal((int)WebSocketCloseStatus.MessageTooBig, disconnect.GetProperty("disconnectStatusCode").GetInt32());
+    }
+}
