@@ -19,14 +19,19 @@ public sealed class ArchitectureTests
     private static readonly string[] Emulators =
         ["Conduit.Local.Gateway", "Conduit.Local.Lambda", "Conduit.Local.Queue", "Conduit.Local.Sqlite", "Conduit.Local.StepFunctions"];
 
-    public static TheoryData<string> ProductionProjects { get; } = new(ProjectFiles().Keys.Where(name => !name.Contains(".Tests.") && name != "Conduit.Bench"));
+    public static TheoryData<string> ProductionProjects { get; } =
+        new(ProjectFiles().Keys.Where(name => !name.Contains(".Tests.") && name != "Conduit.Bench"));
 
     [Fact]
     public void Core_ReferencesNoOtherConduitAssemblyNorAnyAdapterPackage()
     {
         Assert.Empty(ConduitReferencesOf(Core));
-        Assert.DoesNotContain(AssemblyReferencesOf(Core), name => name.StartsWith("AWSSDK.", StringComparison.Ordinal) || name.StartsWith("Polly", StringComparison.Ordinal));
-        Assert.DoesNotContain(PackagesOf(Core), name => name.StartsWith("AWSSDK.", StringComparison.Ordinal) || name.StartsWith("Polly", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            AssemblyReferencesOf(Core),
+            name => name.StartsWith("AWSSDK.", StringComparison.Ordinal) || name.StartsWith("Polly", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            PackagesOf(Core),
+            name => name.StartsWith("AWSSDK.", StringComparison.Ordinal) || name.StartsWith("Polly", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -72,7 +77,9 @@ public sealed class ArchitectureTests
     /// (inlined at compile time) is not in the metadata, so this is at most what the project declares.
     /// </summary>
     private static IReadOnlyList<string> ConduitReferencesOf(string assembly) =>
-        [.. AssemblyReferencesOf(assembly).Where(name => name.StartsWith("Conduit.", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        [.. AssemblyReferencesOf(assembly)
+            .Where(name => name.StartsWith("Conduit.", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)];
 
     private static IEnumerable<string> AssemblyReferencesOf(string assembly) =>
         Assembly.Load(assembly).GetReferencedAssemblies().Select(reference => reference.Name!);

@@ -7,7 +7,8 @@ namespace Conduit.Tests.Deployment;
 /// <summary>samconfig.toml as sam build and sam deploy read it, checked against template.yaml.</summary>
 public sealed partial class SamConfigTests
 {
-    private readonly Dictionary<string, Dictionary<string, string>> _sections = Read(File.ReadAllText(RepositoryFiles.File("samconfig.toml")));
+    private readonly Dictionary<string, Dictionary<string, string>> _sections =
+        Read(File.ReadAllText(RepositoryFiles.File("samconfig.toml")));
     private readonly CloudFormationTemplate _template = CloudFormationTemplate.Load();
 
     [Theory]
@@ -46,13 +47,15 @@ public sealed partial class SamConfigTests
         {
             if (line.StartsWith('[')) current = sections[line.Trim('[', ']')] = [];
             else if (KeyValue().Match(line) is { Success: true } pair)
-                current[pair.Groups[1].Value] = pair.Groups[2].Value is ['"', .. var text, '"'] ? Regex.Unescape(text) : pair.Groups[2].Value;
+                current[pair.Groups[1].Value] =
+                    pair.Groups[2].Value is ['"', .. var text, '"'] ? Regex.Unescape(text) : pair.Groups[2].Value;
         }
         return sections;
     }
 
     private static Dictionary<string, string> Overrides(Dictionary<string, string> section) =>
-        Override().Matches(section["parameter_overrides"]).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+        Override().Matches(section["parameter_overrides"])
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
 
     [GeneratedRegex("""^([A-Za-z_]+)\s*=\s*(.+)$""")]
     private static partial Regex KeyValue();

@@ -159,7 +159,9 @@ public sealed partial class TemplateTests
         Assert.Empty(_template.ResourcesOfType("AWS::ApiGatewayV2::Deployment"));
         Assert.Equal("true", Scalar(stage, "Properties", "AutoDeploy"));
         Assert.Null(Node(stage, "Properties", "DeploymentId"));
-        Assert.Equal(routesAndResponses.Order(), ((YamlSequenceNode)Node(stage, "DependsOn")!).Children.Select(c => ((YamlScalarNode)c).Value!).Order());
+        Assert.Equal(
+            routesAndResponses.Order(),
+            ((YamlSequenceNode)Node(stage, "DependsOn")!).Children.Select(c => ((YamlScalarNode)c).Value!).Order());
     }
 
     [Fact]
@@ -174,7 +176,8 @@ public sealed partial class TemplateTests
             foreach (var actions in new[] { "AlarmActions", "OKActions" })
             {
                 var branches = (YamlSequenceNode?)Node(alarm, "Properties", actions);
-                Assert.True(branches is { Tag.Value: "!If" } && ((YamlScalarNode)branches[0]).Value == "HasAlarmAction", $"{name}.{actions}");
+                Assert.True(
+                    branches is { Tag.Value: "!If" } && ((YamlScalarNode)branches[0]).Value == "HasAlarmAction", $"{name}.{actions}");
                 Assert.Equal("AlarmActionArn", ((YamlScalarNode)((YamlSequenceNode)branches![1])[0]).Value);
             }
         }

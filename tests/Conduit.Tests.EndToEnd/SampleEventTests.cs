@@ -85,7 +85,8 @@ public sealed class SampleEventTests : IAsyncLifetime
     }
 
     /// <summary>A sample that carries a token has a placeholder for it: a real one cannot be committed, it expires.</summary>
-    private static async Task<JsonElement> InvokeAsync(Func<Stream, CancellationToken, Task<Stream>> handler, string sample, string? token = null)
+    private static async Task<JsonElement> InvokeAsync(
+        Func<Stream, CancellationToken, Task<Stream>> handler, string sample, string? token = null)
     {
         var json = await File.ReadAllTextAsync(RepositoryFiles.File("events", sample));
         if (token is not null) json = json.Replace("REPLACE_WITH_TOKEN", token, StringComparison.Ordinal);

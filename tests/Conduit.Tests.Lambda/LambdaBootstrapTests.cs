@@ -170,7 +170,8 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
         await StopAsync(run);
     }
 
-    private Task<int> Start(IReadOnlyDictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> handlers, string handlerName = EchoHandler) =>
+    private Task<int> Start(
+        IReadOnlyDictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> handlers, string handlerName = EchoHandler) =>
         new LambdaBootstrap(handlers, _log).RunAsync(_client, handlerName, _timeout.Token);
 
     /// <summary>The loop only ends on its own when it should exit; a passing test stops it through its token.</summary>
@@ -182,7 +183,8 @@ public sealed class LambdaBootstrapTests : IAsyncLifetime
     }
 
     /// <summary>A handler that ignores its deadline, as most of these tests need.</summary>
-    private static Dictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> Handlers(string name, Func<Func<Stream, Task<Stream>>> factory) =>
+    private static Dictionary<string, Func<Func<Stream, CancellationToken, Task<Stream>>>> Handlers(
+        string name, Func<Func<Stream, Task<Stream>>> factory) =>
         new() { [name] = () => { var handle = factory(); return (input, _) => handle(input); } };
 
     /// <summary>Echoes every event but <paramref name="text"/>, for which it throws <paramref name="exception"/>.</summary>

@@ -95,7 +95,8 @@ public sealed class ConfiguredEndpointsTests
     [Fact]
     public void For_NotAnHttpUrl_FailsNamingTheServiceAndTheValue()
     {
-        var failure = Assert.Throws<ConfigurationException>(() => Endpoints(new() { ["AWS_ENDPOINT_URL_SFN"] = "localhost:5080" }).For(AwsService.StepFunctions));
+        var failure = Assert.Throws<ConfigurationException>(
+            () => Endpoints(new() { ["AWS_ENDPOINT_URL_SFN"] = "localhost:5080" }).For(AwsService.StepFunctions));
 
         Assert.Contains("SFN", failure.Message);
         Assert.Contains("localhost:5080", failure.Message);

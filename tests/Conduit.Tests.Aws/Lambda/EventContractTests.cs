@@ -18,7 +18,8 @@ public sealed class EventContractTests
     [InlineData("sendMessage", "MESSAGE")]
     public void WebSocketEvent_Minimal_Parses(string routeKey, string eventType)
     {
-        var json = $$$"""{"requestContext":{"routeKey":"{{{routeKey}}}","eventType":"{{{eventType}}}","connectionId":"L0SM9cOFvHcCIhw="}}""";
+        var json =
+            $$$"""{"requestContext":{"routeKey":"{{{routeKey}}}","eventType":"{{{eventType}}}","connectionId":"L0SM9cOFvHcCIhw="}}""";
 
         var parsed = Parse(json, AwsJsonContext.Wire.WebSocketRequestEvent);
 
@@ -87,7 +88,8 @@ public sealed class EventContractTests
              "requestContext":{"routeKey":"$disconnect","disconnectStatusCode":1001,"eventType":"DISCONNECT","extendedRequestId":"Xy=",
               "requestTime":"21/Nov/2026:21:30:00 +0000","messageDirection":"IN","disconnectReason":"Going away","stage":"prod",
               "connectedAt":1795302645123,"requestTimeEpoch":1795303800000,"identity":{"userAgent":"Mozilla/5.0","sourceIp":"203.0.113.7"},
-              "requestId":"Xy=","domainName":"abcdef1234.execute-api.us-east-1.amazonaws.com","connectionId":"L0SM9cOFvHcCIhw=","apiId":"abcdef1234"},
+              "requestId":"Xy=","domainName":"abcdef1234.execute-api.us-east-1.amazonaws.com",
+              "connectionId":"L0SM9cOFvHcCIhw=","apiId":"abcdef1234"},
              "isBase64Encoded":false}
             """;
 
@@ -132,8 +134,10 @@ public sealed class EventContractTests
         const string json = """
             {"Records":[{"messageId":"059f36b4-87a3-44ab-83d2-661975830a7d","receiptHandle":"AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a...",
               "body":"{}","attributes":{"ApproximateReceiveCount":"1","SentTimestamp":"1545082649183","SenderId":"AIDAIENQZJOLO23YVJ4VO",
-              "ApproximateFirstReceiveTimestamp":"1545082649185","MessageGroupId":"s1","MessageDeduplicationId":"r1","SequenceNumber":"18849"},
-              "messageAttributes":{"trace":{"stringValue":"abc","binaryValue":null,"stringListValues":[],"binaryListValues":[],"dataType":"String"},
+              "ApproximateFirstReceiveTimestamp":"1545082649185","MessageGroupId":"s1","MessageDeduplicationId":"r1",
+              "SequenceNumber":"18849"},
+              "messageAttributes":{
+                "trace":{"stringValue":"abc","binaryValue":null,"stringListValues":[],"binaryListValues":[],"dataType":"String"},
                 "blob":{"stringValue":null,"binaryValue":"AAEC","stringListValues":null,"binaryListValues":null,"dataType":"Binary"}},
               "md5OfMessageAttributes":null,"md5OfBody":"e4e68fb7bd0e697a0ae8f1bb342846b3","eventSource":"aws:sqs",
               "eventSourceARN":"arn:aws:sqs:us-east-2:123456789012:my-queue.fifo","awsRegion":"us-east-2"}]}
@@ -149,7 +153,8 @@ public sealed class EventContractTests
     [Fact]
     public void SqsEvent_AttributesSentAsNull_ReadAsEmpty()
     {
-        const string json = """{"Records":[{"messageId":"m1","receiptHandle":"rh","body":"{}","attributes":null,"messageAttributes":null}]}""";
+        const string json =
+            """{"Records":[{"messageId":"m1","receiptHandle":"rh","body":"{}","attributes":null,"messageAttributes":null}]}""";
 
         var record = Assert.Single(Parse(json, AwsJsonContext.Wire.SqsEvent).Records);
 

@@ -65,7 +65,9 @@ public sealed class FunctionInputTests : IDisposable
             {"Records":[{"messageId":"m-1","receiptHandle":"rh","body":"{}"},{"messageId":"m-2","receiptHandle":7}]}
             """);
 
-        Assert.Equal(["m-1", "m-2"], response.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()));
+        Assert.Equal(
+            ["m-1", "m-2"],
+            response.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()));
         Assert.Single(LogLines(), line => line.Contains("could not read its SQS event", StringComparison.Ordinal));
     }
 
@@ -96,7 +98,8 @@ public sealed class FunctionInputTests : IDisposable
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var function = new WaitingFunction(_services.GetRequiredService<FunctionTelemetry>(), started);
         using var deadline = new CancellationTokenSource();
-        await using var input = new MemoryStream(Encoding.UTF8.GetBytes("""{"turn":{"requestId":"r","sessionId":"s","connectionId":"c"}}"""));
+        await using var input = new MemoryStream(
+            Encoding.UTF8.GetBytes("""{"turn":{"requestId":"r","sessionId":"s","connectionId":"c"}}"""));
 
         var running = function.HandleAsync(input, deadline.Token);
         await started.Task;

@@ -54,6 +54,8 @@ public sealed class LambdaDeadlineTests
     {
         var environment = new AwsEnvironment(name => name == AwsEnvironment.FunctionTimeoutSeconds ? configured : null);
 
-        Assert.Equal(seconds is { } s ? Start.AddSeconds(s) : null, LambdaDeadline.FromConfiguredTimeout(environment, new ManualTimeProvider(Start)));
+        Assert.Equal(
+            seconds is { } s ? Start.AddSeconds(s) : null,
+            LambdaDeadline.FromConfiguredTimeout(environment, new ManualTimeProvider(Start)));
     }
 }

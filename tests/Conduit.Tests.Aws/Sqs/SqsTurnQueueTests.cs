@@ -13,7 +13,8 @@ public sealed class SqsTurnQueueTests : IAsyncLifetime
     private const string QueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/conduit-turns";
     private static readonly TurnRequest Turn = new("r-1", "s-1", "c/1+=", DateTimeOffset.Parse("2026-01-02T03:04:05Z"));
 
-    private const string TurnJson = """{"requestId":"r-1","sessionId":"s-1","connectionId":"c/1+=","receivedAt":"2026-01-02T03:04:05+00:00"}""";
+    private const string TurnJson =
+        """{"requestId":"r-1","sessionId":"s-1","connectionId":"c/1+=","receivedAt":"2026-01-02T03:04:05+00:00"}""";
 
     private RecordingAwsServer _server = null!;
     private SqsTurnQueue _queue = null!;
@@ -80,6 +81,7 @@ public sealed class SqsTurnQueueTests : IAsyncLifetime
     /// <summary>SendMessage's answer, whose body digest the SDK checks against what it sent.</summary>
     private static ScriptedResponse Sent(string messageBody) => ScriptedResponse.AwsJson(200, $$"""
         {"MessageId":"5fea7756-0ea4-451a-a703-a558b933e274",
-         "MD5OfMessageBody":"{{Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(messageBody)))}}"}
+         "MD5OfMessageBody":
+          "{{Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(messageBody)))}}"}
         """);
 }

@@ -25,7 +25,8 @@ public sealed class RealServicesEndpointTests : IAsyncLifetime
             {"output":{"message":{"role":"assistant","content":[{"text":"From the endpoint."}]}},"stopReason":"end_turn",
              "usage":{"inputTokens":3,"outputTokens":3,"totalTokens":6}}
             """));
-        await using var host = LocalStack.Create(Options("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") with { ModelSource = new BedrockModel("amazon.nova-lite-v1:0") });
+        await using var host = LocalStack.Create(
+            Options("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") with { ModelSource = new BedrockModel("amazon.nova-lite-v1:0") });
 
         var response = await host.Services.GetRequiredService<IChatClient>().GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")]);
 
@@ -40,9 +41,11 @@ public sealed class RealServicesEndpointTests : IAsyncLifetime
     public async Task BedrockKnowledgeBase_GlobalEndpointFromTheEnvironment_IsWhereRetrieveGoes()
     {
         _server.Enqueue(ScriptedResponse.Json(200, """
-            {"retrievalResults":[{"content":{"text":"Dispatcher starts executions."},"location":{"type":"S3","s3Location":{"uri":"s3://kb/a.md"}},"score":0.9}]}
+            {"retrievalResults":[{"content":{"text":"Dispatcher starts executions."},
+              "location":{"type":"S3","s3Location":{"uri":"s3://kb/a.md"}},"score":0.9}]}
             """));
-        await using var host = LocalStack.Create(Options("AWS_ENDPOINT_URL") with { KnowledgeBase = new BedrockKnowledgeBaseChoice("KB12345678") });
+        await using var host = LocalStack.Create(
+            Options("AWS_ENDPOINT_URL") with { KnowledgeBase = new BedrockKnowledgeBaseChoice("KB12345678") });
 
         var passages = await host.Services.GetRequiredService<IKnowledgeBase>().SearchAsync("dispatcher", 3, CancellationToken.None);
 
