@@ -121,7 +121,12 @@ public static class LocalComposition
         if (options.Auth is JwksAuth jwks)
         {
             services.AddSingleton(
-                sp => JwksAuthentication.Create(jwks.JwksUrl, jwks.Issuer, jwks.Audience, sp.GetRequiredService<TimeProvider>()));
+                sp => JwksAuthentication.Create(
+                    jwks.JwksUrl,
+                    jwks.Issuer,
+                    jwks.Audience,
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<JwksKeySource>>()));
             return;
         }
         services.AddSingleton(sp => DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>()));

@@ -66,7 +66,8 @@ public static class AwsServiceCollectionExtensions
             environment.RequiredUri(AwsEnvironment.JwksUrl),
             environment.Required(AwsEnvironment.JwtIssuer),
             environment.Required(AwsEnvironment.JwtAudience),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<JwksKeySource>>()));
         return services.AddConduitCore();
     }
 
