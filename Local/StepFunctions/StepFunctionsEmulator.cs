@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,9 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
 
     private readonly Lock _lifecycle = new();
     private readonly Dictionary<string, RunningExecution> _running = new(StringComparer.Ordinal);
+
+    /// <summary>Runs that ended without recording their outcome, so a waiter who arrives afterwards learns why.</summary>
+    private readonly Dictionary<string, Exception> _unrecorded = new(StringComparer.Ordinal);
     private bool _disposed;
 
     public StepFunctionsEmulator(
@@ -163,12 +167,17 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
 
         RunningExecution? running;
+        Exception? unrecorded;
         ExecutionDescription? stored = null;
         await _registration.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            lock (_lifecycle) _running.TryGetValue(name, out running);
-            if (running is null) stored = await FindAsync(name, cancellationToken).ConfigureAwait(false);
+            lock (_lifecycle)
+            {
+                _running.TryGetValue(name, out running);
+                _unrecorded.TryGetValue(name, out unrecorded);
+            }
+            if (running is null && unrecorded is null) stored = await FindAsync(name, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -176,6 +185,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         }
 
         if (running is not null) return await running.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (unrecorded is not null) ExceptionDispatchInfo.Throw(unrecorded);
         return stored switch
         {
             null => throw DoesNotExist(name),
@@ -262,6 +272,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         {
             // The store failed; the run has nowhere else to report to, and waiters must not hang.
             StepFunctionsLog.ExecutionNotRecorded(_logger, exception, execution.Name);
+            lock (_lifecycle) _unrecorded[execution.Name] = exception;
             running.Completion.SetException(exception);
         }
         finally

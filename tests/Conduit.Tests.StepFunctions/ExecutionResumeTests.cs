@@ -146,6 +146,20 @@ public sealed class ExecutionResumeTests
     }
 
     [Fact]
+    public async Task WaitForCompletion_AfterARunThatCouldNotRecordItsOutcome_ReportsTheSameFailure()
+    {
+        await using var database = SqliteDatabase.OpenInMemory();
+        var killed = new InterruptingExecutionStore(
+            new SqliteExecutionStore(database),
+            events => events.Any(historyEvent => historyEvent.Type == "TaskStateEntered"));
+        await using var harness = EmulatorHarness.Create(PrepareThenAnswer, ScriptedTaskInvoker.Echo(), database: database, store: killed);
+        await harness.Emulator.StartExecutionAsync(Name, """{ "q": 7 }""");
+        await Assert.ThrowsAsync<IOException>(() => harness.Emulator.WaitForCompletionAsync(Name));
+
+        await Assert.ThrowsAsync<IOException>(() => harness.Emulator.WaitForCompletionAsync(Name));
+    }
+
+    [Fact]
     public async Task Restart_DuringRetryBackoff_ReentersTheTaskWithFreshRetryCounts()
     {
         const string retryOnce = """
