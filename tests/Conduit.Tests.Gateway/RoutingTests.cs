@@ -35,7 +35,7 @@ public sealed class RoutingTests : GatewayTest
     }
 
     [Fact]
-    public async Task BinaryMessage_IsRoutedToDefaultAsBase64()
+    public async Task BinaryMessage_AnyBytes_AreRoutedToDefaultAsBase64()
     {
         await using var chat = await Host.ConnectAsync();
 
