@@ -72,11 +72,11 @@ public static partial class Scenarios
         await using var dynalite = await DynaliteProcess.StartAsync(node, CancellationToken.None);
         using var dynamo = new AmazonDynamoDBClient(
             new BasicAWSCredentials("local", "local"),
-            new AmazonDynamoDBConfig { ServiceURL = dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
+            new AmazonDynamoDBConfig { ServiceURL = dynalite.HttpBase.AbsoluteUri, AuthenticationRegion = "us-east-1" });
         var tables = DynamoTableNames.WithPrefix("conduit-bench");
         foreach (var table in ConduitTables.All) await dynamo.CreateTableAsync(table.ToCreateTableRequest(tables.For(table)));
         await using var aws = await LoopbackAws.StartAsync();
-        var environment = FunctionEnvironment(dynalite.Endpoint, tables, aws);
+        var environment = FunctionEnvironment(dynalite.HttpBase, tables, aws);
         var seeder = new ColdStartSeeder(dynamo, tables);
         foreach (var (function, mode, build) in variants)
         {

@@ -73,7 +73,7 @@ public static partial class Scenarios
 
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await using var dynalite = await DynaliteProcess.StartAsync(node, limit.Token);
-        await using var stack = await CostStack.StartAsync(dynalite.Endpoint);
+        await using var stack = await CostStack.StartAsync(dynalite.HttpBase);
 
         // One session first, so JIT compilation and table warm-up are not billed to the measured turns.
         var warmUp = await RunCostSessionAsync(stack, "cost-warm-up", 0);

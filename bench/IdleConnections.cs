@@ -34,7 +34,7 @@ public static partial class Scenarios
                 try
                 {
                     clients[i] = await ChatConnection.OpenAsync(
-                        host.WebSocketUrl, token: tokens[i / IdleConnectionsPerUser], invoker: invokers[i % invokers.Length]);
+                        host.WebSocketUrl("local"), token: tokens[i / IdleConnectionsPerUser], invoker: invokers[i % invokers.Length]);
                 }
                 finally
                 {

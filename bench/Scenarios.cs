@@ -4,8 +4,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
+using Conduit.Local.Adapters;
 using Conduit.Local.Hosting;
 using Conduit.Local.Model;
+using Conduit.Local.StepFunctions;
 using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.AI;
@@ -300,6 +302,9 @@ public static partial class Scenarios
             {
                 services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
                 if (model is not null) services.AddSingleton<IChatClient>(model);
+                services.AddSingleton(
+                    sp => new ObservedWorkflowStarter(new LocalWorkflowStarter(sp.GetRequiredService<StepFunctionsEmulator>())));
+                services.AddSingleton<IWorkflowStarter>(sp => sp.GetRequiredService<ObservedWorkflowStarter>());
             });
             await app.StartAsync();
             return new Stack(app, options);
@@ -311,21 +316,12 @@ public static partial class Scenarios
 
         public Task<ChatConnection> ConnectAsync(string user) => ConnectAsync(_options, user);
 
+        /// <summary>The turn is acknowledged before the Dispatcher starts its execution, so first wait for the start.</summary>
         public async Task WaitForExecutionAsync(string name)
         {
-            using var http = new HttpClient { BaseAddress = _options.HttpBase };
-            var started = Stopwatch.GetTimestamp();
-            while (true)
-            {
-                using var response = await http.GetAsync($"/local/executions/{name}");
-                if (response.IsSuccessStatusCode
-                    && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("execution")
-                        .GetProperty("status").GetString() != "RUNNING")
-                    return;
-                if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromMinutes(2))
-                    throw new TimeoutException($"Execution {name} is still running.");
-                await Task.Delay(20);
-            }
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await _app.Services.GetRequiredService<ObservedWorkflowStarter>().WhenStartedAsync(name).WaitAsync(limit.Token);
+            await _app.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(name, limit.Token);
         }
 
         public async ValueTask DisposeAsync()

@@ -64,7 +64,7 @@ public sealed class CrashRecoveryTests : IDisposable
     /// <summary>The development signing key lives in the data folder, so a token stays good across the restart.</summary>
     private Task<string> TokenAsync() => DevelopmentTokens.ForUserAsync(new Uri($"http://127.0.0.1:{_port}/"), "crash");
 
-    private Task<LocalHostProcess> StartAsync() => LocalHostProcess.StartAsync(
+    private Task<LoopbackServer> StartAsync() => LocalHostProcess.StartAsync(
         _port, "--data-dir", _data.Path, "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
         "--token-delay-ms", "25", "--first-token-delay-ms", "0");
 

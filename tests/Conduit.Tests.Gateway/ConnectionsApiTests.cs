@@ -9,31 +9,30 @@ using Conduit.Core.Ports;
 namespace Conduit.Tests.Gateway;
 
 /// <summary>The @connections management API, through the client the workers use and on the wire as API Gateway answers.</summary>
-public sealed class ConnectionsApiTests : IAsyncLifetime
+public sealed class ConnectionsApiTests : GatewayTest
 {
-    private GatewayHost _host = null!;
     private HttpClient _http = null!;
     private ApiGatewayManagementClient _connections = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _host = await GatewayHost.StartAsync();
-        _http = _host.CreateHttpClient();
+        await base.InitializeAsync();
+        _http = Host.CreateHttpClient();
         _connections = new ApiGatewayManagementClient(
-            _host.ConnectionsEndpoint, new AwsClientSettings { Region = Amazon.RegionEndpoint.USEast1, SignRequests = false });
+            Host.ConnectionsEndpoint, new AwsClientSettings { Region = Amazon.RegionEndpoint.USEast1, SignRequests = false });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _http.Dispose();
-        await _host.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task Post_LiveConnection_DeliversTheBodyAsOneTextMessage()
     {
-        await using var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        await using var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
 
         var result = await _connections.PostAsync(connectionId, Encoding.UTF8.GetBytes("""{"type":"pong"}"""), CancellationToken.None);
 
@@ -44,8 +43,8 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_MessageLargerThanOneFrame_ArrivesWhole()
     {
-        await using var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        await using var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
         var text = new string('a', 100 * 1024);
 
         await _connections.PostAsync(
@@ -57,12 +56,12 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_Exactly128KB_IsDelivered()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
         var envelope = """{"type":"token","text":""}""";
         var text = new string('a', 128 * 1024 - envelope.Length);
 
         using var response = await _http.PostAsync(
-            _host.ConnectionPath(_host.OnlyConnectionId()), new StringContent($$"""{"type":"token","text":"{{text}}"}"""));
+            Host.ConnectionPath(Host.OnlyConnectionId()), new StringContent($$"""{"type":"token","text":"{{text}}"}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(text, (await chat.NextAsync()).GetProperty("text").GetString());
@@ -71,8 +70,8 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_Over128KB_Is413PayloadTooLarge()
     {
-        await using var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        await using var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
 
         var result = await _connections.PostAsync(connectionId, new byte[129 * 1024], CancellationToken.None);
 
@@ -86,10 +85,10 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Post_OneByteOver128KB_Is413WithApiGatewaysErrorType()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
 
         using var response = await _http.PostAsync(
-            _host.ConnectionPath(_host.OnlyConnectionId()), new ByteArrayContent(new byte[128 * 1024 + 1]));
+            Host.ConnectionPath(Host.OnlyConnectionId()), new ByteArrayContent(new byte[128 * 1024 + 1]));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("PayloadTooLargeException", Assert.Single(response.Headers.GetValues("x-amzn-ErrorType")));
@@ -99,9 +98,9 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     public async Task Get_LiveConnection_ReturnsWhenItConnectedWhereFromAndWhenLastActive()
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
 
-        using var response = await _http.GetAsync(_host.ConnectionPath(_host.OnlyConnectionId()));
+        using var response = await _http.GetAsync(Host.ConnectionPath(Host.OnlyConnectionId()));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var details = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -114,8 +113,8 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Delete_LiveConnection_ClosesSocketAndUnregistersIt()
     {
-        var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
 
         var deleted = await _connections.DeleteAsync(connectionId, CancellationToken.None);
         await chat.WaitForCloseAsync();
@@ -131,9 +130,9 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Delete_LiveConnection_Is204AndTheSocketClosesSayingSo()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
 
-        using var response = await _http.DeleteAsync(_host.ConnectionPath(_host.OnlyConnectionId()));
+        using var response = await _http.DeleteAsync(Host.ConnectionPath(Host.OnlyConnectionId()));
         await chat.WaitForCloseAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
@@ -146,7 +145,7 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     [InlineData("DELETE")]
     public async Task AnyMethod_UnknownConnection_Is410GoneWithApiGatewaysErrorDocument(string method)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(method), _host.ConnectionPath("bm8tc3VjaC1pZA=="));
+        using var request = new HttpRequestMessage(new HttpMethod(method), Host.ConnectionPath("bm8tc3VjaC1pZA=="));
         if (method == "POST") request.Content = new StringContent("{}");
 
         using var response = await _http.SendAsync(request);

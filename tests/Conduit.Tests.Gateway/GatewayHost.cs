@@ -13,7 +13,7 @@ namespace Conduit.Tests.Gateway;
 /// The gateway alone on a free loopback port: its WebSocket endpoint and @connections API mapped as the local host
 /// maps them, in front of a <see cref="ScriptedIngress"/>.
 /// </summary>
-internal sealed class GatewayHost : IAsyncDisposable
+public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -5,20 +5,12 @@ using Conduit.Tests.Support;
 namespace Conduit.Tests.Gateway;
 
 /// <summary>The WebSocket upgrade: the handler's <c>$connect</c> answer decides it, as API Gateway's integration does.</summary>
-public sealed class HandshakeTests : IAsyncLifetime
+public sealed class HandshakeTests : GatewayTest
 {
-    private GatewayHost _host = null!;
-
-    private ScriptedIngress Ingress => _host.Ingress;
-
-    public async Task InitializeAsync() => _host = await GatewayHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task Connect_HandlerAnswers200_UpgradesAndSendsTheConnectEventAsApiGatewayDoes()
     {
-        var url = new Uri($"{_host.WebSocketUrl}?token=abc&lang=en");
+        var url = new Uri($"{Host.WebSocketUrl}?token=abc&lang=en");
 
         await using var chat = await ChatConnection.OpenAsync(url, origin: "https://chat.example.com");
         var connect = await Ingress.NextEventAsync();
@@ -33,13 +25,13 @@ public sealed class HandshakeTests : IAsyncLifetime
         Assert.Equal("en", connect.GetProperty("queryStringParameters").GetProperty("lang").GetString());
         await chat.PingAsync();
         await chat.NextAsync();
-        Assert.Equal(Assert.Single(_host.Gateway.ConnectionIds), context.GetProperty("connectionId").GetString());
+        Assert.Equal(Assert.Single(Host.Gateway.ConnectionIds), context.GetProperty("connectionId").GetString());
     }
 
     [Fact]
     public async Task Connect_ClientOffersSubprotocols_TheOneTheHandlerAnswersIsChosen()
     {
-        await using var chat = await ChatConnection.OpenAsync(_host.WebSocketUrl, token: "t0k3n");
+        await using var chat = await ChatConnection.OpenAsync(Host.WebSocketUrl, token: "t0k3n");
         var connect = await Ingress.NextEventAsync();
 
         Assert.Equal("conduit.v1", chat.SubProtocol);
@@ -50,7 +42,7 @@ public sealed class HandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Connect_HandlerAnswersNoSubprotocol_UpgradesWithoutOne()
     {
-        await using var chat = await ChatConnection.OpenAsync(_host.WebSocketUrl);
+        await using var chat = await ChatConnection.OpenAsync(Host.WebSocketUrl);
 
         Assert.True(string.IsNullOrEmpty(chat.SubProtocol));
         Assert.False((await Ingress.NextEventAsync()).GetProperty("headers").TryGetProperty("Sec-WebSocket-Protocol", out _));
@@ -64,11 +56,11 @@ public sealed class HandshakeTests : IAsyncLifetime
     {
         Ingress.Answer = _ => ScriptedIngress.Proxy(status);
 
-        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ChatConnection.OpenAsync(_host.WebSocketUrl));
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ChatConnection.OpenAsync(Host.WebSocketUrl));
 
         Assert.Contains($"'{status}'", refused.Message);
         Assert.Equal("$connect", ScriptedIngress.RouteKey(await Ingress.NextEventAsync()));
-        Assert.Empty(_host.Gateway.ConnectionIds);
+        Assert.Empty(Host.Gateway.ConnectionIds);
     }
 
     [Fact]
@@ -76,16 +68,16 @@ public sealed class HandshakeTests : IAsyncLifetime
     {
         Ingress.Answer = _ => throw new InvalidOperationException("Ingress is broken.");
 
-        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ChatConnection.OpenAsync(_host.WebSocketUrl));
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => ChatConnection.OpenAsync(Host.WebSocketUrl));
 
         Assert.Contains("'500'", refused.Message);
-        Assert.Empty(_host.Gateway.ConnectionIds);
+        Assert.Empty(Host.Gateway.ConnectionIds);
     }
 
     [Fact]
     public async Task PlainHttpRequest_ToWebSocketEndpoint_Is426()
     {
-        using var http = _host.CreateHttpClient();
+        using var http = Host.CreateHttpClient();
 
         var response = await http.GetAsync("/local");
 
@@ -95,8 +87,8 @@ public sealed class HandshakeTests : IAsyncLifetime
     [Fact]
     public async Task Disconnect_ClientCloses_SendsTheDisconnectEventWithTheClientsStatus()
     {
-        var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
 
         await chat.DisposeAsync();
         var disconnect = await Ingress.NextEventAsync();
@@ -106,6 +98,6 @@ public sealed class HandshakeTests : IAsyncLifetime
             ("$disconnect", "DISCONNECT"), (context.GetProperty("routeKey").GetString(), context.GetProperty("eventType").GetString()));
         Assert.Equal(connectionId, context.GetProperty("connectionId").GetString());
         Assert.Equal((int)WebSocketCloseStatus.NormalClosure, context.GetProperty("disconnectStatusCode").GetInt32());
-        Assert.Empty(_host.Gateway.ConnectionIds);
+        Assert.Empty(Host.Gateway.ConnectionIds);
     }
 }

@@ -6,22 +6,24 @@ using Conduit.Tests.Support;
 namespace Conduit.Tests.Gateway;
 
 /// <summary>API Gateway's idle quota, on a manual clock: a connection nothing passes over for the timeout is closed.</summary>
-public sealed class IdleTimeoutTests : IAsyncLifetime
+public sealed class IdleTimeoutTests : GatewayTest
 {
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
 
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
-    private GatewayHost _host = null!;
+    private readonly ManualTimeProvider _clock;
 
-    public async Task InitializeAsync() =>
-        _host = await GatewayHost.StartAsync(new GatewayOptions { IdleTimeout = IdleTimeout }, _clock);
+    public IdleTimeoutTests()
+        : this(new ManualTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero)))
+    {
+    }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private IdleTimeoutTests(ManualTimeProvider clock)
+        : base(new GatewayOptions { IdleTimeout = IdleTimeout }, clock) => _clock = clock;
 
     [Fact]
     public async Task IdleConnection_NoTrafficForTheIdleTimeout_IsClosedWith1001()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
 
         _clock.Advance(IdleTimeout);
         await chat.WaitForCloseAsync();
@@ -37,8 +39,8 @@ public sealed class IdleTimeoutTests : IAsyncLifetime
     [Fact]
     public async Task IdleConnection_MessageBeforeTheTimeout_PostponesTheCloseToATimeoutAfterIt()
     {
-        await using var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        await using var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
 
         _clock.Advance(IdleTimeout - TimeSpan.FromMinutes(1));
         await chat.PingAsync();
@@ -55,12 +57,12 @@ public sealed class IdleTimeoutTests : IAsyncLifetime
     [Fact]
     public async Task IdleConnection_PostFromTheServerSide_CountsAsActivity()
     {
-        await using var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        await using var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
 
         _clock.Advance(IdleTimeout - TimeSpan.FromMinutes(1));
-        using (var http = _host.CreateHttpClient())
-        using (var posted = await http.PostAsync(_host.ConnectionPath(connectionId), new StringContent("""{"type":"status"}""")))
+        using (var http = Host.CreateHttpClient())
+        using (var posted = await http.PostAsync(Host.ConnectionPath(connectionId), new StringContent("""{"type":"status"}""")))
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         Assert.Equal("status", (await chat.NextAsync()).GetProperty("type").GetString());
         _clock.Advance(TimeSpan.FromMinutes(1));
@@ -70,8 +72,8 @@ public sealed class IdleTimeoutTests : IAsyncLifetime
 
     private async Task<HttpStatusCode> ConnectionStatusAsync(string connectionId)
     {
-        using var http = _host.CreateHttpClient();
-        using var response = await http.GetAsync(_host.ConnectionPath(connectionId));
+        using var http = Host.CreateHttpClient();
+        using var response = await http.GetAsync(Host.ConnectionPath(connectionId));
         return response.StatusCode;
     }
 }

@@ -5,16 +5,8 @@ using Conduit.Local.Gateway;
 namespace Conduit.Tests.Gateway;
 
 /// <summary>Messages from the client: route selection by <c>action</c>, the integration event, and route responses.</summary>
-public sealed class RoutingTests : IAsyncLifetime
+public sealed class RoutingTests : GatewayTest
 {
-    private GatewayHost _host = null!;
-
-    private ScriptedIngress Ingress => _host.Ingress;
-
-    public async Task InitializeAsync() => _host = await GatewayHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Theory]
     [InlineData("""{"action":"sendMessage","requestId":"r1","text":"hi"}""", "sendMessage")]
     [InlineData("""{"action":"ping"}""", "ping")]
@@ -29,8 +21,8 @@ public sealed class RoutingTests : IAsyncLifetime
     [InlineData("", "$default")]
     public async Task TextMessage_ByItsAction_IsRoutedToThatRouteWithTheBodyAsSent(string message, string route)
     {
-        await using var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        await using var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
 
         await chat.SendTextAsync(message);
         var routed = await Ingress.NextEventAsync();
@@ -43,9 +35,9 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BinaryMessage_IsRoutedToDefaultAsBase64()
+    public async Task BinaryMessage_AnyBytes_AreRoutedToDefaultAsBase64()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
 
         await chat.SendBinaryAsync([0x01, 0x02, 0x03, 0xFF]);
         var routed = await Ingress.NextEventAsync();
@@ -58,7 +50,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task TwoWayRoute_HandlerBody_IsSentToTheClientAsOneMessage()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
 
         await chat.SendTextAsync("""{"action":"history","sessionId":"s1"}""");
 
@@ -70,9 +62,8 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task OneWayRoute_HandlerBody_IsNotSentToTheClient()
     {
-        await _host.DisposeAsync();
-        _host = await GatewayHost.StartAsync(new GatewayOptions { TwoWayRoutes = new HashSet<string> { "ping", "$default" } });
-        await using var chat = await _host.ConnectAsync();
+        await RestartAsync(new GatewayOptions { TwoWayRoutes = new HashSet<string> { "ping", "$default" } });
+        await using var chat = await Host.ConnectAsync();
 
         await chat.SendTextAsync("""{"action":"cancel","requestId":"r1"}""");
         await chat.SendTextAsync("""{"action":"dance"}""");
@@ -84,8 +75,8 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task Message_HandlerFails_ClientGetsApiGatewaysInternalServerError()
     {
-        await using var chat = await _host.ConnectAsync();
-        var connectionId = _host.OnlyConnectionId();
+        await using var chat = await Host.ConnectAsync();
+        var connectionId = Host.OnlyConnectionId();
         Ingress.Answer = _ => throw new InvalidOperationException("Ingress is broken.");
 
         await chat.SendTextAsync("""{"action":"ping"}""");
@@ -98,7 +89,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task Receive_MessageSpanningManyFrames_IsRoutedWhole()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
         var padding = new string(' ', 100 * 1024);
         var message = "{\"action\":\"ping\"" + padding + "}";
 
@@ -111,7 +102,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task Receive_MessageOver128KB_ClosesWith1009AndIsNeverRouted()
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await Host.ConnectAsync();
         var text = new JsonObject { ["action"] = "sendMessage", ["text"] = new string('a', 128 * 1024) }.ToJsonString();
 
         await chat.SendTextAsync(text);

@@ -11,7 +11,7 @@ namespace Conduit.Tests.Gateway;
 /// Stands in for the Ingress function behind the gateway: records every event it is invoked with, in order, and
 /// answers each with <see cref="Answer"/>, whose exception is the handler failing.
 /// </summary>
-internal sealed class ScriptedIngress
+public sealed class ScriptedIngress
 {
     private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
 

@@ -3,26 +3,20 @@ using System.Net.WebSockets;
 namespace Conduit.Tests.Gateway;
 
 /// <summary>The gateway's part in a host stopping: every client is told the server is going away.</summary>
-public sealed class ShutdownTests : IAsyncLifetime
+public sealed class ShutdownTests : GatewayTest
 {
-    private GatewayHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await GatewayHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task CloseAll_OpenConnections_ClosesEachWith1001AndUnregistersThem()
     {
-        await using var first = await _host.ConnectAsync();
-        await using var second = await _host.ConnectAsync();
+        await using var first = await Host.ConnectAsync();
+        await using var second = await Host.ConnectAsync();
 
-        await _host.Gateway.CloseAllAsync(TimeSpan.FromSeconds(10));
+        await Host.Gateway.CloseAllAsync(TimeSpan.FromSeconds(10));
         await first.WaitForCloseAsync();
         await second.WaitForCloseAsync();
 
         Assert.All([first, second], chat => Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, chat.CloseStatus));
         Assert.All([first, second], chat => Assert.Equal("Server shutting down", chat.CloseStatusDescription));
-        Assert.Empty(_host.Gateway.ConnectionIds);
+        Assert.Empty(Host.Gateway.ConnectionIds);
     }
 }

@@ -4,28 +4,17 @@ namespace Conduit.Tests.Support;
 /// dynalite (a DynamoDB-compatible server on Node.js) from tests/node on a free loopback port, with its data in memory,
 /// so every start has no tables. It is installed from the committed lock file on first use.
 /// </summary>
-public sealed class DynaliteProcess : IAsyncDisposable
+public static class DynaliteProcess
 {
     private const string ListeningLine = "Dynalite listening at";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-
-    private readonly ChildProcess _process;
-
-    private DynaliteProcess(ChildProcess process, Uri endpoint)
-    {
-        _process = process;
-        Endpoint = endpoint;
-    }
-
-    public Uri Endpoint { get; }
-
-    public string Output => _process.Output;
 
     /// <summary>
     /// The free port is picked before dynalite binds it, and its <c>--port</c> takes no 0, so another process can take
     /// the port first: dynalite then exits, and another port is tried.
     /// </summary>
-    public static async Task<DynaliteProcess> StartAsync(NodeTools tools, CancellationToken cancellationToken)
+    /// <returns>The server; its <see cref="LoopbackServer.HttpBase"/> is the DynamoDB endpoint.</returns>
+    public static async Task<LoopbackServer> StartAsync(NodeTools tools, CancellationToken cancellationToken)
     {
         await NodePackages.EnsureInstalledAsync(tools, cancellationToken);
         var failures = new List<string>();
@@ -43,7 +32,7 @@ public sealed class DynaliteProcess : IAsyncDisposable
                     NodePackages.Folder,
                     line => line.StartsWith(ListeningLine, StringComparison.Ordinal),
                     StartTimeout);
-                return new DynaliteProcess(process, new Uri($"http://127.0.0.1:{port}"));
+                return new LoopbackServer(process, port);
             }
             catch (InvalidOperationException exited)
             {
@@ -52,6 +41,4 @@ public sealed class DynaliteProcess : IAsyncDisposable
         }
         throw new InvalidOperationException($"dynalite did not start:\n{string.Join('\n', failures)}");
     }
-
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

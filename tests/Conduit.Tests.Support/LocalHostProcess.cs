@@ -5,45 +5,22 @@ namespace Conduit.Tests.Support;
 /// beside its own binaries. A test can kill it outright and start it again over the same data folder; the bench
 /// reads figures that belong to the host alone, such as its resident memory.
 /// </summary>
-public sealed class LocalHostProcess : IAsyncDisposable
+public static class LocalHostProcess
 {
     /// <summary>What the host prints once it listens (LocalStack.PrintReady); this project cannot reference the host.</summary>
     public const string ReadyLine = "Conduit local stack is ready.";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(1);
 
-    private readonly ChildProcess _process;
-
-    private LocalHostProcess(ChildProcess process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
-
-    public int Port { get; }
-
-    public Uri HttpBase => new($"http://127.0.0.1:{Port}/");
-
-    public Uri WebSocketUrl => new($"ws://127.0.0.1:{Port}/local");
-
-    public int ProcessId => _process.Id;
-
-    public string Output => _process.Output;
-
     /// <summary>Starts the host on <paramref name="port"/> and returns once it has printed that it is ready.</summary>
     /// <param name="arguments">The host's command line after <c>--port</c>: <c>--in-memory</c>, <c>--data-dir</c> and so on.</param>
-    public static async Task<LocalHostProcess> StartAsync(int port, params string[] arguments)
+    public static async Task<LoopbackServer> StartAsync(int port, params string[] arguments)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Conduit.Local.dll");
         if (!File.Exists(host)) throw new FileNotFoundException($"{host} is missing: reference Conduit.Local from this project.", host);
         var process = await ChildProcess.StartServerAsync(
             "dotnet", [host, "--port", $"{port}", .. arguments], AppContext.BaseDirectory,
             line => line.StartsWith(ReadyLine, StringComparison.Ordinal), StartTimeout);
-        return new LocalHostProcess(process, port);
+        return new LoopbackServer(process, port);
     }
-
-    /// <inheritdoc cref="ChildProcess.KillAsync"/>
-    public Task KillAsync() => _process.KillAsync();
-
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -21,7 +21,7 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
 {
     private static readonly TimeSpan StartTimeout = NodePackages.InstallTimeout + TimeSpan.FromMinutes(1);
 
-    private DynaliteProcess? _dynalite;
+    private LoopbackServer? _dynalite;
     private AmazonDynamoDBClient? _client;
 
     public IAmazonDynamoDB Client => _client ?? throw new InvalidOperationException("dynalite is not running.");
@@ -44,7 +44,7 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
         _dynalite = await DynaliteProcess.StartAsync(tools, start.Token);
         _client = new AmazonDynamoDBClient(
             new BasicAWSCredentials("local", "local"),
-            new AmazonDynamoDBConfig { ServiceURL = _dynalite.Endpoint.AbsoluteUri, AuthenticationRegion = "us-east-1" });
+            new AmazonDynamoDBConfig { ServiceURL = _dynalite.HttpBase.AbsoluteUri, AuthenticationRegion = "us-east-1" });
         await CreateTablesAsync(_client, start.Token);
     }
 
