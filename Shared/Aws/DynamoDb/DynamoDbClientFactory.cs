@@ -8,16 +8,7 @@ public static class DynamoDbClientFactory
 {
     public static IAmazonDynamoDB Create(AwsClientSettings settings)
     {
-        var config = new AmazonDynamoDBConfig();
-        if ((settings.ServiceUrl ?? settings.Endpoints.For(AwsService.DynamoDb)) is { } serviceUrl)
-        {
-            config.ServiceURL = serviceUrl.AbsoluteUri;
-            config.AuthenticationRegion = settings.Region.SystemName;
-        }
-        else
-        {
-            config.RegionEndpoint = settings.Region;
-        }
+        var config = new AmazonDynamoDBConfig().For(settings, AwsService.DynamoDb);
         return settings.Credentials is { } credentials ? new AmazonDynamoDBClient(credentials, config) : new AmazonDynamoDBClient(config);
     }
 }

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using Amazon.SQS;
 using Conduit.Aws.Endpoints;
 
@@ -9,16 +8,8 @@ public static class SqsClientFactory
 {
     public static IAmazonSQS Create(AwsClientSettings settings)
     {
-        var config = new AmazonSQSConfig { MaxErrorRetry = settings.MaxAttempts - 1, Timeout = settings.AttemptTimeout };
-        if ((settings.ServiceUrl ?? settings.Endpoints.For(AwsService.Sqs)) is { } serviceUrl)
-        {
-            config.ServiceURL = serviceUrl.AbsoluteUri;
-            config.AuthenticationRegion = settings.Region.SystemName;
-        }
-        else
-        {
-            config.RegionEndpoint = settings.Region;
-        }
+        var config = new AmazonSQSConfig { MaxErrorRetry = settings.MaxAttempts - 1, Timeout = settings.AttemptTimeout }
+            .For(settings, AwsService.Sqs);
         return settings.Credentials is { } credentials ? new AmazonSQSClient(credentials, config) : new AmazonSQSClient(config);
     }
 }
