@@ -19,13 +19,14 @@ public abstract class WorkflowFunction(
     FunctionTelemetry telemetry)
     : LambdaFunction
 {
+    private readonly ILogger _logger = telemetry.Loggers.CreateLogger(function.Name);
+
     /// <summary>
     /// A state that is not a <see cref="ChatTurnState"/> fails the task as <see cref="MalformedEventException"/>; a
     /// step that runs into the deadline fails it as <see cref="DeadlineExceededException"/>, both named in the history.
     /// </summary>
     public override async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
-        var logger = telemetry.Loggers.CreateLogger(function.Name);
         ChatTurnState state;
         try
         {
@@ -33,7 +34,7 @@ public abstract class WorkflowFunction(
         }
         catch (MalformedEventException exception)
         {
-            LambdaLog.MalformedEvent(logger, function.Name, "Step Functions task", exception.Message);
+            LambdaLog.MalformedEvent(_logger, function.Name, "Step Functions task", exception.Message);
             throw;
         }
         ChatTurnState result;
@@ -45,7 +46,7 @@ public abstract class WorkflowFunction(
             }
             catch (OperationCanceledException exception) when (cancellationToken.IsCancellationRequested)
             {
-                LambdaLog.DeadlineReached(logger, function.Name);
+                LambdaLog.DeadlineReached(_logger, function.Name);
                 throw new DeadlineExceededException($"{function.Name} stopped at its deadline, before Lambda's timeout.", exception);
             }
         }
