@@ -30,18 +30,19 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
     /// </summary>
     public override async Task<Stream> HandleAsync(Stream input, CancellationToken cancellationToken)
     {
-        using var buffered = new MemoryStream();
-        await input.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false);
-        buffered.Position = 0;
+        // Both runtimes hand over a seekable stream; only another caller's event is copied, so it can be read twice.
+        var readable = input.CanSeek ? input : await CopyAsync(input, cancellationToken).ConfigureAwait(false);
+        var start = readable.Position;
         SqsEvent batch;
         try
         {
-            batch = await LambdaJson.ReadEventAsync(buffered, AwsJsonContext.Wire.SqsEvent, cancellationToken).ConfigureAwait(false);
+            batch = await LambdaJson.ReadEventAsync(readable, AwsJsonContext.Wire.SqsEvent, cancellationToken).ConfigureAwait(false);
         }
         catch (MalformedEventException exception)
         {
             LambdaLog.MalformedEvent(_logger, ConduitFunctions.Dispatcher.Name, "SQS", exception.Message);
-            return await RespondAsync(MessageIdsIn(buffered.ToArray()) is { Count: > 0 } ids
+            readable.Position = start;
+            return await RespondAsync(MessageIdsIn(readable) is { Count: > 0 } ids
                 ? [.. ids.Select(id => new SqsBatchItemFailure(id))]
                 : [new SqsBatchItemFailure("")]).ConfigureAwait(false);
         }
@@ -54,11 +55,19 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
         return await RespondAsync(failures).ConfigureAwait(false);
     }
 
+    private static async Task<Stream> CopyAsync(Stream input, CancellationToken cancellationToken)
+    {
+        var copy = new MemoryStream();
+        await input.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        copy.Position = 0;
+        return copy;
+    }
+
     private static Task<Stream> RespondAsync(IReadOnlyList<SqsBatchItemFailure> failures) =>
         LambdaJson.WriteAsync(new SqsBatchResponse(failures), AwsJsonContext.Wire.SqsBatchResponse);
 
     /// <summary>The messageIds an unreadable event still shows, so only its records are redelivered.</summary>
-    private static List<string> MessageIdsIn(byte[] json)
+    private static List<string> MessageIdsIn(Stream json)
     {
         try
         {

@@ -29,7 +29,6 @@ public static class AwsServiceCollectionExtensions
     public static IServiceCollection AddConduitAws(this IServiceCollection services, AwsEnvironment environment, TextWriter output)
     {
         services.AddSingleton(environment);
-        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ILoggerFactory>(sp =>
             new JsonLineLoggerFactory(output, LogLevelFrom(environment), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));

@@ -11,7 +11,6 @@ public sealed class ConfiguredEndpoints(Func<string, string?> environment, Func<
 {
     public static ConfiguredEndpoints None { get; } = new(_ => null, _ => null);
 
-    public static ConfiguredEndpoints Process { get; } = new(Environment.GetEnvironmentVariable, ReadFileIfPresent);
 
     /// <summary>The settings in a function's environment, with the shared config file where that names one.</summary>
     public static ConfiguredEndpoints From(AwsEnvironment environment) => new(environment.Optional, ReadFileIfPresent);
