@@ -65,6 +65,22 @@ public sealed class ArchitectureTests
         Assert.Equal([Core], ProjectReferencesOf("Conduit.Tests.Support"));
     }
 
+    /// <summary>
+    /// `dotnet test Conduit.slnx` starts a test host for every project that says it is a test project, and the xunit
+    /// package says so for any project referencing it; a library without the test SDK then aborts the run.
+    /// </summary>
+    [Fact]
+    public void TestLibrariesWithoutTheTestSdk_SayTheyAreNotTestProjects()
+    {
+        var libraries = ProjectFiles().Keys
+            .Where(name => !PackagesOf(name).Contains("Microsoft.NET.Test.Sdk") && PackagesOf(name).Contains("xunit"))
+            .ToList();
+
+        Assert.Contains("Conduit.Tests.Support", libraries);
+        foreach (var library in libraries)
+            Assert.Equal("false", Project(library).Descendants("IsTestProject").SingleOrDefault()?.Value);
+    }
+
     [Theory]
     [MemberData(nameof(ProductionProjects))]
     public void ProductionProject_UsesOnlyAssembliesItDeclares(string project)
