@@ -22,6 +22,7 @@ public static class LocalStack
 
         var app = builder.Build();
         LoadEagerly(app.Services);
+        app.Use(new HostAllowlist(options.AllowedHosts).InvokeAsync);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
