@@ -96,6 +96,16 @@ public sealed class ConnectionsAccessTests : IAsyncLifetime
         await AssertRefusedAsync(response, "MissingAuthenticationTokenException", "Missing Authentication Token");
     }
 
+    [Fact]
+    public async Task Post_SignedByTheHostsFunctions_ReachesTheSocket()
+    {
+        var result = await _host.CreateConnectionsClient().PostAsync(
+            _connectionId, """{"type":"pong","from":"a function"}"""u8.ToArray(), CancellationToken.None);
+
+        Assert.Equal(PostResult.Delivered, result);
+        Assert.Equal("a function", (await _alice.NextAsync()).GetProperty("from").GetString());
+    }
+
     private string ConnectionPath() => $"/local/@connections/{Uri.EscapeDataString(_connectionId)}";
 
     private ApiGatewayManagementClient Client(AWSCredentials credentials) => new(

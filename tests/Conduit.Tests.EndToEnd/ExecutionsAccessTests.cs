@@ -50,7 +50,7 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
     [Fact]
     public async Task List_AsAUser_ShowsOnlyTheirOwnTurns()
     {
-        using var http = await ClientForAsync("bob");
+        using var http = await _host.CreateHttpClientForAsync("bob");
 
         var names = await ListAsync(http);
 
@@ -60,7 +60,7 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
     [Fact]
     public async Task Describe_AnotherUsersExecution_AnswersExactlyLikeAMissingOne()
     {
-        using var http = await ClientForAsync("bob");
+        using var http = await _host.CreateHttpClientForAsync("bob");
 
         using var other = await http.GetAsync("/local/executions/alice-turn-1");
         using var missing = await http.GetAsync("/local/executions/no-such-turn");
@@ -76,7 +76,7 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
     [Fact]
     public async Task Describe_TheirOwnExecution_ShowsItsInputAndHistory()
     {
-        using var http = await ClientForAsync("alice");
+        using var http = await _host.CreateHttpClientForAsync("alice");
 
         var detail = await http.GetFromJsonAsync<JsonElement>("/local/executions/alice-turn-1");
 
@@ -106,13 +106,6 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
         await chat.AckAsync(requestId);
         await chat.ReadTurnAsync(requestId);
         await _host.Services.GetRequiredService<Conduit.Local.StepFunctions.StepFunctionsEmulator>().WaitForCompletionAsync(requestId);
-    }
-
-    private async Task<HttpClient> ClientForAsync(string user)
-    {
-        var http = _host.CreateHttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _host.TokenForAsync(user));
-        return http;
     }
 
     private static async Task<List<string>> ListAsync(HttpClient http) =>

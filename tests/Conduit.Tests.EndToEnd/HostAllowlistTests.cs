@@ -77,6 +77,22 @@ public sealed class HostAllowlistTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Get_NameGivenWithAllowedHost_IsServed_AndOtherNamesStillAreNot()
+    {
+        await using var configured = await LocalStackHost.StartAsync(
+            options => options with { AllowedHosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "chat.example.test" } });
+        using var http = configured.CreateHttpClient();
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, "/healthz") { Headers = { Host = "chat.example.test:8443" } };
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/healthz") { Headers = { Host = "chat.example.test.evil.test" } };
+
+        using var allowedResponse = await http.SendAsync(allowed);
+        using var otherResponse = await http.SendAsync(other);
+
+        Assert.Equal(HttpStatusCode.OK, allowedResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, otherResponse.StatusCode);
+    }
+
     /// <summary>A WebSocket handshake written by hand, because a WebSocket client sets Host from the URL; returns the status line.</summary>
     private async Task<string> UpgradeAsync(string host, string token)
     {

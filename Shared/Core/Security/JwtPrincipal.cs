@@ -7,4 +7,11 @@ namespace Conduit.Core.Security;
 public sealed record JwtPrincipal(string Subject, string Issuer, string Audience, DateTimeOffset ExpiresAt)
 {
     public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>Value equality, the roles compared by content as the other members are.</summary>
+    public bool Equals(JwtPrincipal? other) =>
+        other is not null && Subject == other.Subject && Issuer == other.Issuer && Audience == other.Audience
+        && ExpiresAt == other.ExpiresAt && Roles.SequenceEqual(other.Roles, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Subject, Issuer, Audience, ExpiresAt, Roles.Count);
 }
