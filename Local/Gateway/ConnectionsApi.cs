@@ -9,6 +9,8 @@ namespace Conduit.Local.Gateway;
 /// <summary>
 /// The @connections management API at <c>/{stage}/@connections/{connectionId}</c>, answering as API Gateway does
 /// (status codes, <c>x-amzn-ErrorType</c>, <c>{"message"}</c> bodies) so an SDK client pointed here works unchanged.
+/// As on AWS, where IAM lets only the stack's functions call it, every request must be SigV4-signed with the one key
+/// the <see cref="SigV4Verifier"/> knows; anything else is refused before it can touch a connection.
 /// </summary>
 public static class ConnectionsApi
 {
@@ -20,25 +22,26 @@ public static class ConnectionsApi
         endpoints.MapDelete(route, DeleteAsync);
     }
 
-    private static async Task<IResult> PostAsync(HttpContext context, WebSocketGateway gateway, GatewayOptions options)
+    private static async Task<IResult> PostAsync(
+        HttpContext context, WebSocketGateway gateway, GatewayOptions options, SigV4Verifier verifier)
     {
+        if (verifier.Precheck(context.Request) is { } early) return Refused(context, early);
+        var body = await ReadBodyAsync(context, options.MaxMessageBytes + 1).ConfigureAwait(false);
+        if (body.Length > options.MaxMessageBytes) return TooLarge(context);
+        if (verifier.Verify(context.Request, body.Span) is { } refusal) return Refused(context, refusal);
         if (options.PostLatency > TimeSpan.Zero) await Task.Delay(options.PostLatency, context.RequestAborted).ConfigureAwait(false);
-        var connectionId = ConnectionIdFromRawPath(context);
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
-        var outcome = await gateway.PostAsync(connectionId, body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted)
-            .ConfigureAwait(false);
+        var outcome = await gateway.PostAsync(ConnectionIdFromRawPath(context), body, context.RequestAborted).ConfigureAwait(false);
         return outcome switch
         {
             PostOutcome.Delivered => Results.Ok(),
-            PostOutcome.TooLarge => Error(
-                context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", "Message exceeds the 128 KB payload limit."),
+            PostOutcome.TooLarge => TooLarge(context),
             _ => Gone(context),
         };
     }
 
-    private static IResult Get(HttpContext context, WebSocketGateway gateway)
+    private static IResult Get(HttpContext context, WebSocketGateway gateway, SigV4Verifier verifier)
     {
+        if (verifier.Verify(context.Request, []) is { } refusal) return Refused(context, refusal);
         if (gateway.Find(ConnectionIdFromRawPath(context)) is not { IsOpen: true } connection) return Gone(context);
         return Results.Text(new JsonObject
         {
@@ -48,10 +51,25 @@ public static class ConnectionsApi
         }.ToJsonString(), "application/json");
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, WebSocketGateway gateway) =>
-        await gateway.DisconnectAsync(ConnectionIdFromRawPath(context), context.RequestAborted).ConfigureAwait(false)
+    private static async Task<IResult> DeleteAsync(HttpContext context, WebSocketGateway gateway, SigV4Verifier verifier)
+    {
+        if (verifier.Verify(context.Request, []) is { } refusal) return Refused(context, refusal);
+        return await gateway.DisconnectAsync(ConnectionIdFromRawPath(context), context.RequestAborted).ConfigureAwait(false)
             ? Results.NoContent()
             : Gone(context);
+    }
+
+    /// <summary>At most <paramref name="limit"/> bytes of the body: enough to tell that it is over the quota, no more.</summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context, int limit)
+    {
+        var buffer = new byte[limit];
+        var length = 0;
+        int read;
+        while (length < limit && (read = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted)
+                   .ConfigureAwait(false)) > 0)
+            length += read;
+        return buffer.AsMemory(0, length);
+    }
 
     /// <summary>
     /// Read from the raw request target: ASP.NET leaves %2F encoded in route values, and connection ids are
@@ -63,6 +81,12 @@ public static class ConnectionsApi
         var path = raw.Split('?', 2)[0];
         return Uri.UnescapeDataString(path[(path.LastIndexOf('/') + 1)..]);
     }
+
+    private static IResult Refused(HttpContext context, SignatureRefusal refusal) =>
+        Error(context, StatusCodes.Status403Forbidden, refusal.ErrorType, refusal.Message);
+
+    private static IResult TooLarge(HttpContext context) =>
+        Error(context, StatusCodes.Status413PayloadTooLarge, "PayloadTooLargeException", "Message exceeds the 128 KB payload limit.");
 
     private static IResult Gone(HttpContext context) =>
         Error(context, StatusCodes.Status410Gone, "GoneException", "The connection no longer exists.");

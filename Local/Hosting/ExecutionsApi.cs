@@ -1,11 +1,18 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Conduit.Core.Chat;
+using Conduit.Core.Ports;
+using Conduit.Core.Serialization;
+using Conduit.Local.Security;
 using Conduit.Local.StepFunctions;
 
 namespace Conduit.Local.Hosting;
 
 /// <summary>
 /// Read-only views of the local Step Functions executions, shaped like ListExecutions, DescribeExecution and
-/// GetExecutionHistory: what an operator would open in the console, by execution name (= requestId).
+/// GetExecutionHistory: what an operator would open in the console. They hold every user's questions and connection
+/// ids, so they need a bearer token: an operator's sees every execution, anyone else's only the turns of their own
+/// sessions, and another user's execution answers exactly as a missing one does.
 /// </summary>
 public static class ExecutionsApi
 {
@@ -15,19 +22,47 @@ public static class ExecutionsApi
         endpoints.MapGet($"/{stage}/executions/{{name}}", DescribeAsync);
     }
 
-    private static async Task<IResult> ListAsync(StepFunctionsEmulator emulator, int? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        HttpContext context,
+        int? limit,
+        StepFunctionsEmulator emulator,
+        IConnectionAuthenticator authenticator,
+        ISessionStore sessions,
+        CancellationToken cancellationToken)
     {
+        var caller = await AuthApi.AuthenticateAsync(context, authenticator).ConfigureAwait(false);
+        if (caller.UserId is null) return Unauthorized(context);
         var maxResults = Math.Clamp(limit ?? 100, 1, StepFunctionsEmulator.MaxListResults);
-        var executions = await emulator.ListExecutionsAsync(maxResults, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var list = new JsonArray([.. executions.Select(e => (JsonNode)Summary(e))]);
-        return Json(new JsonObject { ["executions"] = list });
+
+        // A user's own executions are found among the most recent ones of everybody, so a page can hold fewer than asked.
+        var scanned = caller.IsOperator ? maxResults : StepFunctionsEmulator.MaxListResults;
+        var executions = await emulator.ListExecutionsAsync(scanned, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var owners = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var visible = new JsonArray();
+        foreach (var execution in executions)
+        {
+            if (visible.Count == maxResults) break;
+            if (caller.IsOperator || await IsOwnAsync(execution, caller.UserId, sessions, owners, cancellationToken).ConfigureAwait(false))
+                visible.Add(Summary(execution));
+        }
+        return Json(new JsonObject { ["executions"] = visible });
     }
 
-    private static async Task<IResult> DescribeAsync(string name, StepFunctionsEmulator emulator, CancellationToken cancellationToken)
+    private static async Task<IResult> DescribeAsync(
+        HttpContext context,
+        string name,
+        StepFunctionsEmulator emulator,
+        IConnectionAuthenticator authenticator,
+        ISessionStore sessions,
+        CancellationToken cancellationToken)
     {
+        var caller = await AuthApi.AuthenticateAsync(context, authenticator).ConfigureAwait(false);
+        if (caller.UserId is null) return Unauthorized(context);
         try
         {
             var execution = await emulator.DescribeExecutionAsync(name, cancellationToken).ConfigureAwait(false);
+            if (!caller.IsOperator && !await IsOwnAsync(execution, caller.UserId, sessions, [], cancellationToken).ConfigureAwait(false))
+                throw emulator.DoesNotExist(name);
             var history = await emulator.GetExecutionHistoryAsync(name, cancellationToken).ConfigureAwait(false);
             return Json(new JsonObject
             {
@@ -37,8 +72,39 @@ public static class ExecutionsApi
         }
         catch (ExecutionDoesNotExistException exception)
         {
-            var error = new JsonObject { ["__type"] = exception.ErrorCode, ["message"] = exception.Message };
-            return Results.Text(error.ToJsonString(), "application/json", statusCode: StatusCodes.Status404NotFound);
+            return Error(StatusCodes.Status404NotFound, exception.ErrorCode, exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// Whether the execution is a turn of one of <paramref name="userId"/>'s sessions: its input names the session, and
+    /// the session store knows who owns it. An input that names no session is nobody's (operators still see it).
+    /// </summary>
+    private static async Task<bool> IsOwnAsync(
+        ExecutionDescription execution,
+        string userId,
+        ISessionStore sessions,
+        Dictionary<string, string?> owners,
+        CancellationToken cancellationToken)
+    {
+        if (SessionOf(execution) is not { } sessionId) return false;
+        if (!owners.TryGetValue(sessionId, out var owner))
+        {
+            owner = (await sessions.GetAsync(sessionId, cancellationToken).ConfigureAwait(false))?.OwnerId;
+            owners[sessionId] = owner;
+        }
+        return string.Equals(owner, userId, StringComparison.Ordinal);
+    }
+
+    private static string? SessionOf(ExecutionDescription execution)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(execution.Input, CoreJsonContext.Wire.ChatTurnState)?.Turn.SessionId;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
@@ -58,6 +124,19 @@ public static class ExecutionsApi
         }
         return summary;
     }
+
+    private static IResult Unauthorized(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Error(
+            StatusCodes.Status401Unauthorized,
+            "Unauthorized",
+            "Executions need a token: Authorization: Bearer <token>, the same token a connection uses. "
+            + "An operator's token (roles: [\"operator\"]) sees every user's executions, any other only its own.");
+    }
+
+    private static IResult Error(int status, string type, string message) =>
+        Results.Text(new JsonObject { ["__type"] = type, ["message"] = message }.ToJsonString(), "application/json", statusCode: status);
 
     private static IResult Json(JsonObject body) => Results.Text(body.ToJsonString(), "application/json");
 }

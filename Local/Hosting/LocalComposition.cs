@@ -1,4 +1,3 @@
-using Amazon;
 using Conduit.Aws;
 using Conduit.Aws.ApiGatewayManagement;
 using Conduit.Aws.BedrockAgentRuntime;
@@ -64,8 +63,10 @@ public static class LocalComposition
             _ => new OfflineChatClient(options.Model, SharesTermsWithKnowledgeBase(sp), sp.GetRequiredService<TimeProvider>()),
         });
 
-        services.AddSingleton<IConnectionSender>(
-            _ => new ApiGatewayManagementClient(options.ConnectionsEndpoint, LocalConnectionsSettings));
+        services.AddSingleton(FunctionCredentials.Create());
+        services.AddSingleton<IConnectionSender>(sp => new ApiGatewayManagementClient(
+            options.ConnectionsEndpoint, sp.GetRequiredService<FunctionCredentials>().ConnectionsClientSettings));
+        services.AddSingleton(sp => sp.GetRequiredService<FunctionCredentials>().Verifier(sp.GetRequiredService<TimeProvider>()));
 
         AddAuthentication(services, options);
         services.AddIngressFunction();
@@ -149,9 +150,6 @@ public static class LocalComposition
     /// </summary>
     private static Func<string, bool> SharesTermsWithKnowledgeBase(IServiceProvider services) =>
         services.GetRequiredService<IKnowledgeBase>() is MarkdownKnowledgeBase local ? local.SharesTermsWith : _ => true;
-
-    /// <summary>The local @connections endpoint checks no signature, so frames go unsigned; no AWS credentials needed.</summary>
-    private static AwsClientSettings LocalConnectionsSettings { get; } = new() { Region = RegionEndpoint.USEast1, SignRequests = false };
 
     private static SqliteDatabase OpenDatabase(LocalHostOptions options)
     {

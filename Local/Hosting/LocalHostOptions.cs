@@ -53,6 +53,9 @@ public sealed record LocalHostOptions
     /// <summary>Browser origins allowed to connect; by default only the host's own (the chat page it serves).</summary>
     public IReadOnlySet<string>? AllowedOrigins { get; init; }
 
+    /// <summary>Host names, besides the loopback ones, that requests may name in their Host header (any port).</summary>
+    public IReadOnlySet<string> AllowedHosts { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     public IReadOnlySet<string> EffectiveAllowedOrigins =>
         AllowedOrigins ?? new HashSet<string>(StringComparer.Ordinal) { $"http://127.0.0.1:{Port}", $"http://localhost:{Port}" };
 
@@ -73,6 +76,7 @@ public sealed record LocalHostOptions
           --store sqlite|dynamodb[:<endpoint>]  where sessions, turns, history and frames live (default sqlite)
           --region <name>             AWS Region for Bedrock and DynamoDB (default: AWS_REGION or the profile's)
           --allowed-origin <origin>   a browser origin allowed to connect, exactly (repeatable; default: this host's own)
+          --allowed-host <name>       a Host header name to answer besides localhost, 127.0.0.1 and [::1] (repeatable)
           --auth dev                  development tokens: signed here, printed at start, GET /local/dev/token?user=<id> (default)
           --auth jwks:<url>           validate real RS256/ES256 tokens against an issuer's JWKS (needs the two below)
           --jwt-issuer <iss>          the exact iss of real tokens
@@ -114,6 +118,13 @@ public sealed record LocalHostOptions
                     AllowedOrigins = new HashSet<string>(options.AllowedOrigins ?? new HashSet<string>(), StringComparer.Ordinal)
                     {
                         Origin(Value()),
+                    },
+                },
+                "--allowed-host" => options with
+                {
+                    AllowedHosts = new HashSet<string>(options.AllowedHosts, StringComparer.OrdinalIgnoreCase)
+                    {
+                        HostAllowlist.ParseName(Value()),
                     },
                 },
                 "--token-delay-ms" => options with

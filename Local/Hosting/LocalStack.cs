@@ -22,6 +22,7 @@ public static class LocalStack
 
         var app = builder.Build();
         LoadEagerly(app.Services);
+        app.Use(new HostAllowlist(options.AllowedHosts).InvokeAsync);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
@@ -67,8 +68,8 @@ public static class LocalStack
               Chat page          {{http}}/
               Traces             {{http}}/trace.html
               WebSocket API      {{options.WebSocketUrl}}
-              @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId}
-              Executions         {{http}}/{{options.Gateway.Stage}}/executions
+              @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId} (SigV4, this run's functions only)
+              Executions         {{http}}/{{options.Gateway.Stage}}/executions (bearer token; operators see every user's)
               Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
               Health             {{http}}/healthz
               Data               {{data}}{{stores}}
@@ -82,7 +83,8 @@ public static class LocalStack
         }
         var token = issuer.Issue("dev");
         Console.WriteLine($$"""
-            Development token for user "dev" (12 h; more at {{http}}/{{options.Gateway.Stage}}/dev/token?user=<id>):
+            Development token for user "dev" (12 h; more at {{http}}/{{options.Gateway.Stage}}/dev/token?user=<id>,
+            an operator's with &operator=true):
               {{token}}
             Try it: npx wscat -c {{options.WebSocketUrl}} -s conduit.v1 -s {{token}}
               then send {"action":"sendMessage","requestId":"r1","text":"What is Conduit?"}

@@ -25,7 +25,7 @@ public static class SessionsApi
         IConnectionAuthenticator authenticator,
         CancellationToken cancellationToken)
     {
-        if (await AuthApi.UserAsync(context, authenticator).ConfigureAwait(false) is not { } userId)
+        if ((await AuthApi.AuthenticateAsync(context, authenticator).ConfigureAwait(false)).UserId is not { } userId)
         {
             return Frame(
                 new ErrorFrame(

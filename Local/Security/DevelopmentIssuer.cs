@@ -1,3 +1,4 @@
+using Conduit.Core.Chat;
 using Conduit.Core.Security;
 using Conduit.Local.Hosting;
 
@@ -36,7 +37,9 @@ public sealed class DevelopmentIssuer
         return new DevelopmentIssuer(Convert.FromBase64String(File.ReadAllText(path).Trim()), time);
     }
 
-    public string Issue(string user) => _issuer.Issue(user, Lifetime);
+    /// <summary>A token for <paramref name="user"/>; an operator's also reads every user's execution traces.</summary>
+    public string Issue(string user, bool isOperator = false) =>
+        _issuer.Issue(user, Lifetime, isOperator ? [Authentication.OperatorRole] : null);
 
     public JwtValidator Validator(TimeProvider time) => new(
         new SymmetricKeySource(Key),

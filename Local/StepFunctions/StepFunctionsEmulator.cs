@@ -331,7 +331,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     private Task<ExecutionDescription?> FindAsync(string name, CancellationToken cancellationToken) =>
         _store.GetExecutionAsync(_executionArnPrefix + name, cancellationToken);
 
-    private ExecutionDoesNotExistException DoesNotExist(string name) =>
+    /// <summary>What DescribeExecution answers for a name it does not know; a caller hiding an execution answers the same.</summary>
+    public ExecutionDoesNotExistException DoesNotExist(string name) =>
         new($"Execution Does Not Exist: '{_executionArnPrefix + name}'");
 
     private sealed class RunningExecution

@@ -59,7 +59,7 @@ public sealed class ChatPageTests : IAsyncLifetime
         var turn = await SendAsync(page, "Tell me about coalescing tokens into frames");
         await Expect(turn.GetByTestId("assistant-text")).Not.ToBeEmptyAsync();
 
-        using (var http = _harness.Host.CreateHttpClient())
+        using (var http = _harness.Host.CreateSignedHttpClient())
             await http.DeleteAsync("/local/@connections/" + Uri.EscapeDataString(Assert.Single(_harness.ConnectionIds)));
         await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new Regex("reconnecting", RegexOptions.IgnoreCase));
         await _harness.ScreenshotAsync(page, "chat-reconnecting");

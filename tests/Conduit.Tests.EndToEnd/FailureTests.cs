@@ -65,7 +65,7 @@ public sealed class FailureTests
         Assert.Equal(
             TurnStatus.Failed, (await host.Services.GetRequiredService<ITurnStore>().GetAsync("doomed", CancellationToken.None))!.Status);
 
-        using var http = host.CreateHttpClient();
+        using var http = await host.CreateHttpClientForAsync("alice");
         var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
             "doomed", CancellationToken.None);
         var document = await http.GetFromJsonAsync<JsonElement>("/local/executions/doomed");
@@ -111,7 +111,7 @@ public sealed class FailureTests
     public async Task ConnectionsApi_UnknownConnection_Returns410GoneException()
     {
         await using var host = await LocalStackHost.StartAsync();
-        using var http = host.CreateHttpClient();
+        using var http = host.CreateSignedHttpClient();
 
         var response = await http.PostAsync("/local/@connections/" + Uri.EscapeDataString("AbC/dEf+gh12Iw="), new StringContent("{}"));
 

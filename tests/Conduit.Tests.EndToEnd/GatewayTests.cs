@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Conduit.Aws;
 using Conduit.Aws.ApiGatewayManagement;
 using Conduit.Core.Ports;
 using Conduit.Local.Gateway;
@@ -19,8 +18,7 @@ public sealed class GatewayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await LocalStackHost.StartAsync();
-        _connections = new ApiGatewayManagementClient(
-            _host.Options.ConnectionsEndpoint, new AwsClientSettings { Region = Amazon.RegionEndpoint.USEast1, SignRequests = false });
+        _connections = _host.CreateConnectionsClient();
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();

@@ -17,9 +17,8 @@ public sealed class ConnectionsApiTests : GatewayTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        _http = Host.CreateHttpClient();
-        _connections = new ApiGatewayManagementClient(
-            Host.ConnectionsEndpoint, new AwsClientSettings { Region = Amazon.RegionEndpoint.USEast1, SignRequests = false });
+        _http = Host.CreateSignedHttpClient();
+        _connections = Host.CreateConnectionsClient();
     }
 
     public override async Task DisposeAsync()

@@ -1,4 +1,10 @@
 using System.Net;
+using System.Security.Cryptography;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Signing;
+using Conduit.Aws;
+using Conduit.Aws.ApiGatewayManagement;
 using Conduit.Local.Gateway;
 using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -11,15 +17,19 @@ namespace Conduit.Tests.Gateway;
 
 /// <summary>
 /// The gateway alone on a free loopback port: its WebSocket endpoint and @connections API mapped as the local host
-/// maps them, in front of a <see cref="ScriptedIngress"/>.
+/// maps them, in front of a <see cref="ScriptedIngress"/>, with a signing key of its own for the @connections API.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    public const string Region = "us-east-1";
 
-    private GatewayHost(WebApplication app, ScriptedIngress ingress, GatewayOptions options, int port)
+    private readonly WebApplication _app;
+    private readonly TimeProvider _time;
+
+    private GatewayHost(WebApplication app, ScriptedIngress ingress, GatewayOptions options, int port, TimeProvider time)
     {
         _app = app;
+        _time = time;
         Ingress = ingress;
         Options = options;
         HttpBase = new Uri($"http://127.0.0.1:{port}/");
@@ -38,23 +48,30 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public WebSocketGateway Gateway => _app.Services.GetRequiredService<WebSocketGateway>();
 
+    /// <summary>The only credentials the @connections API accepts a signature from: this host's, made at random.</summary>
+    public static BasicAWSCredentials FunctionCredentials { get; } =
+        new("AKIDGATEWAYTESTS0001", Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)));
+
     public static async Task<GatewayHost> StartAsync(GatewayOptions? options = null, TimeProvider? time = null)
     {
         var ingress = new ScriptedIngress();
         options ??= new GatewayOptions();
+        time ??= TimeProvider.System;
+        var keys = FunctionCredentials.GetCredentials();
         var port = LoopbackPort.Free();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services => new WebSocketGateway(
-            ingress.Handler, options, time ?? TimeProvider.System, services.GetRequiredService<ILogger<WebSocketGateway>>()));
+            ingress.Handler, options, time, services.GetRequiredService<ILogger<WebSocketGateway>>()));
+        builder.Services.AddSingleton(new SigV4Verifier(keys.AccessKey, keys.SecretKey, Region, time));
         var app = builder.Build();
         app.UseWebSockets();
         app.Map($"/{options.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Stage);
         await app.StartAsync();
-        return new GatewayHost(app, ingress, options, port);
+        return new GatewayHost(app, ingress, options, port, time);
     }
 
     /// <summary>
@@ -80,6 +97,28 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpBase, Timeout = ChatConnection.DefaultPatience };
+
+    /// <summary>
+    /// Requests signed with <paramref name="credentials"/> (the host's own by default), dated by the host's clock as it
+    /// reads now, so a test that moves a manual clock signs in the gateway's present.
+    /// </summary>
+    public HttpClient CreateSignedHttpClient(
+        AWSCredentials? credentials = null, string region = Region, DateTimeOffset? signedAt = null) => new(new SigV4SigningHandler(
+        new AWSSigV4Parameters
+        {
+            Credentials = credentials ?? FunctionCredentials,
+            Region = RegionEndpoint.GetBySystemName(region),
+            Service = ApiGatewayManagementClient.SigningName,
+            SignedAt = (signedAt ?? _time.GetUtcNow()).UtcDateTime,
+        }))
+    {
+        BaseAddress = HttpBase,
+        Timeout = ChatConnection.DefaultPatience,
+    };
+
+    /// <summary>The client the workers use, signing with the host's credentials.</summary>
+    public ApiGatewayManagementClient CreateConnectionsClient() => new(
+        ConnectionsEndpoint, new AwsClientSettings { Region = RegionEndpoint.GetBySystemName(Region), Credentials = FunctionCredentials });
 
     /// <summary>The @connections resource of a connection; ids are base64, so they are escaped.</summary>
     public string ConnectionPath(string connectionId) => $"/{Options.Stage}/@connections/{Uri.EscapeDataString(connectionId)}";

@@ -61,7 +61,7 @@ public sealed class IdleTimeoutTests : GatewayTest
         var connectionId = Host.OnlyConnectionId();
 
         _clock.Advance(IdleTimeout - TimeSpan.FromMinutes(1));
-        using (var http = Host.CreateHttpClient())
+        using (var http = Host.CreateSignedHttpClient())
         using (var posted = await http.PostAsync(Host.ConnectionPath(connectionId), new StringContent("""{"type":"status"}""")))
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         Assert.Equal("status", (await chat.NextAsync()).GetProperty("type").GetString());
@@ -72,7 +72,7 @@ public sealed class IdleTimeoutTests : GatewayTest
 
     private async Task<HttpStatusCode> ConnectionStatusAsync(string connectionId)
     {
-        using var http = Host.CreateHttpClient();
+        using var http = Host.CreateSignedHttpClient();
         using var response = await http.GetAsync(Host.ConnectionPath(connectionId));
         return response.StatusCode;
     }

@@ -35,9 +35,10 @@ public sealed class Hs256TokenIssuer
     public static byte[] CreateKey() => RandomNumberGenerator.GetBytes(JwtKey.MinimumHs256SecretBytes);
 
     /// <summary>
-    /// A token for <paramref name="subject"/>, valid from now for <paramref name="lifetime"/> rounded up to whole seconds.
+    /// A token for <paramref name="subject"/>, valid from now for <paramref name="lifetime"/> rounded up to whole seconds,
+    /// with a <c>roles</c> claim when <paramref name="roles"/> names any.
     /// </summary>
-    public string Issue(string subject, TimeSpan lifetime)
+    public string Issue(string subject, TimeSpan lifetime, IReadOnlyList<string>? roles = null)
     {
         if (!JwtSubject.IsUsable(subject))
         {
@@ -56,6 +57,12 @@ public sealed class Hs256TokenIssuer
             json.WriteString("sub", subject);
             json.WriteNumber("iat", issuedAt);
             json.WriteNumber("exp", issuedAt + (long)Math.Ceiling(lifetime.TotalSeconds));
+            if (roles is { Count: > 0 })
+            {
+                json.WriteStartArray("roles");
+                foreach (var role in roles) json.WriteStringValue(role);
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
 

@@ -155,8 +155,10 @@ public sealed class JwtValidator
                 return Fail(JwtFailureCodes.Malformed, "The iss claim is not a string.");
             if (!StrictJson.TryGetOptionalString(claims, "sub", out var subject))
                 return Fail(JwtFailureCodes.Malformed, "The sub claim is not a string.");
-            if (!TryReadAudiences(claims, out var audiences))
+            if (!TryReadStrings(claims, "aud", out var audiences))
                 return Fail(JwtFailureCodes.Malformed, "The aud claim is neither a string nor an array of strings.");
+            if (!TryReadStrings(claims, "roles", out var roles))
+                return Fail(JwtFailureCodes.Malformed, "The roles claim is neither a string nor an array of strings.");
 
             var now = _options.Time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
             var skew = _options.ClockSkew.TotalSeconds;
@@ -175,7 +177,7 @@ public sealed class JwtValidator
             }
 
             var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(expires.Value * 1000));
-            return JwtValidation.Success(new JwtPrincipal(subject!, _options.Issuer, _options.Audience, expiresAt));
+            return JwtValidation.Success(new JwtPrincipal(subject!, _options.Issuer, _options.Audience, expiresAt) { Roles = roles });
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
@@ -195,20 +197,21 @@ public sealed class JwtValidator
         return true;
     }
 
-    private static bool TryReadAudiences(JsonElement claims, out List<string> audiences)
+    /// <summary>A claim that is one string or an array of strings (RFC 7519's form for aud); empty when absent.</summary>
+    private static bool TryReadStrings(JsonElement claims, string name, out List<string> strings)
     {
-        audiences = [];
-        if (!claims.TryGetProperty("aud", out var value)) return true;
+        strings = [];
+        if (!claims.TryGetProperty(name, out var value)) return true;
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                audiences.Add(value.GetString()!);
+                strings.Add(value.GetString()!);
                 return true;
             case JsonValueKind.Array:
                 foreach (var item in value.EnumerateArray())
                 {
                     if (item.ValueKind != JsonValueKind.String) return false;
-                    audiences.Add(item.GetString()!);
+                    strings.Add(item.GetString()!);
                 }
 
                 return true;

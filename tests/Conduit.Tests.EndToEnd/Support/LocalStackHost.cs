@@ -1,6 +1,11 @@
+using System.Net.Http.Headers;
+using Amazon.Runtime;
+using Amazon.Runtime.Signing;
+using Conduit.Aws.ApiGatewayManagement;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.Hosting;
+using Conduit.Local.Security;
 using Conduit.Local.Model;
 using Conduit.Tests.Support;
 
@@ -51,6 +56,35 @@ public sealed class LocalStackHost : IAsyncDisposable
     public Task<string> TokenForAsync(string user) => DevelopmentTokens.ForUserAsync(HttpBase, user);
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpBase, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A client of the @connections API signed as the host's own functions sign, the only signer it accepts.</summary>
+    public ApiGatewayManagementClient CreateConnectionsClient() =>
+        new(Options.ConnectionsEndpoint, Services.GetRequiredService<FunctionCredentials>().ConnectionsClientSettings);
+
+    /// <summary>An HTTP client whose requests carry the host's function signature, for the @connections wire itself.</summary>
+    public HttpClient CreateSignedHttpClient()
+    {
+        var credentials = Services.GetRequiredService<FunctionCredentials>();
+        return new HttpClient(new SigV4SigningHandler(
+            new BasicAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey),
+            FunctionCredentials.Region,
+            ApiGatewayManagementClient.SigningName))
+        {
+            BaseAddress = HttpBase,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    /// <summary>An HTTP client with <paramref name="user"/>'s development token as its bearer token.</summary>
+    public async Task<HttpClient> CreateHttpClientForAsync(string user, bool isOperator = false)
+    {
+        var http = CreateHttpClient();
+        var token = isOperator
+            ? Services.GetRequiredService<DevelopmentIssuer>().Issue(user, isOperator: true)
+            : await TokenForAsync(user);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,8 @@
 // The two read-only endpoints of the local host, shaped like ListExecutions and DescribeExecution +
-// GetExecutionHistory. Relative to the page, so the view works wherever the host serves it.
+// GetExecutionHistory. Relative to the page, so the view works wherever the host serves it. Both need a bearer
+// token (auth.js); a refused token is fetched once more before the page says so.
+
+import { AuthError, bearerToken } from './auth.js';
 
 const STAGE = 'local';
 
@@ -21,13 +24,27 @@ export class FetchError extends Error {
   }
 }
 
-async function getJson(path, signal) {
-  let response;
+async function send(path, signal, fresh) {
+  const token = await bearerToken({ fresh });
   try {
-    response = await fetch(new URL(path, document.baseURI), { headers: { Accept: 'application/json' }, signal, cache: 'no-store' });
+    return await fetch(new URL(path, document.baseURI), {
+      headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+      signal,
+      cache: 'no-store',
+    });
   } catch (error) {
     if (error?.name === 'AbortError') throw error;
     throw new FetchError(`The host did not answer (${error?.message || 'network error'}). Is the local stack running?`);
+  }
+}
+
+async function getJson(path, signal) {
+  let response = await send(path, signal, false);
+  if (response.status === 401) response = await send(path, signal, true);
+  if (response.status === 401 || response.status === 403) {
+    throw new AuthError(
+      `The host refused the token (HTTP ${response.status}). Execution traces need a valid token: open the chat page `
+      + 'to sign in, or check the token in its Settings.');
   }
   const text = await response.text();
   let body = null;

@@ -2,6 +2,7 @@
 // trace. Refreshes on demand, and by itself every few seconds while an execution is RUNNING.
 
 import { describeExecution, ExecutionNotFoundError, listExecutions } from './api.js';
+import { canAskForOperator, operatorView, setOperatorView, signedInAs } from './auth.js';
 import { h, replaceKeepingState } from './dom.js';
 import { renderExecutionList } from './list.js';
 import { buildTrace } from './model.js';
@@ -19,6 +20,9 @@ const elements = {
   detailBody: document.getElementById('detail-body'),
   detailStatus: document.getElementById('detail-status'),
   refresh: document.getElementById('refresh'),
+  operatorToggle: document.getElementById('operator-toggle'),
+  operatorView: document.getElementById('operator-view'),
+  signedIn: document.getElementById('signed-in'),
   updated: document.getElementById('updated'),
 };
 
@@ -186,11 +190,26 @@ function onHashChange() {
   });
 }
 
+function showSignIn() {
+  elements.operatorToggle.hidden = !canAskForOperator();
+  elements.operatorView.checked = operatorView();
+  elements.signedIn.textContent = `Signed in as ${signedInAs()}`;
+}
+
 elements.refresh.addEventListener('click', () => refreshNow());
+elements.operatorView.addEventListener('change', () => {
+  setOperatorView(elements.operatorView.checked);
+  showSignIn();
+  view.executions = null;
+  view.listText = null;
+  view.detailFor = null;
+  refreshNow();
+});
 window.addEventListener('hashchange', onHashChange);
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden && anyRunning()) refreshNow();
 });
 
+showSignIn();
 view.name = nameFromHash();
 refreshNow();

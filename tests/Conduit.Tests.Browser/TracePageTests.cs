@@ -1,0 +1,64 @@
+using Conduit.Tests.Browser.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Conduit.Tests.Browser;
+
+/// <summary>The trace page signs in as the chat page does: its user sees their own turns, the operator view every user's.</summary>
+public sealed class TracePageTests : IAsyncLifetime
+{
+    private BrowserHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
+        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_harness is null) return;
+        await _harness.DisposeAsync();
+    }
+
+    [ChromiumFact]
+    public async Task AnotherUsersTurn_IsNotFoundForThem_AndShownInTheOperatorView()
+    {
+        await using var owner = await _harness.Browser.NewContextAsync();
+        var chat = await _harness.OpenChatAsync(owner);
+        await chat.GetByTestId("message-input").FillAsync("Hello");
+        await chat.GetByTestId("send").ClickAsync();
+        var turn = chat.GetByTestId("turn").First;
+        await Expect(turn.GetByTestId("trace-link")).ToBeVisibleAsync();
+        var requestId = (await turn.GetAttributeAsync("data-request-id"))!;
+        await using var stranger = await _harness.Browser.NewContextAsync();
+        await _harness.OpenChatAsync(stranger);
+        var trace = await stranger.NewPageAsync();
+
+        await trace.GotoAsync($"{_harness.BaseUrl}/trace.html#{requestId}");
+
+        await Expect(trace.GetByTestId("not-found")).ToBeVisibleAsync();
+        await Expect(trace.GetByTestId("execution-row")).ToHaveCountAsync(0);
+        await trace.GetByTestId("operator-view").CheckAsync();
+        await Expect(trace.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
+        await Expect(trace.GetByTestId("execution-row")).ToHaveCountAsync(1);
+        await Expect(trace.GetByTestId("signed-in")).ToContainTextAsync("operator");
+        await _harness.ScreenshotAsync(trace, "trace-operator-view");
+    }
+
+    [ChromiumFact]
+    public async Task RefusedToken_SaysHowToSignIn()
+    {
+        await using var context = await _harness.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_harness.BaseUrl + "/trace.html");
+        await page.EvaluateAsync("""
+            () => localStorage.setItem('conduit.chat.v1', JSON.stringify({ auth: 'token', token: 'not-a-token', userId: 'x' }))
+            """);
+
+        await page.ReloadAsync();
+
+        await Expect(page.GetByTestId("load-error")).ToContainTextAsync("refused the token (HTTP 401)");
+        await Expect(page.GetByTestId("operator-view")).ToBeHiddenAsync();
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Conduit.Tests.EndToEnd.Support;
+
+namespace Conduit.Tests.EndToEnd;
+
+/// <summary>
+/// Execution traces hold every user's questions and connection ids: an operator sees them all, a signed-in user only
+/// the turns of their own sessions, and a request without a token nothing.
+/// </summary>
+public sealed class ExecutionsAccessTests : IAsyncLifetime
+{
+    private LocalStackHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await LocalStackHost.StartAsync();
+        await RunTurnAsync("alice", "alice-turn-1");
+        await RunTurnAsync("bob", "bob-turn-1");
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("/local/executions")]
+    [InlineData("/local/executions/alice-turn-1")]
+    public async Task Executions_WithoutAToken_Are401(string path)
+    {
+        using var http = _host.CreateHttpClient();
+
+        using var response = await http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("alice", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Executions_WithAForgedToken_Are401()
+    {
+        using var http = _host.CreateHttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ.");
+
+        using var response = await http.GetAsync("/local/executions");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_AsAUser_ShowsOnlyTheirOwnTurns()
+    {
+        using var http = await _host.CreateHttpClientForAsync("bob");
+
+        var names = await ListAsync(http);
+
+        Assert.Equal(["bob-turn-1"], names);
+    }
+
+    [Fact]
+    public async Task Describe_AnotherUsersExecution_AnswersExactlyLikeAMissingOne()
+    {
+        using var http = await _host.CreateHttpClientForAsync("bob");
+
+        using var other = await http.GetAsync("/local/executions/alice-turn-1");
+        using var missing = await http.GetAsync("/local/executions/no-such-turn");
+
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var otherBody = await other.Content.ReadAsStringAsync();
+        Assert.Equal(
+            (await missing.Content.ReadAsStringAsync()).Replace("no-such-turn", "alice-turn-1", StringComparison.Ordinal), otherBody);
+        Assert.Equal("ExecutionDoesNotExist", JsonDocument.Parse(otherBody).RootElement.GetProperty("__type").GetString());
+    }
+
+    [Fact]
+    public async Task Describe_TheirOwnExecution_ShowsItsInputAndHistory()
+    {
+        using var http = await _host.CreateHttpClientForAsync("alice");
+
+        var detail = await http.GetFromJsonAsync<JsonElement>("/local/executions/alice-turn-1");
+
+        Assert.Equal("SUCCEEDED", detail.GetProperty("execution").GetProperty("status").GetString());
+        Assert.NotEqual(0, detail.GetProperty("events").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ListAndDescribe_AsAnOperator_SeeEveryUsersTurns()
+    {
+        using var http = new HttpClient { BaseAddress = _host.HttpBase, Timeout = TimeSpan.FromSeconds(30) };
+        var token = (await http.GetFromJsonAsync<JsonElement>("/local/dev/token?user=ops&operator=true"))
+            .GetProperty("token").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var names = await ListAsync(http);
+        using var alices = await http.GetAsync("/local/executions/alice-turn-1");
+
+        Assert.Equal(["alice-turn-1", "bob-turn-1"], names.Order());
+        Assert.Equal(HttpStatusCode.OK, alices.StatusCode);
+    }
+
+    private async Task RunTurnAsync(string user, string requestId)
+    {
+        await using var chat = await _host.ConnectAsync(user: user);
+        await chat.SendMessageAsync(requestId, $"Hello from {user}");
+        await chat.AckAsync(requestId);
+        await chat.ReadTurnAsync(requestId);
+        await _host.Services.GetRequiredService<Conduit.Local.StepFunctions.StepFunctionsEmulator>().WaitForCompletionAsync(requestId);
+    }
+
+    private static async Task<List<string>> ListAsync(HttpClient http) =>
+        [.. (await http.GetFromJsonAsync<JsonElement>("/local/executions")).GetProperty("executions").EnumerateArray()
+            .Select(e => e.GetProperty("name").GetString()!)];
+}
