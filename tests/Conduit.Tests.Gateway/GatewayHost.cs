@@ -50,7 +50,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(services => new WebSocketGateway(
             ingress.Handler, options, time ?? TimeProvider.System, services.GetRequiredService<ILogger<WebSocketGateway>>()));
         var app = builder.Build();
-        app.UseWebSockets();
+        app.UseGatewayWebSockets(options, new WebSocketOptions());
         app.Map($"/{options.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Stage);
         await app.StartAsync();
