@@ -105,7 +105,7 @@ public sealed class RoutingTests : GatewayTest
         await using var chat = await Host.ConnectAsync();
         var text = new JsonObject { ["action"] = "sendMessage", ["text"] = new string('a', 128 * 1024) }.ToJsonString();
 
-        await chat.SendTextAsync(text);
+        await chat.SendTextInFramesAsync(text, 32 * 1024);
         await chat.WaitForCloseAsync();
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, chat.CloseStatus);
