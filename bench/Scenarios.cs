@@ -116,7 +116,7 @@ public static partial class Scenarios
         foreach (var (name, settings) in new[]
         {
             ("coalesced", new ConduitSettings()),
-            ("per-token baseline", new ConduitSettings { CoalesceInterval = TimeSpan.Zero, CoalesceMaxCharacters = 1 }),
+            ("per-token baseline", new ConduitSettings { CoalesceInterval = TimeSpan.Zero, CoalesceMaxBytes = 1 }),
         })
         {
             var model = new TokenModel(1_000, TimeSpan.FromMilliseconds(2));
@@ -185,7 +185,7 @@ public static partial class Scenarios
     private static async Task<IReadOnlyList<Measurement>> ReplayAsync()
     {
         const int Tokens = 5_000;
-        var perToken = new ConduitSettings { CoalesceInterval = TimeSpan.Zero, CoalesceMaxCharacters = 1 };
+        var perToken = new ConduitSettings { CoalesceInterval = TimeSpan.Zero, CoalesceMaxBytes = 1 };
         await using var stack = await Stack.StartAsync(
             options => options with { Settings = Stack.Unlimited(perToken) }, new TokenModel(Tokens, TimeSpan.Zero));
         var times = new List<double>();

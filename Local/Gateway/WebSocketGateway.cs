@@ -69,7 +69,8 @@ public sealed class WebSocketGateway(
         var (closeStatus, closeReason) = (WebSocketCloseStatus.NormalClosure, "Normal closure");
         try
         {
-            (closeStatus, closeReason) = await ReceiveLoopAsync(connection, socket, identity, host, context.RequestAborted)
+            var frames = context.Items[typeof(ClientFrameWatch)] as ClientFrameWatch;
+            (closeStatus, closeReason) = await ReceiveLoopAsync(connection, socket, frames, identity, host, context.RequestAborted)
                 .ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
@@ -92,6 +93,8 @@ public sealed class WebSocketGateway(
             },
         }).ConfigureAwait(false);
     }
+
+    private static readonly (WebSocketCloseStatus, string) FrameTooBig = (WebSocketCloseStatus.MessageTooBig, "Frame too big");
 
     /// <summary>The @connections POST: one text message to the client, or why not.</summary>
     public async Task<PostOutcome> PostAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -162,15 +165,21 @@ public sealed class WebSocketGateway(
     }
 
     private async Task<(WebSocketCloseStatus, string)> ReceiveLoopAsync(
-        GatewayConnection connection, WebSocket socket, WebSocketIdentity identity, string host, CancellationToken aborted)
+        GatewayConnection connection,
+        WebSocket socket,
+        ClientFrameWatch? frames,
+        WebSocketIdentity identity,
+        string host,
+        CancellationToken aborted)
     {
-        while (true)
+        for (var messages = 0; ; messages++)
         {
             // A zero-byte read waits for the next frame without holding a buffer: most connections are idle most of
             // the time, and 10,000 of them would otherwise pin 16 KB each.
             var waiting = await socket.ReceiveAsync(Memory<byte>.Empty, aborted).ConfigureAwait(false);
             if (waiting.MessageType == WebSocketMessageType.Close)
                 return (socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription ?? "Client closed");
+            if (frames?.OversizedBy(messages) == true) return FrameTooBig;
             if (waiting.EndOfMessage)
             {
                 // An empty message fits in a zero-byte read whole; it is still a message and gets its answer.
@@ -198,6 +207,7 @@ public sealed class WebSocketGateway(
                         return (socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, socket.CloseStatusDescription ?? "Client closed");
                     length += received.Count;
                     if (length > options.MaxMessageBytes) return (WebSocketCloseStatus.MessageTooBig, "Message too big");
+                    if (frames?.OversizedBy(messages) == true) return FrameTooBig;
                 }
                 while (!received.EndOfMessage);
 

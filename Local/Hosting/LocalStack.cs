@@ -25,7 +25,7 @@ public static class LocalStack
         app.Use(new HostAllowlist(options.AllowedHosts).InvokeAsync);
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseGatewayWebSockets(options.Gateway, new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapGet("/healthz", () => Results.Ok(new { status = "ready" }));
         app.Map($"/{options.Gateway.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Gateway.Stage);

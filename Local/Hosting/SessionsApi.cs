@@ -21,6 +21,7 @@ public static class SessionsApi
         long? afterSeq,
         long? afterIndex,
         int? limit,
+        long? textOffset,
         SessionReader reader,
         IConnectionAuthenticator authenticator,
         CancellationToken cancellationToken)
@@ -35,18 +36,22 @@ public static class SessionsApi
                     Retryable: false),
                 StatusCodes.Status401Unauthorized);
         }
-        if (!ProtocolParser.IsIdentifier(sessionId) || afterSeq < 0 || afterIndex < 0 || limit is < 1 or > HistoryQuery.MaxLimit)
+        if (!ProtocolParser.IsIdentifier(sessionId) || afterSeq < 0 || afterIndex < 0 || textOffset < 0
+            || limit is < 1 or > HistoryQuery.MaxLimit)
         {
             return Frame(
                 new ErrorFrame(
                     ErrorCodes.InvalidField,
-                    "sessionId must be an identifier; afterSeq and afterIndex whole numbers ≥ 0; "
+                    "sessionId must be an identifier; afterSeq, afterIndex and textOffset whole numbers ≥ 0; "
                     + $"limit from 1 to {HistoryQuery.MaxLimit}.",
                     null,
                     Retryable: false),
                 StatusCodes.Status400BadRequest);
         }
-        var query = new HistoryQuery(sessionId, afterSeq ?? 0, afterIndex ?? 0, limit ?? HistoryQuery.DefaultLimit);
+        var query = new HistoryQuery(sessionId, afterSeq ?? 0, afterIndex ?? 0, limit ?? HistoryQuery.DefaultLimit)
+        {
+            TextOffset = textOffset ?? 0,
+        };
         var page = await reader.HistoryAsync(userId, query, cancellationToken).ConfigureAwait(false);
         return Frame(page, page switch
         {

@@ -24,7 +24,7 @@ public class TokenCoalescerBenchmarks
     [Benchmark]
     public int Coalesce1000Tokens()
     {
-        var coalescer = new TokenCoalescer(_settings.CoalesceInterval, _settings.CoalesceMaxCharacters, TimeProvider.System);
+        var coalescer = new TokenCoalescer(_settings.CoalesceInterval, _settings.CoalesceMaxBytes, TimeProvider.System);
         var frames = 0;
         for (var i = 0; i < _tokens.Length; i++)
         {

@@ -10,7 +10,7 @@ public sealed class PerTokenModeTests
     {
         await using var host = await LocalStackHost.StartAsync(options => options with
         {
-            Settings = options.Settings with { CoalesceInterval = TimeSpan.Zero, CoalesceMaxCharacters = 1 },
+            Settings = options.Settings with { CoalesceInterval = TimeSpan.Zero, CoalesceMaxBytes = 1 },
         });
         await using var chat = await host.ConnectAsync();
 

@@ -74,7 +74,7 @@ public sealed class ConnectionsApiTests : GatewayTest
 
         var result = await _connections.PostAsync(connectionId, new byte[129 * 1024], CancellationToken.None);
 
-        Assert.Equal(PostStatus.Failed, result.Status);
+        Assert.Equal(PostStatus.TooLarge, result.Status);
         var failure = Assert.IsType<AwsPayloadTooLargeException>(result.Error);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, failure.StatusCode);

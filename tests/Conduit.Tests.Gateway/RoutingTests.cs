@@ -93,7 +93,7 @@ public sealed class RoutingTests : GatewayTest
         var padding = new string(' ', 100 * 1024);
         var message = "{\"action\":\"ping\"" + padding + "}";
 
-        await chat.SendTextAsync(message);
+        await chat.SendTextInFramesAsync(message, 32 * 1024);
 
         Assert.Equal("pong", (await chat.NextAsync()).GetProperty("type").GetString());
         Assert.Equal(message, (await Ingress.NextEventAsync()).GetProperty("body").GetString());
@@ -105,12 +105,37 @@ public sealed class RoutingTests : GatewayTest
         await using var chat = await Host.ConnectAsync();
         var text = new JsonObject { ["action"] = "sendMessage", ["text"] = new string('a', 128 * 1024) }.ToJsonString();
 
-        await chat.SendTextAsync(text);
+        await chat.SendTextInFramesAsync(text, 32 * 1024);
         await chat.WaitForCloseAsync();
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, chat.CloseStatus);
         var disconnect = (await Ingress.NextEventAsync()).GetProperty("requestContext");
         Assert.Equal("$disconnect", disconnect.GetProperty("routeKey").GetString());
         Assert.Equal((int)WebSocketCloseStatus.MessageTooBig, disconnect.GetProperty("disconnectStatusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task Receive_OneFrameOver32KB_ClosesWith1009AndIsNeverRouted()
+    {
+        await using var chat = await Host.ConnectAsync();
+        var message = "{\"action\":\"ping\"" + new string(' ', 32 * 1024) + "}";
+
+        await chat.SendTextAsync(message);
+        await chat.WaitForCloseAsync();
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, chat.CloseStatus);
+        var disconnect = (await Ingress.NextEventAsync()).GetProperty("requestContext");
+        Assert.Equal("$disconnect", disconnect.GetProperty("routeKey").GetString());
+    }
+
+    [Fact]
+    public async Task Receive_FramesOfExactly32KB_AreRoutedAsOneMessage()
+    {
+        await using var chat = await Host.ConnectAsync();
+        var message = "{\"action\":\"ping\"" + new string(' ', 64 * 1024) + "}";
+
+        await chat.SendTextInFramesAsync(message, 32 * 1024);
+
+        Assert.Equal("pong", (await chat.NextAsync()).GetProperty("type").GetString());
     }
 }

@@ -68,6 +68,24 @@ public sealed class ChatConnection : IAsyncDisposable
     public Task SendTextAsync(string text) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
+    /// <summary>
+    /// Sends one text message as WebSocket frames of at most <paramref name="maxFrameBytes"/> each, as a client must for a
+    /// message over API Gateway's 32 KB frame quota.
+    /// </summary>
+    public async Task SendTextInFramesAsync(string text, int maxFrameBytes)
+    {
+        var message = Encoding.UTF8.GetBytes(text);
+        var offset = 0;
+        do
+        {
+            var length = Math.Min(maxFrameBytes, message.Length - offset);
+            var last = offset + length == message.Length;
+            await _socket.SendAsync(message.AsMemory(offset, length), WebSocketMessageType.Text, last, CancellationToken.None);
+            offset += length;
+        }
+        while (offset < message.Length);
+    }
+
     public Task SendBinaryAsync(byte[] data) =>
         _socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
 

@@ -25,8 +25,9 @@ public sealed class ApiGatewayManagementClient : IConnectionSender
     }
 
     /// <summary>
-    /// Gone when the connection no longer exists; any refusal (a payload over 128 KB is
-    /// <see cref="AwsPayloadTooLargeException"/>) or transport failure is a failed result carrying the typed error.
+    /// Gone when the connection no longer exists; TooLarge when API Gateway refuses the payload as over 128 KB (413,
+    /// <see cref="AwsPayloadTooLargeException"/>), which no retry can cure; any other refusal or transport failure is a
+    /// failed result. Each carries the typed error.
     /// </summary>
     public async Task<PostResult> PostAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -39,6 +40,10 @@ public sealed class ApiGatewayManagementClient : IConnectionSender
                 return content;
             }, cancellationToken).ConfigureAwait(false);
             return response is null ? PostResult.Gone : PostResult.Delivered;
+        }
+        catch (AwsPayloadTooLargeException exception)
+        {
+            return PostResult.TooLarge(exception);
         }
         catch (Exception exception) when (exception is AwsServiceException or HttpRequestException)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
 using Conduit.Core.Observability;
@@ -30,6 +31,8 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         var finish = (ChatFinishReason?)null;
         string? modelId = null;
         var usage = TokenUsage.Zero;
+        // A model failure ends the stream like its end does, so the text already received is posted before it is reported.
+        ExceptionDispatchInfo? modelFailure = null;
         var producer = Task.Run(async () =>
         {
             try
@@ -41,11 +44,14 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
                     modelId = update.ModelId ?? modelId;
                     foreach (var content in update.Contents.OfType<UsageContent>()) usage = usage.Add(ChatUsage.From(content.Details));
                 }
-                tokens.Writer.TryComplete();
             }
             catch (Exception exception)
             {
-                tokens.Writer.TryComplete(exception);
+                modelFailure = ExceptionDispatchInfo.Capture(exception);
+            }
+            finally
+            {
+                tokens.Writer.TryComplete();
             }
         }, CancellationToken.None);
 
@@ -53,7 +59,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         var posted = 0;
         var cancelled = false;
         var lastCheck = time.GetTimestamp();
-        var coalescer = new TokenCoalescer(settings.CoalesceInterval, settings.CoalesceMaxCharacters, time);
+        var coalescer = new TokenCoalescer(settings.CoalesceInterval, settings.CoalesceMaxBytes, time);
         async Task FlushAsync()
         {
             await frames.TokenAsync(coalescer.Take(), cancellationToken).ConfigureAwait(false);
@@ -70,9 +76,9 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
                 {
                     text.Append(token.Text);
                     coalescer.Append(token.Text, token.ArrivedAt);
-                    if (coalescer.IsFull) await FlushAsync().ConfigureAwait(false);
+                    while (coalescer.IsFull) await FlushAsync().ConfigureAwait(false);
                 }
-                if (coalescer.DueIn(time.GetTimestamp()) == TimeSpan.Zero) await FlushAsync().ConfigureAwait(false);
+                while (coalescer.DueIn(time.GetTimestamp()) == TimeSpan.Zero) await FlushAsync().ConfigureAwait(false);
                 if (time.GetElapsedTime(lastCheck) >= CheckInterval)
                 {
                     lastCheck = time.GetTimestamp();
@@ -86,7 +92,8 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
                 var wait = coalescer.DueIn(time.GetTimestamp()) ?? CheckInterval;
                 if (!await WaitForTokensAsync(reader, wait, cancellationToken).ConfigureAwait(false)) break;
             }
-            if (coalescer.HasPending) await FlushAsync().ConfigureAwait(false);
+            while (coalescer.HasPending) await FlushAsync().ConfigureAwait(false);
+            if (!cancelled) modelFailure?.Throw();
         }
         catch (Exception exception) when (posted > 0 && exception is not OperationCanceledException and not StreamInterruptedException)
         {

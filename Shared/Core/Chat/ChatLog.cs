@@ -21,8 +21,16 @@ internal static partial class ChatLog
     public static partial void EnqueueFailed(ILogger logger, Exception exception, string requestId);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Posting up to seq {Seq} to {ConnectionId} failed; the frames stay persisted and go with the next delivery")]
+        Message = "Posting up to seq {Seq} to {ConnectionId} failed; the connection is closed, and a resume replays the frames")]
     public static partial void PostFailed(ILogger logger, Exception? exception, long seq, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Frame {Seq} ({Bytes} bytes) was refused as too large by {ConnectionId}; an error frame stands in for it")]
+    public static partial void FrameReplaced(ILogger logger, long seq, int bytes, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Closing {ConnectionId} after a failed post failed too; the next delivery tries the frame again")]
+    public static partial void CloseFailed(ILogger logger, Exception exception, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Connection {ConnectionId} is gone; it no longer receives frames, which stay persisted for a resume")]

@@ -24,8 +24,11 @@ public sealed record ConduitSettings
     /// <summary>Longest a token may wait in the coalescer before it is posted.</summary>
     public TimeSpan CoalesceInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Buffered text that forces a post at once, keeping every token frame far below the 32 KB frame limit.</summary>
-    public int CoalesceMaxCharacters { get; init; } = 2_048;
+    /// <summary>
+    /// Held text, in serialised bytes, that forces a post at once. Whatever it is set to, one token frame carries at most
+    /// <see cref="ProtocolLimits.MaxTokenTextBytes"/>.
+    /// </summary>
+    public int CoalesceMaxBytes { get; init; } = 2_048;
 
     /// <summary>API Gateway closes a connection after two hours; records outlive that slightly, then expire.</summary>
     public TimeSpan ConnectionTtl { get; init; } = TimeSpan.FromHours(2.5);

@@ -9,12 +9,11 @@ namespace Conduit.Core.Chat;
 /// <summary>
 /// Shrinks a backlog before it is replayed: consecutive token frames of one turn become one token frame with
 /// <c>firstSeq</c>..<c>seq</c> and their text joined in order, so the client's text and seq coverage come out
-/// identical with far fewer posts. Every other frame passes unchanged, and a merged frame stays well inside
-/// API Gateway's 32 KB frame size.
+/// identical with far fewer posts. Every other frame passes unchanged, and a merged frame's text stays within
+/// <see cref="ProtocolLimits.MaxTokenTextBytes"/> serialised, like a live one, well inside API Gateway's 32 KB frame.
 /// </summary>
 public static class FrameCompaction
 {
-    public const int MaxMergedCharacters = 8_000;
 
     public static IEnumerable<OutgoingFrame> Compact(IReadOnlyList<StoredFrame> frames)
     {
@@ -43,13 +42,15 @@ public static class FrameCompaction
         private readonly StringBuilder _text = new(first.Text);
         private readonly long _firstSeq = first.FirstSeq ?? seq;
         private long _lastSeq = seq;
+        private int _bytes = WireSize.OfText(first.Text);
 
         public bool Accepts(TokenFrame next) =>
-            next.RequestId == first.RequestId && _text.Length + next.Text.Length <= MaxMergedCharacters;
+            next.RequestId == first.RequestId && _bytes + WireSize.OfText(next.Text) <= ProtocolLimits.MaxTokenTextBytes;
 
         public void Add(TokenFrame next, long seq)
         {
             _text.Append(next.Text);
+            _bytes += WireSize.OfText(next.Text);
             _lastSeq = seq;
         }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Conduit.Core.Observability;
 using Conduit.Core.Ports;
+using Conduit.Core.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Core.Chat;
@@ -44,20 +45,24 @@ public sealed class FrameDelivery(
             latest = null;
 
             var outcome = await PostAsync(connectionId, pending, cursor, cancellationToken).ConfigureAwait(false);
-            if (outcome.Gone)
+            if (outcome.Status == PostStatus.Gone)
             {
                 await ForgetAsync(connectionId, cancellationToken).ConfigureAwait(false);
                 return;
             }
             await subscriptions.ReleaseAsync(sessionId, connectionId, owner, outcome.Cursor, cancellationToken).ConfigureAwait(false);
-            if (outcome.Failed) return;
+            if (outcome.Status == PostStatus.Failed)
+            {
+                await CloseAsync(connectionId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
             var newer = await frames.ReadAfterAsync(sessionId, outcome.Cursor, 1, cancellationToken).ConfigureAwait(false);
             if (newer.Count == 0) return;
         }
     }
 
-    private readonly record struct Outcome(long Cursor, bool Gone, bool Failed);
+    private readonly record struct Outcome(long Cursor, PostStatus Status);
 
     /// <summary>A backlog is compacted before posting; a single live frame goes as it was persisted.</summary>
     private async Task<Outcome> PostAsync(
@@ -66,17 +71,70 @@ public sealed class FrameDelivery(
         var outgoing = pending.Count == 1 ? [new OutgoingFrame(pending[0].Json, pending[0].Seq)] : FrameCompaction.Compact(pending);
         foreach (var frame in outgoing)
         {
-            var result = await sender.PostAsync(connectionId, Encoding.UTF8.GetBytes(frame.Json), cancellationToken).ConfigureAwait(false);
-            if (result.Status == PostStatus.Gone) return new Outcome(cursor, Gone: true, Failed: false);
-            if (result.Status == PostStatus.Failed)
+            var status = await PostAsync(connectionId, frame.Json, frame.LastSeq, cancellationToken).ConfigureAwait(false);
+            if (status == PostStatus.TooLarge)
             {
-                ChatLog.PostFailed(logger, result.Error, frame.LastSeq, connectionId);
-                return new Outcome(cursor, Gone: false, Failed: true);
+                // A joined frame that is refused goes again as the frames it joined, so a stand-in replaces one seq only.
+                var joined = pending.Where(p => p.Seq > cursor && p.Seq <= frame.LastSeq).ToList();
+                foreach (var single in joined)
+                {
+                    status = joined.Count == 1
+                        ? await ReplaceAsync(connectionId, single.Json, single.Seq, cancellationToken).ConfigureAwait(false)
+                        : await PostOrReplaceAsync(connectionId, single.Json, single.Seq, cancellationToken).ConfigureAwait(false);
+                    if (status != PostStatus.Delivered) return new Outcome(cursor, status);
+                    cursor = single.Seq;
+                }
+                continue;
             }
-            metrics.Add(MetricNames.FramesPosted, 1, MetricUnit.Count);
+            if (status != PostStatus.Delivered) return new Outcome(cursor, status);
             cursor = frame.LastSeq;
         }
-        return new Outcome(cursor, Gone: false, Failed: false);
+        return new Outcome(cursor, PostStatus.Delivered);
+    }
+
+    /// <summary>Posts one persisted frame; one refused as too large is replaced by its stand-in, and delivery moves past it.</summary>
+    private async Task<PostStatus> PostOrReplaceAsync(string connectionId, string json, long seq, CancellationToken cancellationToken)
+    {
+        var status = await PostAsync(connectionId, json, seq, cancellationToken).ConfigureAwait(false);
+        return status == PostStatus.TooLarge
+            ? await ReplaceAsync(connectionId, json, seq, cancellationToken).ConfigureAwait(false)
+            : status;
+    }
+
+    /// <summary>Posts the stand-in of a refused frame; should even that be refused, the seq is passed over rather than held.</summary>
+    private async Task<PostStatus> ReplaceAsync(string connectionId, string json, long seq, CancellationToken cancellationToken)
+    {
+        ChatLog.FrameReplaced(logger, seq, WireSize.Of(json), connectionId);
+        var standIn = OversizedFrames.ReplacementJson(json, seq);
+        var status = await PostAsync(connectionId, standIn, seq, cancellationToken).ConfigureAwait(false);
+        return status == PostStatus.TooLarge ? PostStatus.Delivered : status;
+    }
+
+    private async Task<PostStatus> PostAsync(string connectionId, string json, long seq, CancellationToken cancellationToken)
+    {
+        var result = await sender.PostAsync(connectionId, Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
+        if (result.Status == PostStatus.Delivered) metrics.Add(MetricNames.FramesPosted, 1, MetricUnit.Count);
+        if (result.Status == PostStatus.Failed) ChatLog.PostFailed(logger, result.Error, seq, connectionId);
+        return result.Status;
+    }
+
+    /// <summary>
+    /// A post that failed after the sender's own retries is not tried again and again behind every later frame: the
+    /// connection is closed, and the client's resume replays from the last seq it saw. Should the close fail too, the
+    /// subscription stays and the next delivery tries the frame again.
+    /// </summary>
+    private async Task CloseAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sender.DeleteAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ChatLog.CloseFailed(logger, exception, connectionId);
+            return;
+        }
+        await ForgetAsync(connectionId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ForgetAsync(string connectionId, CancellationToken cancellationToken)

@@ -6,6 +6,11 @@ namespace Conduit.Core.Chat;
 /// <summary>The frames of one turn.</summary>
 public sealed class TurnFrames
 {
+    public const int MaxSourceFieldCharacters = 300;
+
+    /// <summary>A passage's JSON besides its two strings: names, quotes, the longest score and the separating comma.</summary>
+    private const int PassageEnvelopeBytes = 64;
+
     private readonly FramePublisher _publisher;
 
     internal TurnFrames(FramePublisher publisher, TurnReference turn)
@@ -22,8 +27,28 @@ public sealed class TurnFrames
     public Task<long> TokenAsync(string text, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(Turn, seq => new TokenFrame(Turn.RequestId, Turn.SessionId, seq, text), cancellationToken);
 
-    public Task<long> SourcesAsync(IReadOnlyList<SourceReference> passages, CancellationToken cancellationToken) =>
-        _publisher.PublishAsync(Turn, seq => new SourcesFrame(Turn.RequestId, Turn.SessionId, seq, passages), cancellationToken);
+    /// <summary>
+    /// Posts the passages in the order given, as many as fit <see cref="ProtocolLimits.MaxSourcesBytes"/> (a source or
+    /// title is cut to <see cref="MaxSourceFieldCharacters"/>); the frame counts the rest in <c>omitted</c>.
+    /// </summary>
+    public Task<long> SourcesAsync(IReadOnlyList<SourceReference> passages, CancellationToken cancellationToken)
+    {
+        var kept = new List<SourceReference>(passages.Count);
+        var bytes = WireSize.Of(new SourcesFrame(Turn.RequestId, Turn.SessionId, long.MaxValue, []) { Omitted = passages.Count });
+        foreach (var passage in passages)
+        {
+            var trimmed = passage with { Source = Trim(passage.Source), Title = Trim(passage.Title) };
+            var size = WireSize.OfText(trimmed.Source) + WireSize.OfText(trimmed.Title) + PassageEnvelopeBytes;
+            if (bytes + size > ProtocolLimits.MaxSourcesBytes) break;
+            bytes += size;
+            kept.Add(trimmed);
+        }
+        var omitted = passages.Count - kept.Count;
+        return _publisher.PublishAsync(
+            Turn,
+            seq => new SourcesFrame(Turn.RequestId, Turn.SessionId, seq, kept) { Omitted = omitted > 0 ? omitted : null },
+            cancellationToken);
+    }
 
     public Task<long> DoneAsync(string stopReason, TokenUsage usage, string model, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(
@@ -34,4 +59,12 @@ public sealed class TurnFrames
             Turn,
             seq => new ErrorFrame(code, message, Turn.RequestId, retryable) { SessionId = Turn.SessionId, Seq = seq },
             cancellationToken);
+
+    private static string Trim(string text)
+    {
+        if (text.Length <= MaxSourceFieldCharacters) return text;
+        var cut = MaxSourceFieldCharacters - 1;
+        if (char.IsHighSurrogate(text[cut - 1])) cut--;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
 }

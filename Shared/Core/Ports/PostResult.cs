@@ -11,4 +11,6 @@ public readonly record struct PostResult(PostStatus Status, Exception? Error = n
     public static PostResult Gone { get; } = new(PostStatus.Gone);
 
     public static PostResult Failed(Exception error) => new(PostStatus.Failed, error);
+
+    public static PostResult TooLarge(Exception error) => new(PostStatus.TooLarge, error);
 }

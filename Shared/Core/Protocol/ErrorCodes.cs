@@ -25,4 +25,5 @@ public static class ErrorCodes
     public const string ModelFailed = "model_failed";
     public const string Timeout = "timeout";
     public const string TurnFailed = "turn_failed";
+    public const string FrameTooLarge = "frame_too_large";
 }

@@ -95,9 +95,11 @@ public static class ProtocolParser
             var limit = ReadWholeNumber(
                 root, "limit", required: false, fallback: HistoryQuery.DefaultLimit, max: HistoryQuery.MaxLimit, out error);
             if (error is not null) return (null, error);
+            var textOffset = ReadWholeNumber(root, "textOffset", required: false, fallback: 0, max: long.MaxValue, out error);
+            if (error is not null) return (null, error);
             return limit == 0
                 ? (null, Error(ErrorCodes.InvalidField, $"\"limit\" must be from 1 to {HistoryQuery.MaxLimit}."))
-                : (new HistoryQuery(sessionId!, afterSeq, afterIndex, (int)limit), null);
+                : (new HistoryQuery(sessionId!, afterSeq, afterIndex, (int)limit) { TextOffset = textOffset }, null);
         });
 
     private static Parsed<T> Parse<T>(string? body, bool isBase64Encoded, Func<JsonElement, (T? Value, ErrorFrame? Error)> read)

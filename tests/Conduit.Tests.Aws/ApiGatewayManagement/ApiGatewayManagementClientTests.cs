@@ -54,16 +54,26 @@ public sealed class ApiGatewayManagementClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PostAsync_PayloadTooLarge_FailsWithPayloadTooLarge()
+    public async Task PostAsync_PayloadTooLarge_IsTooLargeWithTheTypedError()
     {
         _server.Enqueue(ScriptedResponse.Json(413, """{"message":"Message too long"}""",
             new Dictionary<string, string> { ["X-Amzn-ErrorType"] = "PayloadTooLargeException" }));
 
-        var exception = await Assert.ThrowsAsync<AwsPayloadTooLargeException>(
-            () => FailedPostAsync(new byte[131_073]));
+        var result = await _connections.PostAsync(ConnectionId, new byte[131_073], CancellationToken.None);
 
-        Assert.Equal("Message too long", exception.Message);
+        Assert.Equal(PostStatus.TooLarge, result.Status);
+        Assert.Equal("Message too long", Assert.IsType<AwsPayloadTooLargeException>(result.Error).Message);
         Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public async Task PostAsync_Bare413_IsTooLarge()
+    {
+        _server.Enqueue(ScriptedResponse.Json(413, ""));
+
+        var result = await _connections.PostAsync(ConnectionId, new byte[131_073], CancellationToken.None);
+
+        Assert.Equal(PostStatus.TooLarge, result.Status);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
@@ -43,7 +44,7 @@ public sealed class FrameCompactionTests
         var chunk = new string('x', 3_000);
         var frames = Compact([.. Enumerable.Range(1, 7).Select(i => Token(i, chunk))]);
 
-        Assert.All(frames, f => Assert.True(f.Frame.GetProperty("text").GetString()!.Length <= FrameCompaction.MaxMergedCharacters));
+        Assert.All(frames, f => Assert.True(f.Frame.GetProperty("text").GetString()!.Length <= ProtocolLimits.MaxTokenTextBytes));
         Assert.Equal(7 * 3_000, frames.Sum(f => f.Frame.GetProperty("text").GetString()!.Length));
         Assert.Equal(7, frames[^1].LastSeq);
     }
@@ -55,6 +56,20 @@ public sealed class FrameCompactionTests
             [Token(1, "partial"), Stored(new StatusFrame("r1", "s1", 2, Phases.Streaming, "Writing"), 2), Token(3, "whole")]);
 
         Assert.Equal(["token", "status", "token"], frames.Select(f => f.Frame.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public void Compact_MultiByteRun_EveryMergedFrameFitsTheTokenFrameBudget_AndKeepsAllText()
+    {
+        var chunk = string.Concat(Enumerable.Repeat("😀", 600));
+        var frames = FrameCompaction.Compact([.. Enumerable.Range(1, 7).Select(i => Token(i, chunk))]).ToList();
+
+        var sizes = frames.Select(f => Encoding.UTF8.GetByteCount(f.Json)).ToList();
+        Assert.All(sizes, size => Assert.InRange(size, 1, ProtocolLimits.MaxTokenTextBytes + 512));
+        Assert.True(frames.Count < 7);
+        var text = frames.Select(f => JsonDocument.Parse(f.Json).RootElement.GetProperty("text").GetString());
+        Assert.Equal(string.Concat(Enumerable.Repeat(chunk, 7)), string.Concat(text));
+        Assert.Equal(7, frames[^1].LastSeq);
     }
 
     private static List<(JsonElement Frame, long LastSeq)> Compact(IReadOnlyList<StoredFrame> frames) =>

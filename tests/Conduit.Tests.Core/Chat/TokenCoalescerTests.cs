@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Conduit.Core.Chat;
+using Conduit.Core.Protocol;
+using Conduit.Core.Serialization;
 
 namespace Conduit.Tests.Core.Chat;
 
@@ -68,4 +71,35 @@ public sealed class TokenCoalescerTests
 
         Assert.Equal(TimeSpan.FromMilliseconds(50), coalescer.DueIn(_clock.Now));
     }
+    [Fact]
+    public void Take_HugeMultiByteChunk_ComesOutInPiecesUnderTheFrameBudgetWithEveryScalarWhole()
+    {
+        var coalescer = new TokenCoalescer(TimeSpan.FromMilliseconds(50), 2_048, _clock);
+        var chunk = string.Concat(Enumerable.Repeat("é😀漢\"", 12_000));
+        coalescer.Append(chunk, _clock.Now);
+
+        var pieces = new List<string>();
+        while (coalescer.HasPending) pieces.Add(coalescer.Take());
+
+        Assert.True(pieces.Count > 1);
+        Assert.Equal(chunk, string.Concat(pieces));
+        Assert.All(pieces, piece =>
+        {
+            Assert.True(WireBytes(piece) <= ProtocolLimits.MaxTokenTextBytes, $"{WireBytes(piece)} bytes");
+            Assert.False(char.IsHighSurrogate(piece[^1]));
+            Assert.False(char.IsLowSurrogate(piece[0]));
+        });
+    }
+
+    [Fact]
+    public void IsFull_CountsSerialisedBytesNotCharacters()
+    {
+        var coalescer = new TokenCoalescer(TimeSpan.FromSeconds(1), 100, _clock);
+
+        coalescer.Append(string.Concat(Enumerable.Repeat("😀", 20)), _clock.Now);
+
+        Assert.True(coalescer.IsFull);
+    }
+
+    private static int WireBytes(string text) => JsonEncodedText.Encode(text, CoreJsonContext.Wire.Options.Encoder).EncodedUtf8Bytes.Length;
 }

@@ -4,6 +4,7 @@ using Conduit.Core.Chat;
 using Conduit.Core.Contracts;
 using Conduit.Core.Observability;
 using Conduit.Core.Ports;
+using Conduit.Core.Protocol;
 using Conduit.Local.Sqlite;
 using Conduit.Local.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,6 +22,7 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
     private SqliteSubscriptionStore _subscriptions = null!;
     private FrameDelivery _delivery = null!;
     private TurnFrames _turn = null!;
+    private SessionReader _reader = null!;
 
     public async Task InitializeAsync()
     {
@@ -31,7 +33,11 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         _delivery = new FrameDelivery(
             _frames, _subscriptions, _sender, _connections, NoMetrics.Instance, TimeProvider.System, NullLogger<FrameDelivery>.Instance);
         _turn = new FramePublisher(_frames, _subscriptions, _delivery).ForTurn(new TurnReference("r1", "s1", "a="));
-        await new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(1)).CreateAsync("s1", "u1", CancellationToken.None);
+        var sessions = new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(1));
+        _reader = new SessionReader(
+            sessions, _subscriptions, _frames, new SqliteHistoryStore(_database, TimeProvider.System), _delivery, new ConduitSettings(),
+            TimeProvider.System);
+        await sessions.CreateAsync("s1", "u1", CancellationToken.None);
         foreach (var id in new[] { "a=", "b=" })
             await _connections.AddAsync(new ConnectionRecord(id, DateTimeOffset.UtcNow, null, null, Far), CancellationToken.None);
     }
@@ -79,15 +85,64 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publish_PostFails_CursorStays_NextDeliveryBringsTheMissedFrameFirst()
+    public async Task Publish_PostFailsAfterTheSendersRetries_ClosesTheConnection_AndLaterFramesAreNotHeldBehindIt()
     {
         await Subscribe("a=", 0);
-        _sender.FailNext = new HttpRequestException("connection refused");
+        await Subscribe("b=", 0);
+        _sender.FailAlways.Add("a=");
 
         await _turn.StatusAsync("streaming", "Writing", CancellationToken.None);
         await _turn.TokenAsync("late", CancellationToken.None);
 
-        Assert.Equal([1L, 2L], _sender.Seqs("a="));
+        Assert.Equal(["a="], _sender.Deleted);
+        Assert.Equal(["b="], (await _subscriptions.ListAsync("s1", CancellationToken.None)).Select(s => s.ConnectionId));
+        Assert.Null(await _connections.GetAsync("a=", CancellationToken.None));
+        Assert.Equal([1L, 2L], _sender.Seqs("b="));
+    }
+
+    [Fact]
+    public async Task Resume_WhileAnotherDelivererHoldsTheLease_AnswersOnlyTheSeqDeliveredSoFar()
+    {
+        foreach (var word in new[] { "One ", "two ", "three." }) await _turn.TokenAsync(word, CancellationToken.None);
+        await Subscribe("a=", 0);
+        var now = DateTimeOffset.UtcNow;
+        Assert.NotNull(await _subscriptions.TryLeaseAsync("s1", "a=", "someone-else", now, now.AddMinutes(1), CancellationToken.None));
+
+        var answer = await _reader.ResumeAsync("a=", "u1", new ResumeCommand("s1", 0), CancellationToken.None);
+
+        var resumed = Assert.IsType<ResumedFrame>(answer);
+        Assert.Empty(_sender.Seqs("a="));
+        Assert.Equal(0, resumed.LastSeq);
+    }
+
+    [Fact]
+    public async Task Resume_AfterTheReplay_AnswersTheLastSeqItDelivered()
+    {
+        foreach (var word in new[] { "One ", "two ", "three." }) await _turn.TokenAsync(word, CancellationToken.None);
+
+        var answer = await _reader.ResumeAsync("a=", "u1", new ResumeCommand("s1", 1), CancellationToken.None);
+
+        Assert.Equal(3, Assert.IsType<ResumedFrame>(answer).LastSeq);
+        Assert.Equal([3L], _sender.Seqs("a="));
+    }
+
+    [Fact]
+    public async Task Sources_ManyLongPassages_FrameStaysUnderItsBudget_AndSaysHowManyWereLeftOut()
+    {
+        await Subscribe("a=", 0);
+        var passages = Enumerable.Range(0, 200)
+            .Select(i => new SourceReference($"doc-{i}-{new string('d', 500)}.md", $"Title {i} {new string('€', 2_000)}", 200 - i))
+            .ToList();
+
+        await _turn.SourcesAsync(passages, CancellationToken.None);
+
+        var stored = Assert.Single(await _frames.ReadAfterAsync("s1", 0, 10, CancellationToken.None));
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(stored.Json) <= ProtocolLimits.MaxSourcesBytes, $"{stored.Json.Length} chars");
+        var frame = Assert.Single(_sender.Frames("a="));
+        var kept = frame.GetProperty("passages").GetArrayLength();
+        Assert.InRange(kept, 1, 199);
+        Assert.Equal(200 - kept, frame.GetProperty("omitted").GetInt32());
+        Assert.Equal(200, frame.GetProperty("passages")[0].GetProperty("score").GetDouble());
     }
 
     [Fact]
@@ -152,7 +207,8 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         private readonly List<(string Connection, JsonElement Frame)> _posted = [];
 
         public HashSet<string> Gone { get; } = [];
-        public Exception? FailNext { get; set; }
+        public HashSet<string> FailAlways { get; } = [];
+        public List<string> Deleted { get; } = [];
 
         public List<JsonElement> Frames(string connectionId)
         {
@@ -163,11 +219,8 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
 
         public Task<PostResult> PostAsync(string connectionId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
-            if (FailNext is { } failure)
-            {
-                FailNext = null;
-                return Task.FromResult(PostResult.Failed(failure));
-            }
+            if (FailAlways.Contains(connectionId))
+                return Task.FromResult(PostResult.Failed(new HttpRequestException("connection refused")));
             if (Gone.Contains(connectionId)) return Task.FromResult(PostResult.Gone);
             using var document = JsonDocument.Parse(data);
             lock (_gate) _posted.Add((connectionId, document.RootElement.Clone()));
@@ -177,6 +230,10 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         public Task<ConnectionInfo?> GetAsync(string connectionId, CancellationToken cancellationToken) => Task.FromResult<ConnectionInfo?>(
             null);
 
-        public Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken) => Task.FromResult(false);
+        public Task<bool> DeleteAsync(string connectionId, CancellationToken cancellationToken)
+        {
+            lock (_gate) Deleted.Add(connectionId);
+            return Task.FromResult(true);
+        }
     }
 }

@@ -135,11 +135,13 @@ export class Conversation {
           historyIndex: Number.isFinite(message.index) ? message.index : 0,
         });
       }
-      if (message.role === 'user' && turn.question === null) {
-        turn.question = message.text;
+      // A message too large for one page comes in pieces; a piece with textOffset continues the text read so far.
+      const offset = Number.isSafeInteger(message.textOffset) ? message.textOffset : 0;
+      if (message.role === 'user' && (turn.question === null || (offset > 0 && turn.question.length === offset))) {
+        turn.question = offset > 0 ? turn.question + message.text : message.text;
         changed.add(turn);
-      } else if (message.role === 'assistant' && turn.origin === 'history') {
-        turn.text = message.text;
+      } else if (message.role === 'assistant' && turn.origin === 'history' && (offset === 0 || turn.text.length === offset)) {
+        turn.text = offset > 0 ? turn.text + message.text : message.text;
         turn.stopReason = message.status === 'cancelled' ? 'cancelled' : 'end_turn';
         changed.add(turn);
       }

@@ -18,7 +18,7 @@ const EARLY_PHASES = new Set(['queued', 'building_prompt']);
 const store = createStore();
 const conversation = new Conversation((requestId) => store.question(requestId));
 /** The history pages being read: one request at a time, continuing from where the last page ended. */
-const historyRead = { pending: false, again: false, afterIndex: 0, afterSeq: 0 };
+const historyRead = { pending: false, again: false, afterIndex: 0, afterSeq: 0, textOffset: 0 };
 
 const view = createView({
   send,
@@ -77,7 +77,7 @@ function render(turn, moved = false) {
 /** Shows another session (null: a new chat, created by its first message) and catches up with it. */
 function openSession(sessionId) {
   conversation.reset();
-  Object.assign(historyRead, { pending: false, again: false, afterIndex: 0, afterSeq: 0 });
+  Object.assign(historyRead, { pending: false, again: false, afterIndex: 0, afterSeq: 0, textOffset: 0 });
   view.clearTurns();
   view.setBusy(false);
   store.setSession(sessionId);
@@ -227,13 +227,15 @@ function readHistory() {
   historyRead.pending = true;
   // Frames come by resume; start the page's frames at the last seq applied so they stay few.
   historyRead.afterSeq = Math.max(historyRead.afterSeq, connection.lastSeq);
-  connection.send(request.history(sessionId, historyRead.afterSeq, historyRead.afterIndex));
+  connection.send(request.history(sessionId, historyRead.afterSeq, historyRead.afterIndex, historyRead.textOffset));
 }
 
 function onHistoryPage(page) {
   if (page.sessionId !== connection.sessionId || !historyRead.pending) return;
   for (const turn of conversation.applyHistory(page.messages)) render(turn, turn.firstSeq === null);
   if (Number.isSafeInteger(page.nextAfterIndex)) historyRead.afterIndex = Math.max(historyRead.afterIndex, page.nextAfterIndex);
+  // A message too large for one page continues on the next, from this offset in its text.
+  historyRead.textOffset = Number.isSafeInteger(page.nextTextOffset) ? page.nextTextOffset : 0;
   if (Number.isSafeInteger(page.nextAfterSeq)) historyRead.afterSeq = Math.max(historyRead.afterSeq, page.nextAfterSeq);
   historyRead.pending = false;
   if (page.more === true || historyRead.again) {

@@ -4,8 +4,11 @@
 /** The first of the two WebSocket subprotocols; the second is the token (docs/security.md). */
 export const SUBPROTOCOL = 'conduit.v1';
 
-/** API Gateway closes the socket (1009) on a client message over 128 KB; stay clear of it. */
-export const MAX_CLIENT_MESSAGE_BYTES = 120 * 1024;
+/**
+ * API Gateway closes the socket (1009) on a frame over 32 KB, and a browser sends each message as one frame;
+ * stay clear of it.
+ */
+export const MAX_CLIENT_MESSAGE_BYTES = 32 * 1024;
 
 /** One history page asks for at most this many messages (and frames); the protocol allows 1 to 500. */
 export const HISTORY_PAGE = 500;
@@ -32,8 +35,8 @@ export const request = {
     sessionId ? { action: 'sendMessage', requestId, sessionId, text } : { action: 'sendMessage', requestId, text },
   resume: (sessionId, afterSeq) => ({ action: 'resume', sessionId, afterSeq }),
   cancel: (requestId) => ({ action: 'cancel', requestId }),
-  history: (sessionId, afterSeq, afterIndex) =>
-    ({ action: 'history', sessionId, afterSeq, afterIndex, limit: HISTORY_PAGE }),
+  history: (sessionId, afterSeq, afterIndex, textOffset) =>
+    ({ action: 'history', sessionId, afterSeq, afterIndex, textOffset, limit: HISTORY_PAGE }),
   ping: () => ({ action: 'ping' }),
 };
 
@@ -133,6 +136,8 @@ export function applyTurnFrame(answer, frame) {
       answer.model = text(frame.model) || null;
       return true;
     case 'error':
+      // A frame too large to deliver was replaced by this one; the turn goes on, and history has its whole answer.
+      if (frame.code === 'frame_too_large') return false;
       answer.error = errorOf(frame);
       return true;
     default:
