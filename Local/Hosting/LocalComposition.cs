@@ -37,7 +37,9 @@ public static class LocalComposition
         services.AddSingleton(options.Settings with { AllowedOrigins = options.EffectiveAllowedOrigins });
         services.AddConduitCore();
 
-        services.AddSingleton(_ => OpenDatabase(options));
+        services.AddSingleton(_ => DataFolder.Take(options));
+        services.AddSingleton(sp => OpenDatabase(sp.GetRequiredService<DataFolder>(), options));
+        services.AddSingleton<StoreWritability>();
         services.AddSingleton<LocalAwsAccess>();
         if (options.Store is DynamoDbStore dynamo) AddDynamoDbStores(services, dynamo);
         else AddSqliteStores(services, options);
@@ -83,7 +85,8 @@ public static class LocalComposition
             File.ReadAllText(options.StateMachineFile),
             LocalFunctions.Substitutions,
             new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource }));
-        services.AddSingleton<IExecutionStore, SqliteExecutionStore>();
+        services.AddSingleton<SqliteExecutionStore>();
+        services.AddSingleton<IExecutionStore, SpaceWaitingExecutionStore>();
         services.AddSingleton<ITaskInvoker>(sp => new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers()));
         services.AddSingleton(sp => new StepFunctionsEmulator(
             sp.GetRequiredService<StateMachine>(),
@@ -129,7 +132,11 @@ public static class LocalComposition
                     sp.GetRequiredService<ILogger<JwksKeySource>>()));
             return;
         }
-        services.AddSingleton(sp => DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<DataFolder>();
+            return DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<IConnectionAuthenticator>(sp =>
             new JwtConnectionAuthenticator(sp.GetRequiredService<DevelopmentIssuer>().Validator(sp.GetRequiredService<TimeProvider>())));
     }
@@ -153,12 +160,17 @@ public static class LocalComposition
     /// <summary>The local @connections endpoint checks no signature, so frames go unsigned; no AWS credentials needed.</summary>
     private static AwsClientSettings LocalConnectionsSettings { get; } = new() { Region = RegionEndpoint.USEast1, SignRequests = false };
 
-    private static SqliteDatabase OpenDatabase(LocalHostOptions options)
+    /// <summary>
+    /// Every connection the local store holds was made through this host's gateway, whose sockets died with the last run,
+    /// so their rows and subscriptions go: left, they would count against the user's connection cap.
+    /// </summary>
+    private static SqliteDatabase OpenDatabase(DataFolder folder, LocalHostOptions options)
     {
-        var database = options.InMemory
-            ? SqliteDatabase.OpenInMemory()
-            : SqliteDatabase.OpenFile(Path.Combine(options.DataDirectory, "conduit.db"));
+        var database = folder.Path is { } path
+            ? SqliteDatabase.OpenFile(Path.Combine(path, "conduit.db"))
+            : SqliteDatabase.OpenInMemory();
         ChatSchema.Create(database);
+        SqliteConnectionStore.ForgetAll(database);
         return database;
     }
 }

@@ -26,8 +26,22 @@ public sealed class LocalFunctions(IServiceProvider services)
     public static IReadOnlyDictionary<string, string> Substitutions { get; } =
         WorkflowFunctions.ToDictionary(function => function.ArnPlaceholder, Arn);
 
-    /// <summary>The workflow's Lambda functions by ARN, as the lambda:invoke integration looks them up.</summary>
-    public IReadOnlyDictionary<string, LambdaHandler> WorkflowHandlers() => WorkflowFunctions.ToDictionary(Arn, Handler);
+    /// <summary>
+    /// The workflow's Lambda functions by ARN, as the lambda:invoke integration looks them up. A step that SQLite refused
+    /// as full runs again once the store can write (every step is safe to run again), rather than failing the turn.
+    /// </summary>
+    public IReadOnlyDictionary<string, LambdaHandler> WorkflowHandlers() =>
+        WorkflowFunctions.ToDictionary(Arn, function => WhenWritable(function.Name, Handler(function)));
+
+    private LambdaHandler WhenWritable(string name, LambdaHandler handler) => async input =>
+    {
+        using var copy = new MemoryStream();
+        await input.CopyToAsync(copy).ConfigureAwait(false);
+        var payload = copy.ToArray();
+        return await services.GetRequiredService<StoreWritability>()
+            .RunWhenWritableAsync($"the {name} step", () => handler(new MemoryStream(payload, writable: false)))
+            .ConfigureAwait(false);
+    };
 
     private LambdaHandler Handler(FunctionDefinition function) =>
         input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);
