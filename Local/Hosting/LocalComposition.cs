@@ -102,7 +102,8 @@ public static class LocalComposition
             sp.GetRequiredService<DurableQueue>(),
             sp.GetRequiredService<LocalFunctions>().Dispatcher,
             options.Queue,
-            sp.GetRequiredService<ILogger<SqsEventSource>>()));
+            sp.GetRequiredService<ILogger<SqsEventSource>>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
