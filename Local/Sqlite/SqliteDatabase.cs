@@ -17,6 +17,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private const int SqliteFull = 13;
     private const int SqliteNotADatabase = 26;
 
+    private const int ProbePages = 8;
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private SqliteDatabase(string connectionString)
@@ -79,9 +81,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Commits a write that needs one page more than the database has free (a page-sized row, deleted again in the same
-    /// transaction): null when that works, else SQLite's reason. The stores' appends need new pages all the time, so
-    /// while this fails they soon fail too.
+    /// Commits a write that needs <see cref="ProbePages"/> pages more than the database has free (a row that size,
+    /// deleted again in the same transaction): null when that works, else SQLite's reason. A store write can need
+    /// several new pages at once (a b-tree split), so one free page is not room enough to call the store writable.
     /// </summary>
     public Task<string?> ProbeWriteAsync(CancellationToken cancellationToken = default) =>
         RunAsync(connection =>
@@ -91,9 +93,10 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 using var transaction = connection.BeginTransaction();
                 using var probe = connection.CreateCommand();
                 probe.Transaction = transaction;
+                probe.Parameters.AddWithValue("$pages", ProbePages);
                 probe.CommandText = """
                     CREATE TABLE IF NOT EXISTS write_probe (b BLOB);
-                    INSERT INTO write_probe (b) SELECT zeroblob(page_size) FROM pragma_page_size();
+                    INSERT INTO write_probe (b) SELECT zeroblob(page_size * $pages) FROM pragma_page_size();
                     DELETE FROM write_probe;
                     """;
                 probe.ExecuteNonQuery();
