@@ -9,17 +9,23 @@ namespace Conduit.Local.Hosting;
 /// </summary>
 public sealed class SpaceWaitingExecutionStore(SqliteExecutionStore store, StoreWritability writability) : IExecutionStore
 {
-    public Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
-        writability.RunWhenWritableAsync("an execution's start", () => store.TryCreateExecutionAsync(execution, startedEvent, cancellationToken));
+    public Task<bool> TryCreateExecutionAsync(
+        ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
+        writability.RunWhenWritableAsync(
+            "an execution's start", () => store.TryCreateExecutionAsync(execution, startedEvent, cancellationToken));
 
     public Task AppendEventsAsync(string executionArn, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken) =>
-        writability.RunWhenWritableAsync("an execution's history", () => store.AppendEventsAsync(executionArn, events, cancellationToken));
+        writability.RunWhenWritableAsync(
+            "an execution's history", () => store.AppendEventsAsync(executionArn, events, cancellationToken));
 
-    public Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
-        writability.RunWhenWritableAsync("an execution's end", () => store.CloseExecutionAsync(closed, closingEvents, cancellationToken));
+    public Task CloseExecutionAsync(
+        ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken) =>
+        writability.RunWhenWritableAsync(
+            "an execution's end", () => store.CloseExecutionAsync(closed, closingEvents, cancellationToken));
 
     public Task RedriveExecutionAsync(ExecutionDescription redriven, HistoryEvent redrivenEvent, CancellationToken cancellationToken) =>
-        writability.RunWhenWritableAsync("an execution's redrive", () => store.RedriveExecutionAsync(redriven, redrivenEvent, cancellationToken));
+        writability.RunWhenWritableAsync(
+            "an execution's redrive", () => store.RedriveExecutionAsync(redriven, redrivenEvent, cancellationToken));
 
     public Task<ExecutionDescription?> GetExecutionAsync(string executionArn, CancellationToken cancellationToken) =>
         store.GetExecutionAsync(executionArn, cancellationToken);

@@ -60,7 +60,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
             database?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw exception switch
             {
-                SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADatabase } => SqliteFileException.Damaged(fullPath, exception.Message),
+                SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADatabase } =>
+                    SqliteFileException.Damaged(fullPath, exception.Message),
                 SqliteException sqlite => SqliteFileException.Unopenable(fullPath, sqlite),
                 _ => exception,
             };

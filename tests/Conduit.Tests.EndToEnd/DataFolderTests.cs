@@ -100,7 +100,10 @@ public sealed class DataFolderTests : IDisposable
 
     private Task<ProcessResult> RunToExitAsync(params string[] arguments) => ChildProcess.RunAsync(
         "dotnet",
-        [Path.Combine(AppContext.BaseDirectory, "Conduit.Local.dll"), "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"), .. arguments],
+        [
+            Path.Combine(AppContext.BaseDirectory, "Conduit.Local.dll"), "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
+            .. arguments,
+        ],
         AppContext.BaseDirectory,
         ExitPatience);
 

@@ -293,7 +293,8 @@ public sealed class SqsEventSourceTests : IAsyncLifetime
 
         await WaitForAsync(() => source.ExecuteTask!.IsCompleted
             || _logger.Entries.Any(entry => entry.Exception is SqliteException { SqliteErrorCode: SqliteFull }));
-        Assert.False(source.ExecuteTask!.IsCompleted, $"The event source stopped: {source.ExecuteTask.Exception?.GetBaseException().Message}");
+        Assert.False(
+            source.ExecuteTask!.IsCompleted, $"The event source stopped: {source.ExecuteTask.Exception?.GetBaseException().Message}");
         _database.Execute("PRAGMA max_page_count = 1073741823");
         var delivered = new List<string>();
         while (delivered.Count < ids.Count)
