@@ -16,7 +16,15 @@ public sealed class LocalFunctions(IServiceProvider services)
 
     public LambdaHandler Ingress => Handler(ConduitFunctions.All.Single(f => f.Role == FunctionRole.WebSocketIntegration));
 
-    public LambdaHandler Dispatcher => Handler(ConduitFunctions.All.Single(f => f.Role == FunctionRole.QueueConsumer));
+    /// <summary>The queue consumer; a batch that failed while the store could not write runs again once it can.</summary>
+    public LambdaHandler Dispatcher
+    {
+        get
+        {
+            var consumer = ConduitFunctions.All.Single(f => f.Role == FunctionRole.QueueConsumer);
+            return Writability.RunningBatchAgainWhenFull(consumer.Name, Handler(consumer));
+        }
+    }
 
     public static IEnumerable<FunctionDefinition> WorkflowFunctions => ConduitFunctions.All.Where(f => f.Role == FunctionRole.WorkflowTask);
 
@@ -31,17 +39,9 @@ public sealed class LocalFunctions(IServiceProvider services)
     /// as full runs again once the store can write (every step is safe to run again), rather than failing the turn.
     /// </summary>
     public IReadOnlyDictionary<string, LambdaHandler> WorkflowHandlers() =>
-        WorkflowFunctions.ToDictionary(Arn, function => WhenWritable(function.Name, Handler(function)));
+        WorkflowFunctions.ToDictionary(Arn, function => Writability.RunningAgainWhenFull(function.Name, Handler(function)));
 
-    private LambdaHandler WhenWritable(string name, LambdaHandler handler) => async input =>
-    {
-        using var copy = new MemoryStream();
-        await input.CopyToAsync(copy).ConfigureAwait(false);
-        var payload = copy.ToArray();
-        return await services.GetRequiredService<StoreWritability>()
-            .RunWhenWritableAsync($"the {name} step", () => handler(new MemoryStream(payload, writable: false)))
-            .ConfigureAwait(false);
-    };
+    private StoreWritability Writability => services.GetRequiredService<StoreWritability>();
 
     private LambdaHandler Handler(FunctionDefinition function) =>
         input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);

@@ -1,11 +1,15 @@
+using System.Text.Json;
+using Conduit.Aws.Serialization;
+using Conduit.Local.Lambda;
 using Conduit.Local.Sqlite;
 
 namespace Conduit.Local.Hosting;
 
 /// <summary>
-/// Whether the local SQLite store can take writes, and work that waits for it to: a workflow step or an execution
-/// record that SQLite refused as full runs again once a probe write commits, so an acknowledged turn completes when
-/// space returns instead of being dropped. Client requests do not wait; they get their error at once.
+/// Whether the local SQLite store can take writes, and work that waits for it to: a workflow step, an execution
+/// record or a Dispatcher batch that failed because SQLite was full runs again once a probe write commits, so an
+/// acknowledged turn completes when space returns instead of being dropped or dead-lettered. Client requests do not
+/// wait; they get their error at once.
 /// </summary>
 public sealed class StoreWritability(
     SqliteDatabase database, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<StoreWritability> logger)
@@ -49,6 +53,58 @@ public sealed class StoreWritability(
             await work().ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
+
+    /// <summary>
+    /// A workflow step that SQLite refused as full runs again once the store can write (every step is safe to run again).
+    /// </summary>
+    public LambdaHandler RunningAgainWhenFull(string name, LambdaHandler step) => async input =>
+    {
+        var payload = await ReadAllAsync(input).ConfigureAwait(false);
+        return await RunWhenWritableAsync($"the {name} step", () => step(new MemoryStream(payload, writable: false)))
+            .ConfigureAwait(false);
+    };
+
+    /// <summary>
+    /// A queue consumer whose batch reported failures while the store cannot write runs the batch again once it can,
+    /// instead of leaving the messages to come back: each return counts towards the queue's maximum receives, and a
+    /// store full for long enough would dead-letter acknowledged turns. Only batches with failures pay for a probe.
+    /// </summary>
+    public LambdaHandler RunningBatchAgainWhenFull(string name, LambdaHandler consumer) => async input =>
+    {
+        var payload = await ReadAllAsync(input).ConfigureAwait(false);
+        while (true)
+        {
+            var output = await consumer(new MemoryStream(payload, writable: false)).ConfigureAwait(false);
+            byte[] response;
+            await using (output.ConfigureAwait(false)) response = await ReadAllAsync(output).ConfigureAwait(false);
+            if (!ReportsFailures(response) || await ProblemAsync(lifetime.ApplicationStopping).ConfigureAwait(false) is not { } problem)
+                return new MemoryStream(response, writable: false);
+            HostingLog.WaitingForSpace(logger, $"a {name} batch", problem);
+            _firstWait.TrySetResult();
+            await WaitUntilWritableAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
+            HostingLog.SpaceReturned(logger, $"a {name} batch");
+        }
+    };
+
+    private static bool ReportsFailures(byte[] response)
+    {
+        try
+        {
+            return response.Length > 0
+                && JsonSerializer.Deserialize(response, AwsJsonContext.Wire.SqsBatchResponse)?.BatchItemFailures is { Count: > 0 };
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy).ConfigureAwait(false);
+        return copy.ToArray();
+    }
 
     private async Task WaitUntilWritableAsync(CancellationToken cancellationToken)
     {
