@@ -36,7 +36,9 @@ public static class LocalComposition
         services.AddSingleton(options.Settings with { AllowedOrigins = options.EffectiveAllowedOrigins });
         services.AddConduitCore();
 
-        services.AddSingleton(_ => OpenDatabase(options));
+        services.AddSingleton(_ => DataFolder.Take(options));
+        services.AddSingleton(sp => OpenDatabase(sp.GetRequiredService<DataFolder>(), options));
+        services.AddSingleton<StoreWritability>();
         services.AddSingleton<LocalAwsAccess>();
         if (options.Store is DynamoDbStore dynamo) AddDynamoDbStores(services, dynamo);
         else AddSqliteStores(services, options);
@@ -84,7 +86,8 @@ public static class LocalComposition
             File.ReadAllText(options.StateMachineFile),
             LocalFunctions.Substitutions,
             new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource }));
-        services.AddSingleton<IExecutionStore, SqliteExecutionStore>();
+        services.AddSingleton<SqliteExecutionStore>();
+        services.AddSingleton<IExecutionStore, SpaceWaitingExecutionStore>();
         services.AddSingleton<ITaskInvoker>(sp => new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers()));
         services.AddSingleton(sp => new StepFunctionsEmulator(
             sp.GetRequiredService<StateMachine>(),
@@ -100,7 +103,8 @@ public static class LocalComposition
             sp.GetRequiredService<DurableQueue>(),
             sp.GetRequiredService<LocalFunctions>().Dispatcher,
             options.Queue,
-            sp.GetRequiredService<ILogger<SqsEventSource>>()));
+            sp.GetRequiredService<ILogger<SqsEventSource>>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
@@ -130,7 +134,11 @@ public static class LocalComposition
                     sp.GetRequiredService<ILogger<JwksKeySource>>()));
             return;
         }
-        services.AddSingleton(sp => DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<DataFolder>();
+            return DevelopmentIssuer.Open(options, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<IConnectionAuthenticator>(sp =>
             new JwtConnectionAuthenticator(sp.GetRequiredService<DevelopmentIssuer>().Validator(sp.GetRequiredService<TimeProvider>())));
     }
@@ -151,12 +159,17 @@ public static class LocalComposition
     private static Func<string, bool> SharesTermsWithKnowledgeBase(IServiceProvider services) =>
         services.GetRequiredService<IKnowledgeBase>() is MarkdownKnowledgeBase local ? local.SharesTermsWith : _ => true;
 
-    private static SqliteDatabase OpenDatabase(LocalHostOptions options)
+    /// <summary>
+    /// Every connection the local store holds was made through this host's gateway, whose sockets died with the last run,
+    /// so their rows and subscriptions go: left, they would count against the user's connection cap.
+    /// </summary>
+    private static SqliteDatabase OpenDatabase(DataFolder folder, LocalHostOptions options)
     {
-        var database = options.InMemory
-            ? SqliteDatabase.OpenInMemory()
-            : SqliteDatabase.OpenFile(Path.Combine(options.DataDirectory, "conduit.db"));
+        var database = folder.Path is { } path
+            ? SqliteDatabase.OpenFile(Path.Combine(path, "conduit.db"))
+            : SqliteDatabase.OpenInMemory();
         ChatSchema.Create(database);
+        SqliteConnectionStore.ForgetAll(database);
         return database;
     }
 }

@@ -16,7 +16,15 @@ public sealed class LocalFunctions(IServiceProvider services)
 
     public LambdaHandler Ingress => Handler(ConduitFunctions.All.Single(f => f.Role == FunctionRole.WebSocketIntegration));
 
-    public LambdaHandler Dispatcher => Handler(ConduitFunctions.All.Single(f => f.Role == FunctionRole.QueueConsumer));
+    /// <summary>The queue consumer; a batch that failed while the store could not write runs again once it can.</summary>
+    public LambdaHandler Dispatcher
+    {
+        get
+        {
+            var consumer = ConduitFunctions.All.Single(f => f.Role == FunctionRole.QueueConsumer);
+            return Writability.RunningBatchAgainWhenFull(consumer.Name, Handler(consumer));
+        }
+    }
 
     public static IEnumerable<FunctionDefinition> WorkflowFunctions => ConduitFunctions.All.Where(f => f.Role == FunctionRole.WorkflowTask);
 
@@ -26,8 +34,14 @@ public sealed class LocalFunctions(IServiceProvider services)
     public static IReadOnlyDictionary<string, string> Substitutions { get; } =
         WorkflowFunctions.ToDictionary(function => function.ArnPlaceholder, Arn);
 
-    /// <summary>The workflow's Lambda functions by ARN, as the lambda:invoke integration looks them up.</summary>
-    public IReadOnlyDictionary<string, LambdaHandler> WorkflowHandlers() => WorkflowFunctions.ToDictionary(Arn, Handler);
+    /// <summary>
+    /// The workflow's Lambda functions by ARN, as the lambda:invoke integration looks them up. A step that SQLite refused
+    /// as full runs again once the store can write (every step is safe to run again), rather than failing the turn.
+    /// </summary>
+    public IReadOnlyDictionary<string, LambdaHandler> WorkflowHandlers() =>
+        WorkflowFunctions.ToDictionary(Arn, function => Writability.RunningAgainWhenFull(function.Name, Handler(function)));
+
+    private StoreWritability Writability => services.GetRequiredService<StoreWritability>();
 
     private LambdaHandler Handler(FunctionDefinition function) =>
         input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);

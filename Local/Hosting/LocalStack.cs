@@ -21,12 +21,20 @@ public static class LocalStack
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();
-        LoadEagerly(app.Services);
+        try
+        {
+            LoadEagerly(app.Services);
+        }
+        catch
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
         app.Use(new HostAllowlist(options.AllowedHosts).InvokeAsync);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseGatewayWebSockets(options.Gateway, new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ready" }));
+        app.MapHealthApi();
         app.Map($"/{options.Gateway.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Gateway.Stage);
         app.MapExecutionsApi(options.Gateway.Stage);
@@ -39,11 +47,12 @@ public static class LocalStack
     }
 
     /// <summary>
-    /// Opens storage and loads the knowledge base and the state machine before listening, so a bad setting
+    /// Takes the data folder, opens storage and loads the knowledge base and the state machine before listening, so a bad setting
     /// stops start-up with its own message instead of failing the first turn.
     /// </summary>
     private static void LoadEagerly(IServiceProvider services)
     {
+        services.GetRequiredService<DataFolder>();
         services.GetRequiredService<SqliteDatabase>();
         services.GetRequiredService<IKnowledgeBase>();
         services.GetRequiredService<IChatClient>();

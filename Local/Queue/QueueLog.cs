@@ -23,4 +23,7 @@ internal static partial class QueueLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} from {Queue} outlived its visibility timeout "
         + "before its batch finished and was received again, so it was not deleted.")]
     public static partial void MessageReceivedAgainBeforeDeletion(ILogger logger, string messageId, string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Receiving from {Queue} failed; trying again in {Delay}.")]
+    public static partial void ReceiveFailed(ILogger logger, Exception exception, string queue, TimeSpan delay);
 }

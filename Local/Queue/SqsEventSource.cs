@@ -19,8 +19,12 @@ public sealed class SqsEventSource(
     DurableQueue queue,
     LambdaHandler handler,
     QueueOptions options,
-    ILogger<SqsEventSource> logger) : BackgroundService
+    ILogger<SqsEventSource> logger,
+    TimeProvider? time = null) : BackgroundService
 {
+    /// <summary>How long a receive the queue's store refused (a full disk) waits before trying again.</summary>
+    public static readonly TimeSpan ReceiveRetryDelay = TimeSpan.FromSeconds(1);
+
     private const string SenderId = "local";
 
     private static readonly IReadOnlySet<string> NoMessages = new HashSet<string>();
@@ -45,7 +49,18 @@ public sealed class SqsEventSource(
                 }
 
                 await queue.WaitForVisibleAsync(stoppingToken).ConfigureAwait(false);
-                var messages = await queue.ReceiveAsync(options.BatchSize, stoppingToken).ConfigureAwait(false);
+                IReadOnlyList<QueueMessage> messages;
+                try
+                {
+                    messages = await queue.ReceiveAsync(options.BatchSize, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // A receive is one transaction, rolled back whole; stopping here would strand every message until a restart.
+                    QueueLog.ReceiveFailed(logger, exception, options.Name, ReceiveRetryDelay);
+                    await Task.Delay(ReceiveRetryDelay, time ?? TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
                 if (messages.Count > 0) inFlight.Add(Task.Run(() => ProcessBatchAsync(messages), CancellationToken.None));
             }
         }

@@ -31,4 +31,16 @@ public sealed class SqliteConnectionStore(SqliteDatabase database) : IConnection
         database.RunAsync(c => c.QuerySingle(
             "SELECT COUNT(*) FROM connections WHERE user_id = $user AND expires_at > $now",
             r => r.GetInt32(0), ("$user", userId), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<string>>(c => c.Query(
+            "SELECT connection_id FROM connections WHERE user_id = $user AND expires_at > $now ORDER BY connection_id",
+            r => r.GetString(0), ("$user", userId), ("$now", now.ToUnixTimeMilliseconds())), cancellationToken);
+
+    /// <summary>Removes every connection and subscription, in one transaction; for a host whose sockets all closed.</summary>
+    public static void ForgetAll(SqliteDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        database.Execute("BEGIN; DELETE FROM subscriptions; DELETE FROM connections; COMMIT;");
+    }
 }

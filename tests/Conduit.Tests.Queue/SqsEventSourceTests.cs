@@ -9,12 +9,15 @@ using Conduit.Local.Lambda;
 using Conduit.Local.Queue;
 using Conduit.Local.Sqlite;
 using Conduit.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Tests.Queue;
 
 public sealed class SqsEventSourceTests : IAsyncLifetime
 {
+    private const int SqliteFull = 13;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
@@ -268,6 +271,46 @@ public sealed class SqsEventSourceTests : IAsyncLifetime
         Assert.Equal("String", turnId.GetProperty("dataType").GetString());
     }
 
+    [Fact]
+    public async Task ExecuteAsync_ReceiveRefusedAsFull_DeliversEveryMessageOnceSpaceReturns()
+    {
+        var pages = await _database.RunAsync(c => c.QuerySingle("PRAGMA page_count", r => r.GetInt64(0)));
+        _database.Execute($"PRAGMA max_page_count = {pages + 2}");
+        var ids = new List<string>();
+        var body = "x";
+        while (true)
+        {
+            try
+            {
+                ids.Add(await _queue.SendAsync(body));
+            }
+            catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteFull)
+            {
+                break;
+            }
+        }
+        var source = await StartRespondingAsync(_ => "{}");
+
+        await WaitForAsync(() => source.ExecuteTask!.IsCompleted
+            || _logger.Entries.Any(entry => entry.Exception is SqliteException { SqliteErrorCode: SqliteFull }));
+        Assert.False(
+            source.ExecuteTask!.IsCompleted, $"The event source stopped: {source.ExecuteTask.Exception?.GetBaseException().Message}");
+        _database.Execute("PRAGMA max_page_count = 1073741823");
+        var delivered = new List<string>();
+        while (delivered.Count < ids.Count)
+        {
+            var outcome = NextOutcomeAsync();
+            while (!outcome.IsCompleted)
+            {
+                _time.Advance(SqsEventSource.ReceiveRetryDelay);
+                await Task.Yield();
+            }
+            delivered.AddRange((await outcome).DeletedMessageIds);
+        }
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
+    }
+
     private void UseOptions(QueueOptions options)
     {
         _options = options;
@@ -286,7 +329,7 @@ public sealed class SqsEventSourceTests : IAsyncLifetime
 
     private async Task<SqsEventSource> StartAsync(LambdaHandler handler)
     {
-        var source = new SqsEventSource(_queue, handler, _options, _logger);
+        var source = new SqsEventSource(_queue, handler, _options, _logger, _time);
         source.BatchCompleted += (_, outcome) => _outcomes.Writer.TryWrite(outcome);
         _started.Add(source);
         await source.StartAsync(CancellationToken.None);
@@ -298,6 +341,16 @@ public sealed class SqsEventSourceTests : IAsyncLifetime
         ?? throw new InvalidDataException("The event source sent a null event.");
 
     private Task<SqsBatchOutcome> NextOutcomeAsync() => ReadAsync(_outcomes.Reader);
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var patience = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            patience.Token.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+    }
 
     private static Task<T> ReadAsync<T>(ChannelReader<T> reader) => reader.ReadAsync().AsTask().WaitAsync(Patience);
 

@@ -51,12 +51,21 @@ public sealed class DynamoConnectionStore(IAmazonDynamoDB client, DynamoTableNam
     /// opened or closed can be miscounted briefly; see docs/storage.md for why a connection cap accepts that.
     /// </summary>
     public Task<int> CountForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        client.CountAllAsync(new QueryRequest
-        {
-            TableName = names.Connections,
-            IndexName = ConduitTables.ConnectionsByUser.Name,
-            KeyConditionExpression = "#userId = :userId AND #expiresAt > :now",
-            ExpressionAttributeNames = new() { ["#userId"] = AttributeNames.UserId, ["#expiresAt"] = AttributeNames.ExpiresAt },
-            ExpressionAttributeValues = new() { [":userId"] = StringValue(userId), [":now"] = NumberValue(now.ToUnixTimeSeconds()) },
-        }, cancellationToken);
+        client.CountAllAsync(UnexpiredForUser(userId, now), cancellationToken);
+
+    /// <summary>The same index read as <see cref="CountForUserAsync"/>, returning the keys; it serves the cap's liveness check.</summary>
+    public async Task<IReadOnlyList<string>> ListForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var items = await client.QueryAllAsync(UnexpiredForUser(userId, now), maxCount: null, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(item => item.GetString(AttributeNames.ConnectionId)).Order(StringComparer.Ordinal)];
+    }
+
+    private QueryRequest UnexpiredForUser(string userId, DateTimeOffset now) => new()
+    {
+        TableName = names.Connections,
+        IndexName = ConduitTables.ConnectionsByUser.Name,
+        KeyConditionExpression = "#userId = :userId AND #expiresAt > :now",
+        ExpressionAttributeNames = new() { ["#userId"] = AttributeNames.UserId, ["#expiresAt"] = AttributeNames.ExpiresAt },
+        ExpressionAttributeValues = new() { [":userId"] = StringValue(userId), [":now"] = NumberValue(now.ToUnixTimeSeconds()) },
+    };
 }

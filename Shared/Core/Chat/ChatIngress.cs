@@ -17,6 +17,7 @@ public sealed class ChatIngress(
     ISubscriptionStore subscriptions,
     IRateLimitStore rateLimits,
     IConnectionAuthenticator authenticator,
+    LiveConnections liveConnections,
     SessionReader reader,
     TurnCanceller canceller,
     ConduitSettings settings,
@@ -26,7 +27,8 @@ public sealed class ChatIngress(
     /// <summary>
     /// Registers the connection for the user its token names. Refused: a browser page whose Origin is not on the
     /// allowlist (exact match: scheme, host and port; clients that send no Origin are not browsers and are not
-    /// asked for one), a missing or invalid token, and a user already at the open-connection cap. Tokens are
+    /// asked for one), a missing or invalid token, and a user already at the open-connection cap (of live connections:
+    /// see <see cref="LiveConnections"/>). Tokens are
     /// never logged; a refusal logs its reason code only.
     /// </summary>
     public async Task<ConnectDecision> ConnectAsync(ConnectRequest request, CancellationToken cancellationToken)
@@ -42,7 +44,8 @@ public sealed class ChatIngress(
             ChatLog.ConnectionRefusedUnauthenticated(logger, request.ConnectionId, identity.FailureReason);
             return ConnectDecision.Refuse(401, "Unauthorized");
         }
-        var open = await connections.CountForUserAsync(userId, request.ConnectedAt, cancellationToken).ConfigureAwait(false);
+        var open = await liveConnections.CountAsync(userId, settings.MaxConnectionsPerUser, request.ConnectedAt, cancellationToken)
+            .ConfigureAwait(false);
         if (open >= settings.MaxConnectionsPerUser)
         {
             ChatLog.ConnectionRefusedAtLimit(logger, request.ConnectionId, userId, settings.MaxConnectionsPerUser);

@@ -14,6 +14,12 @@ internal static partial class ChatLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} refused: user {UserId} has {Limit} connections open")]
     public static partial void ConnectionRefusedAtLimit(ILogger logger, string connectionId, string userId, int limit);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} could not be checked; it counts as open")]
+    public static partial void ConnectionCheckFailed(ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} was gone; its record was removed")]
+    public static partial void GoneConnectionRemoved(ILogger logger, string connectionId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Route {RouteKey} failed for connection {ConnectionId}")]
     public static partial void RouteFailed(ILogger logger, Exception exception, string routeKey, string connectionId);
 

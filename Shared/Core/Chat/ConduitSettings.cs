@@ -30,8 +30,11 @@ public sealed record ConduitSettings
     /// </summary>
     public int CoalesceMaxBytes { get; init; } = 2_048;
 
-    /// <summary>API Gateway closes a connection after two hours; records outlive that slightly, then expire.</summary>
-    public TimeSpan ConnectionTtl { get; init; } = TimeSpan.FromHours(2.5);
+    /// <summary>
+    /// API Gateway closes every connection after two hours at the latest, so its record expires then (an idle one closes
+    /// after 10 minutes; the connection cap finds those with GetConnection, see <see cref="LiveConnections"/>).
+    /// </summary>
+    public TimeSpan ConnectionTtl { get; init; } = TimeSpan.FromHours(2);
 
     public TimeSpan SessionTtl { get; init; } = TimeSpan.FromHours(24);
 

@@ -23,6 +23,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TurnCanceller>();
         services.AddSingleton<SessionReader>();
         services.AddSingleton<AnswerStreamer>();
+        services.AddSingleton<LiveConnections>();
         services.AddSingleton<ChatIngress>();
         services.AddSingleton<TurnDispatcher>();
         services.AddSingleton<ChatWorkflow>();

@@ -23,3 +23,6 @@ public sealed class DynamoSubscriptionStoreTests(DynaliteServer dynalite) : Subs
 
 [Collection(DynaliteCollection.Name), RequiresNode]
 public sealed class DynamoRateLimitStoreTests(DynaliteServer dynalite) : RateLimitStoreContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoLiveConnectionsTests(DynaliteServer dynalite) : LiveConnectionsContract(dynalite);

@@ -15,3 +15,5 @@ public sealed class SqliteFrameStoreTests() : FrameStoreContract(new SqliteStore
 public sealed class SqliteSubscriptionStoreTests() : SubscriptionStoreContract(new SqliteStoreBackend());
 
 public sealed class SqliteRateLimitStoreTests() : RateLimitStoreContract(new SqliteStoreBackend());
+
+public sealed class SqliteLiveConnectionsTests() : LiveConnectionsContract(new SqliteStoreBackend());

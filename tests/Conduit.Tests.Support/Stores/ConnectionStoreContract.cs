@@ -108,4 +108,23 @@ public abstract class ConnectionStoreContract(IStoreBackend backend) : StoreCont
     [NodeFact]
     public async Task CountForUserAsync_UnknownUser_ReturnsZero() =>
         Assert.Equal(0, await Stores.Connections.CountForUserAsync(NewId(), Start, Cancellation));
+
+    [NodeFact]
+    public async Task ListForUserAsync_OpenExpiredAndOtherUsersConnections_ListsOnlyTheUsersUnexpiredOnes()
+    {
+        var userId = NewId();
+        ConnectionRecord Expiring(string? user, TimeSpan after) => new(NewId(), Start, null, null, Start + after) { UserId = user };
+        ConnectionRecord[] open = [Expiring(userId, TimeSpan.FromHours(2)), Expiring(userId, TimeSpan.FromSeconds(1))];
+        ConnectionRecord[] others =
+        [
+            Expiring(userId, TimeSpan.Zero), Expiring(userId, TimeSpan.FromSeconds(-30)),
+            Expiring(NewId(), TimeSpan.FromHours(2)), Expiring(null, TimeSpan.FromHours(2)),
+        ];
+        foreach (var connection in open.Concat(others)) await Stores.Connections.AddAsync(connection, Cancellation);
+
+        var listed = await Stores.Connections.ListForUserAsync(userId, Start, Cancellation);
+
+        Assert.Equal(open.Select(c => c.ConnectionId).Order(StringComparer.Ordinal), listed);
+        Assert.Equal(listed.Count, await Stores.Connections.CountForUserAsync(userId, Start, Cancellation));
+    }
 }
