@@ -37,7 +37,7 @@ public static class LocalComposition
         services.AddConduitCore();
 
         services.AddSingleton(_ => DataFolder.Take(options));
-        services.AddSingleton(sp => OpenDatabase(sp.GetRequiredService<DataFolder>(), options));
+        services.AddSingleton(sp => OpenDatabase(sp.GetRequiredService<DataFolder>()));
         services.AddSingleton<StoreWritability>();
         services.AddSingleton<LocalAwsAccess>();
         if (options.Store is DynamoDbStore dynamo) AddDynamoDbStores(services, dynamo);
@@ -163,7 +163,7 @@ public static class LocalComposition
     /// Every connection the local store holds was made through this host's gateway, whose sockets died with the last run,
     /// so their rows and subscriptions go: left, they would count against the user's connection cap.
     /// </summary>
-    private static SqliteDatabase OpenDatabase(DataFolder folder, LocalHostOptions options)
+    private static SqliteDatabase OpenDatabase(DataFolder folder)
     {
         var database = folder.Path is { } path
             ? SqliteDatabase.OpenFile(Path.Combine(path, "conduit.db"))
