@@ -24,10 +24,10 @@ public static class LocalStack
         var app = builder.Build();
         LoadEagerly(app.Services);
         app.Use(new HostAllowlist(options.AllowedHosts).InvokeAsync);
+        app.UseAwsEdge();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.MapAwsEdge();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ready" }));
         app.Map($"/{options.Gateway.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Gateway.Stage);
