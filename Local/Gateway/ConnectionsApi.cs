@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Conduit.Local.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -7,7 +7,7 @@ namespace Conduit.Local.Hosting;
 /// host listens: their workers post frames through this host's own @connections endpoint.
 /// </summary>
 public sealed class ExecutionRecovery(
-    StepFunctionsEmulator emulator, IHostApplicationLifetime lifetime, ILogger<ExecutionRecovery> logger) : BackgroundService
+    StateMachineRegistry stateMachines, IHostApplicationLifetime lifetime, ILogger<ExecutionRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,7 +24,7 @@ public sealed class ExecutionRecovery(
                 return;
             }
         }
-        await emulator.ResumeInterruptedExecutionsAsync(stoppingToken).ConfigureAwait(false);
+        await stateMachines.ResumeInterruptedExecutionsAsync(stoppingToken).ConfigureAwait(false);
         HostingLog.InterruptedExecutionsResumed(logger);
     }
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Amazon;
 using Amazon.Runtime;
 using Conduit.Aws;
-using Conduit.Local.Gateway;
+using Conduit.Local.Edge;
 
 namespace Conduit.Local.Hosting;
 

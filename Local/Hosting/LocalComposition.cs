@@ -10,6 +10,7 @@ using Conduit.Core.Composition;
 using Conduit.Core.Ports;
 using Conduit.Ingress;
 using Conduit.Local.Adapters;
+using Conduit.Local.Edge;
 using Conduit.Local.Gateway;
 using Conduit.Local.Knowledge;
 using Conduit.Local.Model;
@@ -30,6 +31,12 @@ namespace Conduit.Local.Hosting;
 /// </summary>
 public static class LocalComposition
 {
+    public static string ChatTurnStateMachineArn { get; } =
+        StateMachineArns.StateMachine(LocalFunctions.Region, LocalFunctions.AccountId, "conduit-chat-turn");
+
+    /// <summary>The Task resources state machines may use here: the local functions through lambda:invoke.</summary>
+    private static readonly IReadOnlySet<string> TaskResources = new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource };
+
     public static IServiceCollection AddConduitLocal(this IServiceCollection services, LocalHostOptions options)
     {
         services.AddSingleton(options);
@@ -83,19 +90,12 @@ public static class LocalComposition
             sp.GetRequiredService<ILogger<WebSocketGateway>>()));
 
         services.AddSingleton(_ => StateMachine.Load(
-            File.ReadAllText(options.StateMachineFile),
-            LocalFunctions.Substitutions,
-            new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource }));
+            File.ReadAllText(options.StateMachineFile), LocalFunctions.Substitutions, TaskResources));
         services.AddSingleton<SqliteExecutionStore>();
         services.AddSingleton<IExecutionStore, SpaceWaitingExecutionStore>();
         services.AddSingleton<ITaskInvoker>(sp => new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers()));
-        services.AddSingleton(sp => new StepFunctionsEmulator(
-            sp.GetRequiredService<StateMachine>(),
-            $"arn:aws:states:{LocalFunctions.Region}:{LocalFunctions.AccountId}:stateMachine:conduit-chat-turn",
-            sp.GetRequiredService<ITaskInvoker>(),
-            sp.GetRequiredService<IExecutionStore>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<StepFunctionsEmulator>>()));
+        services.AddSingleton(sp => EmulatorFor(sp, sp.GetRequiredService<StateMachine>(), ChatTurnStateMachineArn));
+        AddAwsEdge(services, options);
         services.AddSingleton<IWorkflowStarter, LocalWorkflowStarter>();
 
         services.AddHostedService<ExecutionRecovery>();
@@ -107,6 +107,44 @@ public static class LocalComposition
             sp.GetRequiredService<TimeProvider>()));
         return services;
     }
+
+    /// <summary>
+    /// The AWS-compatible endpoint on the host's port: the Step Functions API over every state machine, the chat-turn
+    /// one and those created through it. Any well-formed SigV4 signature is accepted unless --aws-credentials names the one key.
+    /// </summary>
+    private static void AddAwsEdge(IServiceCollection services, LocalHostOptions options)
+    {
+        services.AddSingleton<SqliteStateMachineStore>();
+        services.AddSingleton(sp => new StateMachineRegistry(
+            (new StateMachineDescription(
+                    ChatTurnStateMachineArn,
+                    StateMachineArns.NameOf(ChatTurnStateMachineArn),
+                    File.ReadAllText(options.StateMachineFile),
+                    $"arn:aws:iam::{LocalFunctions.AccountId}:role/StepFunctionsLocal",
+                    StateMachineDescription.Standard,
+                    File.GetLastWriteTimeUtc(options.StateMachineFile)),
+                sp.GetRequiredService<StepFunctionsEmulator>()),
+            sp.GetRequiredService<SqliteStateMachineStore>(),
+            TaskResources,
+            (description, machine) => EmulatorFor(sp, machine, description.StateMachineArn),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StateMachineRegistry>>()));
+        services.AddSingleton<IAwsJsonService, StepFunctionsJsonApi>();
+        services.AddSingleton(sp => new AwsEdge(
+            sp.GetServices<IAwsJsonService>(),
+            options.AwsCredentials is { } key
+                ? SigV4Verifier.ForCredentials(key.AccessKeyId, key.SecretAccessKey, sp.GetRequiredService<TimeProvider>())
+                : SigV4Verifier.AcceptingAnyCredentials(sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<ILogger<AwsEdge>>()));
+    }
+
+    private static StepFunctionsEmulator EmulatorFor(IServiceProvider services, StateMachine machine, string stateMachineArn) => new(
+        machine,
+        stateMachineArn,
+        services.GetRequiredService<ITaskInvoker>(),
+        services.GetRequiredService<IExecutionStore>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILogger<StepFunctionsEmulator>>());
 
     private static void AddSqliteStores(IServiceCollection services, LocalHostOptions options)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Conduit.Core.Ports;
+using Conduit.Local.Edge;
 using Conduit.Local.Gateway;
 using Conduit.Local.Security;
 using Conduit.Local.Sqlite;
@@ -31,6 +32,7 @@ public static class LocalStack
             throw;
         }
         app.Use(new HostAllowlist(options.AllowedHosts).InvokeAsync);
+        app.UseAwsEdge();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseGatewayWebSockets(options.Gateway, new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
@@ -58,6 +60,7 @@ public static class LocalStack
         services.GetRequiredService<IChatClient>();
         services.GetRequiredService<ISessionStore>();
         services.GetRequiredService<StepFunctionsEmulator>();
+        services.GetRequiredService<AwsEdge>();
     }
 
     private static string Describe(ModelChoice model) => model switch
@@ -80,6 +83,8 @@ public static class LocalStack
               @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId} (SigV4, this run's functions only)
               Executions         {{http}}/{{options.Gateway.Stage}}/executions (bearer token; operators see every user's)
               Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
+              AWS endpoint       {{http}} (Step Functions; {{(options.AwsCredentials is { } key
+                  ? $"SigV4 by {key.AccessKeyId} only" : "any SigV4-signed credentials")}})
               Health             {{http}}/healthz
               Data               {{data}}{{stores}}
               Model              {{Describe(options.ModelSource)}}

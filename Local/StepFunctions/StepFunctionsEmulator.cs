@@ -20,7 +20,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
 {
     public const int MaxListResults = 1000;
 
-    private readonly StateMachine _machine;
+    private StateMachine _machine;
     private readonly ITaskInvoker _invoker;
     private readonly IExecutionStore _store;
     private readonly TimeProvider _time;
@@ -73,6 +73,16 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     }
 
     public string StateMachineArn { get; }
+
+    /// <summary>
+    /// Runs executions started from now on with <paramref name="machine"/>, as UpdateStateMachine does: running ones
+    /// keep the definition they started with (until a restart resumes them with the current one).
+    /// </summary>
+    public void UseDefinition(StateMachine machine)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        Volatile.Write(ref _machine, machine);
+    }
 
     /// <summary>
     /// Resumes, once, the executions a previous emulator left RUNNING in the store, and completes when they are
@@ -150,6 +160,17 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         return await _store.ListExecutionsAsync(StateMachineArn, statusFilter, maxResults, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One page of this state machine's executions, newest first: <paramref name="maxResults"/> after the first <paramref name="skip"/>.</summary>
+    public async Task<IReadOnlyList<ExecutionDescription>> ListExecutionsPageAsync(
+        int skip, int maxResults, ExecutionStatus? statusFilter, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
+        await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
+        var upTo = await _store.ListExecutionsAsync(StateMachineArn, statusFilter, skip + maxResults, cancellationToken).ConfigureAwait(false);
+        return [.. upTo.Skip(skip)];
+    }
+
     /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
     public async Task<IReadOnlyList<HistoryEvent>> GetExecutionHistoryAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -196,6 +217,23 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     }
 
     /// <summary>
+    /// Stops a running execution as StopExecution does: its run is cancelled where it is and the execution closes as
+    /// ABORTED with <paramref name="error"/> and <paramref name="cause"/>. Returns its final description; an execution
+    /// that had already closed is returned as it closed.
+    /// </summary>
+    /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
+    public async Task<ExecutionDescription> StopExecutionAsync(
+        string name, string? error, string? cause, CancellationToken cancellationToken = default)
+    {
+        await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
+        RunningExecution? running;
+        lock (_lifecycle) _running.TryGetValue(name, out running);
+        if (running is null) return await WaitForCompletionAsync(name, cancellationToken).ConfigureAwait(false);
+        running.RequestStop(error, cause);
+        return await running.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Stops running executions and waits for their runs to end. Their records stay RUNNING, and the next emulator
     /// over the store resumes them.
     /// </summary>
@@ -237,11 +275,11 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         var info = new ExecutionInfo(
             execution.ExecutionArn, execution.Name, execution.StartDate, input, _roleArn, StateMachineArn, _stateMachineName, _region,
             execution.RedriveCount, execution.RedriveDate);
-        var interpreter = new ExecutionInterpreter(_machine, info, _invoker, history, _time, _logger);
+        var interpreter = new ExecutionInterpreter(Volatile.Read(ref _machine), info, _invoker, history, _time, _logger);
         lock (_lifecycle)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var running = new RunningExecution();
+            var running = new RunningExecution(_shutdown.Token);
             _running.Add(execution.Name, running);
             running.Run = Task.Run(() => RunToCompletionAsync(execution, interpreter, entry, history, running));
         }
@@ -256,7 +294,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     {
         try
         {
-            if (await RunUntilShutdownAsync(interpreter, entry).ConfigureAwait(false) is not { } outcome)
+            if (await RunUntilShutdownAsync(interpreter, entry, running).ConfigureAwait(false) is not { } outcome)
             {
                 StepFunctionsLog.ExecutionSuspended(_logger, execution.Name);
                 running.Completion.SetCanceled(_shutdown.Token);
@@ -278,15 +316,23 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         finally
         {
             lock (_lifecycle) _running.Remove(execution.Name);
+            running.Dispose();
         }
     }
 
-    /// <summary>The execution's outcome, or null when the emulator stopped it first and it is to resume later.</summary>
-    private async Task<ExecutionOutcome?> RunUntilShutdownAsync(ExecutionInterpreter interpreter, StateEntry entry)
+    /// <summary>
+    /// The execution's outcome (ABORTED when StopExecution stopped it), or null when the emulator stopped it first and
+    /// it is to resume later.
+    /// </summary>
+    private async Task<ExecutionOutcome?> RunUntilShutdownAsync(ExecutionInterpreter interpreter, StateEntry entry, RunningExecution running)
     {
         try
         {
-            return await interpreter.RunAsync(entry, _shutdown.Token).ConfigureAwait(false);
+            return await interpreter.RunAsync(entry, running.Cancellation).ConfigureAwait(false);
+        }
+        catch (Exception) when (running.StopRequest is { } stop)
+        {
+            return new ExecutionOutcome(ExecutionStatus.Aborted, null, stop.Error, stop.Cause);
         }
         catch (Exception) when (_shutdown.IsCancellationRequested)
         {
@@ -335,10 +381,35 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     public ExecutionDoesNotExistException DoesNotExist(string name) =>
         new($"Execution Does Not Exist: '{_executionArnPrefix + name}'");
 
-    private sealed class RunningExecution
+    private sealed class RunningExecution(CancellationToken shutdown) : IDisposable
     {
+        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        private volatile StopRequestDetails? _stopRequest;
+
         public TaskCompletionSource<ExecutionDescription> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Run { get; set; } = Task.CompletedTask;
+
+        /// <summary>Cancelled when the emulator shuts down or StopExecution stops this execution.</summary>
+        public CancellationToken Cancellation => _stop.Token;
+
+        public StopRequestDetails? StopRequest => _stopRequest;
+
+        public void RequestStop(string? error, string? cause)
+        {
+            _stopRequest ??= new StopRequestDetails(error, cause);
+            try
+            {
+                _stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run ended meanwhile; its completion already holds how it closed.
+            }
+        }
+
+        public void Dispose() => _stop.Dispose();
     }
+
+    private sealed record StopRequestDetails(string? Error, string? Cause);
 }

@@ -31,4 +31,8 @@ internal static partial class StepFunctionsLog
     [LoggerMessage(Level = LogLevel.Error, Message = "The task invoker for {Resource} failed unexpectedly in state {StateName}; "
         + "the execution fails with States.Runtime")]
     public static partial void TaskInvokerDefect(ILogger logger, Exception exception, string resource, string stateName);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "State machine {Name} was created earlier but its definition no longer loads; "
+        + "it is not served until it is created again")]
+    public static partial void StoredStateMachineNotLoaded(ILogger logger, Exception exception, string name);
 }

@@ -17,7 +17,10 @@ public sealed class ArchitectureTests
     private static readonly string[] Hosts = ["Conduit.Ingress", "Conduit.Workers", "Conduit.Local"];
 
     private static readonly string[] Emulators =
-        ["Conduit.Local.Gateway", "Conduit.Local.Lambda", "Conduit.Local.Queue", "Conduit.Local.Sqlite", "Conduit.Local.StepFunctions"];
+        [
+            "Conduit.Local.Edge", "Conduit.Local.Gateway", "Conduit.Local.Lambda", "Conduit.Local.Queue", "Conduit.Local.Sqlite",
+            "Conduit.Local.StepFunctions",
+        ];
 
     public static TheoryData<string> ProductionProjects { get; } =
         new(ProjectFiles().Keys.Where(name => !name.Contains(".Tests.") && name != "Conduit.Bench"));
@@ -56,6 +59,19 @@ public sealed class ArchitectureTests
         foreach (var emulator in Emulators)
             Assert.DoesNotContain(ConduitReferencesOf(emulator), Hosts.Contains);
         Assert.Equal([Core], ConduitReferencesOf("Conduit.Local.Terminal"));
+    }
+
+    /// <summary>
+    /// The edge is the foundation every emulated AWS API registers into, so it knows none of them, nor anything of
+    /// Conduit: a service depends on the edge, never the other way round.
+    /// </summary>
+    [Fact]
+    public void Edge_ReferencesNoOtherConduitProject_AndTheServicesReferenceIt()
+    {
+        Assert.Empty(ProjectReferencesOf("Conduit.Local.Edge"));
+        Assert.Empty(ConduitReferencesOf("Conduit.Local.Edge"));
+        Assert.Contains("Conduit.Local.Edge", ConduitReferencesOf("Conduit.Local.StepFunctions"));
+        Assert.Contains("Conduit.Local.Edge", ConduitReferencesOf("Conduit.Local.Gateway"));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Conduit.Aws;
 using Conduit.Aws.ApiGatewayManagement;
+using Conduit.Local.Edge;
 using Conduit.Local.Gateway;
 using Conduit.Tests.Support;
 using Microsoft.AspNetCore.Builder;

@@ -42,7 +42,10 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <param name="workingDirectory">Null to run where this process runs.</param>
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    public static ChildProcess Start(
+        string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName, arguments)
         {
@@ -51,15 +54,20 @@ public sealed class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         if (workingDirectory is not null) startInfo.WorkingDirectory = workingDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) startInfo.Environment.Remove(name);
+            else startInfo.Environment[name] = value;
+        }
         return new ChildProcess(startInfo);
     }
 
     /// <summary>Runs a program to its end; past <paramref name="timeout"/> it is killed and this throws, with its output.</summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        await using var process = Start(fileName, arguments, workingDirectory);
+        await using var process = Start(fileName, arguments, workingDirectory, environment);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try

@@ -4,29 +4,66 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Conduit.Local.Gateway;
+namespace Conduit.Local.Edge;
 
 /// <summary>
-/// Checks AWS Signature Version 4 on a request to the @connections API as API Gateway does for IAM: the access key
-/// must be the one key this gateway knows, the credential scope this region and <c>execute-api</c>, <c>x-amz-date</c>
-/// within 15 minutes of now, and the signature the one recomputed here over the request as received (method, raw
-/// path, query, the signed headers, the body's SHA-256).
+/// Checks AWS Signature Version 4 on a request as AWS does: the Authorization header's form, <c>x-amz-date</c> within
+/// 15 minutes of now, the credential scope's date, and, when the verifier knows a secret, the signature recomputed
+/// here over the request as received (method, raw path, query, the signed headers, the body's SHA-256).
 /// </summary>
-public sealed class SigV4Verifier(string accessKeyId, string secretAccessKey, string region, TimeProvider time)
+/// <remarks>
+/// Three strictnesses, one check: the gateway's (one key, one region, <c>execute-api</c>), the edge's with
+/// <c>--aws-credentials</c> (one key; the region is the client's, the service the one the request is for) and the
+/// edge's default, which accepts any well-formed signature because no secret is known to recompute it with.
+/// </remarks>
+public sealed class SigV4Verifier
 {
-    public const string Service = "execute-api";
+    public const string ExecuteApiService = "execute-api";
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
 
     private const string DateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
+    private readonly string? _accessKeyId;
+    private readonly string? _secretAccessKey;
+    private readonly string? _region;
+    private readonly string? _service;
+    private readonly TimeProvider _time;
+
+    /// <summary>Only this key, signing for this region and <c>execute-api</c>: the @connections API's caller.</summary>
+    public SigV4Verifier(string accessKeyId, string secretAccessKey, string region, TimeProvider time)
+        : this(accessKeyId, secretAccessKey, region, ExecuteApiService, time)
+    {
+    }
+
+    private SigV4Verifier(string? accessKeyId, string? secretAccessKey, string? region, string? service, TimeProvider time)
+    {
+        _accessKeyId = accessKeyId;
+        _secretAccessKey = secretAccessKey;
+        _region = region;
+        _service = service;
+        _time = time;
+    }
+
+    /// <summary>Any access key, any region and service in the scope: the signature's form and date are all that is checked.</summary>
+    public static SigV4Verifier AcceptingAnyCredentials(TimeProvider time) => new(null, null, null, null, time);
+
+    /// <summary>Only this key, with its signature verified; the region is whichever the client signed for.</summary>
+    public static SigV4Verifier ForCredentials(string accessKeyId, string secretAccessKey, TimeProvider time) =>
+        new(accessKeyId, secretAccessKey, null, null, time);
+
+    /// <summary>True when any credentials are accepted, so a signature's value is never checked.</summary>
+    public bool AcceptsAnyCredentials => _secretAccessKey is null;
+
     /// <summary>Every check that needs no body, so an unsigned or stale request is refused before its body is read.</summary>
-    public SignatureRefusal? Precheck(HttpRequest request) => Read(request, out _);
+    /// <param name="service">The signing name the request is for, when the verifier was not made for one service.</param>
+    public SignatureRefusal? Precheck(HttpRequest request, string? service = null) => Read(request, service, out _);
 
     /// <summary>Null when the request carries a valid signature by this gateway's key over exactly <paramref name="body"/>.</summary>
-    public SignatureRefusal? Verify(HttpRequest request, ReadOnlySpan<byte> body)
+    public SignatureRefusal? Verify(HttpRequest request, ReadOnlySpan<byte> body, string? service = null)
     {
-        if (Read(request, out var authorization) is { } refusal) return refusal;
+        if (Read(request, service, out var authorization) is { } refusal) return refusal;
+        if (_secretAccessKey is null) return null;
         var payloadHash = Hex(SHA256.HashData(body));
         if (request.Headers["x-amz-content-sha256"] is { Count: > 0 } claimed && claimed.ToString() != payloadHash)
             return SignatureRefusal.Invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
@@ -41,13 +78,13 @@ public sealed class SigV4Verifier(string accessKeyId, string secretAccessKey, st
         var stringToSign = string.Join('\n',
             Algorithm, authorization.AmzDate, authorization.Scope, Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest))));
         var expected = Encoding.ASCII.GetBytes(
-            Hex(HMACSHA256.HashData(SigningKey(authorization.Date), Encoding.UTF8.GetBytes(stringToSign))));
+            Hex(HMACSHA256.HashData(SigningKey(_secretAccessKey, authorization.CredentialScope), Encoding.UTF8.GetBytes(stringToSign))));
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(authorization.Signature))
             ? null
             : SignatureRefusal.Mismatch;
     }
 
-    private SignatureRefusal? Read(HttpRequest request, out Authorization authorization)
+    private SignatureRefusal? Read(HttpRequest request, string? requestService, out Authorization authorization)
     {
         authorization = default;
         var header = request.Headers.Authorization.ToString();
@@ -70,11 +107,14 @@ public sealed class SigV4Verifier(string accessKeyId, string secretAccessKey, st
 
         var scope = credential.Split('/');
         if (scope.Length != 5 || scope[4] != "aws4_request")
-            return SignatureRefusal.Incomplete("Credential must have the form <key id>/<date>/<region>/execute-api/aws4_request.");
-        if (!FixedTimeEquals(scope[0], accessKeyId)) return SignatureRefusal.UnrecognizedClient;
-        if (request.Headers.ContainsKey("x-amz-security-token")) return SignatureRefusal.UnrecognizedClient;
+            return SignatureRefusal.Incomplete("Credential must have the form <key id>/<date>/<region>/<service>/aws4_request.");
+        if (_accessKeyId is not null)
+        {
+            if (!FixedTimeEquals(scope[0], _accessKeyId)) return SignatureRefusal.UnrecognizedClient;
+            if (request.Headers.ContainsKey("x-amz-security-token")) return SignatureRefusal.UnrecognizedClient;
+        }
 
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (signedAt < now - MaxSkew)
         {
             return SignatureRefusal.Invalid(
@@ -91,8 +131,10 @@ public sealed class SigV4Verifier(string accessKeyId, string secretAccessKey, st
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
                 + $"'{scope[1]}' != '{amzDate[..8]}'");
         }
-        if (scope[2] != region) return SignatureRefusal.Invalid($"Credential should be scoped to a valid region, not '{scope[2]}'.");
-        if (scope[3] != Service) return SignatureRefusal.Invalid($"Credential should be scoped to correct service: '{Service}'.");
+        if (_region is not null && scope[2] != _region)
+            return SignatureRefusal.Invalid($"Credential should be scoped to a valid region, not '{scope[2]}'.");
+        if ((_service ?? (AcceptsAnyCredentials ? null : requestService)) is { } service && scope[3] != service)
+            return SignatureRefusal.Invalid($"Credential should be scoped to correct service: '{service}'.");
 
         var names = signedHeaders.Split(';');
         if (!names.Contains("host", StringComparer.Ordinal))
@@ -100,7 +142,7 @@ public sealed class SigV4Verifier(string accessKeyId, string secretAccessKey, st
         if (names.Any(n => n.Length == 0 || n != n.ToLowerInvariant() || !request.Headers.ContainsKey(n)))
             return SignatureRefusal.Incomplete("Every SignedHeaders name must be lower case and present in the request.");
 
-        authorization = new Authorization(amzDate, scope[1], string.Join('/', scope[1..]), names, signature);
+        authorization = new Authorization(amzDate, scope[1..4], string.Join('/', scope[1..]), names, signature);
         return null;
     }
 
@@ -134,10 +176,11 @@ public sealed class SigV4Verifier(string accessKeyId, string secretAccessKey, st
     private static string RawTarget(HttpRequest request) =>
         request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
 
-    private byte[] SigningKey(string date)
+    /// <summary>The key derived from the secret and the scope's date, region and service, in that order.</summary>
+    private static byte[] SigningKey(string secretAccessKey, string[] credentialScope)
     {
-        var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), Encoding.UTF8.GetBytes(date));
-        foreach (var part in new[] { region, Service, "aws4_request" }) key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
+        var key = Encoding.UTF8.GetBytes("AWS4" + secretAccessKey);
+        foreach (var part in credentialScope.Append("aws4_request")) key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
         return key;
     }
 
@@ -148,5 +191,6 @@ public sealed class SigV4Verifier(string accessKeyId, string secretAccessKey, st
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture);
 
-    private readonly record struct Authorization(string AmzDate, string Date, string Scope, string[] SignedHeaders, string Signature);
+    private readonly record struct Authorization(
+        string AmzDate, string[] CredentialScope, string Scope, string[] SignedHeaders, string Signature);
 }

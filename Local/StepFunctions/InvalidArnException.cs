@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class InvalidArnException(string message) : StepFunctionsServiceException("InvalidArn", message);

@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class InvalidDefinitionException(string message) : StepFunctionsServiceException("InvalidDefinition", message);

@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class StateMachineAlreadyExistsException(string message) : StepFunctionsServiceException("StateMachineAlreadyExists", message);

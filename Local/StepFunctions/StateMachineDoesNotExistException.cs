@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class StateMachineDoesNotExistException(string message) : StepFunctionsServiceException("StateMachineDoesNotExist", message);

@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class StateMachineTypeNotSupportedException(string message) : StepFunctionsServiceException("StateMachineTypeNotSupported", message);
