@@ -110,7 +110,7 @@ public static class LocalComposition
 
     /// <summary>
     /// The AWS-compatible endpoint on the host's port: the Step Functions API over every state machine, the chat-turn
-    /// one and those created through it. Any well-formed SigV4 signature is accepted unless --aws-credentials names the one key.
+    /// one and those created through it.
     /// </summary>
     private static void AddAwsEdge(IServiceCollection services, LocalHostOptions options)
     {
@@ -132,11 +132,20 @@ public static class LocalComposition
         services.AddSingleton<IAwsJsonService, StepFunctionsJsonApi>();
         services.AddSingleton(sp => new AwsEdge(
             sp.GetServices<IAwsJsonService>(),
-            options.AwsCredentials is { } key
-                ? SigV4Verifier.ForCredentials(key.AccessKeyId, key.SecretAccessKey, sp.GetRequiredService<TimeProvider>())
-                : SigV4Verifier.AcceptingAnyCredentials(sp.GetRequiredService<TimeProvider>()),
+            EdgeVerifier(options.AwsCredentials, sp.GetRequiredService<FunctionCredentials>(), sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<ILogger<AwsEdge>>()));
     }
+
+    /// <summary>
+    /// The endpoint reads every user's turns and can start the functions that post to their sockets, so by default it
+    /// serves only this run's own functions (as IAM would); <c>--aws-credentials</c> adds one key, or any signer.
+    /// </summary>
+    private static SigV4Verifier EdgeVerifier(AwsEdgeCredentials? configured, FunctionCredentials own, TimeProvider time) => configured switch
+    {
+        { AcceptsAnyKey: true } => SigV4Verifier.AcceptingAnyCredentials(time),
+        { AccessKeyId: { } id, SecretAccessKey: { } secret } => SigV4Verifier.ForCredentials(id, secret, time),
+        _ => SigV4Verifier.ForCredentials(own.AccessKeyId, own.SecretAccessKey, time),
+    };
 
     private static StepFunctionsEmulator EmulatorFor(IServiceProvider services, StateMachine machine, string stateMachineArn) => new(
         machine,

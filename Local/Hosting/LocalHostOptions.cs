@@ -56,7 +56,10 @@ public sealed record LocalHostOptions
     /// <summary>Host names, besides the loopback ones, that requests may name in their Host header (any port).</summary>
     public IReadOnlySet<string> AllowedHosts { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>With --aws-credentials, the only key the AWS endpoint accepts, its signatures verified; otherwise any.</summary>
+    /// <summary>
+    /// With --aws-credentials, the key the AWS endpoint accepts (its signatures verified) or any signer; without it, only
+    /// this run's own functions.
+    /// </summary>
     public AwsEdgeCredentials? AwsCredentials { get; init; }
 
     public IReadOnlySet<string> EffectiveAllowedOrigins =>
@@ -80,7 +83,8 @@ public sealed record LocalHostOptions
           --region <name>             AWS Region for Bedrock and DynamoDB (default: AWS_REGION or the profile's)
           --allowed-origin <origin>   a browser origin allowed to connect, exactly (repeatable; default: this host's own)
           --allowed-host <name>       a Host header name to answer besides localhost, 127.0.0.1 and [::1] (repeatable)
-          --aws-credentials <id>:<secret>  the only access key the AWS endpoint accepts (default: any SigV4-signed request)
+          --aws-credentials <id>:<secret>  the access key the AWS endpoint accepts, or "any" for any SigV4 signer
+                                      (default: none but this run's own functions)
           --auth dev                  development tokens: signed here, printed at start, GET /local/dev/token?user=<id> (default)
           --auth jwks:<url>           validate real RS256/ES256 tokens against an issuer's JWKS (needs the two below)
           --jwt-issuer <iss>          the exact iss of real tokens

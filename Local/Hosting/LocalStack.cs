@@ -70,6 +70,13 @@ public static class LocalStack
         _ => "offline (not an LLM)",
     };
 
+    private static string EdgeSigners(AwsEdgeCredentials? configured) => configured switch
+    {
+        { AcceptsAnyKey: true } => "any SigV4-signed credentials",
+        { AccessKeyId: { } id } => $"SigV4 by {id} only",
+        _ => "this run's functions only; --aws-credentials <id>:<secret> to use it",
+    };
+
     private static void PrintReady(LocalHostOptions options, DevelopmentIssuer? issuer)
     {
         var http = options.HttpBase.AbsoluteUri.TrimEnd('/');
@@ -83,8 +90,7 @@ public static class LocalStack
               @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId} (SigV4, this run's functions only)
               Executions         {{http}}/{{options.Gateway.Stage}}/executions (bearer token; operators see every user's)
               Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
-              AWS endpoint       {{http}} (Step Functions; {{(options.AwsCredentials is { } key
-                  ? $"SigV4 by {key.AccessKeyId} only" : "any SigV4-signed credentials")}})
+              AWS endpoint       {{http}} (Step Functions; {{EdgeSigners(options.AwsCredentials)}})
               Health             {{http}}/healthz
               Data               {{data}}{{stores}}
               Model              {{Describe(options.ModelSource)}}

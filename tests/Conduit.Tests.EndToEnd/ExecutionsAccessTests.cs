@@ -47,6 +47,20 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    /// <summary>The AWS endpoint is another way to the same executions: by default it serves no key but the host's own.</summary>
+    [Fact]
+    public async Task AwsEndpoint_ByDefault_RefusesAnyKeyButTheHostsOwn()
+    {
+        var listed = await AwsClients.CliAsync(
+            _host.HttpBase, AwsClients.Environment("AKIDSOMEPROCESS", "any-secret"),
+            "stepfunctions", "list-executions",
+            "--state-machine-arn", "arn:aws:states:local:000000000000:stateMachine:conduit-chat-turn");
+
+        Assert.False(listed.Succeeded);
+        Assert.Contains("(UnrecognizedClientException)", listed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice", listed.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task List_AsAUser_ShowsOnlyTheirOwnTurns()
     {

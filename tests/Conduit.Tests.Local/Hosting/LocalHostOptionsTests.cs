@@ -80,6 +80,28 @@ public sealed class LocalHostOptionsTests
             "--allowed-origin", Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(["--allowed-origin", origin])).Message);
 
     [Fact]
+    public void Parse_AwsCredentials_TakesOneKeyOrAnyAndDefaultsToNeither()
+    {
+        Assert.Null(LocalHostOptions.Parse([]).AwsCredentials);
+        Assert.True(LocalHostOptions.Parse(["--aws-credentials", "any"]).AwsCredentials!.AcceptsAnyKey);
+
+        var key = LocalHostOptions.Parse(["--aws-credentials", "AKIDLOCAL:se:cret"]).AwsCredentials!;
+
+        Assert.Equal(("AKIDLOCAL", "se:cret"), (key.AccessKeyId, key.SecretAccessKey));
+        Assert.False(key.AcceptsAnyKey);
+        Assert.DoesNotContain("se:cret", key.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AKIDLOCAL")]
+    [InlineData(":secret")]
+    [InlineData("AKIDLOCAL:")]
+    [InlineData("ANY")]
+    public void Parse_AwsCredentialsWithoutKeyAndSecret_IsRefused(string value) =>
+        Assert.Contains(
+            "--aws-credentials", Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(["--aws-credentials", value])).Message);
+
+    [Fact]
     public void Parse_OptionWithoutValue_SaysItNeedsOne() =>
         Assert.Equal("--port needs a value.", Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(["--port"])).Message);
 }
