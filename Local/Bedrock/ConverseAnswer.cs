@@ -15,11 +15,10 @@ internal static class ConverseAnswer
         {
             switch (item)
             {
-                case TextContent { Text.Length: > 0 } text when content.Count > 0 && content[^1] is JsonObject last && last["text"] is { } joined:
-                    last["text"] = joined.GetValue<string>() + text.Text;
-                    break;
                 case TextContent { Text.Length: > 0 } text:
-                    content.Add(new JsonObject { ["text"] = text.Text });
+                    if (content.Count > 0 && content[^1] is JsonObject { } last && last["text"] is { } joined)
+                        last["text"] = joined.GetValue<string>() + text.Text;
+                    else content.Add(new JsonObject { ["text"] = text.Text });
                     break;
                 case FunctionCallContent call:
                     calls = true;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Local.Edge;
 using Microsoft.Extensions.AI;
+using static Conduit.Local.Edge.AwsRestException;
 
 namespace Conduit.Local.Bedrock;
 
@@ -26,11 +27,11 @@ internal static class ConverseRequestReader
             }
         }
 
-        var turns = Array(body["messages"] ?? throw AwsRestException.Invalid("messages", "Member must not be null"), "messages");
-        if (turns.Count == 0) throw AwsRestException.Invalid("messages", "Member must have length greater than or equal to 1");
+        var turns = Array(body["messages"] ?? throw Invalid("messages", "Member must not be null"), "messages");
+        if (turns.Count == 0) throw Invalid("messages", "Member must have length greater than or equal to 1");
         for (var i = 0; i < turns.Count; i++) messages.Add(ReadMessage(Object(turns[i], $"messages.{i}"), $"messages.{i}"));
         if (messages[^1].Role != ChatRole.User)
-            throw AwsRestException.Validation("A conversation must end with a user message. Try again with a conversation that ends with a user message.");
+            throw Validation("A conversation must end with a user message. Try again with a conversation that ends with a user message.");
 
         var options = new ChatOptions();
         if (body["inferenceConfig"] is { } inference) ReadInferenceConfig(Object(inference, "inferenceConfig"), options);
@@ -40,13 +41,13 @@ internal static class ConverseRequestReader
 
     private static ChatMessage ReadMessage(JsonObject message, string at)
     {
-        var role = String(message["role"] ?? throw AwsRestException.Invalid($"{at}.role", "Member must not be null"), $"{at}.role") switch
+        var role = String(message["role"] ?? throw Invalid($"{at}.role", "Member must not be null"), $"{at}.role") switch
         {
             "user" => ChatRole.User,
             "assistant" => ChatRole.Assistant,
-            var other => throw AwsRestException.Invalid($"{at}.role", $"Member must satisfy enum value set: [user, assistant], not '{other}'"),
+            var other => throw Invalid($"{at}.role", $"Member must satisfy enum value set: [user, assistant], not '{other}'"),
         };
-        var blocks = Array(message["content"] ?? throw AwsRestException.Invalid($"{at}.content", "Member must not be null"), $"{at}.content");
+        var blocks = Array(message["content"] ?? throw Invalid($"{at}.content", "Member must not be null"), $"{at}.content");
         var contents = new List<AIContent>();
         for (var i = 0; i < blocks.Count; i++) contents.Add(ReadBlock(Object(blocks[i], $"{at}.content.{i}"), $"{at}.content.{i}"));
         return new ChatMessage(role, contents);
@@ -54,7 +55,7 @@ internal static class ConverseRequestReader
 
     private static AIContent ReadBlock(JsonObject block, string at)
     {
-        if (block.Count != 1) throw AwsRestException.Invalid(at, "A content block must set exactly one member");
+        if (block.Count != 1) throw Invalid(at, "A content block must set exactly one member");
         var (kind, value) = block.First();
         switch (kind)
         {
@@ -63,7 +64,9 @@ internal static class ConverseRequestReader
             case "toolUse":
                 var use = Object(value, $"{at}.toolUse");
                 return new FunctionCallContent(
-                    String(use["toolUseId"], $"{at}.toolUse.toolUseId"), String(use["name"], $"{at}.toolUse.name"), Arguments(use["input"]));
+                    String(use["toolUseId"], $"{at}.toolUse.toolUseId"),
+                    String(use["name"], $"{at}.toolUse.name"),
+                    Arguments(use["input"]));
             case "toolResult":
                 var result = Object(value, $"{at}.toolResult");
                 var error = Optional(result["status"]) == "error";
@@ -72,10 +75,10 @@ internal static class ConverseRequestReader
                     Exception = error ? new InvalidOperationException(ResultText(result["content"])) : null,
                 };
             case var media when MediaBlocks.Contains(media):
-                throw AwsRestException.Validation($"This model doesn't support the {media} content block that you provided. "
+                throw Validation($"This model doesn't support the {media} content block that you provided. "
                     + "The local model reads text, toolUse and toolResult blocks only.");
             default:
-                throw AwsRestException.Validation($"This model doesn't support the {kind} content block that you provided.");
+                throw Validation($"This model doesn't support the {kind} content block that you provided.");
         }
     }
 
@@ -84,18 +87,22 @@ internal static class ConverseRequestReader
         if (config["maxTokens"] is { } maxTokens)
         {
             options.MaxOutputTokens = Integer(maxTokens, "inferenceConfig.maxTokens");
-            if (options.MaxOutputTokens < 1) throw AwsRestException.Invalid("inferenceConfig.maxTokens", "Member must have value greater than or equal to 1");
+            if (options.MaxOutputTokens < 1)
+                throw Invalid("inferenceConfig.maxTokens", "Member must have value greater than or equal to 1");
         }
         if (config["temperature"] is { } temperature) options.Temperature = Fraction(temperature, "inferenceConfig.temperature");
         if (config["topP"] is { } topP) options.TopP = Fraction(topP, "inferenceConfig.topP");
         if (config["stopSequences"] is { } stops)
-            options.StopSequences = [.. Array(stops, "inferenceConfig.stopSequences").Select((s, i) => String(s, $"inferenceConfig.stopSequences.{i}"))];
+        {
+            options.StopSequences =
+                [.. Array(stops, "inferenceConfig.stopSequences").Select((s, i) => String(s, $"inferenceConfig.stopSequences.{i}"))];
+        }
     }
 
     private static void ReadToolConfig(JsonObject config, ChatOptions options)
     {
-        var tools = Array(config["tools"] ?? throw AwsRestException.Invalid("toolConfig.tools", "Member must not be null"), "toolConfig.tools");
-        if (tools.Count == 0) throw AwsRestException.Invalid("toolConfig.tools", "Member must have length greater than or equal to 1");
+        var tools = Array(config["tools"] ?? throw Invalid("toolConfig.tools", "Member must not be null"), "toolConfig.tools");
+        if (tools.Count == 0) throw Invalid("toolConfig.tools", "Member must have length greater than or equal to 1");
         options.Tools = [];
         for (var i = 0; i < tools.Count; i++)
         {
@@ -103,7 +110,7 @@ internal static class ConverseRequestReader
             if (Object(tools[i], at)["toolSpec"] is not { } specNode) continue;
             var spec = Object(specNode, $"{at}.toolSpec");
             var name = String(spec["name"], $"{at}.toolSpec.name");
-            var schema = spec["inputSchema"]?["json"] ?? throw AwsRestException.Invalid($"{at}.toolSpec.inputSchema", "Member must not be null");
+            var schema = spec["inputSchema"]?["json"] ?? throw Invalid($"{at}.toolSpec.inputSchema", "Member must not be null");
             options.Tools.Add(AIFunctionFactory.CreateDeclaration(
                 name, Optional(spec["description"]), Element(schema)));
         }
@@ -113,8 +120,9 @@ internal static class ConverseRequestReader
         {
             _ when choice.ContainsKey("auto") => ChatToolMode.Auto,
             _ when choice.ContainsKey("any") => ChatToolMode.RequireAny,
-            _ when choice["tool"] is JsonObject tool => ChatToolMode.RequireSpecific(String(tool["name"], "toolConfig.toolChoice.tool.name")),
-            _ => throw AwsRestException.Invalid("toolConfig.toolChoice", "Member must set one of auto, any or tool"),
+            _ when choice["tool"] is JsonObject tool =>
+                ChatToolMode.RequireSpecific(String(tool["name"], "toolConfig.toolChoice.tool.name")),
+            _ => throw Invalid("toolConfig.toolChoice", "Member must set one of auto, any or tool"),
         };
     }
 
@@ -139,20 +147,20 @@ internal static class ConverseRequestReader
 
     private static string? Optional(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private static JsonArray Array(JsonNode node, string at) => node as JsonArray ?? throw AwsRestException.Invalid(at, "Member must be a list");
+    private static JsonArray Array(JsonNode node, string at) => node as JsonArray ?? throw Invalid(at, "Member must be a list");
 
-    private static JsonObject Object(JsonNode? node, string at) => node as JsonObject ?? throw AwsRestException.Invalid(at, "Member must be a structure");
+    private static JsonObject Object(JsonNode? node, string at) => node as JsonObject ?? throw Invalid(at, "Member must be a structure");
 
     private static string String(JsonNode? node, string at) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : throw AwsRestException.Invalid(at, "Member must be a string");
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : throw Invalid(at, "Member must be a string");
 
     private static int Integer(JsonNode node, string at) =>
-        node is JsonValue value && value.TryGetValue<int>(out var number) ? number : throw AwsRestException.Invalid(at, "Member must be an integer");
+        node is JsonValue value && value.TryGetValue<int>(out var number) ? number : throw Invalid(at, "Member must be an integer");
 
     private static float Fraction(JsonNode node, string at)
     {
-        if (node is not JsonValue value || !value.TryGetValue<double>(out var number)) throw AwsRestException.Invalid(at, "Member must be a number");
-        if (number is < 0 or > 1) throw AwsRestException.Invalid(at, "Member must have value between 0 and 1");
+        if (node is not JsonValue value || !value.TryGetValue<double>(out var number)) throw Invalid(at, "Member must be a number");
+        if (number is < 0 or > 1) throw Invalid(at, "Member must have value between 0 and 1");
         return (float)number;
     }
 

@@ -74,7 +74,10 @@ internal sealed class ConverseStreamWriter(Stream body, CancellationToken cancel
     public Task FailAsync(Exception exception)
     {
         if (exception is ModelThrottledException)
-            return SendAsync(EventStreamEncoder.Exception("throttlingException", new JsonObject { ["message"] = exception.Message }.ToJsonString()));
+        {
+            var throttled = new JsonObject { ["message"] = exception.Message };
+            return SendAsync(EventStreamEncoder.Exception("throttlingException", throttled.ToJsonString()));
+        }
         var payload = new JsonObject
         {
             ["message"] = $"The model failed while streaming its answer: {exception.Message}",

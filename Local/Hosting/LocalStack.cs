@@ -93,7 +93,8 @@ public static class LocalStack
               Executions         {{http}}/{{options.Gateway.Stage}}/executions (bearer token; operators see every user's)
               Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
               AWS endpoint       {{http}} (Step Functions; {{EdgeSigners(options.AwsCredentials)}})
-              Bedrock            {{http}}/model/{modelId}/converse[-stream] (this model); knowledge base id {{BedrockAgentRuntimeApi.KnowledgeBaseId}}
+              Bedrock            {{http}}/model/{modelId}/converse[-stream] (this model, any model id)
+              Knowledge base     {{http}}/knowledgebases/{{BedrockAgentRuntimeApi.KnowledgeBaseId}}/retrieve (the local index)
               Health             {{http}}/healthz
               Data               {{data}}{{stores}}
               Model              {{Describe(options.ModelSource)}}
