@@ -2,6 +2,7 @@
 // knowledge base. Prints one JSON object of what it saw; exits non-zero, with the SDK's error, when the good call
 // fails. Usage: node scripts/bedrock-retrieve.mjs <endpoint> <knowledgeBaseId> <query>
 import { BedrockAgentRuntimeClient, RetrieveCommand } from "@aws-sdk/client-bedrock-agent-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 const [endpoint, knowledgeBaseId, query] = process.argv.slice(2);
 const client = new BedrockAgentRuntimeClient({
@@ -9,6 +10,8 @@ const client = new BedrockAgentRuntimeClient({
   region: "us-east-1",
   credentials: { accessKeyId: process.env.EDGE_ACCESS_KEY_ID ?? "AKIDNODETEST", secretAccessKey: process.env.EDGE_SECRET ?? "secret" },
   maxAttempts: 1,
+  // These clients default to an HTTP/2 handler, which needs TLS; the local endpoint is plain HTTP/1.1.
+  requestHandler: new NodeHttpHandler(),
 });
 
 const retrieved = await client.send(new RetrieveCommand({

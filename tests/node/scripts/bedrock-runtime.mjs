@@ -2,6 +2,7 @@
 // user would. Prints one JSON object of what it saw; exits non-zero, with the SDK's error, when a call that should
 // succeed fails. Usage: node scripts/bedrock-runtime.mjs <endpoint>
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 const [endpoint] = process.argv.slice(2);
 const client = new BedrockRuntimeClient({
@@ -9,6 +10,8 @@ const client = new BedrockRuntimeClient({
   region: "us-east-1",
   credentials: { accessKeyId: process.env.EDGE_ACCESS_KEY_ID ?? "AKIDNODETEST", secretAccessKey: process.env.EDGE_SECRET ?? "secret" },
   maxAttempts: 1,
+  // These clients default to an HTTP/2 handler, which needs TLS; the local endpoint is plain HTTP/1.1.
+  requestHandler: new NodeHttpHandler(),
 });
 const modelId = "anthropic.claude-3-5-sonnet-20240620-v1:0";
 const request = {
