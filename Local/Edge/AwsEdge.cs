@@ -123,7 +123,7 @@ public sealed class AwsEdge
     }
 
     /// <summary>At most one byte more than <see cref="MaxRequestBytes"/>: enough to tell that it is too large, no more.</summary>
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
+    internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

@@ -10,6 +10,7 @@ using Conduit.Core.Composition;
 using Conduit.Core.Ports;
 using Conduit.Ingress;
 using Conduit.Local.Adapters;
+using Conduit.Local.Bedrock;
 using Conduit.Local.Edge;
 using Conduit.Local.Gateway;
 using Conduit.Local.Knowledge;
@@ -110,7 +111,7 @@ public static class LocalComposition
 
     /// <summary>
     /// The AWS-compatible endpoint on the host's port: the Step Functions API over every state machine, the chat-turn
-    /// one and those created through it.
+    /// one and those created through it; Bedrock's Converse over the host's model and Retrieve over its knowledge base.
     /// </summary>
     private static void AddAwsEdge(IServiceCollection services, LocalHostOptions options)
     {
@@ -134,6 +135,10 @@ public static class LocalComposition
             sp.GetServices<IAwsJsonService>(),
             EdgeVerifier(options.AwsCredentials, sp.GetRequiredService<FunctionCredentials>(), sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<ILogger<AwsEdge>>()));
+        services.AddSingleton<IAwsRestService, BedrockRuntimeApi>();
+        services.AddSingleton<IAwsRestService, BedrockAgentRuntimeApi>();
+        services.AddSingleton(sp => new AwsRestEdge(
+            sp.GetServices<IAwsRestService>(), sp.GetRequiredService<AwsEdge>().Verifier, sp.GetRequiredService<ILogger<AwsRestEdge>>()));
     }
 
     /// <summary>

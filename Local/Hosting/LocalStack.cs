@@ -1,5 +1,6 @@
 using System.Net;
 using Conduit.Core.Ports;
+using Conduit.Local.Bedrock;
 using Conduit.Local.Edge;
 using Conduit.Local.Gateway;
 using Conduit.Local.Security;
@@ -61,6 +62,7 @@ public static class LocalStack
         services.GetRequiredService<ISessionStore>();
         services.GetRequiredService<StepFunctionsEmulator>();
         services.GetRequiredService<AwsEdge>();
+        services.GetRequiredService<AwsRestEdge>();
     }
 
     private static string Describe(ModelChoice model) => model switch
@@ -91,6 +93,8 @@ public static class LocalStack
               Executions         {{http}}/{{options.Gateway.Stage}}/executions (bearer token; operators see every user's)
               Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
               AWS endpoint       {{http}} (Step Functions; {{EdgeSigners(options.AwsCredentials)}})
+              Bedrock            {{http}}/model/{modelId}/converse[-stream] (this model, any model id)
+              Knowledge base     {{http}}/knowledgebases/{{BedrockAgentRuntimeApi.KnowledgeBaseId}}/retrieve (the local index)
               Health             {{http}}/healthz
               Data               {{data}}{{stores}}
               Model              {{Describe(options.ModelSource)}}
