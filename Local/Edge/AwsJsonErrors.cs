@@ -13,6 +13,7 @@ public static class AwsJsonErrors
         response.StatusCode = error.StatusCode;
         response.ContentType = contentType;
         response.Headers["x-amzn-ErrorType"] = error.ErrorCode;
+        if (error.QueryError is not null) response.Headers["x-amzn-query-error"] = error.QueryError;
         return response.WriteAsync(Body(error).ToJsonString(), response.HttpContext.RequestAborted);
     }
 }

@@ -13,6 +13,12 @@ public sealed class AwsJsonException(int statusCode, string errorType, string me
 
     public string ErrorType { get; } = errorType;
 
+    /// <summary>
+    /// The legacy Query-protocol code and fault (<c>Code;Sender</c>) an awsQueryCompatible service such as SQS also
+    /// sends, in <c>x-amzn-query-error</c>; the SDKs report it as the error's code.
+    /// </summary>
+    public string? QueryError { get; init; }
+
     /// <summary>The error code clients see: the shape name without its namespace.</summary>
     public string ErrorCode => ErrorType[(ErrorType.IndexOf('#', StringComparison.Ordinal) + 1)..];
 

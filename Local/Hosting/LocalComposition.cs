@@ -111,7 +111,8 @@ public static class LocalComposition
 
     /// <summary>
     /// The AWS-compatible endpoint on the host's port: the Step Functions API over every state machine, the chat-turn
-    /// one and those created through it; Bedrock's Converse over the host's model and Retrieve over its knowledge base.
+    /// one and those created through it; the SQS API over every queue, the turns queue and its DLQ among them; Bedrock's
+    /// Converse over the host's model and Retrieve over its knowledge base.
     /// </summary>
     private static void AddAwsEdge(IServiceCollection services, LocalHostOptions options)
     {
@@ -131,6 +132,14 @@ public static class LocalComposition
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StateMachineRegistry>>()));
         services.AddSingleton<IAwsJsonService, StepFunctionsJsonApi>();
+        services.AddSingleton<IAwsJsonService>(sp => new SqsJsonApi(
+            new SqsQueueRegistry(
+                sp.GetRequiredService<SqliteDatabase>(),
+                sp.GetRequiredService<DurableQueue>(),
+                options.Queue,
+                sp.GetRequiredService<TimeProvider>()),
+            options.HttpBase,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AwsEdge(
             sp.GetServices<IAwsJsonService>(),
             EdgeVerifier(options.AwsCredentials, sp.GetRequiredService<FunctionCredentials>(), sp.GetRequiredService<TimeProvider>()),

@@ -10,6 +10,8 @@ namespace Conduit.Local.Queue;
 /// An Amazon SQS standard queue with a redrive policy, kept in SQLite so that a message whose send has returned
 /// survives the host being killed. Its dead-letter queue is a second queue in the same table, so dead-lettering is one
 /// update inside the receive's transaction. Wake-ups are signalled in memory, so one host process owns a queue.
+/// Every queue of a host shares the table, each under its own name; the dead-letter queue is one of them, with no
+/// redrive policy of its own, so it can be read like any other.
 /// </summary>
 public sealed class DurableQueue
 {
@@ -32,34 +34,79 @@ public sealed class DurableQueue
     private const string MessageColumns =
         "sequence, message_id, body, message_attributes, sent_at, receive_count, first_received_at, receipt_handle";
 
+    /// <summary>SQS's longest DelaySeconds.</summary>
+    internal static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
+
     private static readonly IReadOnlyDictionary<string, SqsMessageAttribute> NoAttributes = new Dictionary<string, SqsMessageAttribute>();
 
     private readonly SqliteDatabase _database;
-    private readonly QueueOptions _options;
     private readonly TimeProvider _time;
+    private readonly int _maxReceiveCount;
 
     /// <summary>Completed and replaced whenever a message may have become visible sooner than a waiter computed.</summary>
     private TaskCompletionSource _visibilityChanged = NewSignal();
 
+    /// <summary>The queue <paramref name="options"/> names, with its dead-letter queue as <see cref="DeadLetterQueue"/>.</summary>
     public DurableQueue(SqliteDatabase database, QueueOptions options, TimeProvider time)
+        : this(
+            database,
+            options?.Name ?? throw new ArgumentNullException(nameof(options)),
+            options.VisibilityTimeout,
+            new DurableQueue(database, options.DeadLetterQueueName, options.VisibilityTimeout, null, int.MaxValue, time),
+            options.MaxReceiveCount,
+            time)
+    {
+    }
+
+    /// <param name="deadLetterQueue">
+    /// Where a message goes once it has had <paramref name="maxReceiveCount"/> receives; null for none.
+    /// </param>
+    internal DurableQueue(
+        SqliteDatabase database,
+        string name,
+        TimeSpan visibilityTimeout,
+        DurableQueue? deadLetterQueue,
+        int maxReceiveCount,
+        TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(time);
         _database = database;
-        _options = options;
         _time = time;
+        Name = name;
+        VisibilityTimeout = visibilityTimeout;
+        DeadLetterQueue = deadLetterQueue;
+        _maxReceiveCount = deadLetterQueue is null ? int.MaxValue : maxReceiveCount;
         _database.Execute(Schema);
     }
 
+    public string Name { get; }
+
+    /// <summary>How long a receive hides a message unless it asks for another timeout.</summary>
+    public TimeSpan VisibilityTimeout { get; }
+
+    /// <summary>The queue messages move to once out of receives; null when this queue has no redrive policy.</summary>
+    public DurableQueue? DeadLetterQueue { get; }
+
     /// <summary>Stores a message and returns its MessageId once the write has committed.</summary>
     /// <exception cref="ArgumentException">The message breaks one of SQS's limits: empty, over 1 MiB, or malformed.</exception>
-    public async Task<string> SendAsync(
+    public Task<string> SendAsync(
         string body,
         IReadOnlyDictionary<string, SqsMessageAttribute>? attributes = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        SendAsync(body, attributes, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>Stores a message that stays hidden for <paramref name="delay"/> (SQS's DelaySeconds, up to 15 minutes).</summary>
+    internal async Task<string> SendAsync(
+        string body,
+        IReadOnlyDictionary<string, SqsMessageAttribute>? attributes,
+        TimeSpan delay,
+        CancellationToken cancellationToken)
     {
         SqsMessageLimits.Validate(body, attributes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, MaxDelay);
         var messageId = Guid.NewGuid().ToString();
         var now = NowMilliseconds();
         var serializedAttributes = attributes is { Count: > 0 }
@@ -72,13 +119,14 @@ public sealed class DurableQueue
                 connection,
                 """
                 INSERT INTO queue_messages (queue_name, message_id, body, message_attributes, sent_at, visible_at)
-                VALUES ($queue, $messageId, $body, $attributes, $now, $now)
+                VALUES ($queue, $messageId, $body, $attributes, $now, $visibleAt)
                 """,
-                ("$queue", _options.Name),
+                ("$queue", Name),
                 ("$messageId", messageId),
                 ("$body", body),
                 ("$attributes", serializedAttributes),
-                ("$now", now));
+                ("$now", now),
+                ("$visibleAt", now + (long)delay.TotalMilliseconds));
             insert.ExecuteNonQuery();
         }, cancellationToken).ConfigureAwait(false);
 
@@ -90,14 +138,59 @@ public sealed class DurableQueue
     /// Receives up to <paramref name="maxMessages"/> visible messages, oldest first, hiding each for the visibility
     /// timeout under a new receipt handle. A message out of receives moves to the dead-letter queue instead.
     /// </summary>
-    public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, CancellationToken cancellationToken = default) =>
+        ReceiveAsync(maxMessages, VisibilityTimeout, cancellationToken);
+
+    /// <summary>As the other overload, hiding what it returns for <paramref name="visibilityTimeout"/> instead of the queue's.</summary>
+    internal async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(
+        int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, QueueOptions.MaxBatchSize);
-        return _database.InTransactionAsync<IReadOnlyList<QueueMessage>>(
-            (connection, _) => Receive(connection, maxMessages),
-            cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(visibilityTimeout, QueueOptions.MaxVisibilityTimeout);
+        var deadLettered = false;
+        var received = await _database.InTransactionAsync<IReadOnlyList<QueueMessage>>(
+            (connection, _) => Receive(connection, maxMessages, visibilityTimeout, out deadLettered),
+            cancellationToken).ConfigureAwait(false);
+        if (deadLettered) DeadLetterQueue?.SignalVisibilityChanged();
+        return received;
     }
+
+    /// <summary>Deletes every message of this queue, in flight or not, as PurgeQueue does.</summary>
+    internal Task PurgeAsync(CancellationToken cancellationToken = default) =>
+        _database.RunAsync(connection =>
+        {
+            using var delete = Command(connection, "DELETE FROM queue_messages WHERE queue_name = $queue", ("$queue", Name));
+            delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Visible messages, received ones still hidden, and sent ones still delayed, as GetQueueAttributes counts them.</summary>
+    internal Task<(int Visible, int NotVisible, int Delayed)> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var now = NowMilliseconds();
+        return _database.RunAsync(connection =>
+        {
+            using var count = Command(
+                connection,
+                """
+                SELECT
+                    COALESCE(SUM(visible_at <= $now), 0),
+                    COALESCE(SUM(visible_at > $now AND receive_count > 0), 0),
+                    COALESCE(SUM(visible_at > $now AND receive_count = 0), 0)
+                FROM queue_messages WHERE queue_name = $queue
+                """,
+                ("$queue", Name),
+                ("$now", now));
+            using var reader = count.ExecuteReader();
+            reader.Read();
+            return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        }, cancellationToken);
+    }
+
+    /// <summary>Whether a receipt handle is one this queue could have issued, stale or not.</summary>
+    internal static bool IsWellFormedReceiptHandle(string receiptHandle) =>
+        receiptHandle.Length == 32 && receiptHandle.All(char.IsAsciiHexDigitLower);
 
     /// <summary>Deletes the message <paramref name="receiptHandle"/> was issued for; false when that handle is stale or unknown.</summary>
     public Task<bool> DeleteAsync(string receiptHandle, CancellationToken cancellationToken = default)
@@ -108,7 +201,7 @@ public sealed class DurableQueue
             using var delete = Command(
                 connection,
                 "DELETE FROM queue_messages WHERE queue_name = $queue AND receipt_handle = $receiptHandle",
-                ("$queue", _options.Name),
+                ("$queue", Name),
                 ("$receiptHandle", receiptHandle));
             return delete.ExecuteNonQuery() > 0;
         }, cancellationToken);
@@ -118,7 +211,13 @@ public sealed class DurableQueue
     /// Makes an in-flight message visible again <paramref name="timeout"/> from now, zero meaning at once; false when the
     /// handle is stale or unknown or the message is no longer in flight, as SQS refuses those.
     /// </summary>
-    public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<bool> ChangeVisibilityAsync(string receiptHandle, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await ChangeVisibilityWithOutcomeAsync(receiptHandle, timeout, cancellationToken).ConfigureAwait(false)
+            == VisibilityChange.Changed;
+
+    /// <summary>As <see cref="ChangeVisibilityAsync"/>, telling a message that is no longer in flight from a stale handle.</summary>
+    internal async Task<VisibilityChange> ChangeVisibilityWithOutcomeAsync(
+        string receiptHandle, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(receiptHandle);
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
@@ -133,13 +232,19 @@ public sealed class DurableQueue
                 WHERE queue_name = $queue AND receipt_handle = $receiptHandle AND visible_at > $now
                 """,
                 ("$visibleAt", now + (long)timeout.TotalMilliseconds),
-                ("$queue", _options.Name),
+                ("$queue", Name),
                 ("$receiptHandle", receiptHandle),
                 ("$now", now));
-            return update.ExecuteNonQuery() > 0;
+            if (update.ExecuteNonQuery() > 0) return VisibilityChange.Changed;
+            using var select = Command(
+                connection,
+                "SELECT 1 FROM queue_messages WHERE queue_name = $queue AND receipt_handle = $receiptHandle",
+                ("$queue", Name),
+                ("$receiptHandle", receiptHandle));
+            return select.ExecuteScalar() is null ? VisibilityChange.UnknownHandle : VisibilityChange.NotInFlight;
         }, cancellationToken).ConfigureAwait(false);
 
-        if (changed) SignalVisibilityChanged();
+        if (changed == VisibilityChange.Changed) SignalVisibilityChanged();
         return changed;
     }
 
@@ -158,8 +263,8 @@ public sealed class DurableQueue
                 FROM queue_messages
                 WHERE queue_name IN ($queue, $deadLetterQueue)
                 """,
-                ("$queue", _options.Name),
-                ("$deadLetterQueue", _options.DeadLetterQueueName),
+                ("$queue", Name),
+                ("$deadLetterQueue", DeadLetterQueue?.Name),
                 ("$now", now));
             using var reader = count.ExecuteReader();
             reader.Read();
@@ -176,7 +281,7 @@ public sealed class DurableQueue
             using var select = Command(
                 connection,
                 $"SELECT {MessageColumns} FROM queue_messages WHERE queue_name = $deadLetterQueue ORDER BY sequence LIMIT $max",
-                ("$deadLetterQueue", _options.DeadLetterQueueName),
+                ("$deadLetterQueue", DeadLetterQueue?.Name),
                 ("$max", max));
             return [.. ReadMessages(select).Select(ToDeadLetter)];
         }, cancellationToken);
@@ -212,10 +317,11 @@ public sealed class DurableQueue
         }
     }
 
-    private List<QueueMessage> Receive(SqliteConnection connection, int maxMessages)
+    private List<QueueMessage> Receive(SqliteConnection connection, int maxMessages, TimeSpan visibilityTimeout, out bool deadLettered)
     {
         var now = NowMilliseconds();
-        var visibleAt = now + (long)_options.VisibilityTimeout.TotalMilliseconds;
+        var visibleAt = now + (long)visibilityTimeout.TotalMilliseconds;
+        deadLettered = false;
         var received = new List<QueueMessage>(maxMessages);
 
         // Walks forward by sequence: with a zero visibility timeout a delivered message is still visible, and one receive
@@ -230,7 +336,7 @@ public sealed class DurableQueue
                 WHERE queue_name = $queue AND visible_at <= $now AND sequence > $after
                 ORDER BY sequence LIMIT $limit
                 """,
-                ("$queue", _options.Name),
+                ("$queue", Name),
                 ("$now", now),
                 ("$after", after),
                 ("$limit", maxMessages - received.Count));
@@ -239,7 +345,11 @@ public sealed class DurableQueue
 
             foreach (var candidate in candidates)
             {
-                if (candidate.ReceiveCount >= _options.MaxReceiveCount) MoveToDeadLetterQueue(connection, candidate, now);
+                if (candidate.ReceiveCount >= _maxReceiveCount)
+                {
+                    MoveToDeadLetterQueue(connection, candidate, now);
+                    deadLettered = true;
+                }
                 else received.Add(Deliver(connection, candidate, now, visibleAt));
             }
 
@@ -273,7 +383,7 @@ public sealed class DurableQueue
         using var update = Command(
             connection,
             "UPDATE queue_messages SET queue_name = $deadLetterQueue, visible_at = $now WHERE sequence = $sequence",
-            ("$deadLetterQueue", _options.DeadLetterQueueName),
+            ("$deadLetterQueue", DeadLetterQueue?.Name),
             ("$now", now),
             ("$sequence", message.Sequence));
         update.ExecuteNonQuery();
@@ -285,11 +395,11 @@ public sealed class DurableQueue
             using var select = Command(
                 connection,
                 "SELECT MIN(visible_at) FROM queue_messages WHERE queue_name = $queue",
-                ("$queue", _options.Name));
+                ("$queue", Name));
             return select.ExecuteScalar() is long visibleAt ? DateTimeOffset.FromUnixTimeMilliseconds(visibleAt) : (DateTimeOffset?)null;
         }, cancellationToken);
 
-    private void SignalVisibilityChanged() =>
+    internal void SignalVisibilityChanged() =>
         Interlocked.Exchange(ref _visibilityChanged, NewSignal()).TrySetResult();
 
     private long NowMilliseconds() => _time.GetUtcNow().ToUnixTimeMilliseconds();

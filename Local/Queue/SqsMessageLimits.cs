@@ -16,7 +16,8 @@ internal static class SqsMessageLimits
 
     private const int MaxAttributeNameLength = 256;
 
-    public static void Validate(string body, IReadOnlyDictionary<string, SqsMessageAttribute>? attributes)
+    /// <summary>Returns the message's size as SQS counts it against its limits.</summary>
+    public static int Validate(string body, IReadOnlyDictionary<string, SqsMessageAttribute>? attributes)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (body.Length == 0) throw new ArgumentException("A message body must not be empty.", nameof(body));
@@ -42,6 +43,8 @@ internal static class SqsMessageLimits
         {
             throw new ArgumentException($"The message is {size} bytes; SQS accepts at most {MaxMessageBytes}.", nameof(body));
         }
+
+        return size;
     }
 
     private static int AttributeSize(string name, SqsMessageAttribute attribute)
@@ -76,7 +79,7 @@ internal static class SqsMessageLimits
         return Convert.TryFromBase64String(base64, buffer, out var written) ? written : null;
     }
 
-    private static bool HasOnlyAllowedCharacters(string text)
+    public static bool HasOnlyAllowedCharacters(string text)
     {
         for (var index = 0; index < text.Length; index++)
         {

@@ -87,6 +87,52 @@ public sealed class AwsEdgeClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JavaScriptSdk_SqsWorkflow_WorksAsAgainstTheRealService()
+    {
+        var run = await AwsClients.NodeScriptAsync("sqs-workflow.mjs", AwsClients.Environment(), _host.HttpBase.AbsoluteUri, "js");
+
+        var seen = JsonDocument.Parse(LastLine(run.OutputIfSucceeded())).RootElement;
+        var queues = $"{_host.HttpBase.AbsoluteUri}000000000000/";
+        Assert.Equal($"{queues}work-js", seen.GetProperty("queueUrl").GetString());
+        Assert.Equal("[\"m0\",\"m1\",\"m2\"]", seen.GetProperty("sentIds").GetRawText());
+        Assert.Equal(0, seen.GetProperty("failed").GetInt32());
+        Assert.Equal("[\"one\",\"three\",\"two\"]", seen.GetProperty("bodies").GetRawText());
+        Assert.Equal("[\"one\",\"three\",\"two\"]", seen.GetProperty("kinds").GetRawText());
+        Assert.Equal("[0,1,2]", seen.GetProperty("rawFirstByte").GetRawText());
+        Assert.Equal("[\"late\"]", seen.GetProperty("late").GetRawText());
+        Assert.Equal("[\"2\"]", seen.GetProperty("againCount").GetRawText());
+        Assert.Equal(4, seen.GetProperty("deleted").GetInt32());
+        Assert.Equal(0, seen.GetProperty("deleteFailed").GetInt32());
+        Assert.Equal("1", seen.GetProperty("beforePurge").GetString());
+        Assert.Equal("0", seen.GetProperty("afterPurge").GetString());
+        Assert.Equal("0", seen.GetProperty("notVisible").GetString());
+        Assert.Equal("60", seen.GetProperty("visibilityTimeout").GetString());
+        Assert.Equal("arn:aws:sqs:local:000000000000:work-js", seen.GetProperty("queueArn").GetString());
+        var listed = seen.GetProperty("listed").EnumerateArray().Select(url => url.GetString()).ToList();
+        Assert.Equal([$"{queues}conduit-turns", $"{queues}conduit-turns-dlq", $"{queues}work-js"], listed);
+        Assert.Equal($"{queues}conduit-turns-dlq", seen.GetProperty("dlqUrl").GetString());
+        Assert.Equal("QueueDoesNotExist", seen.GetProperty("missing").GetString());
+    }
+
+    [Fact]
+    public async Task AwsCli_SqsListQueuesAndTurnsQueueAttributes_ShowTheTurnsQueueAndItsDeadLetterQueue()
+    {
+        var environment = AwsClients.Environment();
+        var queues = $"{_host.HttpBase.AbsoluteUri}000000000000/";
+
+        var listed = await AwsClients.CliAsync(_host.HttpBase, environment, "sqs", "list-queues", "--output", "text");
+        var attributes = await AwsClients.CliAsync(
+            _host.HttpBase, environment, "sqs", "get-queue-attributes", "--queue-url", $"{queues}conduit-turns",
+            "--attribute-names", "All", "--output", "json");
+
+        Assert.Contains($"{queues}conduit-turns-dlq", listed.OutputIfSucceeded(), StringComparison.Ordinal);
+        var values = JsonDocument.Parse(attributes.OutputIfSucceeded()).RootElement.GetProperty("Attributes");
+        Assert.Equal("arn:aws:sqs:local:000000000000:conduit-turns", values.GetProperty("QueueArn").GetString());
+        Assert.Contains("conduit-turns-dlq", values.GetProperty("RedrivePolicy").GetString(), StringComparison.Ordinal);
+        Assert.Equal("0", values.GetProperty("ApproximateNumberOfMessagesNotVisible").GetString());
+    }
+
+    [Fact]
     public async Task Post_Unsigned_Is403MissingAuthenticationToken_InTheJson10Shape()
     {
         using var http = new HttpClient { BaseAddress = _host.HttpBase };
