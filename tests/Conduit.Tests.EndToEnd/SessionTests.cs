@@ -238,6 +238,25 @@ public sealed class SessionTests : IAsyncLifetime
         return frames;
     }
 
+    [Theory]
+    [InlineData("afterIndex")]
+    [InlineData("afterSeq")]
+    public async Task History_PositionNearTheLargestNumber_IsAClearErrorNotEverything(string field)
+    {
+        await using var chat = await _host.ConnectAsync();
+        await chat.SendMessageAsync($"far-{field}", "Hello");
+        var sessionId = (await chat.AckAsync($"far-{field}")).GetProperty("sessionId").GetString()!;
+        await chat.ReadTurnAsync($"far-{field}");
+
+        await chat.SendTextAsync(
+            $$"""{"action":"history","sessionId":"{{sessionId}}","{{field}}":{{long.MaxValue - 1}},"limit":10}""");
+        var answer = await chat.NextAsync();
+
+        Assert.Equal("error", answer.GetProperty("type").GetString());
+        Assert.Equal("invalid_field", answer.GetProperty("code").GetString());
+        Assert.Contains(field, answer.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     private Task<ExecutionDescription> WaitForExecutionAsync(string name) =>
         _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(name, CancellationToken.None);
 
