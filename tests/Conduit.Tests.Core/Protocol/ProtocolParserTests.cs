@@ -192,4 +192,12 @@ public sealed class ProtocolParserTests
         Assert.Equal(ErrorCodes.InvalidField, parsed.Error?.Code);
         Assert.Contains(field, parsed.Error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void HistoryQuery_PositionsBeyondTheLargest_ReadAsTheLargest()
+    {
+        var query = new HistoryQuery("s", long.MaxValue, long.MaxValue, 10);
+
+        Assert.Equal((ProtocolParser.MaxPosition, ProtocolParser.MaxPosition), (query.AfterSeq, query.AfterIndex));
+    }
 }

@@ -30,7 +30,7 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         _subscriptions = new SqliteSubscriptionStore(_database);
         _delivery = new FrameDelivery(
             _frames, _subscriptions, _sender, _connections, NoMetrics.Instance, TimeProvider.System, NullLogger<FrameDelivery>.Instance);
-        _turn = new FramePublisher(_frames, _subscriptions, _delivery).ForTurn(new TurnReference("r1", "s1", "a="));
+        _turn = new FramePublisher(_frames, _subscriptions, _delivery).ForTurn(new TurnReference("u1", "r1", "s1", "a="));
         await new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(1)).CreateAsync("s1", "u1", CancellationToken.None);
         foreach (var id in new[] { "a=", "b=" })
             await _connections.AddAsync(new ConnectionRecord(id, DateTimeOffset.UtcNow, null, null, Far), CancellationToken.None);
