@@ -155,7 +155,7 @@ public sealed class DynamoWireTests : IAsyncLifetime
         Assert.Equal("#status IN (:queued, :waiting)", Text(query, "FilterExpression"));
         Assert.False(query.TryGetProperty("ConsistentRead", out var consistent) && consistent.GetBoolean());
         var firstRead = AssertDynamoRequest(_server.Requests[1], "GetItem");
-        Assert.Equal("r-old", Text(firstRead, "Key", "requestId", "S"));
+        Assert.Equal(("u-1", "r-old"), (Text(firstRead, "Key", "userId", "S"), Text(firstRead, "Key", "requestId", "S")));
         Assert.True(firstRead.GetProperty("ConsistentRead").GetBoolean());
         Assert.Equal("r-new", Text(AssertDynamoRequest(_server.Requests[2], "GetItem"), "Key", "requestId", "S"));
     }
@@ -413,11 +413,12 @@ public sealed class DynamoWireTests : IAsyncLifetime
         + $$$$""","version":{"N":"{{{{version}}}}"},"expiresAt":{"N":"1740830430"}}}""";
 
     private static string IndexedTurn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"}"""
+        $$$"""{"userId":{"S":"u-1"},"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"}"""
         + $$$""","status":{"S":"{{{status}}}"}}""";
 
     private static string Turn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"hi"}"""
+        $$$"""{"userId":{"S":"u-1"},"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"}"""
+        + $$$""","text":{"S":"hi"}"""
         + $$$""","status":{"S":"{{{status}}}"},"createdAt":{"N":"{{{createdAt}}}"},"updatedAt":{"N":"{{{createdAt}}}"}"""
         + $$$""","expiresAt":{"N":"1740916800"}}""";
 
