@@ -114,6 +114,8 @@ export function applyTurnFrame(answer, frame) {
   switch (frame.type) {
     case 'status':
       if (frame.phase === 'queued') Object.assign(answer, emptyAnswer(), { execution: text(frame.execution) || null });
+      // A turn error ends an attempt, so a status after one belongs to the next attempt, whichever came first.
+      answer.error = null;
       answer.phase = text(frame.phase) || answer.phase;
       answer.statusMessage = text(frame.message);
       if (frame.phase === 'streaming') answer.text = '';
