@@ -68,7 +68,8 @@ public sealed class FailureTests
 
         using var http = host.CreateHttpClient();
         var name = ExecutionNames.For(new TurnKey("alice", "doomed"), 1);
-        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(name, CancellationToken.None);
+        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>()
+            .WaitForCompletionAsync(name, CancellationToken.None);
         var document = await http.GetFromJsonAsync<JsonElement>($"/local/executions/{name}");
         Assert.Equal(ExecutionStatus.Failed, execution.Status);
         Assert.Equal("FAILED", document.GetProperty("execution").GetProperty("status").GetString());

@@ -40,7 +40,8 @@ public sealed class RetryTests : IAsyncLifetime
         var ack = await chat.AckAsync("again-1");
         var retried = await chat.ReadTurnAsync("again-1");
 
-        Assert.Equal(("model_failed", true), (failed[^1].GetProperty("code").GetString(), failed[^1].GetProperty("retryable").GetBoolean()));
+        var error = failed[^1];
+        Assert.Equal(("model_failed", true), (error.GetProperty("code").GetString(), error.GetProperty("retryable").GetBoolean()));
         Assert.Equal(sessionId, ack.GetProperty("sessionId").GetString());
         Assert.Equal(2, ack.GetProperty("attempt").GetInt32());
         Assert.Equal("queued", retried[0].GetProperty("phase").GetString());
@@ -92,7 +93,8 @@ public sealed class RetryTests : IAsyncLifetime
         await chat.SendAsync(new { action = "ping" });
         var later = await chat.ReadUntilAsync("pong");
 
-        Assert.Equal(("turn_failed", false), (failed[^1].GetProperty("code").GetString(), failed[^1].GetProperty("retryable").GetBoolean()));
+        var error = failed[^1];
+        Assert.Equal(("turn_failed", false), (error.GetProperty("code").GetString(), error.GetProperty("retryable").GetBoolean()));
         Assert.Equal(first.GetRawText(), again.GetRawText());
         Assert.Equal(["pong"], later.Select(f => f.GetProperty("type").GetString()));
         Assert.Equal(1, _model.Streams);

@@ -164,7 +164,8 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(acks[0].GetRawText(), acks[1].GetRawText());
         Assert.All(turns, frames => Assert.Single(frames, f => f.GetProperty("type").GetString() == "done"));
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
-        Assert.Single(await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100), e => e.Name == ExecutionOf("dup-c"));
+        var executions = await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100);
+        Assert.Single(executions, e => e.Name == ExecutionOf("dup-c"));
         Assert.Equal(2, _model.Calls);
     }
 
@@ -183,7 +184,8 @@ public sealed class SessionTests : IAsyncLifetime
 
         Assert.Single(frames, f => f.GetProperty("type").GetString() == "done");
         Assert.Equal(2, _model.Calls);
-        Assert.Single(await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100), e => e.Name == ExecutionOf("dup-q"));
+        var executions = await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100);
+        Assert.Single(executions, e => e.Name == ExecutionOf("dup-q"));
     }
 
     [Fact]
