@@ -93,7 +93,7 @@ public sealed class DispatcherFunction(TurnDispatcher dispatcher, FunctionTeleme
         {
             request = JsonSerializer.Deserialize(record.Body, CoreJsonContext.Wire.TurnRequest)
                 ?? throw new InvalidDataException("The message body was null.");
-            var turn = new TurnReference(request.RequestId, request.SessionId, request.ConnectionId);
+            var turn = new TurnReference(request.UserId, request.RequestId, request.SessionId, request.ConnectionId);
             using var invocation = telemetry.Begin(ConduitFunctions.Dispatcher.Name, turn, "queued");
             await dispatcher.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
             return true;

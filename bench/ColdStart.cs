@@ -240,7 +240,7 @@ public static partial class Scenarios
                 sessionId, requestId, MessageRoles.User, Question, MessageStatuses.Complete, CancellationToken.None);
             var state = new ChatTurnState
             {
-                Turn = new TurnReference(requestId, sessionId, connectionId),
+                Turn = new TurnReference(userId, requestId, sessionId, connectionId),
                 AcceptedAt = now,
                 Prompt = new PromptWindow(index, index, 1, 0),
             };

@@ -16,6 +16,9 @@ public sealed record GatewayOptions
 
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often the server pings an open socket, so proxies between keep it open.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Added to every @connections call, to stand in for the round trip a real one costs from Lambda.</summary>
     public TimeSpan PostLatency { get; init; } = TimeSpan.Zero;
 

@@ -4,11 +4,13 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
 using Conduit.Core.Protocol;
 using Conduit.Local.Lambda;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Conduit.Local.Gateway;
@@ -61,7 +63,9 @@ public sealed class WebSocketGateway(
 
         var subprotocol = connect.Headers?
             .FirstOrDefault(h => h.Key.Equals("Sec-WebSocket-Protocol", StringComparison.OrdinalIgnoreCase)).Value;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(subprotocol).ConfigureAwait(false);
+        var (accepted, frames) = await AcceptWebSocketAsync(context, subprotocol, options.KeepAliveInterval, options.MaxFrameBytes)
+            .ConfigureAwait(false);
+        using var socket = accepted;
         var connection = new GatewayConnection(connectionId, socket, connectedAt, identity.SourceIp, identity.UserAgent);
         _connections[connectionId] = connection;
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -69,7 +73,6 @@ public sealed class WebSocketGateway(
         var (closeStatus, closeReason) = (WebSocketCloseStatus.NormalClosure, "Normal closure");
         try
         {
-            var frames = context.Items[typeof(ClientFrameWatch)] as ClientFrameWatch;
             (closeStatus, closeReason) = await ReceiveLoopAsync(connection, socket, frames, identity, host, context.RequestAborted)
                 .ConfigureAwait(false);
         }
@@ -164,10 +167,43 @@ public sealed class WebSocketGateway(
         }
     }
 
+    /// <summary>
+    /// Completes the handshake over the upgraded connection itself, so the socket reads through a
+    /// <see cref="ClientFrameStream"/>; a request that cannot be upgraded that way (HTTP/2) gets the framework's
+    /// socket, which checks text itself.
+    /// </summary>
+    private static async Task<(WebSocket Socket, ClientFrameStream? Frames)> AcceptWebSocketAsync(
+        HttpContext context, string? subprotocol, TimeSpan keepAlive, int maxFrameBytes)
+    {
+        if (context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true } upgrade)
+            return (await context.WebSockets.AcceptWebSocketAsync(subprotocol).ConfigureAwait(false), null);
+
+        var key = context.Request.Headers.SecWebSocketKey.ToString();
+        context.Response.StatusCode = StatusCodes.Status101SwitchingProtocols;
+        context.Response.Headers.Connection = "Upgrade";
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = HandshakeAccept(key);
+        if (subprotocol is not null) context.Response.Headers.SecWebSocketProtocol = subprotocol;
+        var frames = new ClientFrameStream(await upgrade.UpgradeAsync().ConfigureAwait(false), maxFrameBytes);
+        var socket = WebSocket.CreateFromStream(
+            frames, new WebSocketCreationOptions { IsServer = true, SubProtocol = subprotocol, KeepAliveInterval = keepAlive });
+        return (socket, frames);
+    }
+
+    /// <summary>RFC 6455 section 4.2.2 fixes SHA-1 here; it proves the handshake was read, it protects nothing.</summary>
+#pragma warning disable CA5350
+    private static string HandshakeAccept(string key) =>
+        Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+
+    /// <summary>A message's type as the client sent it, whatever the socket reports (see <see cref="ClientFrameStream"/>).</summary>
+    private static WebSocketMessageType SentAs(WebSocketMessageType reported, ClientFrameStream? frames) =>
+        frames?.NextMessageWasText() == true ? WebSocketMessageType.Text : reported;
+
     private async Task<(WebSocketCloseStatus, string)> ReceiveLoopAsync(
         GatewayConnection connection,
         WebSocket socket,
-        ClientFrameWatch? frames,
+        ClientFrameStream? frames,
         WebSocketIdentity identity,
         string host,
         CancellationToken aborted)
@@ -184,7 +220,7 @@ public sealed class WebSocketGateway(
             {
                 // An empty message fits in a zero-byte read whole; it is still a message and gets its answer.
                 connection.Touch(time.GetUtcNow());
-                await RouteAsync(connection, waiting.MessageType, ReadOnlyMemory<byte>.Empty, identity, host, aborted)
+                await RouteAsync(connection, SentAs(waiting.MessageType, frames), ReadOnlyMemory<byte>.Empty, identity, host, aborted)
                     .ConfigureAwait(false);
                 continue;
             }
@@ -212,8 +248,10 @@ public sealed class WebSocketGateway(
                 while (!received.EndOfMessage);
 
                 connection.Touch(time.GetUtcNow());
-                await RouteAsync(connection, received.MessageType, buffer.AsMemory(0, length), identity, host, aborted)
-                    .ConfigureAwait(false);
+                var type = SentAs(received.MessageType, frames);
+                if (type == WebSocketMessageType.Text && !Utf8.IsValid(buffer.AsSpan(0, length)))
+                    return (WebSocketCloseStatus.InvalidPayloadData, "Text message is not valid UTF-8");
+                await RouteAsync(connection, type, buffer.AsMemory(0, length), identity, host, aborted).ConfigureAwait(false);
             }
             finally
             {

@@ -36,7 +36,7 @@ public static class LocalStack
         app.UseAwsEdge();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseGatewayWebSockets(options.Gateway, new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.Gateway.KeepAliveInterval });
         app.MapHealthApi();
         app.Map($"/{options.Gateway.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Gateway.Stage);

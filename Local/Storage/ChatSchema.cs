@@ -36,6 +36,25 @@ public static class ChatSchema
             PRAGMA user_version = 3;
             COMMIT;
             """);
+        // requestIds are unique per user, so the key becomes (user_id, request_id); SQLite cannot change a primary key
+        // in place, so the table is copied. A turn saved before turns had users keeps an empty user id.
+        if (version < 4) database.Execute("""
+            BEGIN;
+            CREATE TABLE turns_by_user_key (
+                user_id TEXT NOT NULL, request_id TEXT NOT NULL, session_id TEXT NOT NULL, connection_id TEXT NOT NULL,
+                text TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, error_code TEXT,
+                cancel_requested INTEGER NOT NULL DEFAULT 0, attempt INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (user_id, request_id));
+            INSERT INTO turns_by_user_key (user_id, request_id, session_id, connection_id, text, status, created_at, updated_at,
+                error_code, cancel_requested)
+            SELECT COALESCE(user_id, ''), request_id, session_id, connection_id, text, status, created_at, updated_at,
+                error_code, cancel_requested FROM turns;
+            DROP TABLE turns;
+            ALTER TABLE turns_by_user_key RENAME TO turns;
+            CREATE INDEX turns_by_session ON turns (session_id, created_at, request_id);
+            CREATE INDEX turns_by_user ON turns (user_id, status);
+            PRAGMA user_version = 4;
+            COMMIT;
+            """);
     }
 
     private static void CreateVersion1(SqliteDatabase database) => database.Execute("""

@@ -24,20 +24,20 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
         database.RunAsync(c => Read(c, sessionId), cancellationToken);
 
     public Task<bool> TryClaimTurnAsync(
-        string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
+        string sessionId, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(
             """
             UPDATE sessions SET active_turn = $turn, active_turn_until = $until
             WHERE session_id = $id AND (active_turn IS NULL OR active_turn = $turn OR active_turn_until < $now)
             """,
-            ("$id", sessionId), ("$turn", requestId), ("$until", until.ToUnixTimeMilliseconds()),
+            ("$id", sessionId), ("$turn", holder), ("$until", until.ToUnixTimeMilliseconds()),
             ("$now", now.ToUnixTimeMilliseconds())) == 1,
             cancellationToken);
 
-    public Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken) =>
+    public Task ReleaseTurnAsync(string sessionId, string holder, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(
             "UPDATE sessions SET active_turn = NULL, active_turn_until = NULL WHERE session_id = $id AND active_turn = $turn",
-            ("$id", sessionId), ("$turn", requestId)), cancellationToken);
+            ("$id", sessionId), ("$turn", holder)), cancellationToken);
 
     private static SessionRecord? Read(SqliteConnection connection, string sessionId) =>
         connection.QuerySingle($"SELECT {Columns} FROM sessions WHERE session_id = $id",

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using Conduit.Core.Chat;
 using Microsoft.Extensions.AI;
 
 namespace Conduit.OpenAi;
@@ -8,7 +9,8 @@ namespace Conduit.OpenAi;
 /// An <see cref="IChatClient"/> for servers that speak the OpenAI Chat Completions API (Ollama, llama.cpp's
 /// server, vLLM). Throttling (429, and 503, which Ollama answers when its queue is full) surfaces as
 /// <c>ModelThrottledException</c> so the workflow retries it; any other refusal, in-stream error or broken stream as
-/// <see cref="OpenAiCompatibleException"/> (transport failures stay <see cref="HttpRequestException"/>); and a server
+/// <see cref="OpenAiCompatibleException"/>; a server that cannot be reached, or drops the connection before answering, as
+/// <see cref="ModelUnavailableException"/>, which the turn reports as retryable; and a server
 /// that goes quiet for longer than
 /// <see cref="OpenAiCompatibleOptions.Timeout"/> as <see cref="TimeoutException"/>.
 /// </summary>
@@ -124,7 +126,17 @@ public sealed class OpenAiCompatibleChatClient : IChatClient
         if (!string.IsNullOrEmpty(_options.ApiKey))
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
 
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Refused, or reset before a byte of the answer: nothing was lost, so the turn may be retried.
+            throw new ModelUnavailableException(
+                $"The model server at {_completionsUrl} could not be reached: {exception.Message}", exception);
+        }
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {

@@ -82,7 +82,7 @@ public class AslPathBenchmarks
 
     private static ChatTurnState StreamInput()
     {
-        var turn = new TurnReference("req-7f3a9c41", "sess-42b1e0d7", "L0SM9cOFvHcCIhw=");
+        var turn = new TurnReference("user-5d1c09", "req-7f3a9c41", "sess-42b1e0d7", "L0SM9cOFvHcCIhw=");
         var query = "how does resume replay missed frames";
         var settings = new ConduitSettings();
         var passages = MarkdownKnowledgeBase.Load(BenchPaths.KnowledgeBaseFolder)

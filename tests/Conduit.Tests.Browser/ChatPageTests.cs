@@ -44,7 +44,9 @@ public sealed class ChatPageTests : IAsyncLifetime
 
         await turn.GetByTestId("trace-link").ClickAsync();
         await Expect(page.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
-        var history = await _harness.Host.Services.GetRequiredService<StepFunctionsEmulator>().GetExecutionHistoryAsync(requestId);
+        var execution = Uri.UnescapeDataString(new Uri(page.Url).Fragment.TrimStart('#'));
+        Assert.StartsWith($"{requestId}-", execution, StringComparison.Ordinal);
+        var history = await _harness.Host.Services.GetRequiredService<StepFunctionsEmulator>().GetExecutionHistoryAsync(execution);
         var entered = history.Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
             .Select(e => e.Details["name"]!.GetValue<string>()).ToList();
         var rows = await page.GetByTestId("state-row").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.state)");

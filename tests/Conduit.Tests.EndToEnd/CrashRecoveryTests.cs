@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Conduit.Core.Chat;
+using Conduit.Core.Ports;
 using Conduit.Tests.EndToEnd.Support;
 using Conduit.Tests.Support;
 
@@ -53,11 +55,14 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal(messages[3].GetProperty("text").GetString(), TurnText.Of(frames, "crash-2"));
         var executions = (await http.GetFromJsonAsync<JsonElement>("/local/executions"))
             .GetProperty("executions").EnumerateArray().ToList();
-        Assert.Equal(["crash-1", "crash-2"], executions.Select(e => e.GetProperty("name").GetString()).Order());
+        Assert.Equal(
+            [ExecutionOf("crash-1"), ExecutionOf("crash-2")], executions.Select(e => e.GetProperty("name").GetString()).Order());
         Assert.All(executions, e => Assert.Equal("SUCCEEDED", e.GetProperty("status").GetString()));
-        var interrupted = await http.GetFromJsonAsync<JsonElement>("/local/executions/crash-1");
+        var interrupted = await http.GetFromJsonAsync<JsonElement>($"/local/executions/{ExecutionOf("crash-1")}");
         Assert.Equal(1, interrupted.GetProperty("execution").GetProperty("redriveCount").GetInt32());
     }
+
+    private static string ExecutionOf(string requestId) => ExecutionNames.For(new TurnKey("crash", requestId), 1);
 
     private Uri Url => new($"ws://127.0.0.1:{_port}/local");
 

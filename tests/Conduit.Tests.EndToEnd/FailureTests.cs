@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Conduit.Core.Chat;
 using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
 using Conduit.Local.Queue;
@@ -28,7 +29,7 @@ public sealed class FailureTests
 
         await chat.DisposeAsync();
         var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
-            "leaver", CancellationToken.None);
+            ExecutionNames.For(new TurnKey("alice", "leaver"), 1), CancellationToken.None);
 
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
         var history = await host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
@@ -62,13 +63,14 @@ public sealed class FailureTests
         Assert.Equal("turn_failed", error.GetProperty("code").GetString());
         Assert.Contains("doomed", error.GetProperty("message").GetString());
         Assert.Equal(frames.Count, error.GetProperty("seq").GetInt64());
-        Assert.Equal(
-            TurnStatus.Failed, (await host.Services.GetRequiredService<ITurnStore>().GetAsync("doomed", CancellationToken.None))!.Status);
+        var turn = await host.Services.GetRequiredService<ITurnStore>().GetAsync(new TurnKey("alice", "doomed"), CancellationToken.None);
+        Assert.Equal(TurnStatus.Failed, turn!.Status);
 
         using var http = await host.CreateHttpClientForAsync("alice");
-        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
-            "doomed", CancellationToken.None);
-        var document = await http.GetFromJsonAsync<JsonElement>("/local/executions/doomed");
+        var name = ExecutionNames.For(new TurnKey("alice", "doomed"), 1);
+        var execution = await host.Services.GetRequiredService<StepFunctionsEmulator>()
+            .WaitForCompletionAsync(name, CancellationToken.None);
+        var document = await http.GetFromJsonAsync<JsonElement>($"/local/executions/{name}");
         Assert.Equal(ExecutionStatus.Failed, execution.Status);
         Assert.Equal("FAILED", document.GetProperty("execution").GetProperty("status").GetString());
         Assert.Equal(nameof(InvalidOperationException), document.GetProperty("execution").GetProperty("error").GetString());

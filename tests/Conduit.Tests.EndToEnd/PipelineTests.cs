@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
+using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.EndToEnd.Support;
@@ -143,7 +144,7 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(firstAck.GetRawText(), repeatAck.GetRawText());
         Assert.Equal("conflict", conflict.GetProperty("code").GetString());
         var executions = await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100);
-        Assert.Single(executions, e => e.Name == "dup-1");
+        Assert.Single(executions, e => e.Name == ExecutionNames.For(new TurnKey("alice", "dup-1"), 1));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Conduit.Aws.Lambda;
+using Conduit.Core.Chat;
 using Conduit.Core.Ports;
 using Conduit.Ingress;
 using Conduit.Local.StepFunctions;
@@ -42,7 +43,7 @@ public sealed class SampleEventTests : IAsyncLifetime
         Assert.Empty(dispatched.GetProperty("batchItemFailures").EnumerateArray());
 
         var execution = await _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(
-            "7b1e2c9a-turn-1", CancellationToken.None);
+            ExecutionNames.For(new TurnKey("sample-user", "7b1e2c9a-turn-1"), 1), CancellationToken.None);
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
         Assert.Null(await _host.Services.GetRequiredService<IConnectionStore>().GetAsync("L0SM9cOFvHcCIhw=", CancellationToken.None));
 
@@ -70,7 +71,8 @@ public sealed class SampleEventTests : IAsyncLifetime
         var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
             "2790701592224c56b7b1122c38d12260", long.MaxValue, 5, CancellationToken.None);
         Assert.Equal("What does the Dispatcher do?", Assert.Single(history).Text);
-        Assert.Equal(TurnStatus.Running, (await turns.GetAsync("7b1e2c9a-turn-1", CancellationToken.None))!.Status);
+        var turn = await turns.GetAsync(new TurnKey("sample-user", "7b1e2c9a-turn-1"), CancellationToken.None);
+        Assert.Equal(TurnStatus.Running, turn!.Status);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnotherUsersSession_SendResumeCancelAndHistory_AreForbiddenAndLeakNoFrame()
+    public async Task AnotherUsersSession_SendResumeAndHistory_AreForbidden_CancelFindsNoTurn_NoFrameLeaks()
     {
         await using var alice = await _host.ConnectAsync(user: "alice");
         await alice.SendMessageAsync("alice-1", "Hello");
@@ -69,13 +69,70 @@ public sealed class SecurityTests : IAsyncLifetime
         await bob.SendAsync(new { action = "ping" });
         var afterwards = await bob.ReadUntilAsync("pong");
 
-        Assert.All(answers, a => Assert.Equal("forbidden", a.GetProperty("code").GetString()));
+        Assert.Equal(
+            ["forbidden", "forbidden", "turn_not_found", "forbidden"], answers.Select(a => a.GetProperty("code").GetString()));
         Assert.Equal(["pong"], afterwards.Select(f => f.GetProperty("type").GetString()));
         using var http = _host.CreateHttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _host.TokenForAsync("bob"));
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/local/sessions/{sessionId}/history")).StatusCode);
         http.DefaultRequestHeaders.Authorization = null;
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/local/sessions/{sessionId}/history")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SendMessage_TwoUsersWithTheSameRequestId_EachGetsATurnOfTheirOwn()
+    {
+        await using var alice = await _host.ConnectAsync(user: "alice");
+        await using var bob = await _host.ConnectAsync(user: "bob");
+
+        await alice.SendMessageAsync("r1", "Alice asks");
+        var aliceAck = await alice.AckAsync("r1");
+        await bob.SendMessageAsync("r1", "Bob asks");
+        var bobAck = await bob.AckAsync("r1");
+        var aliceTurn = await alice.ReadTurnAsync("r1");
+        var bobTurn = await bob.ReadTurnAsync("r1");
+
+        Assert.Equal("ack", bobAck.GetProperty("type").GetString());
+        Assert.NotEqual(aliceAck.GetProperty("sessionId").GetString(), bobAck.GetProperty("sessionId").GetString());
+        Assert.Equal("done", aliceTurn[^1].GetProperty("type").GetString());
+        Assert.Equal("done", bobTurn[^1].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Cancel_AnotherUsersRequestId_IsAnsweredExactlyLikeAnUnknownOne()
+    {
+        await using var alice = await _host.ConnectAsync(user: "alice");
+        await using var bob = await _host.ConnectAsync(user: "bob");
+        await alice.SendMessageAsync("alices-1", "Hello");
+        await alice.AckAsync("alices-1");
+        await alice.ReadTurnAsync("alices-1");
+
+        await bob.CancelAsync("alices-1");
+        var taken = await bob.NextAsync();
+        await bob.CancelAsync("nobodys-1");
+        var unknown = await bob.NextAsync();
+
+        Assert.Equal("turn_not_found", unknown.GetProperty("code").GetString());
+        Assert.Equal(unknown.GetRawText().Replace("nobodys-1", "alices-1", StringComparison.Ordinal), taken.GetRawText());
+    }
+
+    [Fact]
+    public async Task SendMessage_TheSameRequestIdRepeated_CountsAgainstTheMessageRate()
+    {
+        await using var chat = await _host.ConnectAsync(user: "repeater");
+
+        for (var i = 0; i < 8; i++) await chat.SendMessageAsync("same-1", "Hello");
+        var answers = new List<JsonElement>();
+        while (answers.Count < 8)
+        {
+            var frame = await chat.NextAsync();
+            if (!frame.TryGetProperty("seq", out _)) answers.Add(frame);
+        }
+
+        Assert.Equal(5, answers.Count(a => a.GetProperty("type").GetString() == "ack"));
+        var limited = answers.Where(a => a.GetProperty("type").GetString() == "error").ToList();
+        Assert.Equal(3, limited.Count);
+        Assert.All(limited, e => Assert.Equal("rate_limited", e.GetProperty("code").GetString()));
     }
 
     [Fact]

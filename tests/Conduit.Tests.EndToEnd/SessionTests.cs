@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Conduit.Core.Chat;
 using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
 using Conduit.Local.Knowledge;
@@ -158,12 +159,13 @@ public sealed class SessionTests : IAsyncLifetime
         await Task.WhenAll(one.SendMessageAsync("dup-c", "Hello"), two.SendMessageAsync("dup-c", "Hello"));
         var acks = await Task.WhenAll(one.AckAsync("dup-c"), two.AckAsync("dup-c"));
         var turns = await Task.WhenAll(one.ReadTurnAsync("dup-c"), two.ReadTurnAsync("dup-c"));
-        var execution = await WaitForExecutionAsync("dup-c");
+        var execution = await WaitForExecutionAsync(ExecutionOf("dup-c"));
 
         Assert.Equal(acks[0].GetRawText(), acks[1].GetRawText());
         Assert.All(turns, frames => Assert.Single(frames, f => f.GetProperty("type").GetString() == "done"));
         Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
-        Assert.Single(await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100), e => e.Name == "dup-c");
+        var executions = await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100);
+        Assert.Single(executions, e => e.Name == ExecutionOf("dup-c"));
         Assert.Equal(2, _model.Calls);
     }
 
@@ -174,7 +176,7 @@ public sealed class SessionTests : IAsyncLifetime
         await chat.SendMessageAsync("dup-q", "Hello");
         var ack = await chat.AckAsync("dup-q");
         var queue = _host.Services.GetRequiredService<ITurnQueue>();
-        var again = new TurnRequest("dup-q", ack.GetProperty("sessionId").GetString()!, "any=", DateTimeOffset.UtcNow);
+        var again = new TurnRequest("alice", "dup-q", ack.GetProperty("sessionId").GetString()!, "any=", DateTimeOffset.UtcNow);
 
         await Task.WhenAll(queue.EnqueueAsync(again, CancellationToken.None), queue.EnqueueAsync(again, CancellationToken.None));
         var frames = await chat.ReadTurnAsync("dup-q");
@@ -182,7 +184,8 @@ public sealed class SessionTests : IAsyncLifetime
 
         Assert.Single(frames, f => f.GetProperty("type").GetString() == "done");
         Assert.Equal(2, _model.Calls);
-        Assert.Single(await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100), e => e.Name == "dup-q");
+        var executions = await _host.Services.GetRequiredService<StepFunctionsEmulator>().ListExecutionsAsync(100);
+        Assert.Single(executions, e => e.Name == ExecutionOf("dup-q"));
     }
 
     [Fact]
@@ -238,6 +241,27 @@ public sealed class SessionTests : IAsyncLifetime
         return frames;
     }
 
+    [Theory]
+    [InlineData("afterIndex")]
+    [InlineData("afterSeq")]
+    public async Task History_PositionNearTheLargestNumber_IsAClearErrorNotEverything(string field)
+    {
+        await using var chat = await _host.ConnectAsync();
+        await chat.SendMessageAsync($"far-{field}", "Hello");
+        var sessionId = (await chat.AckAsync($"far-{field}")).GetProperty("sessionId").GetString()!;
+        await chat.ReadTurnAsync($"far-{field}");
+
+        await chat.SendTextAsync(
+            $$"""{"action":"history","sessionId":"{{sessionId}}","{{field}}":{{long.MaxValue - 1}},"limit":10}""");
+        var answer = await chat.NextAsync();
+
+        Assert.Equal("error", answer.GetProperty("type").GetString());
+        Assert.Equal("invalid_field", answer.GetProperty("code").GetString());
+        Assert.Contains(field, answer.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private static string ExecutionOf(string requestId) => ExecutionNames.For(new TurnKey("alice", requestId), 1);
+
     private Task<ExecutionDescription> WaitForExecutionAsync(string name) =>
         _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(name, CancellationToken.None);
 
@@ -248,5 +272,5 @@ public sealed class SessionTests : IAsyncLifetime
         _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 100, CancellationToken.None);
 
     private async Task<TurnRecord> Turn(string requestId) =>
-        (await _host.Services.GetRequiredService<ITurnStore>().GetAsync(requestId, CancellationToken.None))!;
+        (await _host.Services.GetRequiredService<ITurnStore>().GetAsync(new TurnKey("alice", requestId), CancellationToken.None))!;
 }

@@ -68,7 +68,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ingress.Handler, options, time, services.GetRequiredService<ILogger<WebSocketGateway>>()));
         builder.Services.AddSingleton(new SigV4Verifier(keys.AccessKey, keys.SecretKey, Region, time));
         var app = builder.Build();
-        app.UseGatewayWebSockets(options, new WebSocketOptions());
+        app.UseWebSockets();
         app.Map($"/{options.Stage}", (HttpContext context, WebSocketGateway gateway) => gateway.AcceptAsync(context));
         app.MapConnectionsApi(options.Stage);
         await app.StartAsync();

@@ -138,4 +138,19 @@ public sealed class RoutingTests : GatewayTest
 
         Assert.Equal("pong", (await chat.NextAsync()).GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task Receive_TextThatIsNotUtf8_ClosesWith1007AndAReasonAndIsNeverRouted()
+    {
+        await using var chat = await Host.ConnectAsync();
+
+        await chat.SendTextBytesAsync([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x7D]);
+        await chat.WaitForCloseAsync();
+
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, chat.CloseStatus);
+        Assert.False(string.IsNullOrWhiteSpace(chat.CloseStatusDescription));
+        var disconnect = (await Ingress.NextEventAsync()).GetProperty("requestContext");
+        Assert.Equal("$disconnect", disconnect.GetProperty("routeKey").GetString());
+        Assert.Equal((int)WebSocketCloseStatus.InvalidPayloadData, disconnect.GetProperty("disconnectStatusCode").GetInt32());
+    }
 }

@@ -485,6 +485,38 @@ public sealed class OpenAiCompatibleChatClientTests : IAsyncLifetime
         Assert.Equal(new Uri(_server.Url, "v1"), metadata.ProviderUri);
     }
 
+    [Fact]
+    public async Task GetStreamingResponseAsync_ConnectionResetBeforeAnyByte_IsLabelledRetryable()
+    {
+        await using var resetting = ResettingServer.Start();
+        var client = new OpenAiCompatibleChatClient(_http, new Uri(resetting.HttpBase, "v1"), Model, new OpenAiCompatibleOptions());
+
+        var exception = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync(Question))
+            {
+            }
+        });
+
+        Assert.NotNull(exception);
+        var error = TurnErrors.Classify(exception.GetType().Name, "r-1");
+        Assert.True(error.Retryable, $"{exception.GetType().Name} was labelled {error.Code}, not retryable");
+        Assert.Equal("unavailable", error.Code);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ConnectionResetBeforeAnyByte_IsLabelledRetryable()
+    {
+        await using var resetting = ResettingServer.Start();
+        var client = new OpenAiCompatibleChatClient(_http, new Uri(resetting.HttpBase, "v1"), Model, new OpenAiCompatibleOptions());
+
+        var exception = await Record.ExceptionAsync(() => client.GetResponseAsync(Question));
+
+        Assert.NotNull(exception);
+        var error = TurnErrors.Classify(exception.GetType().Name, "r-1");
+        Assert.True(error.Retryable, $"{exception.GetType().Name} was labelled {error.Code}, not retryable");
+    }
+
     private OpenAiCompatibleChatClient Client(OpenAiCompatibleOptions? options = null) =>
         new(_http, new Uri(_server.Url, "v1"), Model, options ?? new OpenAiCompatibleOptions());
 

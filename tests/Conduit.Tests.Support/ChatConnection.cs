@@ -86,6 +86,10 @@ public sealed class ChatConnection : IAsyncDisposable
         while (offset < message.Length);
     }
 
+    /// <summary>Sends <paramref name="bytes"/> as a text message as they are, valid UTF-8 or not.</summary>
+    public Task SendTextBytesAsync(byte[] bytes) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+
     public Task SendBinaryAsync(byte[] data) =>
         _socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
 

@@ -106,6 +106,10 @@ public sealed class BedrockChatClient : IChatClient
         {
             throw BedrockErrors.ForModel(error, _modelId);
         }
+        catch (HttpRequestException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw BedrockErrors.Unreachable(error, _modelId);
+        }
     }
 
     private static string? RequestId(HttpResponseMessage response) =>

@@ -35,13 +35,18 @@ public static class ConduitTables
 
     /// <summary>
     /// A user's turns, for counting the ones in flight: the status is projected to filter on, and the turns that pass
-    /// are confirmed from the table, like <see cref="TurnsBySession"/>. Turns without a user are not indexed.
+    /// are confirmed from the table, like <see cref="TurnsBySession"/>. The table's own partition is the user's too, but a
+    /// query of it would read every turn whole, text included; this index holds keys and the status only.
     /// </summary>
     public static readonly SecondaryIndex TurnsByUser = new(
         "byUser", new(AttributeNames.UserId, StringType), new(AttributeNames.CreatedAt, NumberType), [AttributeNames.Status]);
 
+    /// <summary>
+    /// Turns by user, then requestId: requestIds are the client's names, unique per user only. Every read of one turn
+    /// knows both (the connection's user, and the workflow state carries it), so one GetItem still finds it.
+    /// </summary>
     public static readonly TableDefinition Turns = new(
-        "turns", new(AttributeNames.RequestId, StringType), null, AttributeNames.ExpiresAt)
+        "turns", new(AttributeNames.UserId, StringType), new(AttributeNames.RequestId, StringType), AttributeNames.ExpiresAt)
     {
         GlobalIndexes = [TurnsBySession, TurnsByUser],
     };

@@ -61,7 +61,7 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
     /// free session exactly one succeeds. <c>attribute_exists</c> keeps a claim from creating a session fragment.
     /// </summary>
     public async Task<bool> TryClaimTurnAsync(
-        string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+        string sessionId, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var claimed = await client.UpdateItemAsync(new UpdateItemRequest
         {
@@ -78,7 +78,7 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
             },
             ExpressionAttributeValues = new()
             {
-                [":turn"] = StringValue(requestId),
+                [":turn"] = StringValue(holder),
                 [":until"] = EpochMilliseconds(until),
                 [":now"] = EpochMilliseconds(now),
             },
@@ -87,7 +87,7 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
     }
 
     /// <summary>Conditional on the holder, so a turn whose hold lapsed and was taken over cannot free its successor.</summary>
-    public async Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken) =>
+    public async Task ReleaseTurnAsync(string sessionId, string holder, CancellationToken cancellationToken) =>
         await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Sessions,
@@ -99,7 +99,7 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
                 ["#activeTurn"] = AttributeNames.ActiveTurn,
                 ["#activeTurnUntil"] = AttributeNames.ActiveTurnUntil,
             },
-            ExpressionAttributeValues = new() { [":turn"] = StringValue(requestId) },
+            ExpressionAttributeValues = new() { [":turn"] = StringValue(holder) },
         }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
 
     private static SessionRecord Map(Dictionary<string, AttributeValue> item) => new(

@@ -5,13 +5,16 @@ using static Conduit.Aws.DynamoDb.DynamoItems;
 
 namespace Conduit.Aws.DynamoDb;
 
-/// <summary>Turns by requestId. Every write is conditional, so a retried or racing writer never clobbers a turn.</summary>
+/// <summary>
+/// Turns by (userId, requestId). Every write is conditional, so a retried or racing writer never clobbers a turn.
+/// </summary>
 public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames names, TimeProvider time, TimeSpan ttl) : ITurnStore
 {
     public async Task<(bool Created, TurnRecord Turn)> CreateAsync(TurnRecord turn, CancellationToken cancellationToken)
     {
         var item = new Dictionary<string, AttributeValue>
         {
+            [AttributeNames.UserId] = StringValue(turn.UserId),
             [AttributeNames.RequestId] = StringValue(turn.RequestId),
             [AttributeNames.SessionId] = StringValue(turn.SessionId),
             [AttributeNames.ConnectionId] = StringValue(turn.ConnectionId),
@@ -19,12 +22,12 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
             [AttributeNames.Status] = StringValue(turn.Status.ToString()),
             [AttributeNames.CreatedAt] = EpochMilliseconds(turn.CreatedAt),
             [AttributeNames.UpdatedAt] = EpochMilliseconds(turn.UpdatedAt),
+            [AttributeNames.Attempt] = NumberValue(turn.Attempt),
             [AttributeNames.ExpiresAt] = TimeToLive(time.GetUtcNow() + ttl),
         };
         if (turn.ErrorCode is { } errorCode) item[AttributeNames.ErrorCode] = StringValue(errorCode);
-        if (turn.UserId is { } userId) item[AttributeNames.UserId] = StringValue(userId);
 
-        // A failed condition means the requestId is taken; the loop only repeats if TTL deleted that turn in between.
+        // A failed condition means the user's requestId is taken; the loop only repeats if TTL deleted that turn in between.
         while (true)
         {
             var put = await client.PutItemAsync(new PutItemRequest
@@ -35,24 +38,24 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
                 ExpressionAttributeNames = new() { ["#requestId"] = AttributeNames.RequestId },
             }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
             if (put is not null) return (true, turn);
-            if (await GetAsync(turn.RequestId, cancellationToken).ConfigureAwait(false) is { } existing) return (false, existing);
+            if (await GetAsync(turn.Key, cancellationToken).ConfigureAwait(false) is { } existing) return (false, existing);
         }
     }
 
-    public async Task<TurnRecord?> GetAsync(string requestId, CancellationToken cancellationToken)
+    public async Task<TurnRecord?> GetAsync(TurnKey key, CancellationToken cancellationToken)
     {
-        var item = await client.ReadItemAsync(names.Turns, Key(AttributeNames.RequestId, requestId), cancellationToken)
+        var item = await client.ReadItemAsync(names.Turns, ItemKey(key), cancellationToken)
             .ConfigureAwait(false);
         return item is null ? null : Map(item);
     }
 
     /// <summary>A projection of the one attribute: a turn item holds the message text, up to 64 KB of it.</summary>
-    public async Task<bool> IsCancelRequestedAsync(string requestId, CancellationToken cancellationToken)
+    public async Task<bool> IsCancelRequestedAsync(TurnKey key, CancellationToken cancellationToken)
     {
         var response = await client.GetItemAsync(new GetItemRequest
         {
             TableName = names.Turns,
-            Key = Key(AttributeNames.RequestId, requestId),
+            Key = ItemKey(key),
             ConsistentRead = true,
             ProjectionExpression = "#cancelRequested",
             ExpressionAttributeNames = new() { ["#cancelRequested"] = AttributeNames.CancelRequested },
@@ -61,12 +64,12 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
     }
 
     /// <summary>A missing turn fails the condition too, so this never creates a partial item.</summary>
-    public async Task<bool> TransitionAsync(string requestId, TurnStatus from, TurnStatus to, CancellationToken cancellationToken)
+    public async Task<bool> TransitionAsync(TurnKey key, TurnStatus from, TurnStatus to, CancellationToken cancellationToken)
     {
         var updated = await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Turns,
-            Key = Key(AttributeNames.RequestId, requestId),
+            Key = ItemKey(key),
             UpdateExpression = "SET #status = :to, #updatedAt = :now",
             ConditionExpression = "#status = :from",
             ExpressionAttributeNames = new() { ["#status"] = AttributeNames.Status, ["#updatedAt"] = AttributeNames.UpdatedAt },
@@ -81,12 +84,12 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
     }
 
     /// <summary>Like an SQL UPDATE, a missing turn is left missing: UpdateItem alone would create a fragment of one.</summary>
-    public async Task SetStatusAsync(string requestId, TurnStatus status, string? errorCode, CancellationToken cancellationToken)
+    public async Task SetStatusAsync(TurnKey key, TurnStatus status, string? errorCode, CancellationToken cancellationToken)
     {
         var request = new UpdateItemRequest
         {
             TableName = names.Turns,
-            Key = Key(AttributeNames.RequestId, requestId),
+            Key = ItemKey(key),
             UpdateExpression = errorCode is null
                 ? "SET #status = :status, #updatedAt = :now REMOVE #errorCode"
                 : "SET #status = :status, #updatedAt = :now, #errorCode = :errorCode",
@@ -109,15 +112,49 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
     }
 
     /// <summary>
+    /// One conditional write on the status and the attempt, so of two retries of the same failed attempt exactly one
+    /// moves the turn on. A turn item written before attempts were counted is at attempt 1.
+    /// </summary>
+    public async Task<TurnRecord?> RetryAsync(TurnKey key, int failedAttempt, CancellationToken cancellationToken)
+    {
+        var attemptMatches = failedAttempt == 1 ? "(attribute_not_exists(#attempt) OR #attempt = :attempt)" : "#attempt = :attempt";
+        var updated = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Turns,
+            Key = ItemKey(key),
+            UpdateExpression = "SET #status = :queued, #attempt = :next, #updatedAt = :now REMOVE #errorCode, #cancelRequested",
+            ConditionExpression = $"#status = :failed AND {attemptMatches}",
+            ExpressionAttributeNames = new()
+            {
+                ["#status"] = AttributeNames.Status,
+                ["#attempt"] = AttributeNames.Attempt,
+                ["#updatedAt"] = AttributeNames.UpdatedAt,
+                ["#errorCode"] = AttributeNames.ErrorCode,
+                ["#cancelRequested"] = AttributeNames.CancelRequested,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":queued"] = StringValue(nameof(TurnStatus.Queued)),
+                [":failed"] = StringValue(nameof(TurnStatus.Failed)),
+                [":attempt"] = NumberValue(failedAttempt),
+                [":next"] = NumberValue(failedAttempt + 1),
+                [":now"] = EpochMilliseconds(time.GetUtcNow()),
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+        return updated is null ? null : Map(updated.Attributes);
+    }
+
+    /// <summary>
     /// The status check and the flag are one conditional write, so a turn that finishes concurrently is either
     /// flagged while still live or reported finished, never flagged after the fact.
     /// </summary>
-    public async Task<bool> RequestCancelAsync(string requestId, CancellationToken cancellationToken)
+    public async Task<bool> RequestCancelAsync(TurnKey key, CancellationToken cancellationToken)
     {
         var flagged = await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Turns,
-            Key = Key(AttributeNames.RequestId, requestId),
+            Key = ItemKey(key),
             UpdateExpression = "SET #cancelRequested = :true, #updatedAt = :now",
             ConditionExpression = "attribute_exists(#requestId) AND NOT (#status IN (:completed, :failed, :cancelled))",
             ExpressionAttributeNames = new()
@@ -154,12 +191,12 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
 
         var waiting = new List<TurnRecord>();
         var oldestFirst = candidates
-            .Select(item => (CreatedAt: item.GetNumber(AttributeNames.CreatedAt), RequestId: item.GetString(AttributeNames.RequestId)))
+            .Select(item => (CreatedAt: item.GetNumber(AttributeNames.CreatedAt), Key: KeyOf(item)))
             .OrderBy(candidate => candidate.CreatedAt)
-            .ThenBy(candidate => candidate.RequestId, StringComparer.Ordinal);
-        foreach (var (_, requestId) in oldestFirst)
+            .ThenBy(candidate => candidate.Key.RequestId, StringComparer.Ordinal);
+        foreach (var (_, key) in oldestFirst)
         {
-            var turn = await GetAsync(requestId, cancellationToken).ConfigureAwait(false);
+            var turn = await GetAsync(key, cancellationToken).ConfigureAwait(false);
             if (turn is { Status: TurnStatus.Queued or TurnStatus.Waiting })
                 waiting.Add(turn);
             if (waiting.Count == maxCount) break;
@@ -183,7 +220,7 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         var inFlight = 0;
         foreach (var candidate in candidates)
         {
-            var turn = await GetAsync(candidate.GetString(AttributeNames.RequestId), cancellationToken).ConfigureAwait(false);
+            var turn = await GetAsync(KeyOf(candidate), cancellationToken).ConfigureAwait(false);
             if (turn is { IsFinished: false })
                 inFlight++;
         }
@@ -212,6 +249,16 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         }, maxCount: null, cancellationToken);
     }
 
+    private static Dictionary<string, AttributeValue> ItemKey(TurnKey key) => new()
+    {
+        [AttributeNames.UserId] = StringValue(key.UserId),
+        [AttributeNames.RequestId] = StringValue(key.RequestId),
+    };
+
+    /// <summary>The turn's key in an index item: every index projects the table's key.</summary>
+    private static TurnKey KeyOf(Dictionary<string, AttributeValue> item) =>
+        new(item.GetString(AttributeNames.UserId), item.GetString(AttributeNames.RequestId));
+
     private static TurnRecord Map(Dictionary<string, AttributeValue> item) => new(
         item.GetString(AttributeNames.RequestId),
         item.GetString(AttributeNames.SessionId),
@@ -222,7 +269,8 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         item.GetEpochMilliseconds(AttributeNames.UpdatedAt),
         item.GetNullableString(AttributeNames.ErrorCode))
     {
-        UserId = item.GetNullableString(AttributeNames.UserId),
+        UserId = item.GetString(AttributeNames.UserId),
+        Attempt = item.ContainsKey(AttributeNames.Attempt) ? (int)item.GetNumber(AttributeNames.Attempt) : 1,
         CancelRequested = item.GetFlag(AttributeNames.CancelRequested),
     };
 }

@@ -115,7 +115,8 @@ public sealed class ChatIngress(
 
     /// <summary>
     /// A new turn: within the user's rate and in-flight limits, in a session of the user's own (or a new one).
-    /// The limits come before anything is written, so a refused message creates nothing.
+    /// The limits come before anything is written, so a refused message creates nothing. Every sendMessage takes
+    /// from the rate, a repeat of a requestId too: a repeat costs the same round trips and may start a retry.
     /// </summary>
     private async Task<ServerFrame> SendMessageAsync(
         string connectionId, string userId, string? body, bool isBase64Encoded, CancellationToken cancellationToken)
@@ -124,18 +125,15 @@ public sealed class ChatIngress(
         if (parsed.Error is not null) return parsed.Error;
         var command = parsed.Value!;
 
-        var existing = await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-            return await RepeatAsync(connectionId, userId, command, existing, cancellationToken).ConfigureAwait(false);
-
         // Independent store calls run side by side: on DynamoDB each is a round trip, and the ack waits for them all.
         var now = time.GetUtcNow();
         var taking = rateLimits.TryTakeAsync($"messages:{userId}", settings.MessageRate, now, cancellationToken);
+        var existing = turns.GetAsync(new TurnKey(userId, command.RequestId), cancellationToken);
         var counting = turns.CountInFlightForUserAsync(userId, cancellationToken);
         var finding = command.SessionId is { } requested
             ? sessions.GetAsync(requested, cancellationToken)
             : Task.FromResult<SessionRecord?>(null);
-        await Task.WhenAll(taking, counting, finding).ConfigureAwait(false);
+        await Task.WhenAll(taking, existing, counting, finding).ConfigureAwait(false);
 
         var rate = await taking.ConfigureAwait(false);
         if (!rate.Allowed)
@@ -149,14 +147,10 @@ public sealed class ChatIngress(
                 RetryAfterMs = (long)Math.Ceiling(rate.RetryAfter.TotalMilliseconds),
             };
         }
-        if (await counting.ConfigureAwait(false) >= settings.MaxTurnsInFlightPerUser)
-        {
-            return new ErrorFrame(
-                ErrorCodes.TooManyTurns,
-                $"You have {settings.MaxTurnsInFlightPerUser} answers in progress; wait for one to finish.",
-                command.RequestId,
-                Retryable: true);
-        }
+        var inFlight = await counting.ConfigureAwait(false);
+        if (await existing.ConfigureAwait(false) is { } turn)
+            return await RepeatAsync(connectionId, command, turn, inFlight, cancellationToken).ConfigureAwait(false);
+        if (inFlight >= settings.MaxTurnsInFlightPerUser) return TooManyTurns(command.RequestId);
 
         SessionRecord session;
         if (command.SessionId is { } requestedId)
@@ -184,23 +178,25 @@ public sealed class ChatIngress(
             new TurnRecord(command.RequestId, sessionId, connectionId, command.Text, TurnStatus.Queued, now, now, null) { UserId = userId },
             cancellationToken);
         await Task.WhenAll(subscribing, creating).ConfigureAwait(false);
-        var (created, turn) = await creating.ConfigureAwait(false);
+        var (created, stored) = await creating.ConfigureAwait(false);
         return created
-            ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
-            : await RepeatAsync(connectionId, userId, command, turn, cancellationToken).ConfigureAwait(false);
+            ? await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false)
+            : await RepeatAsync(connectionId, command, stored, inFlight, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A requestId seen before is an idempotent retry when it says the same thing: it gets the same ack, and the
-    /// connection it came on (often a new one, after a reconnect) receives the turn's frames from now on. A turn
-    /// still queued is enqueued again, because the first attempt may have died between saving and enqueueing;
-    /// the dispatcher's execution name makes the second message harmless.
+    /// A requestId the user has used before is an idempotent repeat when it says the same thing: it gets the same
+    /// ack, and the connection it came on (often a new one, after a reconnect) receives the turn's frames from now
+    /// on. A turn still queued is enqueued again, because the first attempt may have died between saving and
+    /// enqueueing; the dispatcher's execution name makes the second message harmless. A turn that failed with a
+    /// retryable error runs again as its next attempt; the store lets only one repeat start it, and the others
+    /// get that attempt's ack.
     /// </summary>
     private async Task<ServerFrame> RepeatAsync(
-        string connectionId, string userId, SendMessageCommand command, TurnRecord turn, CancellationToken cancellationToken)
+        string connectionId, SendMessageCommand command, TurnRecord turn, int inFlight, CancellationToken cancellationToken)
     {
         var sameSession = command.SessionId is null || command.SessionId == turn.SessionId;
-        if (!sameSession || turn.UserId != userId || !string.Equals(command.Text, turn.Text, StringComparison.Ordinal))
+        if (!sameSession || !string.Equals(command.Text, turn.Text, StringComparison.Ordinal))
         {
             return new ErrorFrame(
                 ErrorCodes.Conflict,
@@ -208,22 +204,38 @@ public sealed class ChatIngress(
                 command.RequestId,
                 Retryable: false);
         }
+        var retry = turn.Status == TurnStatus.Failed && TurnErrors.IsRetryable(turn.ErrorCode);
+        if (retry && inFlight >= settings.MaxTurnsInFlightPerUser) return TooManyTurns(command.RequestId);
+
+        // Subscribed before a retry starts, so the connection receives the new attempt from its first frame.
         if (await sessions.GetAsync(turn.SessionId, cancellationToken).ConfigureAwait(false) is { } session)
         {
             var expiresAt = time.GetUtcNow() + settings.ConnectionTtl;
             await subscriptions.SubscribeAsync(
                 session.SessionId, connectionId, session.LastSeq, resetCursor: false, expiresAt, cancellationToken).ConfigureAwait(false);
         }
+        if (retry)
+        {
+            if (await turns.RetryAsync(turn.Key, turn.Attempt, cancellationToken).ConfigureAwait(false) is { } retried)
+            {
+                ChatLog.TurnRetried(logger, turn.RequestId, turn.ErrorCode, retried.Attempt);
+                turn = retried;
+            }
+            else
+            {
+                turn = await turns.GetAsync(turn.Key, cancellationToken).ConfigureAwait(false) ?? turn;
+            }
+        }
         return turn.Status == TurnStatus.Queued
             ? await EnqueueAsync(turn, cancellationToken).ConfigureAwait(false)
-            : new AckFrame(turn.RequestId, turn.SessionId);
+            : Ack(turn);
     }
 
     private async Task<ServerFrame> EnqueueAsync(TurnRecord turn, CancellationToken cancellationToken)
     {
         try
         {
-            var request = new TurnRequest(turn.RequestId, turn.SessionId, turn.ConnectionId, time.GetUtcNow());
+            var request = new TurnRequest(turn.UserId, turn.RequestId, turn.SessionId, turn.ConnectionId, time.GetUtcNow());
             await queue.EnqueueAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -235,6 +247,16 @@ public sealed class ChatIngress(
                 turn.RequestId,
                 Retryable: true);
         }
-        return new AckFrame(turn.RequestId, turn.SessionId);
+        return Ack(turn);
     }
+
+    private static AckFrame Ack(TurnRecord turn) =>
+        new(turn.RequestId, turn.SessionId) { Attempt = turn.Attempt > 1 ? turn.Attempt : null };
+
+    private ErrorFrame TooManyTurns(string requestId) =>
+        new(
+            ErrorCodes.TooManyTurns,
+            $"You have {settings.MaxTurnsInFlightPerUser} answers in progress; wait for one to finish.",
+            requestId,
+            Retryable: true);
 }

@@ -50,4 +50,11 @@ internal static partial class ChatLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Turn {RequestId} dispatched ({Status}) as {ExecutionId}")]
     public static partial void TurnDispatched(ILogger logger, string requestId, WorkflowStartStatus status, string? executionId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Turn {RequestId} attempt {Attempt} failed with {ErrorName}, told the client {Code}: {Cause}")]
+    public static partial void TurnFailed(ILogger logger, string requestId, int attempt, string code, string errorName, string? cause);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Turn {RequestId} failed with {Code} and runs again as attempt {Attempt}")]
+    public static partial void TurnRetried(ILogger logger, string requestId, string? code, int attempt);
 }

@@ -3,6 +3,7 @@ using Conduit.Core.Observability;
 using Conduit.Core.Ports;
 using Conduit.Core.Protocol;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Conduit.Core.Chat;
 
@@ -22,19 +23,20 @@ public sealed class ChatWorkflow(
     AnswerStreamer streamer,
     ConduitSettings settings,
     IMetrics metrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ChatWorkflow> logger)
 {
     public async Task<ChatTurnState> BuildPromptAsync(ChatTurnState state, CancellationToken cancellationToken)
     {
         var turn = state.Turn;
-        var record = await turns.GetAsync(turn.RequestId, cancellationToken).ConfigureAwait(false)
+        var record = await turns.GetAsync(turn.Key, cancellationToken).ConfigureAwait(false)
             ?? throw new TurnNotFoundException(turn.RequestId);
         if (record.IsFinished)
             return state with { Outcome = new TurnOutcome(record.Status.ToString().ToLowerInvariant(), TurnCanceller.NoModel, 0) };
         if (record.CancelRequested) return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
         await publisher.ForTurn(turn).StatusAsync(Phases.BuildingPrompt, "Reading the conversation…", cancellationToken)
             .ConfigureAwait(false);
-        await turns.SetStatusAsync(turn.RequestId, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
+        await turns.SetStatusAsync(turn.Key, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
 
         var userIndex = await history.AppendAsync(
             turn.SessionId, turn.RequestId, MessageRoles.User, record.Text, MessageStatuses.Complete, cancellationToken)
@@ -126,7 +128,7 @@ public sealed class ChatWorkflow(
         var answerIndex = await history.AppendAsync(
             turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer.Text, MessageStatuses.Complete, cancellationToken)
             .ConfigureAwait(false);
-        await turns.SetStatusAsync(turn.RequestId, TurnStatus.Completed, null, cancellationToken).ConfigureAwait(false);
+        await turns.SetStatusAsync(turn.Key, TurnStatus.Completed, null, cancellationToken).ConfigureAwait(false);
         await frames.DoneAsync(answer.StopReason, usage, answer.Model, cancellationToken).ConfigureAwait(false);
         metrics.Add(MetricNames.InputTokens, usage.InputTokens, MetricUnit.Count);
         metrics.Add(MetricNames.OutputTokens, usage.OutputTokens, MetricUnit.Count);
@@ -135,10 +137,16 @@ public sealed class ChatWorkflow(
         return state with { Usage = usage, Outcome = new TurnOutcome(answer.StopReason, answer.Model, answerIndex) };
     }
 
+    /// <summary>
+    /// The client gets a stable code and a plain sentence; what failed, and why, goes to the log (and is in the
+    /// execution's history), never into the frame.
+    /// </summary>
     public async Task<ChatTurnState> NotifyFailureAsync(ChatTurnState state, CancellationToken cancellationToken)
     {
-        var error = TurnErrors.Classify(state.Error?.Error ?? "Unknown", state.Turn.RequestId);
-        await turns.SetStatusAsync(state.Turn.RequestId, TurnStatus.Failed, error.Code, cancellationToken).ConfigureAwait(false);
+        var errorName = state.Error?.Error ?? "Unknown";
+        var error = TurnErrors.Classify(errorName, state.Turn.RequestId);
+        ChatLog.TurnFailed(logger, state.Turn.RequestId, state.Turn.Attempt, error.Code, errorName, state.Error?.Cause);
+        await turns.SetStatusAsync(state.Turn.Key, TurnStatus.Failed, error.Code, cancellationToken).ConfigureAwait(false);
         await publisher.ForTurn(state.Turn).ErrorAsync(error.Code, error.Message, error.Retryable, cancellationToken).ConfigureAwait(false);
         metrics.AddDimension("Code", error.Code);
         metrics.Add(MetricNames.TurnFailures, 1, MetricUnit.Count);
@@ -148,7 +156,7 @@ public sealed class ChatWorkflow(
     }
 
     private Task<bool> CancelRequestedAsync(ChatTurnState state, CancellationToken cancellationToken) =>
-        turns.IsCancelRequestedAsync(state.Turn.RequestId, cancellationToken);
+        turns.IsCancelRequestedAsync(state.Turn.Key, cancellationToken);
 
     /// <summary>
     /// Ends a cancelled turn: the partial answer (empty when the model had not begun) is saved marked cancelled
@@ -163,7 +171,7 @@ public sealed class ChatWorkflow(
             : await history.AppendAsync(
                 turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer?.Text ?? "", MessageStatuses.Cancelled, cancellationToken)
                 .ConfigureAwait(false);
-        await turns.SetStatusAsync(turn.RequestId, TurnStatus.Cancelled, null, cancellationToken).ConfigureAwait(false);
+        await turns.SetStatusAsync(turn.Key, TurnStatus.Cancelled, null, cancellationToken).ConfigureAwait(false);
         var modelName = answer?.Model ?? TurnCanceller.NoModel;
         await publisher.ForTurn(turn).DoneAsync(StopReasons.Cancelled, state.Usage, modelName, cancellationToken).ConfigureAwait(false);
         RecordSince(MetricNames.TurnDuration, state.AcceptedAt);

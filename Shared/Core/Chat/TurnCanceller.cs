@@ -1,4 +1,3 @@
-using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
 using Conduit.Core.Protocol;
 
@@ -13,27 +12,29 @@ public sealed class TurnCanceller(ITurnStore turns, FramePublisher publisher)
 {
     public const string NoModel = "none";
 
-    /// <summary>Null when the cancel was taken (its outcome arrives as the turn's done frame); otherwise the error.</summary>
+    /// <summary>
+    /// Null when the cancel was taken (its outcome arrives as the turn's done frame); otherwise the error. Turns are
+    /// looked up under the user's own key, so another user's requestId is not found: the same answer, by the same
+    /// path, as a requestId nobody used, which tells nothing about other users' turns.
+    /// </summary>
     public async Task<ServerFrame?> CancelAsync(string userId, CancelCommand command, CancellationToken cancellationToken)
     {
-        if (await turns.GetAsync(command.RequestId, cancellationToken).ConfigureAwait(false) is not { } turn)
+        var key = new TurnKey(userId, command.RequestId);
+        if (await turns.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } turn)
         {
             return new ErrorFrame(
                 ErrorCodes.TurnNotFound, $"No turn has requestId \"{command.RequestId}\".", command.RequestId, Retryable: false);
         }
-        if (turn.UserId != userId) return Ownership.Forbidden(command.RequestId);
         if (turn.IsFinished) return Finished(turn);
 
-        if (await turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Cancelled, cancellationToken).ConfigureAwait(false)
-            || await turns.TransitionAsync(turn.RequestId, TurnStatus.Waiting, TurnStatus.Cancelled, cancellationToken)
-                .ConfigureAwait(false))
+        if (await turns.TransitionAsync(key, TurnStatus.Queued, TurnStatus.Cancelled, cancellationToken).ConfigureAwait(false)
+            || await turns.TransitionAsync(key, TurnStatus.Waiting, TurnStatus.Cancelled, cancellationToken).ConfigureAwait(false))
         {
-            var reference = new TurnReference(turn.RequestId, turn.SessionId, turn.ConnectionId);
-            await publisher.ForTurn(reference).DoneAsync(StopReasons.Cancelled, TokenUsage.Zero, NoModel, cancellationToken)
+            await publisher.ForTurn(turn.Reference).DoneAsync(StopReasons.Cancelled, TokenUsage.Zero, NoModel, cancellationToken)
                 .ConfigureAwait(false);
             return null;
         }
-        return await turns.RequestCancelAsync(turn.RequestId, cancellationToken).ConfigureAwait(false) ? null : Finished(turn);
+        return await turns.RequestCancelAsync(key, cancellationToken).ConfigureAwait(false) ? null : Finished(turn);
     }
 
     private static ErrorFrame Finished(TurnRecord turn) =>

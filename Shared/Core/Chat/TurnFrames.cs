@@ -24,6 +24,16 @@ public sealed class TurnFrames
     public Task<long> StatusAsync(string phase, string message, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(Turn, seq => new StatusFrame(Turn.RequestId, Turn.SessionId, seq, phase, message), cancellationToken);
 
+    /// <summary>The first frame of an attempt: says which attempt it is and names its execution.</summary>
+    public Task<long> QueuedAsync(string execution, CancellationToken cancellationToken) =>
+        _publisher.PublishAsync(
+            Turn,
+            seq => new StatusFrame(Turn.RequestId, Turn.SessionId, seq, Phases.Queued, "Queued")
+            {
+                Attempt = Turn.Attempt, Execution = execution,
+            },
+            cancellationToken);
+
     public Task<long> TokenAsync(string text, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(Turn, seq => new TokenFrame(Turn.RequestId, Turn.SessionId, seq, text), cancellationToken);
 

@@ -10,12 +10,13 @@ public interface ISessionStore
     Task<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Makes <paramref name="requestId"/> the session's active turn until <paramref name="until"/>, when no turn
-    /// holds it, the same turn holds it, or the holder's time ran out (before <paramref name="now"/>); false otherwise.
+    /// Makes <paramref name="holder"/> (the running attempt of a turn) the session's active turn until
+    /// <paramref name="until"/>, when no turn holds it, the same holder holds it, or the holder's time ran out (before
+    /// <paramref name="now"/>); false otherwise.
     /// </summary>
     Task<bool> TryClaimTurnAsync(
-        string sessionId, string requestId, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+        string sessionId, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 
-    /// <summary>Frees the session if <paramref name="requestId"/> holds it; otherwise changes nothing.</summary>
-    Task ReleaseTurnAsync(string sessionId, string requestId, CancellationToken cancellationToken);
+    /// <summary>Frees the session if <paramref name="holder"/> holds it; otherwise changes nothing.</summary>
+    Task ReleaseTurnAsync(string sessionId, string holder, CancellationToken cancellationToken);
 }

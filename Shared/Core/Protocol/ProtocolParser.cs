@@ -11,6 +11,13 @@ public static class ProtocolParser
 {
     public const int MaxIdentifierLength = 80;
 
+    /// <summary>
+    /// The largest seq or message index a client may name: 2^53 - 1, the largest whole number every JSON client
+    /// (JavaScript included) holds exactly. Far above any real position, and far enough below long.MaxValue that a
+    /// page's end (position + limit) cannot overflow.
+    /// </summary>
+    public const long MaxPosition = 9_007_199_254_740_991;
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         MaxDepth = 16,
@@ -72,7 +79,7 @@ public static class ProtocolParser
         {
             var sessionId = ReadIdentifier(root, "sessionId", required: true, out var error);
             if (error is not null) return (null, error);
-            var afterSeq = ReadWholeNumber(root, "afterSeq", required: true, fallback: 0, max: long.MaxValue, out error);
+            var afterSeq = ReadWholeNumber(root, "afterSeq", required: true, fallback: 0, max: MaxPosition, out error);
             return error is not null ? (null, error) : (new ResumeCommand(sessionId!, afterSeq), null);
         });
 
@@ -88,9 +95,9 @@ public static class ProtocolParser
         {
             var sessionId = ReadIdentifier(root, "sessionId", required: true, out var error);
             if (error is not null) return (null, error);
-            var afterSeq = ReadWholeNumber(root, "afterSeq", required: false, fallback: 0, max: long.MaxValue, out error);
+            var afterSeq = ReadWholeNumber(root, "afterSeq", required: false, fallback: 0, max: MaxPosition, out error);
             if (error is not null) return (null, error);
-            var afterIndex = ReadWholeNumber(root, "afterIndex", required: false, fallback: 0, max: long.MaxValue, out error);
+            var afterIndex = ReadWholeNumber(root, "afterIndex", required: false, fallback: 0, max: MaxPosition, out error);
             if (error is not null) return (null, error);
             var limit = ReadWholeNumber(
                 root, "limit", required: false, fallback: HistoryQuery.DefaultLimit, max: HistoryQuery.MaxLimit, out error);

@@ -224,6 +224,34 @@ public sealed class BedrockChatClientStreamingTests : IAsyncLifetime
         Assert.True(probe.Body.BytesRead < total, $"Read {probe.Body.BytesRead} of {total} bytes.");
     }
 
+    [Fact]
+    public async Task GetStreamingResponseAsync_ConnectionResetBeforeAnyByte_IsLabelledRetryable()
+    {
+        await using var resetting = ResettingServer.Start();
+        var settings = AwsWire.Settings(_server) with { ServiceUrl = resetting.HttpBase };
+
+        var exception = await Record.ExceptionAsync(() => ReadAllAsync(new BedrockChatClient(settings, ModelId), CancellationToken.None));
+
+        Assert.NotNull(exception);
+        Assert.True(resetting.Connections >= 1);
+        var error = TurnErrors.Classify(exception.GetType().Name, "r-1");
+        Assert.True(error.Retryable, $"{exception.GetType().Name} was labelled {error.Code}, not retryable");
+        Assert.Equal("unavailable", error.Code);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ConnectionResetBeforeAnyByte_IsLabelledRetryable()
+    {
+        await using var resetting = ResettingServer.Start();
+        using var client = new BedrockChatClient(AwsWire.Settings(_server) with { ServiceUrl = resetting.HttpBase }, ModelId);
+
+        var exception = await Record.ExceptionAsync(() => client.GetResponseAsync(Question));
+
+        Assert.NotNull(exception);
+        var error = TurnErrors.Classify(exception.GetType().Name, "r-1");
+        Assert.True(error.Retryable, $"{exception.GetType().Name} was labelled {error.Code}, not retryable");
+    }
+
     private BedrockChatClient Client() => new(AwsWire.Settings(_server), ModelId);
 
     private static async Task<List<ChatResponseUpdate>> ReadAllAsync(BedrockChatClient client, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
         return response.Item is { Count: > 0 } item ? item : throw new Xunit.Sdk.XunitException($"No item in {tableName}.");
     }
 
+    private static Dictionary<string, AttributeValue> TurnItemKey(TurnRecord turn) =>
+        Key((AttributeNames.UserId, S(turn.UserId)), (AttributeNames.RequestId, S(turn.RequestId)));
+
     private static Dictionary<string, AttributeValue> Key(params (string Name, AttributeValue Value)[] parts) =>
         parts.ToDictionary(part => part.Name, part => part.Value);
 
@@ -65,12 +68,12 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
     [NodeFact]
     public async Task TurnItem_CancelRequested_IsABooleanFlag()
     {
-        var turn = new TurnRecord(NewId(), NewId(), NewId(), "hello", TurnStatus.Running, Start, Start, null);
+        var turn = new TurnRecord(NewId(), NewId(), NewId(), "hello", TurnStatus.Running, Start, Start, null) { UserId = NewId() };
         await Stores.Turns.CreateAsync(turn, Cancellation);
 
-        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation);
 
-        var item = await RawItemAsync(dynalite.Tables.Turns, Key((AttributeNames.RequestId, S(turn.RequestId))));
+        var item = await RawItemAsync(dynalite.Tables.Turns, TurnItemKey(turn));
         Assert.True(item[AttributeNames.CancelRequested].BOOL);
     }
 
@@ -141,12 +144,12 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
     [NodeFact]
     public async Task TurnItem_ExpiresTtlAfterItWasCreated()
     {
-        var turn = new TurnRecord(NewId(), NewId(), NewId(), "hello", TurnStatus.Queued, Start, Start, null);
+        var turn = new TurnRecord(NewId(), NewId(), NewId(), "hello", TurnStatus.Queued, Start, Start, null) { UserId = NewId() };
         Clock.Advance(TimeSpan.FromSeconds(10));
 
         await Stores.Turns.CreateAsync(turn, Cancellation);
 
-        var item = await RawItemAsync(dynalite.Tables.Turns, Key((AttributeNames.RequestId, S(turn.RequestId))));
+        var item = await RawItemAsync(dynalite.Tables.Turns, TurnItemKey(turn));
         Assert.Equal($"{(Start + TimeSpan.FromSeconds(10) + SessionTtl).ToUnixTimeSeconds()}", item[AttributeNames.ExpiresAt].N);
         Assert.False(item.ContainsKey(AttributeNames.ErrorCode));
     }
@@ -210,7 +213,7 @@ public sealed class DynamoLayoutTests(DynaliteServer dynalite) : StoreContract(d
 
         var connectionItem = await RawItemAsync(
             dynalite.Tables.Connections, Key((AttributeNames.ConnectionId, S(connection.ConnectionId))));
-        var turnItem = await RawItemAsync(dynalite.Tables.Turns, Key((AttributeNames.RequestId, S(turn.RequestId))));
+        var turnItem = await RawItemAsync(dynalite.Tables.Turns, TurnItemKey(turn));
         var sessionItem = await RawItemAsync(dynalite.Tables.Sessions, Key((AttributeNames.SessionId, S(turn.SessionId))));
 
         Assert.Equal(

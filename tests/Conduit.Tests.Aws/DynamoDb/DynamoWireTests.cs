@@ -94,17 +94,19 @@ public sealed class DynamoWireTests : IAsyncLifetime
         _server.Enqueue(
             ScriptedResponse.AwsJson(400, ConditionFailed),
             ScriptedResponse.AwsJson(200, """
-                {"Item":{"requestId":{"S":"r-1"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"first"},
+                {"Item":{"userId":{"S":"u-1"},"requestId":{"S":"r-1"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},
+                "text":{"S":"first"},
                 "status":{"S":"Running"},"createdAt":{"N":"1740830400000"},"updatedAt":{"N":"1740830401000"},
                 "expiresAt":{"N":"1740916800"}}}
                 """));
         var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
 
         var (created, turn) = await store.CreateAsync(
-            new TurnRecord("r-1", "s-2", "c-2", "second", TurnStatus.Queued, Now, Now, null), _timeout.Token);
+            new TurnRecord("r-1", "s-2", "c-2", "second", TurnStatus.Queued, Now, Now, null) { UserId = "u-1" }, _timeout.Token);
 
         Assert.False(created);
-        Assert.Equal(new TurnRecord("r-1", "s-1", "c-1", "first", TurnStatus.Running, Now, Now.AddSeconds(1), null), turn);
+        Assert.Equal(
+            new TurnRecord("r-1", "s-1", "c-1", "first", TurnStatus.Running, Now, Now.AddSeconds(1), null) { UserId = "u-1" }, turn);
         var put = AssertDynamoRequest(_server.Requests[0], "PutItem");
         Assert.Equal("attribute_not_exists(#requestId)", Text(put, "ConditionExpression"));
         Assert.Equal($"{(Now + TimeSpan.FromHours(24)).ToUnixTimeSeconds()}", Text(put, "Item", "expiresAt", "N"));
@@ -153,7 +155,7 @@ public sealed class DynamoWireTests : IAsyncLifetime
         Assert.Equal("#status IN (:queued, :waiting)", Text(query, "FilterExpression"));
         Assert.False(query.TryGetProperty("ConsistentRead", out var consistent) && consistent.GetBoolean());
         var firstRead = AssertDynamoRequest(_server.Requests[1], "GetItem");
-        Assert.Equal("r-old", Text(firstRead, "Key", "requestId", "S"));
+        Assert.Equal(("u-1", "r-old"), (Text(firstRead, "Key", "userId", "S"), Text(firstRead, "Key", "requestId", "S")));
         Assert.True(firstRead.GetProperty("ConsistentRead").GetBoolean());
         Assert.Equal("r-new", Text(AssertDynamoRequest(_server.Requests[2], "GetItem"), "Key", "requestId", "S"));
     }
@@ -164,7 +166,7 @@ public sealed class DynamoWireTests : IAsyncLifetime
         _server.Enqueue(ScriptedResponse.AwsJson(400, ConditionFailed));
         var store = new DynamoTurnStore(_client, Tables, new FixedClock(Now), TimeSpan.FromHours(24));
 
-        var flagged = await store.RequestCancelAsync("r-1", _timeout.Token);
+        var flagged = await store.RequestCancelAsync(new TurnKey("u-1", "r-1"), _timeout.Token);
 
         Assert.False(flagged);
         var update = AssertDynamoRequest(Assert.Single(_server.Requests), "UpdateItem");
@@ -411,11 +413,12 @@ public sealed class DynamoWireTests : IAsyncLifetime
         + $$$$""","version":{"N":"{{{{version}}}}"},"expiresAt":{"N":"1740830430"}}}""";
 
     private static string IndexedTurn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"}"""
+        $$$"""{"userId":{"S":"u-1"},"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"createdAt":{"N":"{{{createdAt}}}"}"""
         + $$$""","status":{"S":"{{{status}}}"}}""";
 
     private static string Turn(string requestId, long createdAt, string status) =>
-        $$$"""{"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"},"text":{"S":"hi"}"""
+        $$$"""{"userId":{"S":"u-1"},"requestId":{"S":"{{{requestId}}}"},"sessionId":{"S":"s-1"},"connectionId":{"S":"c-1"}"""
+        + $$$""","text":{"S":"hi"}"""
         + $$$""","status":{"S":"{{{status}}}"},"createdAt":{"N":"{{{createdAt}}}"},"updatedAt":{"N":"{{{createdAt}}}"}"""
         + $$$""","expiresAt":{"N":"1740916800"}}""";
 

@@ -47,12 +47,12 @@ public sealed class EndpointOverrideTests : IAsyncLifetime
     [Fact]
     public async Task Sqs_ServiceVariable_SendsThereSignedForSqs()
     {
-        var body = """{"requestId":"r","sessionId":"s","connectionId":"c","receivedAt":"1970-01-01T00:00:00+00:00"}""";
+        var body = """{"userId":"u","requestId":"r","sessionId":"s","connectionId":"c","receivedAt":"1970-01-01T00:00:00+00:00"}""";
         var digest = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(body)));
         _server.Enqueue(ScriptedResponse.AwsJson(200, $$"""{"MessageId":"m","MD5OfMessageBody":"{{digest}}"}"""));
         var queue = new SqsTurnQueue(SqsClientFactory.Create(Settings("AWS_ENDPOINT_URL_SQS")), "https://sqs.us-east-1.amazonaws.com/1/q");
 
-        await queue.EnqueueAsync(new TurnRequest("r", "s", "c", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await queue.EnqueueAsync(new TurnRequest("u", "r", "s", "c", DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         AwsWire.AssertSignedFor(Assert.Single(_server.Requests), "sqs");
     }

@@ -99,10 +99,10 @@ public sealed class FunctionInputTests : IDisposable
         var function = new WaitingFunction(_services.GetRequiredService<FunctionTelemetry>(), started);
         using var deadline = new CancellationTokenSource();
         await using var input = new MemoryStream(
-            Encoding.UTF8.GetBytes("""{"turn":{"requestId":"r","sessionId":"s","connectionId":"c"}}"""));
+            Encoding.UTF8.GetBytes("""{"turn":{"userId":"u","requestId":"r","sessionId":"s","connectionId":"c"}}"""));
 
         var running = function.HandleAsync(input, deadline.Token);
-        await started.Task;
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await deadline.CancelAsync();
 
         var failure = await Assert.ThrowsAsync<DeadlineExceededException>(() => running);

@@ -17,7 +17,7 @@ public sealed class TelemetryOutputTests
             new JsonLineLoggerFactory(_output, LogLevel.Information, TimeProvider.System), NoMetrics.Instance);
         var logger = telemetry.Loggers.CreateLogger("Test");
 
-        using (telemetry.Begin("Stream", new TurnReference("r-1", "s-1", "c-1="), "streaming"))
+        using (telemetry.Begin("Stream", new TurnReference("u-1", "r-1", "s-1", "c-1="), "streaming"))
         {
             logger.LogInformation("Posted {FrameCount} frames", 3);
         }

@@ -11,10 +11,10 @@ namespace Conduit.Tests.Aws.Sqs;
 public sealed class SqsTurnQueueTests : IAsyncLifetime
 {
     private const string QueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/conduit-turns";
-    private static readonly TurnRequest Turn = new("r-1", "s-1", "c/1+=", DateTimeOffset.Parse("2026-01-02T03:04:05Z"));
+    private static readonly TurnRequest Turn = new("u-1", "r-1", "s-1", "c/1+=", DateTimeOffset.Parse("2026-01-02T03:04:05Z"));
 
     private const string TurnJson =
-        """{"requestId":"r-1","sessionId":"s-1","connectionId":"c/1+=","receivedAt":"2026-01-02T03:04:05+00:00"}""";
+        """{"userId":"u-1","requestId":"r-1","sessionId":"s-1","connectionId":"c/1+=","receivedAt":"2026-01-02T03:04:05+00:00"}""";
 
     private RecordingAwsServer _server = null!;
     private SqsTurnQueue _queue = null!;

@@ -24,7 +24,7 @@ public sealed class StepFunctionsWorkflowStarterTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static ChatTurnState State { get; } = new() { Turn = new TurnReference("r-1", "s-1", "c-1") };
+    private static ChatTurnState State { get; } = new() { Turn = new TurnReference("u-1", "r-1", "s-1", "c-1") };
 
     private static string StateJson => JsonSerializer.Serialize(State, CoreJsonContext.Wire.ChatTurnState);
 

@@ -31,9 +31,10 @@ public sealed class BrowserHarness : IAsyncDisposable
 
     public string BaseUrl => Host.HttpBase.AbsoluteUri.TrimEnd('/');
 
-    public static async Task<BrowserHarness> StartAsync(TimeSpan tokenDelay)
+    public static async Task<BrowserHarness> StartAsync(TimeSpan tokenDelay, Action<IServiceCollection>? overrides = null)
     {
-        var host = await LocalStackHost.StartAsync(options => options with { Model = options.Model with { TokenDelay = tokenDelay } });
+        var host = await LocalStackHost.StartAsync(
+            options => options with { Model = options.Model with { TokenDelay = tokenDelay } }, overrides);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

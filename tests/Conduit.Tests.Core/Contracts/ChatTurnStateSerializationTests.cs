@@ -13,7 +13,7 @@ public sealed class ChatTurnStateSerializationTests
     {
         var state = new ChatTurnState
         {
-            Turn = new TurnReference("r1", "s1", "c1="),
+            Turn = new TurnReference("u1", "r1", "s1", "c1="),
             Prompt = new PromptWindow(1, 3, 3, 0),
             Plan = new PlanDecision(PlanActions.Retrieve, 1, [new ToolCall("call-1", "kb_lookup", "dispatcher")]),
             Rounds = [new ToolRound(
@@ -36,7 +36,7 @@ public sealed class ChatTurnStateSerializationTests
     public void Deserialize_DispatcherInput_HasDefaultsForEveryLaterPart()
     {
         var read = JsonSerializer.Deserialize(
-            """{"turn":{"requestId":"r","sessionId":"s","connectionId":"c"}}""", CoreJsonContext.Wire.ChatTurnState)!;
+            """{"turn":{"userId":"u","requestId":"r","sessionId":"s","connectionId":"c"}}""", CoreJsonContext.Wire.ChatTurnState)!;
 
         Assert.Empty(read.Rounds);
         Assert.Equal(TokenUsage.Zero, read.Usage);
@@ -46,5 +46,6 @@ public sealed class ChatTurnStateSerializationTests
     [Fact]
     public void Deserialize_TurnReferenceMissingAField_Throws() =>
         Assert.Throws<JsonException>(
-            () => JsonSerializer.Deserialize("""{"turn":{"requestId":"r","sessionId":"s"}}""", CoreJsonContext.Wire.ChatTurnState));
+            () => JsonSerializer.Deserialize(
+                """{"turn":{"userId":"u","requestId":"r","sessionId":"s"}}""", CoreJsonContext.Wire.ChatTurnState));
 }

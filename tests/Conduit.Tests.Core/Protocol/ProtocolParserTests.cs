@@ -180,4 +180,24 @@ public sealed class ProtocolParserTests
 
         Assert.Equal("""{"type":"error","code":"invalid_json","message":"bad","retryable":false}""", json);
     }
+
+    [Theory]
+    [InlineData("afterIndex", long.MaxValue)]
+    [InlineData("afterIndex", long.MaxValue - 1)]
+    [InlineData("afterSeq", long.MaxValue - 100)]
+    public void ParseHistory_PositionNearTheLargestLong_IsAnInvalidField(string field, long position)
+    {
+        var parsed = ProtocolParser.ParseHistory($$"""{"action":"history","sessionId":"s1","{{field}}":{{position}}}""", false);
+
+        Assert.Equal(ErrorCodes.InvalidField, parsed.Error?.Code);
+        Assert.Contains(field, parsed.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HistoryQuery_PositionsBeyondTheLargest_ReadAsTheLargest()
+    {
+        var query = new HistoryQuery("s", long.MaxValue, long.MaxValue, 10);
+
+        Assert.Equal((ProtocolParser.MaxPosition, ProtocolParser.MaxPosition), (query.AfterSeq, query.AfterIndex));
+    }
 }

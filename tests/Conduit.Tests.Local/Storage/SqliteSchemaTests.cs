@@ -37,19 +37,19 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
     private Task<long> VersionAsync() => _database.RunAsync(c => c.QuerySingle("PRAGMA user_version", r => r.GetInt64(0)), _timeout.Token);
 
     [Fact]
-    public async Task Create_Version1Database_UpgradesToVersion3KeepingEveryRowWithoutUsers()
+    public async Task Create_Version1Database_UpgradesToVersion4KeepingEveryRowWithoutUsers()
     {
         _database.Execute(Version1WithRows);
 
         ChatSchema.Create(_database);
 
-        Assert.Equal(3, await VersionAsync());
+        Assert.Equal(4, await VersionAsync());
         var connection = await new SqliteConnectionStore(_database).GetAsync("c-1", _timeout.Token);
         var session = await new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(24)).GetAsync("s-1", _timeout.Token);
-        var turn = await new SqliteTurnStore(_database, TimeProvider.System).GetAsync("r-1", _timeout.Token);
+        var turn = await new SqliteTurnStore(_database, TimeProvider.System).GetAsync(new TurnKey("", "r-1"), _timeout.Token);
         Assert.Equal(new ConnectionRecord("c-1", Start, "203.0.113.7", "wscat", Start.AddHours(2)), connection);
         Assert.Equal(new SessionRecord("s-1", Start, Start.AddHours(24), 2), session);
-        Assert.Equal(new TurnRecord("r-1", "s-1", "c-1", "hello", TurnStatus.Running, Start, Start, null), turn);
+        Assert.Equal(new TurnRecord("r-1", "s-1", "c-1", "hello", TurnStatus.Running, Start, Start, null) { UserId = "" }, turn);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
 
         ChatSchema.Create(_database);
 
-        Assert.Equal(3, await VersionAsync());
+        Assert.Equal(4, await VersionAsync());
         Assert.Equal(created, await sessions.GetAsync("s-1", _timeout.Token));
     }
 

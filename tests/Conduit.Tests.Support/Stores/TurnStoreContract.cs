@@ -4,7 +4,8 @@ namespace Conduit.Tests.Support.Stores;
 
 public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(backend)
 {
-    private TurnRecord NewTurn(string text = "hello") => new(NewId(), NewId(), NewId(), text, TurnStatus.Queued, Start, Start, null);
+    private TurnRecord NewTurn(string text = "hello") =>
+        new(NewId(), NewId(), NewId(), text, TurnStatus.Queued, Start, Start, null) { UserId = NewId() };
 
     [NodeFact]
     public async Task CreateAsync_NewRequestId_CreatesTheTurn()
@@ -15,7 +16,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
 
         Assert.True(created);
         Assert.Equal(turn, stored);
-        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.Key, Cancellation));
     }
 
     [NodeFact]
@@ -32,20 +33,20 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
 
         Assert.False(created);
         Assert.Equal(first, stored);
-        Assert.Equal(first, await Stores.Turns.GetAsync(first.RequestId, Cancellation));
+        Assert.Equal(first, await Stores.Turns.GetAsync(first.Key, Cancellation));
     }
 
     [NodeFact]
     public async Task CreateAsync_ConcurrentSameRequestId_CreatesExactlyOnce()
     {
-        var requestId = NewId();
-        var attempts = Enumerable.Range(0, 5).Select(i => NewTurn($"attempt {i}") with { RequestId = requestId });
+        var key = new TurnKey(NewId(), NewId());
+        var attempts = Enumerable.Range(0, 5).Select(i => NewTurn($"attempt {i}") with { UserId = key.UserId, RequestId = key.RequestId });
 
         var results = await Task.WhenAll(attempts.Select(turn => Stores.Turns.CreateAsync(turn, Cancellation)));
 
         var winner = Assert.Single(results, result => result.Created).Turn;
         Assert.All(results, result => Assert.Equal(winner, result.Turn));
-        Assert.Equal(winner, await Stores.Turns.GetAsync(requestId, Cancellation));
+        Assert.Equal(winner, await Stores.Turns.GetAsync(key, Cancellation));
     }
 
     [NodeFact]
@@ -55,12 +56,12 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         await Stores.Turns.CreateAsync(turn, Cancellation);
         Clock.Advance(TimeSpan.FromMilliseconds(1500));
 
-        var moved = await Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
+        var moved = await Stores.Turns.TransitionAsync(turn.Key, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
 
         Assert.True(moved);
         Assert.Equal(
             turn with { Status = TurnStatus.Dispatched, UpdatedAt = Start.AddMilliseconds(1500) },
-            await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+            await Stores.Turns.GetAsync(turn.Key, Cancellation));
     }
 
     [NodeFact]
@@ -70,10 +71,10 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         await Stores.Turns.CreateAsync(turn, Cancellation);
         Clock.Advance(TimeSpan.FromSeconds(1));
 
-        var moved = await Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Running, TurnStatus.Completed, Cancellation);
+        var moved = await Stores.Turns.TransitionAsync(turn.Key, TurnStatus.Running, TurnStatus.Completed, Cancellation);
 
         Assert.False(moved);
-        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.Key, Cancellation));
     }
 
     [NodeFact]
@@ -83,7 +84,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         await Stores.Turns.CreateAsync(turn, Cancellation);
 
         var moved = await Task.WhenAll(Enumerable.Range(0, 10)
-            .Select(_ => Stores.Turns.TransitionAsync(turn.RequestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation)));
+            .Select(_ => Stores.Turns.TransitionAsync(turn.Key, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation)));
 
         Assert.Single(moved, m => m);
     }
@@ -91,12 +92,12 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     [NodeFact]
     public async Task TransitionAsync_UnknownTurn_ReturnsFalseAndCreatesNothing()
     {
-        var requestId = NewId();
+        var key = new TurnKey(NewId(), NewId());
 
-        var moved = await Stores.Turns.TransitionAsync(requestId, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
+        var moved = await Stores.Turns.TransitionAsync(key, TurnStatus.Queued, TurnStatus.Dispatched, Cancellation);
 
         Assert.False(moved);
-        Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(key, Cancellation));
     }
 
     [NodeFact]
@@ -106,10 +107,10 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         await Stores.Turns.CreateAsync(turn, Cancellation);
         Clock.Advance(TimeSpan.FromSeconds(2));
 
-        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Failed, "model_unavailable", Cancellation);
+        await Stores.Turns.SetStatusAsync(turn.Key, TurnStatus.Failed, "model_unavailable", Cancellation);
 
         Assert.Equal(turn with { Status = TurnStatus.Failed, ErrorCode = "model_unavailable", UpdatedAt = Start.AddSeconds(2) },
-            await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+            await Stores.Turns.GetAsync(turn.Key, Cancellation));
     }
 
     [NodeFact]
@@ -117,11 +118,11 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     {
         var turn = NewTurn();
         await Stores.Turns.CreateAsync(turn, Cancellation);
-        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Failed, "model_unavailable", Cancellation);
+        await Stores.Turns.SetStatusAsync(turn.Key, TurnStatus.Failed, "model_unavailable", Cancellation);
 
-        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Completed, null, Cancellation);
+        await Stores.Turns.SetStatusAsync(turn.Key, TurnStatus.Completed, null, Cancellation);
 
-        var stored = await Stores.Turns.GetAsync(turn.RequestId, Cancellation);
+        var stored = await Stores.Turns.GetAsync(turn.Key, Cancellation);
         Assert.Equal(TurnStatus.Completed, stored?.Status);
         Assert.Null(stored?.ErrorCode);
     }
@@ -129,26 +130,26 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     [NodeFact]
     public async Task SetStatusAsync_UnknownTurn_CreatesNothing()
     {
-        var requestId = NewId();
+        var key = new TurnKey(NewId(), NewId());
 
-        await Stores.Turns.SetStatusAsync(requestId, TurnStatus.Failed, "internal", Cancellation);
+        await Stores.Turns.SetStatusAsync(key, TurnStatus.Failed, "internal", Cancellation);
 
-        Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(key, Cancellation));
     }
 
     [NodeFact]
     public async Task GetAsync_UnknownTurn_ReturnsNull() =>
-        Assert.Null(await Stores.Turns.GetAsync(NewId(), Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(new TurnKey(NewId(), NewId()), Cancellation));
 
     [NodeFact]
     public async Task IsCancelRequestedAsync_BeforeAndAfterTheRequest_ReadsTheFlag()
     {
         var (_, turn) = await Stores.Turns.CreateAsync(NewTurn(new string('x', 16_000)), Cancellation);
 
-        Assert.False(await Stores.Turns.IsCancelRequestedAsync(turn.RequestId, Cancellation));
-        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
-        Assert.True(await Stores.Turns.IsCancelRequestedAsync(turn.RequestId, Cancellation));
-        Assert.False(await Stores.Turns.IsCancelRequestedAsync(NewId(), Cancellation));
+        Assert.False(await Stores.Turns.IsCancelRequestedAsync(turn.Key, Cancellation));
+        await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation);
+        Assert.True(await Stores.Turns.IsCancelRequestedAsync(turn.Key, Cancellation));
+        Assert.False(await Stores.Turns.IsCancelRequestedAsync(new TurnKey(NewId(), NewId()), Cancellation));
     }
 
     [NodeFact]
@@ -161,10 +162,10 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
 
         foreach (var turn in turns)
         {
-            Assert.True(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was not flagged");
+            Assert.True(await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation), $"{turn.Status} was not flagged");
             Assert.Equal(
                 turn with { CancelRequested = true, UpdatedAt = Start.AddSeconds(3) },
-                await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+                await Stores.Turns.GetAsync(turn.Key, Cancellation));
         }
     }
 
@@ -178,8 +179,8 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
 
         foreach (var turn in turns)
         {
-            Assert.False(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation), $"{turn.Status} was flagged");
-            Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+            Assert.False(await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation), $"{turn.Status} was flagged");
+            Assert.Equal(turn, await Stores.Turns.GetAsync(turn.Key, Cancellation));
         }
     }
 
@@ -188,22 +189,22 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     {
         var turn = NewTurn();
         await Stores.Turns.CreateAsync(turn, Cancellation);
-        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation);
 
-        await Stores.Turns.SetStatusAsync(turn.RequestId, TurnStatus.Cancelled, null, Cancellation);
+        await Stores.Turns.SetStatusAsync(turn.Key, TurnStatus.Cancelled, null, Cancellation);
 
-        var stored = await Stores.Turns.GetAsync(turn.RequestId, Cancellation);
+        var stored = await Stores.Turns.GetAsync(turn.Key, Cancellation);
         Assert.Equal((TurnStatus.Cancelled, true), (stored?.Status, stored?.CancelRequested));
-        Assert.False(await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation));
+        Assert.False(await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation));
     }
 
     [NodeFact]
     public async Task RequestCancelAsync_UnknownTurn_ReturnsFalseAndCreatesNothing()
     {
-        var requestId = NewId();
+        var key = new TurnKey(NewId(), NewId());
 
-        Assert.False(await Stores.Turns.RequestCancelAsync(requestId, Cancellation));
-        Assert.Null(await Stores.Turns.GetAsync(requestId, Cancellation));
+        Assert.False(await Stores.Turns.RequestCancelAsync(key, Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(key, Cancellation));
     }
 
     [NodeFact]
@@ -263,7 +264,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         await Stores.Turns.CreateAsync(first, Cancellation);
         await Stores.Turns.CreateAsync(second, Cancellation);
 
-        await Stores.Turns.TransitionAsync(first.RequestId, TurnStatus.Waiting, TurnStatus.Dispatched, Cancellation);
+        await Stores.Turns.TransitionAsync(first.Key, TurnStatus.Waiting, TurnStatus.Dispatched, Cancellation);
 
         Assert.Equal([second], await Stores.Turns.ListWaitingAsync(sessionId, 1, Cancellation));
     }
@@ -273,7 +274,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     {
         var turn = NewTurn();
         await Stores.Turns.CreateAsync(turn, Cancellation);
-        await Stores.Turns.RequestCancelAsync(turn.RequestId, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation);
 
         var waiting = await Stores.Turns.ListWaitingAsync(turn.SessionId, 1, Cancellation);
 
@@ -291,7 +292,7 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
 
         await Stores.Turns.CreateAsync(turn, Cancellation);
 
-        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.RequestId, Cancellation));
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.Key, Cancellation));
     }
 
     [NodeFact]
@@ -313,9 +314,68 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
         var turns = Enumerable.Range(0, 2).Select(_ => NewTurn() with { UserId = userId, Status = TurnStatus.Running }).ToList();
         foreach (var turn in turns) await Stores.Turns.CreateAsync(turn, Cancellation);
 
-        await Stores.Turns.SetStatusAsync(turns[0].RequestId, TurnStatus.Completed, null, Cancellation);
+        await Stores.Turns.SetStatusAsync(turns[0].Key, TurnStatus.Completed, null, Cancellation);
 
         Assert.Equal(1, await Stores.Turns.CountInFlightForUserAsync(userId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task CreateAsync_SameRequestIdForTwoUsers_CreatesTwoTurns()
+    {
+        var alices = NewTurn("alice's") with { RequestId = "r1" };
+        var bobs = NewTurn("bob's") with { RequestId = "r1" };
+
+        var results = new[] { await Stores.Turns.CreateAsync(alices, Cancellation), await Stores.Turns.CreateAsync(bobs, Cancellation) };
+
+        Assert.All(results, result => Assert.True(result.Created));
+        Assert.Equal(alices, await Stores.Turns.GetAsync(alices.Key, Cancellation));
+        Assert.Equal(bobs, await Stores.Turns.GetAsync(bobs.Key, Cancellation));
+        Assert.True(await Stores.Turns.RequestCancelAsync(bobs.Key, Cancellation));
+        Assert.False(await Stores.Turns.IsCancelRequestedAsync(alices.Key, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task RetryAsync_FailedAtThatAttempt_QueuesTheNextAttemptWithoutErrorOrCancel()
+    {
+        var turn = NewTurn() with { Status = TurnStatus.Failed, ErrorCode = "model_failed" };
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.RequestCancelAsync(turn.Key, Cancellation);
+        Clock.Advance(TimeSpan.FromSeconds(4));
+
+        var retried = await Stores.Turns.RetryAsync(turn.Key, 1, Cancellation);
+
+        var expected = turn with { Status = TurnStatus.Queued, ErrorCode = null, Attempt = 2, UpdatedAt = Start.AddSeconds(4) };
+        Assert.Equal(expected, retried);
+        Assert.Equal(expected, await Stores.Turns.GetAsync(turn.Key, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task RetryAsync_ConcurrentForTheSameAttempt_OnlyOneStartsTheNextAttempt()
+    {
+        var turn = NewTurn() with { Status = TurnStatus.Failed, ErrorCode = "timeout" };
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        var retried = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Stores.Turns.RetryAsync(turn.Key, 1, Cancellation)));
+
+        Assert.Equal(2, Assert.Single(retried, r => r is not null)!.Attempt);
+        Assert.Equal(2, (await Stores.Turns.GetAsync(turn.Key, Cancellation))!.Attempt);
+    }
+
+    [NodeFact]
+    public async Task RetryAsync_NotFailedOrAnotherAttemptOrUnknown_ReturnsNullAndChangesNothing()
+    {
+        var running = NewTurn() with { Status = TurnStatus.Running };
+        var failedAtTwo = NewTurn() with { Status = TurnStatus.Failed, Attempt = 2 };
+        await Stores.Turns.CreateAsync(running, Cancellation);
+        await Stores.Turns.CreateAsync(failedAtTwo, Cancellation);
+        var unknown = new TurnKey(NewId(), NewId());
+
+        Assert.Null(await Stores.Turns.RetryAsync(running.Key, 1, Cancellation));
+        Assert.Null(await Stores.Turns.RetryAsync(failedAtTwo.Key, 1, Cancellation));
+        Assert.Null(await Stores.Turns.RetryAsync(unknown, 1, Cancellation));
+        Assert.Equal(running, await Stores.Turns.GetAsync(running.Key, Cancellation));
+        Assert.Equal(failedAtTwo, await Stores.Turns.GetAsync(failedAtTwo.Key, Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(unknown, Cancellation));
     }
 
     [NodeFact]

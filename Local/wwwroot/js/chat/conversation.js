@@ -29,8 +29,6 @@ export function turnStatusText(turn) {
   }
 }
 
-/** Whether the turn reached the workflow (so a trace of it exists). */
-export const wasExecuted = (turn) => turn.firstSeq !== null || turn.origin === 'history';
 
 export class Conversation {
   #turns = new Map();
@@ -89,7 +87,7 @@ export class Conversation {
       cancelRequested: false,
       cancelEpoch: -1,
       stoppedLocally: false, // stopped before it ever left the page
-      retried: false,
+      retrying: false, // sent again after a retryable error, and not yet acknowledged
       historyAsked: 0,
       ...fields,
     };

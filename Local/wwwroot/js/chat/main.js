@@ -101,7 +101,7 @@ function flush() {
   let waitForSession = false;
   for (const turn of conversation.list()) {
     if (turnState(turn) !== 'running') continue;
-    if (turn.origin === 'local' && !turn.acked) {
+    if ((turn.origin === 'local' || turn.retrying) && !turn.acked) {
       if (turn.sentEpoch === epoch) {
         waitForSession ||= !connection.sessionId;
         continue;
@@ -133,20 +133,20 @@ function stop() {
   flush();
 }
 
+/**
+ * A retryable error is retried with the same requestId and text: the server queues a turn that was saved but not
+ * queued, and runs a turn that failed with a retryable error again as its next attempt, whose frames then replace
+ * this one's. Anything else gets the old ack and changes nothing.
+ */
 function retry(requestId) {
   const turn = conversation.get(requestId);
-  if (!turn?.error?.retryable || turn.retried || turn.question === null) return;
-  if (turn.error.code === 'unavailable' && turn.origin === 'local' && !turn.acked) {
-    // Saved but not queued: the protocol asks for the same requestId again, which queues that turn.
-    turn.error = null;
-    turn.sentEpoch = -1;
-    render(turn);
-    flush();
-    return;
-  }
-  turn.retried = true;
+  if (!turn?.error?.retryable || turn.question === null) return;
+  turn.error = null;
+  turn.acked = false;
+  turn.retrying = true;
+  turn.sentEpoch = -1;
   render(turn);
-  send(turn.question);
+  flush();
 }
 
 function onSessionFrame(frame, replayed) {
@@ -173,6 +173,7 @@ function onReply(frame) {
         store.setSession(frame.sessionId);
       }
       turn.acked = true;
+      turn.retrying = false;
       render(turn);
       flush();
       return;

@@ -88,6 +88,7 @@ export const emptyAnswer = () => ({
   stopReason: null,
   model: null,
   error: null,
+  execution: null, // the workflow execution of the latest attempt, named by its queued status
 });
 
 function passages(list) {
@@ -109,11 +110,15 @@ export const errorOf = (frame) => ({
 /**
  * Applies one of a turn's frames, taken in seq order, to its answer state; returns whether anything changed.
  * The answer text is the turn's token text after its latest `streaming` status: a new `streaming` status
- * (the answer started again) drops the text begun before it.
+ * (the answer started again) drops the text begun before it. A `queued` status starts an attempt: after a
+ * retryable error the same requestId runs again, and the new attempt replaces everything the last one showed.
  */
 export function applyTurnFrame(answer, frame) {
   switch (frame.type) {
     case 'status':
+      if (frame.phase === 'queued') Object.assign(answer, emptyAnswer(), { execution: text(frame.execution) || null });
+      // A turn error ends an attempt, so a status after one belongs to the next attempt, whichever came first.
+      answer.error = null;
       answer.phase = text(frame.phase) || answer.phase;
       answer.statusMessage = text(frame.message);
       if (frame.phase === 'streaming') answer.text = '';

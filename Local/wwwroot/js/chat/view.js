@@ -2,7 +2,7 @@
 // Text from the server or the user only ever goes in as text (textContent, text nodes), never as HTML.
 
 import { isIdentifier } from './protocol.js';
-import { turnState, turnStatusText, wasExecuted } from './conversation.js';
+import { turnState, turnStatusText } from './conversation.js';
 
 const MAX_BANNERS = 3;
 
@@ -148,7 +148,7 @@ export function createView(handlers) {
 
   function renderError(els, turn) {
     const error = turn.error;
-    const canRetry = Boolean(error?.retryable && !turn.retried && turn.question !== null);
+    const canRetry = Boolean(error?.retryable && turn.question !== null);
     const key = error ? JSON.stringify([error.code, error.message, canRetry]) : '';
     if (els.shown.error === key) return;
     els.shown.error = key;
@@ -165,13 +165,19 @@ export function createView(handlers) {
     els.footer.before(els.error);
   }
 
+  /** Links the latest attempt's execution, once the turn has ended (a retry links its own attempt). */
   function renderTrace(els, turn, state) {
-    if (els.trace || state === 'running' || !wasExecuted(turn)) return;
+    const execution = state === 'running' ? null : turn.execution;
+    if (els.shown.trace === execution) return;
+    els.shown.trace = execution;
+    els.trace?.remove();
+    els.trace = null;
+    if (!execution) return;
     els.trace = h(
       'a',
       {
         className: 'trace-link',
-        href: `/trace.html#${encodeURIComponent(turn.requestId)}`,
+        href: `/trace.html#${encodeURIComponent(execution)}`,
         dataset: { testid: 'trace-link' },
         attrs: { 'aria-label': `Trace of request ${turn.requestId}` },
       },
