@@ -54,7 +54,7 @@ public sealed class StoreFullTests : IAsyncLifetime
 
         await FillAsync();
         await _host.Services.GetRequiredService<StoreWritability>().FirstWaitForSpace.WaitAsync(ChatConnection.DefaultPatience);
-        var stalled = await _host.Services.GetRequiredService<ITurnStore>().GetAsync("full-1", default);
+        var stalled = await _host.Services.GetRequiredService<ITurnStore>().GetAsync(new TurnKey("full", "full-1"), default);
         MakeRoom();
         await chat.ReadUntilAsync("done");
 
