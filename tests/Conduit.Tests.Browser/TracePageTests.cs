@@ -30,12 +30,12 @@ public sealed class TracePageTests : IAsyncLifetime
         await chat.GetByTestId("send").ClickAsync();
         var turn = chat.GetByTestId("turn").First;
         await Expect(turn.GetByTestId("trace-link")).ToBeVisibleAsync();
-        var requestId = (await turn.GetAttributeAsync("data-request-id"))!;
+        var execution = (await turn.GetByTestId("trace-link").GetAttributeAsync("href"))!.Split('#')[1];
         await using var stranger = await _harness.Browser.NewContextAsync();
         await _harness.OpenChatAsync(stranger);
         var trace = await stranger.NewPageAsync();
 
-        await trace.GotoAsync($"{_harness.BaseUrl}/trace.html#{requestId}");
+        await trace.GotoAsync($"{_harness.BaseUrl}/trace.html#{execution}");
 
         await Expect(trace.GetByTestId("not-found")).ToBeVisibleAsync();
         await Expect(trace.GetByTestId("execution-row")).ToHaveCountAsync(0);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Conduit.Core.Chat;
+using Conduit.Core.Ports;
 using Conduit.Tests.EndToEnd.Support;
 
 namespace Conduit.Tests.EndToEnd;
@@ -12,6 +14,9 @@ namespace Conduit.Tests.EndToEnd;
 /// </summary>
 public sealed class ExecutionsAccessTests : IAsyncLifetime
 {
+    private static readonly string AliceTurn = ExecutionNames.For(new TurnKey("alice", "alice-turn-1"), 1);
+    private static readonly string BobTurn = ExecutionNames.For(new TurnKey("bob", "bob-turn-1"), 1);
+
     private LocalStackHost _host = null!;
 
     public async Task InitializeAsync()
@@ -25,9 +30,10 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/local/executions")]
-    [InlineData("/local/executions/alice-turn-1")]
+    [InlineData("/local/executions/{alice}")]
     public async Task Executions_WithoutAToken_Are401(string path)
     {
+        path = path.Replace("{alice}", AliceTurn, StringComparison.Ordinal);
         using var http = _host.CreateHttpClient();
 
         using var response = await http.GetAsync(path);
@@ -68,7 +74,7 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
 
         var names = await ListAsync(http);
 
-        Assert.Equal(["bob-turn-1"], names);
+        Assert.Equal([BobTurn], names);
     }
 
     [Fact]
@@ -76,14 +82,14 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
     {
         using var http = await _host.CreateHttpClientForAsync("bob");
 
-        using var other = await http.GetAsync("/local/executions/alice-turn-1");
+        using var other = await http.GetAsync($"/local/executions/{AliceTurn}");
         using var missing = await http.GetAsync("/local/executions/no-such-turn");
 
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         var otherBody = await other.Content.ReadAsStringAsync();
         Assert.Equal(
-            (await missing.Content.ReadAsStringAsync()).Replace("no-such-turn", "alice-turn-1", StringComparison.Ordinal), otherBody);
+            (await missing.Content.ReadAsStringAsync()).Replace("no-such-turn", AliceTurn, StringComparison.Ordinal), otherBody);
         Assert.Equal("ExecutionDoesNotExist", JsonDocument.Parse(otherBody).RootElement.GetProperty("__type").GetString());
     }
 
@@ -92,7 +98,7 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
     {
         using var http = await _host.CreateHttpClientForAsync("alice");
 
-        var detail = await http.GetFromJsonAsync<JsonElement>("/local/executions/alice-turn-1");
+        var detail = await http.GetFromJsonAsync<JsonElement>($"/local/executions/{AliceTurn}");
 
         Assert.Equal("SUCCEEDED", detail.GetProperty("execution").GetProperty("status").GetString());
         Assert.NotEqual(0, detail.GetProperty("events").GetArrayLength());
@@ -107,9 +113,9 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         var names = await ListAsync(http);
-        using var alices = await http.GetAsync("/local/executions/alice-turn-1");
+        using var alices = await http.GetAsync($"/local/executions/{AliceTurn}");
 
-        Assert.Equal(["alice-turn-1", "bob-turn-1"], names.Order());
+        Assert.Equal(new[] { AliceTurn, BobTurn }.Order(), names.Order());
         Assert.Equal(HttpStatusCode.OK, alices.StatusCode);
     }
 
@@ -119,7 +125,7 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
         await chat.SendMessageAsync(requestId, $"Hello from {user}");
         await chat.AckAsync(requestId);
         await chat.ReadTurnAsync(requestId);
-        await _host.Services.GetRequiredService<Conduit.Local.StepFunctions.StepFunctionsEmulator>().WaitForCompletionAsync(requestId);
+        await _host.Services.GetRequiredService<Conduit.Local.StepFunctions.StepFunctionsEmulator>().WaitForCompletionAsync(ExecutionNames.For(new TurnKey(user, requestId), 1));
     }
 
     private static async Task<List<string>> ListAsync(HttpClient http) =>
