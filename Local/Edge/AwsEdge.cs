@@ -33,7 +33,8 @@ public sealed class AwsEdge
         foreach (var service in jsonServices)
         {
             if (!byPrefix.TryAdd(service.TargetPrefix, service))
-                throw new ArgumentException($"Two AWS JSON services claim the X-Amz-Target prefix {service.TargetPrefix}.", nameof(jsonServices));
+                throw new ArgumentException(
+                    $"Two AWS JSON services claim the X-Amz-Target prefix {service.TargetPrefix}.", nameof(jsonServices));
         }
         _jsonServices = byPrefix.ToFrozenDictionary(StringComparer.Ordinal);
         Verifier = verifier;
@@ -87,7 +88,8 @@ public sealed class AwsEdge
         {
             throw AwsJsonException.UnknownOperation(targetHeader.Length == 0
                 ? "A POST to / needs an X-Amz-Target header naming the operation, e.g. AWSStepFunctions.ListStateMachines."
-                : $"X-Amz-Target '{targetHeader}' names no service this endpoint serves; it serves {string.Join(", ", JsonTargetPrefixes)}.");
+                : $"X-Amz-Target '{targetHeader}' names no service this endpoint serves; "
+                    + $"it serves {string.Join(", ", JsonTargetPrefixes)}.");
         }
 
         var request = context.Request;

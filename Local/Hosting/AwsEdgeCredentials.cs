@@ -22,5 +22,6 @@ public sealed record AwsEdgeCredentials(string? AccessKeyId, string? SecretAcces
                     $"--aws-credentials takes <accessKeyId>:<secretAccessKey>, both non-empty, or \"{AnyKeyword}\", not \"{text}\".");
 
     /// <summary>Keeps the secret out of logs and exception messages that print the record.</summary>
-    public override string ToString() => AcceptsAnyKey ? "AwsEdgeCredentials { any }" : $"AwsEdgeCredentials {{ AccessKeyId = {AccessKeyId} }}";
+    public override string ToString() =>
+        AcceptsAnyKey ? "AwsEdgeCredentials { any }" : $"AwsEdgeCredentials {{ AccessKeyId = {AccessKeyId} }}";
 }

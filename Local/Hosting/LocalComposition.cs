@@ -36,7 +36,8 @@ public static class LocalComposition
         StateMachineArns.StateMachine(LocalFunctions.Region, LocalFunctions.AccountId, "conduit-chat-turn");
 
     /// <summary>The Task resources state machines may use here: the local functions through lambda:invoke.</summary>
-    private static readonly IReadOnlySet<string> TaskResources = new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource };
+    private static readonly IReadOnlySet<string> TaskResources =
+        new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource };
 
     public static IServiceCollection AddConduitLocal(this IServiceCollection services, LocalHostOptions options)
     {
@@ -154,7 +155,8 @@ public static class LocalComposition
     /// The endpoint reads every user's turns and can start the functions that post to their sockets, so by default it
     /// serves only this run's own functions (as IAM would); <c>--aws-credentials</c> adds one key, or any signer.
     /// </summary>
-    private static SigV4Verifier EdgeVerifier(AwsEdgeCredentials? configured, FunctionCredentials own, TimeProvider time) => configured switch
+    private static SigV4Verifier EdgeVerifier(
+        AwsEdgeCredentials? configured, FunctionCredentials own, TimeProvider time) => configured switch
     {
         { AcceptsAnyKey: true } => SigV4Verifier.AcceptingAnyCredentials(time),
         { AccessKeyId: { } id, SecretAccessKey: { } secret } => SigV4Verifier.ForCredentials(id, secret, time),

@@ -46,7 +46,8 @@ public sealed class SqliteStateMachineStore
         _database.RunAsync(connection =>
         {
             using var update = connection.CreateCommand();
-            update.CommandText = "UPDATE sfn_state_machines SET definition = $definition, role_arn = $roleArn WHERE state_machine_arn = $arn";
+            update.CommandText = "UPDATE sfn_state_machines SET definition = $definition, role_arn = $roleArn "
+                + "WHERE state_machine_arn = $arn";
             Bind(update, machine);
             update.ExecuteNonQuery();
         }, cancellationToken);
@@ -72,7 +73,8 @@ public sealed class SqliteStateMachineStore
             {
                 machines.Add(new StateMachineDescription(
                     reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    DateTimeOffset.ParseExact(reader.GetString(5), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+                    DateTimeOffset.ParseExact(
+                        reader.GetString(5), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
             }
             return machines;
         }, cancellationToken);
@@ -84,6 +86,7 @@ public sealed class SqliteStateMachineStore
         command.Parameters.AddWithValue("$definition", machine.Definition);
         command.Parameters.AddWithValue("$roleArn", machine.RoleArn);
         command.Parameters.AddWithValue("$type", machine.Type);
-        command.Parameters.AddWithValue("$creationDate", machine.CreationDate.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue(
+            "$creationDate", machine.CreationDate.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture));
     }
 }

@@ -1,3 +1,4 @@
 namespace Conduit.Local.StepFunctions;
 
-public sealed class StateMachineAlreadyExistsException(string message) : StepFunctionsServiceException("StateMachineAlreadyExists", message);
+public sealed class StateMachineAlreadyExistsException(string message)
+    : StepFunctionsServiceException("StateMachineAlreadyExists", message);

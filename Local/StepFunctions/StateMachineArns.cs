@@ -3,7 +3,8 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>The ARNs of state machines and their executions, and how one leads to the other.</summary>
 public static class StateMachineArns
 {
-    public static string StateMachine(string region, string account, string name) => $"arn:aws:states:{region}:{account}:stateMachine:{name}";
+    public static string StateMachine(string region, string account, string name) =>
+        $"arn:aws:states:{region}:{account}:stateMachine:{name}";
 
     /// <summary>The name a state machine ARN ends with.</summary>
     /// <exception cref="InvalidArnException">It is not a state machine ARN.</exception>

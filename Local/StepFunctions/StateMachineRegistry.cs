@@ -58,13 +58,16 @@ public sealed class StateMachineRegistry : IAsyncDisposable
         Task.WhenAll(Snapshot().Select(entry => entry.Emulator.ResumeInterruptedExecutionsAsync(cancellationToken)));
 
     /// <summary>CreateStateMachine: the same name, definition, role and type again returns the existing machine.</summary>
-    /// <exception cref="StepFunctionsServiceException">InvalidName, InvalidDefinition, StateMachineAlreadyExists, ValidationException.</exception>
+    /// <exception cref="StepFunctionsServiceException">
+    /// InvalidName, InvalidDefinition, StateMachineAlreadyExists, ValidationException.
+    /// </exception>
     public async Task<StateMachineDescription> CreateAsync(
         string name, string definition, string roleArn, string type, CancellationToken cancellationToken)
     {
         ExecutionRequestRules.ValidateName(name);
         if (type is not (StateMachineDescription.Standard or StateMachineDescription.Express))
-            throw new StepFunctionsValidationException($"1 validation error detected: Value '{type}' at 'type' failed to satisfy constraint: "
+            throw new StepFunctionsValidationException(
+                $"1 validation error detected: Value '{type}' at 'type' failed to satisfy constraint: "
                 + "Member must satisfy enum value set: [STANDARD, EXPRESS]");
         var machine = Load(definition);
         var description = new StateMachineDescription(

@@ -1,3 +1,4 @@
 namespace Conduit.Local.StepFunctions;
 
-public sealed class StateMachineTypeNotSupportedException(string message) : StepFunctionsServiceException("StateMachineTypeNotSupported", message);
+public sealed class StateMachineTypeNotSupportedException(string message)
+    : StepFunctionsServiceException("StateMachineTypeNotSupported", message);

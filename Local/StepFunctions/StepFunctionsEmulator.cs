@@ -160,14 +160,18 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         return await _store.ListExecutionsAsync(StateMachineArn, statusFilter, maxResults, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One page of this state machine's executions, newest first: <paramref name="maxResults"/> after the first <paramref name="skip"/>.</summary>
+    /// <summary>
+    /// One page of this state machine's executions, newest first: <paramref name="maxResults"/> after the first
+    /// <paramref name="skip"/>.
+    /// </summary>
     public async Task<IReadOnlyList<ExecutionDescription>> ListExecutionsPageAsync(
         int skip, int maxResults, ExecutionStatus? statusFilter, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxResults, 1);
         await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
-        var upTo = await _store.ListExecutionsAsync(StateMachineArn, statusFilter, skip + maxResults, cancellationToken).ConfigureAwait(false);
+        var upTo = await _store.ListExecutionsAsync(StateMachineArn, statusFilter, skip + maxResults, cancellationToken)
+            .ConfigureAwait(false);
         return [.. upTo.Skip(skip)];
     }
 
@@ -324,7 +328,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     /// The execution's outcome (ABORTED when StopExecution stopped it), or null when the emulator stopped it first and
     /// it is to resume later.
     /// </summary>
-    private async Task<ExecutionOutcome?> RunUntilShutdownAsync(ExecutionInterpreter interpreter, StateEntry entry, RunningExecution running)
+    private async Task<ExecutionOutcome?> RunUntilShutdownAsync(
+        ExecutionInterpreter interpreter, StateEntry entry, RunningExecution running)
     {
         try
         {

@@ -90,7 +90,9 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
     {
         var emulator = registry.EmulatorFor(Required(input, "stateMachineArn"));
         var started = await emulator.StartExecutionAsync(
-            Optional(input, "name") ?? Guid.NewGuid().ToString(), Optional(input, "input") ?? "{}", cancellationToken).ConfigureAwait(false);
+            Optional(input, "name") ?? Guid.NewGuid().ToString(),
+            Optional(input, "input") ?? "{}",
+            cancellationToken).ConfigureAwait(false);
         return new JsonObject { ["executionArn"] = started.ExecutionArn, ["startDate"] = EpochSeconds.Of(started.StartDate) };
     }
 
@@ -109,7 +111,8 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
         output["billingDetails"] = new JsonObject
         {
             ["billedMemoryUsedInMB"] = 64,
-            ["billedDurationInMilliseconds"] = (long)Math.Ceiling(((closed.StopDate ?? closed.StartDate) - closed.StartDate).TotalMilliseconds),
+            ["billedDurationInMilliseconds"] =
+                (long)Math.Ceiling(((closed.StopDate ?? closed.StartDate) - closed.StartDate).TotalMilliseconds),
         };
         return output;
     }
@@ -159,7 +162,10 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
         var history = await emulator.GetExecutionHistoryAsync(name, cancellationToken).ConfigureAwait(false);
         var ordered = reverse ? history.Reverse() : history;
         return WithNextToken(
-            new JsonObject { ["events"] = new JsonArray([.. ordered.Skip(skip).Take(size).Select(e => (JsonNode)EventJson(e, includeData))]) },
+            new JsonObject
+            {
+                ["events"] = new JsonArray([.. ordered.Skip(skip).Take(size).Select(e => (JsonNode)EventJson(e, includeData))])
+            },
             skip + size < history.Count ? skip + size : null,
             request);
     }
@@ -281,7 +287,8 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
         null => null,
         JsonValue value when value.TryGetValue<int>(out var number) => number,
         JsonValue value when value.GetValueKind() == JsonValueKind.Number => throw new StepFunctionsValidationException(
-            $"1 validation error detected: Value '{value.ToJsonString()}' at '{member}' failed to satisfy constraint: Member must be an integer"),
+            $"1 validation error detected: Value '{value.ToJsonString()}' at '{member}' failed to satisfy constraint: "
+            + "Member must be an integer"),
         _ => throw AwsJsonException.Serialization($"'{member}' must be a number."),
     };
 

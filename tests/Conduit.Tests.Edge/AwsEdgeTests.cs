@@ -81,7 +81,8 @@ public sealed class AwsEdgeTests
     {
         var states = new RecordingJsonService("AWSStepFunctions", "states");
         var edge = EdgeRequests.Edge(SigV4Verifier.AcceptingAnyCredentials(TimeProvider.System), states);
-        var context = await EdgeRequests.PostAsync("AWSStepFunctions.ListStateMachines", "{}", new BasicAWSCredentials("WHOEVER", "x"), "sqs");
+        var context = await EdgeRequests.PostAsync(
+            "AWSStepFunctions.ListStateMachines", "{}", new BasicAWSCredentials("WHOEVER", "x"), "sqs");
 
         var (status, _) = await EdgeRequests.RunAsync(edge, context);
 
@@ -95,9 +96,11 @@ public sealed class AwsEdgeTests
         var edge = EdgeRequests.Edge(SigV4Verifier.ForCredentials("AKIDONLY", "only-secret", TimeProvider.System), states);
 
         var (right, _) = await EdgeRequests.RunAsync(
-            edge, await EdgeRequests.PostAsync("AWSStepFunctions.ListStateMachines", "{}", new BasicAWSCredentials("AKIDONLY", "only-secret")));
+            edge, await EdgeRequests.PostAsync(
+                "AWSStepFunctions.ListStateMachines", "{}", new BasicAWSCredentials("AKIDONLY", "only-secret")));
         var (otherKey, otherKeyBody) = await EdgeRequests.RunAsync(
-            edge, await EdgeRequests.PostAsync("AWSStepFunctions.ListStateMachines", "{}", new BasicAWSCredentials("AKIDOTHER", "only-secret")));
+            edge, await EdgeRequests.PostAsync(
+                "AWSStepFunctions.ListStateMachines", "{}", new BasicAWSCredentials("AKIDOTHER", "only-secret")));
         var (otherSecret, otherSecretBody) = await EdgeRequests.RunAsync(
             edge, await EdgeRequests.PostAsync("AWSStepFunctions.ListStateMachines", "{}", new BasicAWSCredentials("AKIDONLY", "guess")));
         var (otherService, otherServiceBody) = await EdgeRequests.RunAsync(
@@ -106,8 +109,10 @@ public sealed class AwsEdgeTests
 
         Assert.Equal(200, right);
         Assert.Equal((400, "com.amazon.coral.service#UnrecognizedClientException"), (otherKey, otherKeyBody["__type"]!.GetValue<string>()));
-        Assert.Equal((400, "com.amazon.coral.service#InvalidSignatureException"), (otherSecret, otherSecretBody["__type"]!.GetValue<string>()));
-        Assert.Equal((400, "com.amazon.coral.service#InvalidSignatureException"), (otherService, otherServiceBody["__type"]!.GetValue<string>()));
+        Assert.Equal(
+            (400, "com.amazon.coral.service#InvalidSignatureException"), (otherSecret, otherSecretBody["__type"]!.GetValue<string>()));
+        Assert.Equal(
+            (400, "com.amazon.coral.service#InvalidSignatureException"), (otherService, otherServiceBody["__type"]!.GetValue<string>()));
         Assert.Single(states.Calls);
     }
 

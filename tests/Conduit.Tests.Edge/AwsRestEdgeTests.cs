@@ -115,7 +115,8 @@ public sealed class AwsRestEdgeTests
         Assert.Throws<ArgumentException>(() => Edge(
             Strict(), new RecordingRestService("/model/{modelId}/converse"), new RecordingRestService("/model/{modelId}/converse")));
 
-    private static SigV4Verifier Strict() => SigV4Verifier.ForCredentials(Key.GetCredentials().AccessKey, "rest-secret", TimeProvider.System);
+    private static SigV4Verifier Strict() =>
+        SigV4Verifier.ForCredentials(Key.GetCredentials().AccessKey, "rest-secret", TimeProvider.System);
 
     private static AwsRestEdge Edge(SigV4Verifier verifier, params IAwsRestService[] services) =>
         new(services, verifier, NullLogger<AwsRestEdge>.Instance);

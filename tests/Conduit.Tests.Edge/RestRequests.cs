@@ -12,7 +12,9 @@ namespace Conduit.Tests.Edge;
 /// <summary>REST-JSON requests as in-memory HTTP contexts, signed by the AWS SDK's own SigV4 signer, run through a REST edge.</summary>
 internal static class RestRequests
 {
-    /// <summary>A request to <paramref name="rawPath"/> (as sent, percent-encoded) signed for <paramref name="service"/>, or unsigned.</summary>
+    /// <summary>
+    /// A request to <paramref name="rawPath"/> (as sent, percent-encoded) signed for <paramref name="service"/>, or unsigned.
+    /// </summary>
     public static async Task<DefaultHttpContext> SendAsync(
         string method, string rawPath, string body, BasicAWSCredentials? credentials, string service = "bedrock")
     {

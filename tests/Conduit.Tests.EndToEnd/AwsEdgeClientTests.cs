@@ -16,7 +16,8 @@ public sealed class AwsEdgeClientTests : IAsyncLifetime
 
     private LoopbackServer _host = null!;
 
-    public async Task InitializeAsync() => _host = await LocalHostProcess.StartAsync(LoopbackPort.Free(), "--in-memory", "--aws-credentials", "any");
+    public async Task InitializeAsync() =>
+        _host = await LocalHostProcess.StartAsync(LoopbackPort.Free(), "--in-memory", "--aws-credentials", "any");
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 

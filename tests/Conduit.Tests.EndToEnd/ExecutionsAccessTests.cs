@@ -125,7 +125,8 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
         await chat.SendMessageAsync(requestId, $"Hello from {user}");
         await chat.AckAsync(requestId);
         await chat.ReadTurnAsync(requestId);
-        await _host.Services.GetRequiredService<Conduit.Local.StepFunctions.StepFunctionsEmulator>().WaitForCompletionAsync(ExecutionNames.For(new TurnKey(user, requestId), 1));
+        await _host.Services.GetRequiredService<Conduit.Local.StepFunctions.StepFunctionsEmulator>()
+            .WaitForCompletionAsync(ExecutionNames.For(new TurnKey(user, requestId), 1));
     }
 
     private static async Task<List<string>> ListAsync(HttpClient http) =>

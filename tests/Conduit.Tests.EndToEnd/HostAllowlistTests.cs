@@ -93,14 +93,17 @@ public sealed class HostAllowlistTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, otherResponse.StatusCode);
     }
 
-    /// <summary>A WebSocket handshake written by hand, because a WebSocket client sets Host from the URL; returns the status line.</summary>
+    /// <summary>
+    /// A WebSocket handshake written by hand, because a WebSocket client sets Host from the URL; returns the status line.
+    /// </summary>
     private async Task<string> UpgradeAsync(string host, string token)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, _host.Options.Port);
         var stream = tcp.GetStream();
         var handshake = $"GET /local HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: conduit.v1, {token}\r\n\r\n";
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + $"Sec-WebSocket-Protocol: conduit.v1, {token}\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(handshake));
         using var reader = new StreamReader(stream, Encoding.ASCII);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -44,7 +44,8 @@ public sealed class StepFunctionsJsonApiTests
         var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
         var created = await harness.CallAsync(
-            "CreateStateMachine", $$"""{"name":"m","definition":{{JsonValue.Create(ApiHarness.PassDefinition).ToJsonString()}},"roleArn":"r"}""");
+            "CreateStateMachine",
+            $$"""{"name":"m","definition":{{JsonValue.Create(ApiHarness.PassDefinition).ToJsonString()}},"roleArn":"r"}""");
 
         var creationDate = created["creationDate"]!.AsValue();
         Assert.Equal(System.Text.Json.JsonValueKind.Number, creationDate.GetValueKind());
@@ -137,7 +138,8 @@ public sealed class StepFunctionsJsonApiTests
         }
         await harness.CallAsync("StartExecution", $$"""{"stateMachineArn":"{{blocking}}","name":"held"}""");
 
-        var first = await harness.CallAsync("ListExecutions", $$"""{"stateMachineArn":"{{arn}}","statusFilter":"SUCCEEDED","maxResults":2}""");
+        var first = await harness.CallAsync(
+            "ListExecutions", $$"""{"stateMachineArn":"{{arn}}","statusFilter":"SUCCEEDED","maxResults":2}""");
         var second = await harness.CallAsync("ListExecutions", new JsonObject
         {
             ["stateMachineArn"] = arn, ["statusFilter"] = "SUCCEEDED", ["maxResults"] = 2, ["nextToken"] = first["nextToken"]!.DeepClone(),
@@ -164,12 +166,14 @@ public sealed class StepFunctionsJsonApiTests
         await harness.Registry.EmulatorFor(ApiHarness.BuiltInArn).WaitForCompletionAsync("h");
         var executionArn = "arn:aws:states:local:000000000000:execution:built-in:h";
 
-        var first = await harness.CallAsync("GetExecutionHistory", $$"""{"executionArn":"{{executionArn}}","reverseOrder":true,"maxResults":3}""");
+        var first = await harness.CallAsync(
+            "GetExecutionHistory", $$"""{"executionArn":"{{executionArn}}","reverseOrder":true,"maxResults":3}""");
         var rest = await harness.CallAsync("GetExecutionHistory", new JsonObject
         {
             ["executionArn"] = executionArn, ["reverseOrder"] = true, ["maxResults"] = 3, ["nextToken"] = first["nextToken"]!.DeepClone(),
         }.ToJsonString());
-        var withoutData = await harness.CallAsync("GetExecutionHistory", $$"""{"executionArn":"{{executionArn}}","includeExecutionData":false}""");
+        var withoutData = await harness.CallAsync(
+            "GetExecutionHistory", $$"""{"executionArn":"{{executionArn}}","includeExecutionData":false}""");
 
         Assert.Equal(["ExecutionSucceeded", "PassStateExited", "PassStateEntered"], Types(first["events"]));
         Assert.Equal(["ExecutionStarted"], Types(rest["events"]));
@@ -216,7 +220,8 @@ public sealed class StepFunctionsJsonApiTests
         await using var reopened = SqliteDatabase.OpenFile(path);
         await using var after = ApiHarness.Create(database: reopened);
         var machines = await after.CallAsync("ListStateMachines", "{}");
-        var described = await after.CallAsync("DescribeExecution", """{"executionArn":"arn:aws:states:local:000000000000:execution:kept:k"}""");
+        var described = await after.CallAsync(
+            "DescribeExecution", """{"executionArn":"arn:aws:states:local:000000000000:execution:kept:k"}""");
 
         Assert.Equal(["built-in", "kept"], Names(machines["stateMachines"]));
         Assert.Equal("SUCCEEDED", described["status"]!.GetValue<string>());
@@ -229,7 +234,8 @@ public sealed class StepFunctionsJsonApiTests
         var arn = await harness.CreateAsync("changing");
         var updated = """{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"v2","End":true}}}""";
 
-        await harness.CallAsync("UpdateStateMachine", new JsonObject { ["stateMachineArn"] = arn, ["definition"] = updated }.ToJsonString());
+        await harness.CallAsync(
+            "UpdateStateMachine", new JsonObject { ["stateMachineArn"] = arn, ["definition"] = updated }.ToJsonString());
         await harness.CallAsync("StartExecution", $$"""{"stateMachineArn":"{{arn}}","name":"after"}""");
         var closed = await harness.Registry.EmulatorFor(arn).WaitForCompletionAsync("after");
         var described = await harness.CallAsync("DescribeStateMachine", $$"""{"stateMachineArn":"{{arn}}"}""");

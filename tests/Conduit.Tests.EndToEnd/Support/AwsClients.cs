@@ -11,7 +11,8 @@ public static class AwsClients
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(1);
 
     /// <summary>Dummy credentials and a Region, and no profile or config file of whoever runs the tests.</summary>
-    public static IReadOnlyDictionary<string, string?> Environment(string accessKeyId = "AKIDEDGETEST", string secret = "edge-test-secret") =>
+    public static IReadOnlyDictionary<string, string?> Environment(
+        string accessKeyId = "AKIDEDGETEST", string secret = "edge-test-secret") =>
         new Dictionary<string, string?>
         {
             ["AWS_ACCESS_KEY_ID"] = accessKeyId,
@@ -27,8 +28,11 @@ public static class AwsClients
             ["EDGE_SECRET"] = secret,
         };
 
-    /// <summary>Runs <c>aws &lt;arguments&gt; --endpoint-url &lt;host&gt;</c> and returns what it printed, failing on a non-zero exit.</summary>
-    public static async Task<ProcessResult> CliAsync(Uri endpoint, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    /// <summary>
+    /// Runs <c>aws &lt;arguments&gt; --endpoint-url &lt;host&gt;</c> and returns what it printed, failing on a non-zero exit.
+    /// </summary>
+    public static async Task<ProcessResult> CliAsync(
+        Uri endpoint, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var aws = FindOnPath("aws") ?? throw new InvalidOperationException(
             "The AWS CLI (aws) is not on PATH. Install it (Debian/Ubuntu: apt-get install awscli; CI installs it) to run the edge tests.");

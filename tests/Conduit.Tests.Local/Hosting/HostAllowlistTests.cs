@@ -22,7 +22,8 @@ public sealed class HostAllowlistTests
     [Fact]
     public void Parse_AllowedHost_IsRepeatableAndAddsToTheLoopbackNames()
     {
-        var options = LocalHostOptions.Parse(["--allowed-host", "chat.example.test", "--allowed-host", "::1", "--allowed-host", "10.0.0.5"]);
+        var options = LocalHostOptions.Parse(
+            ["--allowed-host", "chat.example.test", "--allowed-host", "::1", "--allowed-host", "10.0.0.5"]);
 
         Assert.Equal(["10.0.0.5", "[::1]", "chat.example.test"], options.AllowedHosts.Order());
         Assert.Empty(LocalHostOptions.Parse([]).AllowedHosts);

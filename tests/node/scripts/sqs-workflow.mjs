@@ -44,14 +44,18 @@ const late = (await waiting).Messages ?? [];
 
 const first = received[0];
 await client.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first.ReceiptHandle, VisibilityTimeout: 0 }));
-const again = (await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }))).Messages ?? [];
+const again = (await client.send(new ReceiveMessageCommand({
+  QueueUrl, WaitTimeSeconds: 5, MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+}))).Messages ?? [];
 
 const deleted = await client.send(new DeleteMessageBatchCommand({
   QueueUrl,
   Entries: [...received.slice(1), ...late, ...again].map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })),
 }));
 await client.send(new SendMessageCommand({ QueueUrl, MessageBody: "purged" }));
-const beforePurge = (await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes;
+const beforePurge = (await client.send(new GetQueueAttributesCommand({
+  QueueUrl, AttributeNames: ["ApproximateNumberOfMessages"],
+}))).Attributes;
 await client.send(new PurgeQueueCommand({ QueueUrl }));
 const attributes = (await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }))).Attributes;
 const listed = (await client.send(new ListQueuesCommand({}))).QueueUrls;

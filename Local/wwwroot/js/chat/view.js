@@ -91,13 +91,27 @@ export function createView(handlers) {
     const question = h('p', { className: 'message-text' });
     const status = h('p', { className: 'turn-status', dataset: { testid: 'turn-status' } });
     const text = h('div', { className: 'assistant-text', dataset: { testid: 'assistant-text' }, attrs: { 'aria-live': 'polite' } });
-    const typing = h('span', { className: 'typing', title: 'The assistant is writing', attrs: { 'aria-hidden': 'true' } }, h('span'), h('span'), h('span'));
+    const typing = h(
+      'span',
+      { className: 'typing', title: 'The assistant is writing', attrs: { 'aria-hidden': 'true' } },
+      h('span'),
+      h('span'),
+      h('span'),
+    );
     const footer = h('div', { className: 'turn-footer' });
     const root = h(
       'li',
       { className: 'turn', dataset: { testid: 'turn', requestId: turn.requestId } },
       h('div', { className: 'message user' }, h('span', { className: 'visually-hidden' }, 'You: '), question),
-      h('div', { className: 'message assistant' }, h('span', { className: 'visually-hidden' }, 'Assistant: '), status, text, typing, footer),
+      h(
+        'div',
+        { className: 'message assistant' },
+        h('span', { className: 'visually-hidden' }, 'Assistant: '),
+        status,
+        text,
+        typing,
+        footer,
+      ),
     );
     return { root, question, status, text, typing, footer, sources: null, error: null, trace: null, shown: {} };
   }

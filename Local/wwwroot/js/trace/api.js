@@ -55,7 +55,8 @@ async function getJson(path, signal) {
   }
   if (!response.ok) {
     const message = body && typeof body.message === 'string' ? body.message : text.slice(0, 300);
-    const error = new FetchError(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${message ? `: ${message}` : ''}`, response.status);
+    const error = new FetchError(
+      `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${message ? `: ${message}` : ''}`, response.status);
     error.body = body;
     throw error;
   }

@@ -32,7 +32,8 @@ export function replaceKeepingState(container, ...children) {
   const open = new Set([...container.querySelectorAll('details[data-key][open]')].map((details) => details.dataset.key));
   const active = document.activeElement && container.contains(document.activeElement) ? document.activeElement : null;
   const focusKey = active?.closest('[data-focus-key]')?.dataset.focusKey ?? null;
-  const scroll = [...container.querySelectorAll('[data-scroll-key]')].map((element) => [element.dataset.scrollKey, element.scrollLeft, element.scrollTop]);
+  const scroll = [...container.querySelectorAll('[data-scroll-key]')]
+    .map((element) => [element.dataset.scrollKey, element.scrollLeft, element.scrollTop]);
 
   container.replaceChildren();
   append(container, children);

@@ -109,9 +109,11 @@ export function formatShortDateTime(ms, now = Date.now()) {
   if (ms == null) return '—';
   const date = new Date(ms);
   if (date.toDateString() === new Date(now).toDateString()) {
-    timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hourCycle: 'h23' });
+    timeFormat ??= new Intl.DateTimeFormat(
+      undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hourCycle: 'h23' });
     return timeFormat.format(date);
   }
-  shortFormat ??= new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  shortFormat ??= new Intl.DateTimeFormat(
+    undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   return shortFormat.format(date);
 }

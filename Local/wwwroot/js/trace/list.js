@@ -14,7 +14,8 @@ export function timeElement(iso, short = false) {
   const ms = parseTime(iso);
   if (ms == null) return h('span', { class: 'muted' }, '—');
   const full = formatDateTime(ms);
-  return h('time', { datetime: new Date(ms).toISOString(), title: short ? `${full} (${iso})` : iso }, short ? formatShortDateTime(ms) : full);
+  return h('time', { datetime: new Date(ms).toISOString(), title: short ? `${full} (${iso})` : iso },
+    short ? formatShortDateTime(ms) : full);
 }
 
 function duration(execution, now) {
@@ -32,7 +33,8 @@ function duration(execution, now) {
  */
 export function renderExecutionList(executions, selectedName, now = Date.now()) {
   if (executions.length === 0) {
-    return h('p', { class: 'empty' }, 'No executions yet. Send a message from the ', h('a', { href: '/' }, 'chat page'), ' and it appears here.');
+    return h('p', { class: 'empty' },
+      'No executions yet. Send a message from the ', h('a', { href: '/' }, 'chat page'), ' and it appears here.');
   }
   const rows = executions.map((execution) => {
     const name = String(execution.name ?? '');
@@ -49,7 +51,8 @@ export function renderExecutionList(executions, selectedName, now = Date.now()) 
       },
     },
     h('th', { scope: 'row', class: 'cell-name' },
-      h('a', { href, 'aria-current': selected ? 'true' : null, 'data-focus-key': `row:${name}`, title: execution.executionArn ?? null }, name || '(no name)')),
+      h('a', { href, 'aria-current': selected ? 'true' : null, 'data-focus-key': `row:${name}`, title: execution.executionArn ?? null },
+        name || '(no name)')),
     h('td', { class: 'cell-status' }, statusBadge(execution.status)),
     h('td', { class: 'cell-start' }, timeElement(execution.startDate, true)),
     h('td', { class: 'cell-duration num' }, duration(execution, now)));

@@ -7,7 +7,8 @@ import { parseJson, parseTime } from './format.js';
 const STATE_ENTERED = 'StateEntered';
 const STATE_EXITED = 'StateExited';
 /** Task-like event families whose Scheduled → Started → Succeeded/Failed sequence is one attempt. */
-const ATTEMPT_FAMILY = /^(Task|LambdaFunction|Activity)(Scheduled|Submitted|Started|Succeeded|Failed|StartFailed|ScheduleFailed|SubmitFailed|TimedOut)$/;
+const ATTEMPT_FAMILY =
+  /^(Task|LambdaFunction|Activity)(Scheduled|Submitted|Started|Succeeded|Failed|StartFailed|ScheduleFailed|SubmitFailed|TimedOut)$/;
 const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
 
 /** The event's "...EventDetails" object (stateEnteredEventDetails, taskFailedEventDetails, ...), or {}. */
@@ -203,7 +204,9 @@ export function buildTrace(execution, events, now = Date.now()) {
   const executionError = exec.error ?? closingDetails.error ?? null;
   const executionCause = exec.cause ?? closingDetails.cause ?? null;
 
-  for (const visit of visits) settle(visit, { running, stopAt, now, status, executionError, executionCause, lastVisit: visit === visits.at(-1) });
+  for (const visit of visits) settle(visit, {
+    running, stopAt, now, status, executionError, executionCause, lastVisit: visit === visits.at(-1),
+  });
 
   const endAt = running ? Math.max(now, stopAt ?? 0) : stopAt ?? latestTime(sorted) ?? now;
   return {

@@ -13,7 +13,8 @@ export function jsonBlock(label, text, key) {
   if (text === undefined || text === null) return null;
   const pretty = prettyJson(text);
   return h('details', { class: 'payload', 'data-key': key },
-    h('summary', { 'data-focus-key': `summary:${key}` }, label, ' ', h('span', { class: 'muted size' }, `(${formatSize(typeof text === 'string' ? text : pretty)})`)),
+    h('summary', { 'data-focus-key': `summary:${key}` }, label, ' ',
+      h('span', { class: 'muted size' }, `(${formatSize(typeof text === 'string' ? text : pretty)})`)),
     h('pre', { class: 'json', tabindex: '0', 'aria-label': label, 'data-scroll-key': `pre:${key}` }, h('code', {}, pretty)));
 }
 
@@ -63,7 +64,8 @@ function renderAttempts(visit, key) {
 /** True when the state's error is the last attempt's, which its attempt row already shows with the cause. */
 function errorShownByAttempt(visit) {
   const last = visit.attempts.at(-1);
-  return Boolean(last && (last.outcome === 'failed' || last.outcome === 'timed-out') && last.error === visit.error && last.cause === visit.cause);
+  return Boolean(last && (last.outcome === 'failed' || last.outcome === 'timed-out')
+    && last.error === visit.error && last.cause === visit.cause);
 }
 
 function renderVisit(visit, trace, now) {
@@ -88,16 +90,24 @@ function renderVisit(visit, trace, now) {
     h('span', { class: `badge badge--${tone}` }, stateStatusLabel(visit)),
     h('span', { class: 'state-duration num' }, formatDuration(visit.durationMs), running ? ' so far' : '')),
   h('dl', { class: 'facts' },
-    fact('Entered', visit.enteredAt != null ? `${formatOffset(visit.enteredAt - (trace.startAt ?? visit.enteredAt))} · ${formatDateTime(visit.enteredAt)}` : '—'),
+    fact('Entered', visit.enteredAt != null
+      ? `${formatOffset(visit.enteredAt - (trace.startAt ?? visit.enteredAt))} · ${formatDateTime(visit.enteredAt)}`
+      : '—'),
     fact('Duration', formatDuration(visit.durationMs),
-      visit.exited ? ' (entered → exited)' : running ? ' so far' : visit.outcome === 'interrupted' ? ' until the host stopped' : ' until the execution ended'),
+      visit.exited ? ' (entered → exited)'
+        : running ? ' so far'
+        : visit.outcome === 'interrupted' ? ' until the host stopped'
+        : ' until the execution ended'),
     resource ? fact('Resource', h('code', {}, resource.arn),
       resource.functionName ? [' → ', h('code', { title: resource.functionName }, shortFunctionName(resource.functionName))] : null,
       resource.timeoutInSeconds != null ? h('span', { class: 'muted' }, ` (timeout ${resource.timeoutInSeconds} s)`) : null) : null,
-    attempts > 0 ? fact('Attempts', String(attempts), visit.retries > 0 ? ` (${visit.retries} ${visit.retries === 1 ? 'retry' : 'retries'})` : '') : null,
+    attempts > 0
+      ? fact('Attempts', String(attempts), visit.retries > 0 ? ` (${visit.retries} ${visit.retries === 1 ? 'retry' : 'retries'})` : '')
+      : null,
     visit.next && visit.nextVia !== 'catch' ? fact('Next state', h('span', { class: 'next-state' }, visit.next)) : null,
     visit.next && visit.nextVia === 'catch'
-      ? fact('Catch route', h('code', {}, visit.error ?? 'error'), ' → ', h('span', { class: 'next-state', 'data-testid': 'catch-next' }, visit.next))
+      ? fact('Catch route', h('code', {}, visit.error ?? 'error'), ' → ',
+        h('span', { class: 'next-state', 'data-testid': 'catch-next' }, visit.next))
       : null),
   visit.outcome === 'interrupted'
     ? h('p', { class: 'note' }, visit.cutBy === 'redrive'
@@ -111,12 +121,14 @@ function renderVisit(visit, trace, now) {
     visit.exited ? jsonBlock('Output', visit.output, `${key}:output`) : null,
     resource?.parameters != null ? jsonBlock('Task parameters', resource.parameters, `${key}:parameters`) : null),
   visit.otherEvents.length > 0
-    ? h('ul', { class: 'other-events', 'aria-label': `Other events in ${visit.name}` }, visit.otherEvents.map((event) => renderGenericEvent(event, trace)))
+    ? h('ul', { class: 'other-events', 'aria-label': `Other events in ${visit.name}` },
+      visit.otherEvents.map((event) => renderGenericEvent(event, trace)))
     : null);
 }
 
 function eventDetailsText(event) {
-  const details = Object.fromEntries(Object.entries(event).filter(([name]) => !['timestamp', 'type', 'id', 'previousEventId'].includes(name)));
+  const details = Object.fromEntries(
+    Object.entries(event).filter(([name]) => !['timestamp', 'type', 'id', 'previousEventId'].includes(name)));
   return Object.keys(details).length ? JSON.stringify(details) : null;
 }
 
@@ -184,7 +196,8 @@ function renderHistory(trace) {
             h('td', { class: 'num' }, String(event.id ?? '')),
             h('th', { scope: 'row' }, h('code', {}, event.type)),
             h('td', {}, trace.stateOfEvent.get(event.id) ?? ''),
-            h('td', { class: 'num' }, h('span', { title: event.timestamp ?? '' }, at != null && trace.startAt != null ? formatOffset(at - trace.startAt) : '—')),
+            h('td', { class: 'num' }, h('span', { title: event.timestamp ?? '' },
+              at != null && trace.startAt != null ? formatOffset(at - trace.startAt) : '—')),
             h('td', {}, text ? jsonBlock('Details', text, `h${event.id}`) : ''));
         })))));
 }
@@ -195,13 +208,15 @@ export function renderExecution(trace, now = Date.now()) {
   const running = trace.running;
   return h('article', { class: 'execution', 'data-testid': 'timeline', 'data-name': trace.name ?? '', 'aria-labelledby': 'detail-heading' },
     h('header', { class: 'execution-head' },
-      h('h2', { id: 'detail-heading', tabindex: '-1' }, h('span', { class: 'muted' }, 'Execution '), h('span', { class: 'execution-name' }, trace.name ?? '')),
+      h('h2', { id: 'detail-heading', tabindex: '-1' },
+        h('span', { class: 'muted' }, 'Execution '), h('span', { class: 'execution-name' }, trace.name ?? '')),
       statusBadge(trace.status, { 'data-testid': 'execution-status' })),
     h('dl', { class: 'summary' },
       fact('Started', trace.startAt != null ? timeElement(new Date(trace.startAt).toISOString()) : '—'),
       fact('Stopped', trace.stopAt != null ? timeElement(new Date(trace.stopAt).toISOString()) : running ? 'Still running' : '—'),
       fact('Duration', formatDuration(trace.durationMs), running ? ' so far' : ''),
-      fact('Redrive count', String(trace.redriveCount ?? 0), trace.redriveAt != null ? h('span', { class: 'muted' }, ` (last ${formatDateTime(trace.redriveAt)})`) : null)),
+      fact('Redrive count', String(trace.redriveCount ?? 0),
+        trace.redriveAt != null ? h('span', { class: 'muted' }, ` (last ${formatDateTime(trace.redriveAt)})`) : null)),
     errorBox(trace.error, trace.cause, 'execution'),
     h('div', { class: 'payloads' },
       jsonBlock('Execution input', trace.input, 'execution:input'),
@@ -223,7 +238,8 @@ export function renderExecution(trace, now = Date.now()) {
 export function renderNotFound(name) {
   return h('div', { class: 'notice', 'data-testid': 'not-found', role: 'status' },
     h('h2', { id: 'detail-heading', tabindex: '-1' }, 'Execution not found'),
-    h('p', {}, 'There is no execution named ', h('code', {}, name), '. The name is the turn\'s requestId; the turn may not have started yet, or it ran on a host whose data is gone (--in-memory).'),
+    h('p', {}, 'There is no execution named ', h('code', {}, name),
+      '. The name is the turn\'s requestId; the turn may not have started yet, or it ran on a host whose data is gone (--in-memory).'),
     h('p', {}, h('a', { href: '#' }, 'Show no execution'), ' or pick one from the list.'));
 }
 
