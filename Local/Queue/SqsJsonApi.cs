@@ -440,12 +440,7 @@ public sealed class SqsJsonApi(SqsQueueRegistry registry, Uri hostBase, TimeProv
     private static string Required(JsonObject input, string member) =>
         Optional(input, member) ?? throw SqsErrors.MissingParameter(member);
 
-    private static string? Optional(JsonObject input, string member) => input[member] switch
-    {
-        null => null,
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        _ => throw AwsJsonException.Serialization($"'{member}' must be a string."),
-    };
+    private static string? Optional(JsonObject input, string member) => AwsJsonMembers.OptionalString(input, member);
 
     private static int? OptionalInt(JsonObject input, string member) => input[member] switch
     {

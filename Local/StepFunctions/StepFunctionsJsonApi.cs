@@ -194,15 +194,7 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
 
     private static JsonObject ExecutionJson(ExecutionDescription execution, bool includeData)
     {
-        var json = new JsonObject
-        {
-            ["executionArn"] = execution.ExecutionArn,
-            ["stateMachineArn"] = execution.StateMachineArn,
-            ["name"] = execution.Name,
-            ["status"] = execution.Status.ToApiName(),
-            ["startDate"] = EpochSeconds.Of(execution.StartDate),
-        };
-        if (execution.StopDate is { } stopDate) json["stopDate"] = EpochSeconds.Of(stopDate);
+        var json = Summary(execution);
         if (includeData) json["input"] = execution.Input;
         json["inputDetails"] = new JsonObject { ["included"] = includeData };
         if (execution.Output is not null)
@@ -219,6 +211,14 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
 
     private static JsonObject ListItem(ExecutionDescription execution)
     {
+        var json = Summary(execution);
+        json["redriveCount"] = execution.RedriveCount;
+        return json;
+    }
+
+    /// <summary>What DescribeExecution and ListExecutions both say of an execution, in the order the service writes it.</summary>
+    private static JsonObject Summary(ExecutionDescription execution)
+    {
         var json = new JsonObject
         {
             ["executionArn"] = execution.ExecutionArn,
@@ -228,7 +228,6 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
             ["startDate"] = EpochSeconds.Of(execution.StartDate),
         };
         if (execution.StopDate is { } stopDate) json["stopDate"] = EpochSeconds.Of(stopDate);
-        json["redriveCount"] = execution.RedriveCount;
         return json;
     }
 
@@ -275,12 +274,7 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
         Optional(input, member) ?? throw new StepFunctionsValidationException(
             $"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
 
-    private static string? Optional(JsonObject input, string member) => input[member] switch
-    {
-        null => null,
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        _ => throw AwsJsonException.Serialization($"'{member}' must be a string."),
-    };
+    private static string? Optional(JsonObject input, string member) => AwsJsonMembers.OptionalString(input, member);
 
     private static int? OptionalInt(JsonObject input, string member) => input[member] switch
     {
