@@ -92,7 +92,7 @@ public static class LocalStack
               @connections API   {{options.ConnectionsEndpoint}}/@connections/{connectionId} (SigV4, this run's functions only)
               Executions         {{http}}/{{options.Gateway.Stage}}/executions (bearer token; operators see every user's)
               Session history    {{http}}/{{options.Gateway.Stage}}/sessions/{sessionId}/history
-              AWS endpoint       {{http}} (Step Functions; {{EdgeSigners(options.AwsCredentials)}})
+              AWS endpoint       {{http}} (Step Functions, SQS; {{EdgeSigners(options.AwsCredentials)}})
               Bedrock            {{http}}/model/{modelId}/converse[-stream] (this model, any model id)
               Knowledge base     {{http}}/knowledgebases/{{BedrockAgentRuntimeApi.KnowledgeBaseId}}/retrieve (the local index)
               Health             {{http}}/healthz
