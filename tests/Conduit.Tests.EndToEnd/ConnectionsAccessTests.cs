@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -6,6 +7,7 @@ using Conduit.Aws;
 using Conduit.Aws.ApiGatewayManagement;
 using Conduit.Core.Ports;
 using Conduit.Local.Gateway;
+using Conduit.Local.Hosting;
 using Conduit.Tests.EndToEnd.Support;
 using Conduit.Tests.Support;
 
@@ -104,6 +106,28 @@ public sealed class ConnectionsAccessTests : IAsyncLifetime
 
         Assert.Equal(PostResult.Delivered, result);
         Assert.Equal("a function", (await _alice.NextAsync()).GetProperty("from").GetString());
+    }
+
+    /// <summary>The official AWS SDK for JavaScript's @connections client, signing as the host's functions do.</summary>
+    [Fact]
+    public async Task JavaScriptSdk_PostsGetsAndDeletesAConnection_AsAFunctionOnAwsWould()
+    {
+        var credentials = _host.Services.GetRequiredService<FunctionCredentials>();
+
+        var run = await AwsClients.NodeScriptAsync(
+            "connections.mjs",
+            AwsClients.Environment(credentials.AccessKeyId, credentials.SecretAccessKey),
+            _host.Options.ConnectionsEndpoint.AbsoluteUri.TrimEnd('/'),
+            _connectionId);
+
+        var seen = JsonDocument.Parse(run.OutputIfSucceeded().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.Equal("js-sdk", (await _alice.NextAsync()).GetProperty("phase").GetString());
+        Assert.True(seen.GetProperty("connectedAtIsDate").GetBoolean());
+        Assert.True(seen.GetProperty("lastActiveAtIsDate").GetBoolean());
+        Assert.Equal("127.0.0.1", seen.GetProperty("sourceIp").GetString());
+        Assert.Equal("GoneException", seen.GetProperty("afterDelete").GetString());
+        await _alice.WaitForCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, _alice.CloseStatus);
     }
 
     private string ConnectionPath() => $"/local/@connections/{Uri.EscapeDataString(_connectionId)}";
