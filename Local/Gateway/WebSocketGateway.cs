@@ -23,7 +23,10 @@ namespace Conduit.Local.Gateway;
 public sealed class WebSocketGateway(
     LambdaHandler ingress, GatewayOptions options, TimeProvider time, ILogger<WebSocketGateway> logger)
 {
+    private const string ShuttingDown = "Server shutting down";
+
     private readonly ConcurrentDictionary<string, GatewayConnection> _connections = new(StringComparer.Ordinal);
+    private int _stopping;
 
     public IReadOnlyCollection<string> ConnectionIds => [.. _connections.Keys];
 
@@ -68,6 +71,11 @@ public sealed class WebSocketGateway(
         using var socket = accepted;
         var connection = new GatewayConnection(connectionId, socket, connectedAt, identity.SourceIp, identity.UserAgent);
         _connections[connectionId] = connection;
+        if (Interlocked.CompareExchange(ref _stopping, 0, 0) == 1)
+        {
+            await connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, ShuttingDown, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var idleWatch = WatchIdleAsync(connection, closed.Token);
         var (closeStatus, closeReason) = (WebSocketCloseStatus.NormalClosure, "Normal closure");
@@ -123,9 +131,12 @@ public sealed class WebSocketGateway(
     /// </summary>
     public async Task CloseAllAsync(TimeSpan grace)
     {
+        // Set before the connections are listed, and read by a handshake after it registers its connection: whichever
+        // comes second sees the other, so no socket accepted while the host stops is left open until it is dropped.
+        Interlocked.Exchange(ref _stopping, 1);
         using var timeout = new CancellationTokenSource(grace, time);
         var closing = _connections.Values
-            .Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down", timeout.Token));
+            .Select(c => c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, ShuttingDown, timeout.Token));
         await Task.WhenAll(closing).ConfigureAwait(false);
         var deadline = time.GetTimestamp();
         while (!_connections.IsEmpty && time.GetElapsedTime(deadline) < grace)
