@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Conduit.Aws.Lambda;
 using Conduit.Aws.Serialization;
@@ -159,7 +157,7 @@ public sealed class SqsEventSource(
             [SqsAttributeNames.ApproximateFirstReceiveTimestamp] = EpochMilliseconds(message.ApproximateFirstReceiveTimestamp),
         },
         MessageAttributes = message.MessageAttributes,
-        Md5OfBody = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(message.Body))),
+        Md5OfBody = SqsDigests.OfBody(message.Body),
         EventSource = "aws:sqs",
         EventSourceArn = options.QueueArn,
         AwsRegion = options.Region,
