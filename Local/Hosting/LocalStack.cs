@@ -136,7 +136,7 @@ public static class LocalStack
             Development token for user "dev" (12 h; more at {{http}}/{{options.Gateway.Stage}}/dev/token?user=<id>,
             an operator's with &operator=true):
               {{token}}
-            Try it: npx wscat -c {{options.WebSocketUrl}} -s conduit.v1 -s {{token}}
+            Try it: npx -y wscat -c {{options.WebSocketUrl}} -s conduit.v1 -s {{token}}
               then send {"action":"sendMessage","requestId":"r1","text":"What is Conduit?"}
             """);
     }
