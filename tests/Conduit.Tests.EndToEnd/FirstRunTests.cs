@@ -83,7 +83,8 @@ public sealed class FirstRunTests : IDisposable
 
         var lines = Lines(run.Output).ToList();
         var ready = lines.FindIndex(line => line.Contains(LocalHostProcess.ReadyLine, StringComparison.Ordinal));
-        var starting = lines.FindIndex(line => line.Contains($"Starting Conduit's local stack on 127.0.0.1:{port}", StringComparison.Ordinal));
+        var starting = lines.FindIndex(
+            line => line.Contains($"Starting Conduit's local stack on 127.0.0.1:{port}", StringComparison.Ordinal));
         Assert.InRange(starting, 0, ready - 1);
         Assert.Contains(lines.Take(ready), line => line.Contains("indexing the knowledge base", StringComparison.Ordinal));
     }

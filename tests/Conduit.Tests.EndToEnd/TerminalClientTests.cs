@@ -104,7 +104,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Single(await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
             firstSession, long.MaxValue, 10, CancellationToken.None),
             m => m.Role == MessageRoles.Assistant);
-        Assert.Equal(TerminalMarkdown.ToPlainText((await SavedAnswerAsync(chat.Terminal.SessionId!)).Text), Printed.Answer(chat.Output.Text));
+        var saved = await SavedAnswerAsync(chat.Terminal.SessionId!);
+        Assert.Equal(TerminalMarkdown.ToPlainText(saved.Text), Printed.Answer(chat.Output.Text));
     }
 
     [Theory]
@@ -257,7 +258,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         using var peer = new ScriptedPeer();
         var input = new TypedLines();
         var notices = new ObservedWriter();
-        var terminal = new ChatTerminal(new TerminalConsole(input, new ObservedWriter(), notices, Ansi: false), ScriptedOptions, peer.ConnectAsync);
+        var terminal = new ChatTerminal(
+            new TerminalConsole(input, new ObservedWriter(), notices, Ansi: false), ScriptedOptions, peer.ConnectAsync);
         input.Type("Hello?");
         input.End();
         var running = RunAsync(terminal);

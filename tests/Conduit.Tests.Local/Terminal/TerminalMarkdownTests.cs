@@ -15,9 +15,11 @@ public sealed class TerminalMarkdownTests
     [Fact]
     public void ToPlainText_ListsHeadingsQuotesAndRules_StayReadable()
     {
-        var text = TerminalMarkdown.ToPlainText("## Steps\n- one\n  * nested\n+ two\n1. first\n> quoted\n---\n**bold** and `code`");
+        var text = TerminalMarkdown.ToPlainText(
+            "## Steps\n- one\n  * nested\n+ two\n1. first\n> quoted\n---\n**bold** and `code`");
 
-        Assert.Equal("Steps\n• one\n  • nested\n• two\n1. first\n│ quoted\n" + new string('─', 40) + "\n**bold** and `code`", text);
+        var rule = new string('─', 40);
+        Assert.Equal($"Steps\n• one\n  • nested\n• two\n1. first\n│ quoted\n{rule}\n**bold** and `code`", text);
     }
 
     [Fact]
@@ -31,7 +33,8 @@ public sealed class TerminalMarkdownTests
     [Fact]
     public void Append_OneCharacterAtATime_GivesWhatTheWholeTextGives()
     {
-        const string markdown = "# Title\nSome *text*.\n```js\nconst x = 1;\n```\n- item\n| a | b |\n|--|--|\n|1|2|\n---\n#tag not a heading\n";
+        const string markdown =
+            "# Title\nSome *text*.\n```js\nconst x = 1;\n```\n- item\n| a | b |\n|--|--|\n|1|2|\n---\n#tag not a heading\n";
         var renderer = new TerminalMarkdown(ansi: false);
 
         var streamed = string.Concat(markdown.Select(c => renderer.Append(c.ToString()))) + renderer.Flush();
