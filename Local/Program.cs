@@ -6,6 +6,12 @@ using Conduit.Local.Terminal;
 if (args is ["chat", .. var chatArgs])
     return await TerminalCommand.RunAsync(chatArgs, TerminalConsole.FromSystemConsole(), CancellationToken.None).ConfigureAwait(false);
 
+if (LocalHostOptions.AsksForHelp(args))
+{
+    Console.WriteLine(LocalHostOptions.Usage);
+    return 0;
+}
+
 LocalHostOptions options;
 try
 {
@@ -18,11 +24,13 @@ catch (ArgumentException exception)
     return 2;
 }
 
+using var startupFolder = StartupFolder.Before(options);
 try
 {
-    var app = LocalStack.Create(options);
+    var app = LocalStack.Create(options, progress: Console.IsOutputRedirected ? null : Console.Out);
     await using (app.ConfigureAwait(false))
     {
+        app.Lifetime.ApplicationStarted.Register(startupFolder.Started);
         await app.RunAsync().ConfigureAwait(false);
     }
     return 0;

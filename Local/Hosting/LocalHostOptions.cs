@@ -92,7 +92,11 @@ public sealed record LocalHostOptions
           --token-delay-ms <n>        offline model delay between tokens (default 20)
           --first-token-delay-ms <n>  offline model delay before the first token (default 250)
           --post-latency-ms <n>       delay added to each @connections POST, as a real one from Lambda costs (default 0)
+          --help, -h                  this text
         """;
+
+    /// <summary>True when the command line asks for the usage (<c>--help</c>, <c>-h</c>) rather than a host.</summary>
+    public static bool AsksForHelp(IReadOnlyList<string> args) => args.Any(arg => arg is "--help" or "-h");
 
     /// <summary>Reads command-line options; a bad one throws <see cref="ArgumentException"/> with a one-line reason.</summary>
     public static LocalHostOptions Parse(IReadOnlyList<string> args)

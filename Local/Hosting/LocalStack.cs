@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Conduit.Core.Ports;
 using Conduit.Local.Bedrock;
 using Conduit.Local.Edge;
@@ -13,8 +14,12 @@ namespace Conduit.Local.Hosting;
 /// <summary>The local stack: API Gateway, SQS, Step Functions and Lambda emulations in one process.</summary>
 public static class LocalStack
 {
-    public static WebApplication Create(LocalHostOptions options, Action<IServiceCollection>? overrides = null)
+    /// <param name="progress">Where to say what start-up is doing before it is ready; null says nothing.</param>
+    public static WebApplication Create(
+        LocalHostOptions options, Action<IServiceCollection>? overrides = null, TextWriter? progress = null)
     {
+        progress?.WriteLine($"Starting Conduit's local stack on 127.0.0.1:{options.Port}…");
+        EnsurePortIsFree(options.Port);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -25,7 +30,7 @@ public static class LocalStack
         var app = builder.Build();
         try
         {
-            LoadEagerly(app.Services);
+            LoadEagerly(app.Services, options, progress);
         }
         catch
         {
@@ -53,16 +58,37 @@ public static class LocalStack
     /// Takes the data folder, opens storage and loads the knowledge base and the state machine before listening, so a bad setting
     /// stops start-up with its own message instead of failing the first turn.
     /// </summary>
-    private static void LoadEagerly(IServiceProvider services)
+    private static void LoadEagerly(IServiceProvider services, LocalHostOptions options, TextWriter? progress)
     {
+        progress?.WriteLine(options.InMemory ? "  keeping data in memory…" : $"  opening {Path.GetFullPath(options.DataDirectory)}…");
         services.GetRequiredService<DataFolder>();
         services.GetRequiredService<SqliteDatabase>();
+        progress?.WriteLine("  indexing the knowledge base…");
         services.GetRequiredService<IKnowledgeBase>();
         services.GetRequiredService<IChatClient>();
         services.GetRequiredService<ISessionStore>();
+        progress?.WriteLine("  loading the chat-turn workflow…");
         services.GetRequiredService<StepFunctionsEmulator>();
         services.GetRequiredService<AwsEdge>();
         services.GetRequiredService<AwsRestEdge>();
+    }
+
+    /// <summary>
+    /// Kestrel reports a taken port only after the host has logged a stack trace; trying the port first gives one
+    /// line instead. Something taking the port in between still fails start-up, with the trace.
+    /// </summary>
+    private static void EnsurePortIsFree(int port)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        }
+        catch (SocketException exception)
+            when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            throw new PortInUseException(port);
+        }
     }
 
     private static string Describe(ModelChoice model) => model switch
@@ -110,7 +136,7 @@ public static class LocalStack
             Development token for user "dev" (12 h; more at {{http}}/{{options.Gateway.Stage}}/dev/token?user=<id>,
             an operator's with &operator=true):
               {{token}}
-            Try it: npx wscat -c {{options.WebSocketUrl}} -s conduit.v1 -s {{token}}
+            Try it: npx -y wscat -c {{options.WebSocketUrl}} -s conduit.v1 -s {{token}}
               then send {"action":"sendMessage","requestId":"r1","text":"What is Conduit?"}
             """);
     }

@@ -30,6 +30,7 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
         Channel.CreateUnbounded<TerminalEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Queue<string> _pending = new();
     private readonly SessionStream _session = new();
+    private readonly TerminalMarkdown _markdown = new(console.Ansi);
     private WebSocket? _socket;
     private Task _receiving = Task.CompletedTask;
     private int _generation;
@@ -39,6 +40,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
     private bool _resumePending;
     private bool _midLine;
     private bool _noticeEndedTheLine;
+    private string _draft = "";
+    private bool _promptShown;
     private int? _exitCode;
 
     /// <summary>The session being followed: the one given, or the one the first message started.</summary>
@@ -47,23 +50,24 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         _session.Begin(options.SessionId, 0);
-        if (await ConnectAsync(cancellationToken).ConfigureAwait(false) is { } failure)
-        {
-            Notice($"Could not connect to {options.Url}: {failure}");
-            return ExitCouldNotConnect;
-        }
-
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
+            // A console read blocks its thread and ignores cancellation, so the reader runs on its own and is left
+            // to end with the process; a cancellable reader ends when the loop does. It starts at once, so what is
+            // typed while connecting is kept.
+            _ = Task.Run(() => ReadInputAsync(stopReading.Token), CancellationToken.None);
+            if (console.Keys is not null) Notice($"Connecting to {options.Url}…");
+            if (await ConnectAsync(cancellationToken).ConfigureAwait(false) is { } failure)
+            {
+                Notice($"Could not connect to {options.Url}: {failure}");
+                return ExitCouldNotConnect;
+            }
             if (options.SessionId is { } sessionId)
             {
                 _probing = true;
                 await SendAsync(ClientFrames.LastSeqProbe(sessionId), cancellationToken).ConfigureAwait(false);
             }
-            // A console read blocks its thread and ignores cancellation, so the reader runs on its own and is left
-            // to end with the process; a cancellable reader ends when the loop does.
-            _ = Task.Run(() => ReadInputAsync(stopReading.Token), CancellationToken.None);
             return await LoopAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -89,9 +93,14 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
                 if (_inputEnded) return ExitOk;
             }
 
+            ShowPromptWhenIdle();
             await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             switch (await _events.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                case InputEdited edited:
+                    _draft = edited.Draft;
+                    if (_promptShown) DrawPrompt();
+                    break;
                 case LineTyped typed:
                     await TypedAsync(typed.Text, cancellationToken).ConfigureAwait(false);
                     break;
@@ -118,6 +127,7 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
 
     private async Task TakeLineAsync(string line, CancellationToken cancellationToken)
     {
+        if (console.Keys is not null) WriteLine($"› {line}", Dim);
         var command = line.Trim();
         if (command == "/new")
         {
@@ -237,11 +247,15 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
             case "status":
                 var phase = Text(frame, "phase");
                 if (phase != "streaming") _session.Pass(seq);
-                else if (_session.StartAnswer(seq)) WriteLine("↻ The answer restarted: the text above is replaced by what follows.", Dim);
+                else if (_session.StartAnswer(seq))
+                {
+                    WriteText(_markdown.Flush());
+                    WriteLine("↻ The answer restarted: the text above is replaced by what follows.", Dim);
+                }
                 WriteLine($"… {Text(frame, "message") ?? phase}", Dim);
                 break;
             case "token":
-                if (_session.AppendToken(firstSeq, seq, Text(frame, "text") ?? "") is { } fresh) WriteText(fresh);
+                if (_session.AppendToken(firstSeq, seq, Text(frame, "text") ?? "") is { } fresh) WriteText(_markdown.Append(fresh));
                 else if (!_resumePending) await ResumeAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case "sources":
@@ -250,11 +264,13 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
                 break;
             case "done":
                 _session.Pass(seq);
+                WriteText(_markdown.Flush());
                 WriteLine(Summary(frame), Dim);
                 EndTurn();
                 break;
             case "error":
                 _session.Pass(seq);
+                WriteText(_markdown.Flush());
                 WriteError(frame);
                 EndTurn();
                 break;
@@ -266,6 +282,7 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
 
     private void EndTurn()
     {
+        WriteText(_markdown.Flush());
         _turn = null;
         _session.BeginTurn();
     }
@@ -285,13 +302,14 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
             _exitCode = ExitOk;
             return;
         }
-        Notice($"Connection lost ({reason}); reconnecting.");
+        Notice($"Connection lost ({reason}); reconnecting. /quit leaves.");
         var failure = reason;
-        for (var attempt = 1; attempt <= options.MaxReconnectAttempts; attempt++)
+        for (var attempt = 1; attempt <= (options.MaxReconnectAttempts ?? int.MaxValue); attempt++)
         {
             var delay = options.ReconnectDelay(attempt);
+            var of = options.MaxReconnectAttempts is { } most ? $" of {most}" : "";
             Notice(string.Create(
-                CultureInfo.InvariantCulture, $"Attempt {attempt} of {options.MaxReconnectAttempts} in {delay.TotalSeconds:0.###} s…"));
+                CultureInfo.InvariantCulture, $"Offline. Attempt {attempt}{of} in {delay.TotalSeconds:0.###} s ({failure})…"));
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             if (await ConnectAsync(cancellationToken).ConfigureAwait(false) is not { } error)
             {
@@ -443,6 +461,11 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
 
     private async Task ReadInputAsync(CancellationToken cancellationToken)
     {
+        if (console.Keys is { } keys)
+        {
+            ReadKeys(keys, cancellationToken);
+            return;
+        }
         try
         {
             while (await console.Input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
@@ -458,9 +481,65 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
         }
     }
 
+    /// <summary>A line editor just big enough for a chat: typing, Backspace, Ctrl+U to clear, Enter, Ctrl+D to leave.</summary>
+    private void ReadKeys(Func<ConsoleKeyInfo> keys, CancellationToken cancellationToken)
+    {
+        var draft = new StringBuilder();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var key = keys();
+                if (key.Key == ConsoleKey.Enter || key.KeyChar is '\r' or '\n')
+                {
+                    var line = draft.ToString();
+                    draft.Clear();
+                    _events.Writer.TryWrite(new InputEdited(""));
+                    if (line.Trim() == "/quit") break;
+                    _events.Writer.TryWrite(new LineTyped(line));
+                    continue;
+                }
+                if (key.KeyChar == '\u0004' && draft.Length == 0) break;
+                if (key.Key == ConsoleKey.Backspace || key.KeyChar is '\b' or '\u007f')
+                {
+                    if (draft.Length > 0) draft.Length -= draft.Length > 1 && char.IsLowSurrogate(draft[^1]) ? 2 : 1;
+                }
+                else if (key.KeyChar == '\u0015') draft.Clear();
+                else if (!char.IsControl(key.KeyChar)) draft.Append(key.KeyChar);
+                else continue;
+                _events.Writer.TryWrite(new InputEdited(draft.ToString()));
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or IOException)
+        {
+            // Input stopped being a terminal; what was typed so far is all there is.
+        }
+        _events.Writer.TryWrite(new InputEnded());
+    }
+
+    /// <summary>With nothing streaming and nothing waiting, the prompt and the draft show on a line of their own.</summary>
+    private void ShowPromptWhenIdle()
+    {
+        if (console.Keys is null || _promptShown || _turn is not null || _probing || _inputEnded || _pending.Count > 0) return;
+        EndLine();
+        _promptShown = true;
+        DrawPrompt();
+    }
+
+    private void DrawPrompt() => console.Output.Write($"\r\e[K{Dim}›{Reset} {_draft}");
+
+    /// <summary>Anything else written takes the prompt's line; the prompt comes back below it when idle again.</summary>
+    private void ClearPrompt()
+    {
+        if (!_promptShown) return;
+        console.Output.Write("\r\e[K");
+        _promptShown = false;
+    }
+
     private void WriteText(string text)
     {
         if (text.Length == 0) return;
+        ClearPrompt();
         console.Output.Write(text);
         _midLine = text[^1] != '\n';
         _noticeEndedTheLine = false;
@@ -468,6 +547,7 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
 
     private void WriteLine(string line, string style)
     {
+        ClearPrompt();
         EndLine();
         console.Output.WriteLine(console.Ansi ? $"{style}{line}{Reset}" : line);
     }
@@ -490,6 +570,7 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
     /// <summary>Connection news goes beside the conversation; on a shared terminal it starts on a line of its own.</summary>
     private void Notice(string text)
     {
+        ClearPrompt();
         if (_midLine && !_noticeEndedTheLine)
         {
             console.Notices.WriteLine();
@@ -555,6 +636,8 @@ public sealed class ChatTerminal(TerminalConsole console, TerminalOptions option
     private abstract record TerminalEvent;
 
     private sealed record LineTyped(string Text) : TerminalEvent;
+
+    private sealed record InputEdited(string Draft) : TerminalEvent;
 
     private sealed record InputEnded : TerminalEvent;
 

@@ -25,7 +25,8 @@ public sealed record TerminalOptions
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    public int MaxReconnectAttempts { get; init; } = 8;
+    /// <summary>Null keeps trying for as long as the user waits (they can /quit); a number gives up after that many.</summary>
+    public int? MaxReconnectAttempts { get; init; }
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -10,8 +10,6 @@ namespace Conduit.Tests.EndToEnd;
 /// </summary>
 public sealed class DataFolderTests : IDisposable
 {
-    private static readonly TimeSpan ExitPatience = TimeSpan.FromMinutes(1);
-
     private readonly TemporaryFolder _data = new("data-folder");
     private readonly int _port = LoopbackPort.Free();
 
@@ -98,14 +96,8 @@ public sealed class DataFolderTests : IDisposable
         port, "--data-dir", _data.Path, "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
         "--token-delay-ms", "0", "--first-token-delay-ms", "0");
 
-    private Task<ProcessResult> RunToExitAsync(params string[] arguments) => ChildProcess.RunAsync(
-        "dotnet",
-        [
-            Path.Combine(AppContext.BaseDirectory, "Conduit.Local.dll"), "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
-            .. arguments,
-        ],
-        AppContext.BaseDirectory,
-        ExitPatience);
+    private static Task<ProcessResult> RunToExitAsync(params string[] arguments) =>
+        LocalHostProcess.RunToExitAsync(["--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"), .. arguments]);
 
     private static async Task<ChatConnection> ConnectAsync(int port, string user)
     {

@@ -38,7 +38,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
 
         Assert.Equal(ChatTerminal.ExitOk, exitCode);
         var saved = await SavedAnswerAsync(chat.Terminal.SessionId!);
-        Assert.Equal(saved.Text, Printed.Answer(chat.Output.Text));
+        Assert.Equal(TerminalMarkdown.ToPlainText(saved.Text), Printed.Answer(chat.Output.Text));
         Assert.Contains("… Writing the answer…\n", chat.Output.Text);
         Assert.Matches(@"\n\[\d+ tokens in, \d+ out\]\n$", chat.Output.Text);
         Assert.DoesNotContain("\e[", chat.Output.Text);
@@ -63,7 +63,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Equal(2, chat.Sockets.Count);
         var saved = await SavedAnswerAsync(chat.Terminal.SessionId!);
         Assert.True(shownBeforeTheDrop.Length < saved.Text.Length, "the socket was dropped after the answer had ended");
-        Assert.Equal(saved.Text, Printed.Answer(chat.Output.Text));
+        Assert.Equal(TerminalMarkdown.ToPlainText(saved.Text), Printed.Answer(chat.Output.Text));
         Assert.DoesNotContain("restarted", chat.Output.Text);
     }
 
@@ -83,7 +83,7 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Contains("\n[stopped · ", chat.Output.Text);
         var saved = await SavedAnswerAsync(chat.Terminal.SessionId!);
         Assert.Equal(MessageStatuses.Cancelled, saved.Status);
-        Assert.Equal(saved.Text, Printed.Answer(chat.Output.Text));
+        Assert.Equal(TerminalMarkdown.ToPlainText(saved.Text), Printed.Answer(chat.Output.Text));
     }
 
     [Fact]
@@ -104,7 +104,8 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Single(await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
             firstSession, long.MaxValue, 10, CancellationToken.None),
             m => m.Role == MessageRoles.Assistant);
-        Assert.Equal((await SavedAnswerAsync(chat.Terminal.SessionId!)).Text, Printed.Answer(chat.Output.Text));
+        var saved = await SavedAnswerAsync(chat.Terminal.SessionId!);
+        Assert.Equal(TerminalMarkdown.ToPlainText(saved.Text), Printed.Answer(chat.Output.Text));
     }
 
     [Theory]
@@ -251,6 +252,39 @@ public sealed class TerminalClientTests : IAsyncLifetime
         Assert.Equal(3, peer.ConnectAttempts);
     }
 
+    [Fact]
+    public async Task Run_ServerBackAfterManyRefusedAttempts_ReconnectsAndSendsTheMessageAgain()
+    {
+        using var peer = new ScriptedPeer();
+        var input = new TypedLines();
+        var notices = new ObservedWriter();
+        var terminal = new ChatTerminal(
+            new TerminalConsole(input, new ObservedWriter(), notices, Ansi: false), ScriptedOptions, peer.ConnectAsync);
+        input.Type("Hello?");
+        input.End();
+        var running = RunAsync(terminal);
+
+        var first = await peer.AcceptAsync();
+        var sent = await ScriptedPeer.ReceiveAsync(first);
+        peer.RefuseNext(20);
+        first.Abort();
+        var second = await peer.AcceptAsync();
+        var again = await ScriptedPeer.ReceiveAsync(second);
+        var requestId = again.GetProperty("requestId").GetString();
+        await ScriptedPeer.SendAsync(second, $$"""{"type":"ack","requestId":"{{requestId}}","sessionId":"s-3"}""");
+        await ScriptedPeer.ReceiveAsync(second);
+        await ScriptedPeer.SendAsync(second,
+            $$"""{"type":"done","requestId":"{{requestId}}","sessionId":"s-3","seq":1,"stopReason":"end_turn","usage":{"inputTokens":1"""
+            + $$""","outputTokens":1},"model":"scripted"}""");
+        await ScriptedPeer.AnswerCloseAsync(second);
+
+        Assert.Equal(ChatTerminal.ExitOk, await running);
+        Assert.Equal(22, peer.ConnectAttempts);
+        Assert.Equal(sent.GetRawText(), again.GetRawText());
+        Assert.Contains("Offline. Attempt 20 in 0 s (refused by the test)…", notices.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Could not reconnect", notices.Text, StringComparison.Ordinal);
+    }
+
     private static readonly TerminalOptions ScriptedOptions = new() { Token = "scripted", FirstReconnectDelay = TimeSpan.Zero };
 
     private TerminalOptions Options(string user) =>
@@ -385,15 +419,19 @@ public sealed class TerminalClientTests : IAsyncLifetime
         private readonly ConcurrentBag<TcpClient> _tcp = [];
         private int _connectAttempts;
         private volatile bool _refusing;
+        private int _refusalsLeft;
 
         public int ConnectAttempts => _connectAttempts;
 
         public void RefuseFromNowOn() => _refusing = true;
 
+        /// <summary>Refuses the next <paramref name="count"/> connection attempts, then accepts again.</summary>
+        public void RefuseNext(int count) => Interlocked.Exchange(ref _refusalsLeft, count);
+
         public async Task<WebSocket> ConnectAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _connectAttempts);
-            if (_refusing) throw new WebSocketException("refused by the test");
+            if (_refusing || Interlocked.Decrement(ref _refusalsLeft) >= 0) throw new WebSocketException("refused by the test");
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             var client = new TcpClient();
