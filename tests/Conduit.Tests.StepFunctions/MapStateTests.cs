@@ -50,7 +50,8 @@ public sealed class MapStateTests
     }
 
     // AWS documentation, "Map workflow state", the "Validate-All" example: InputPath $.detail, ItemsPath $.shipped and
-    // ResultPath $.detail.shipped, so each shipment is replaced by what its iteration returned.
+    // ResultPath $.detail.shipped: ResultPath applies to the state's raw input, so each shipment in it is replaced by
+    // what its iteration returned and the rest of the input is kept.
     [Fact]
     public async Task Map_DocumentationValidateAllExample_PlacesTheResultsAtResultPath()
     {
@@ -66,7 +67,8 @@ public sealed class MapStateTests
             """);
 
         JsonAssert.Equivalent("""
-            { "delivery-partner": "UQS", "shipped": [ { "valid": "R31" }, { "valid": "S39" }, { "valid": "R40" } ] }
+            { "ship-date": "2016-03-14T01:59:00Z",
+              "detail": { "delivery-partner": "UQS", "shipped": [ { "valid": "R31" }, { "valid": "S39" }, { "valid": "R40" } ] } }
             """, execution.Output);
     }
 
