@@ -7,6 +7,12 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>Wait, Parallel and Map states.</summary>
 internal sealed partial class ExecutionInterpreter
 {
+    /// <summary>
+    /// AWS runs at most 40 iterations of an inline Map at once, whatever MaxConcurrency says (0 means no limit of the
+    /// state's own); the same cap keeps a large ItemsPath array from starting thousands of iterations at once here.
+    /// </summary>
+    private const int InlineMapConcurrency = 40;
+
     private async Task<StateStep> RunWaitAsync(WaitState wait, PathScope scope, CancellationToken cancellationToken)
     {
         var effectiveScope = scope with { Data = SelectData(wait.InputPath, scope, "InputPath") };
@@ -68,7 +74,9 @@ internal sealed partial class ExecutionInterpreter
         var effectiveScope = scope with { Data = SelectData(map.InputPath, scope, "InputPath") };
         var items = map.ItemsPath.Resolve(effectiveScope, "ItemsPath") as JsonArray
             ?? throw StatesErrorException.Runtime($"The value at ItemsPath '{map.ItemsPath}' is not an array.");
-        var maxConcurrency = (int)(map.MaxConcurrency.Resolve(effectiveScope) ?? 0);
+        var maxConcurrency = (int)(map.MaxConcurrency.Resolve(effectiveScope) ?? 0) is var asked and > 0 and < InlineMapConcurrency
+            ? asked
+            : InlineMapConcurrency;
         var tolerance = new FailureTolerance(
             map.ToleratedFailureCount.Resolve(effectiveScope), map.ToleratedFailurePercentage.Resolve(effectiveScope), items.Count);
         return RunWithRetryAndCatchAsync(
@@ -79,12 +87,12 @@ internal sealed partial class ExecutionInterpreter
             {
                 var started = await RecordAsync(HistoryEventTypes.MapStateStarted, new JsonObject { ["length"] = items.Count })
                     .ConfigureAwait(false);
-                using var slots = maxConcurrency > 0 ? new SemaphoreSlim(maxConcurrency) : null;
+                using var slots = new SemaphoreSlim(maxConcurrency);
                 var iterations = new BranchSet(cancellationToken);
                 var failures = 0;
                 var runs = items.Select((item, index) => iterations.RunAsync(async token =>
                 {
-                    if (slots is not null) await slots.WaitAsync(token).ConfigureAwait(false);
+                    await slots.WaitAsync(token).ConfigureAwait(false);
                     try
                     {
                         var outcome = await RunIterationAsync(map, effectiveScope, started, index, item, token).ConfigureAwait(false);
@@ -100,7 +108,7 @@ internal sealed partial class ExecutionInterpreter
                     }
                     finally
                     {
-                        slots?.Release();
+                        slots.Release();
                     }
                 }));
                 var outputs = await iterations.WhenAllAsync(
