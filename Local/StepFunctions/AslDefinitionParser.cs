@@ -23,7 +23,8 @@ internal static class AslDefinitionParser
     private static readonly FrozenSet<string> PassFields = Fields(
         [.. CommonFields, .. TransitionFields, .. InputOutputFields, "Parameters", "ResultPath", "Result", "Assign"]);
 
-    private static readonly FrozenSet<string> ChoiceFields = Fields([.. CommonFields, .. InputOutputFields, "Choices", "Default", "Assign"]);
+    private static readonly FrozenSet<string> ChoiceFields =
+        Fields([.. CommonFields, .. InputOutputFields, "Choices", "Default", "Assign"]);
 
     private static readonly FrozenSet<string> SucceedFields = Fields([.. CommonFields, .. InputOutputFields]);
 

@@ -99,8 +99,9 @@ internal sealed partial class ExecutionInterpreter
                         if (outcome.Status == ExecutionStatus.Succeeded) return outcome;
                         var failuresSoFar = Interlocked.Increment(ref failures);
                         if (!tolerance.IsSet) return outcome;
+                        var errorOutput = new StatesErrorException(outcome.Error ?? "", outcome.Cause).ToErrorOutput();
                         return tolerance.Allows(failuresSoFar)
-                            ? ExecutionOutcome.Succeeded(AslJson.Serialize(new StatesErrorException(outcome.Error ?? "", outcome.Cause).ToErrorOutput()))
+                            ? ExecutionOutcome.Succeeded(AslJson.Serialize(errorOutput))
                             : ExecutionOutcome.Failed(
                                 StatesErrors.ExceedToleratedFailureThreshold,
                                 $"The Map state '{map.Name}' had {failuresSoFar} failed iterations of {items.Count}, "
@@ -145,14 +146,14 @@ internal sealed partial class ExecutionInterpreter
         }
         catch (StatesErrorException failure)
         {
-            await iterationHistory.RecordAsync(HistoryEventTypes.MapIterationFailed, (JsonObject)details.DeepClone(), CancellationToken.None)
-                .ConfigureAwait(false);
+            await iterationHistory.RecordAsync(
+                HistoryEventTypes.MapIterationFailed, (JsonObject)details.DeepClone(), CancellationToken.None).ConfigureAwait(false);
             return ExecutionOutcome.Failed(failure.Error, failure.Cause);
         }
         catch (OperationCanceledException)
         {
-            await iterationHistory.RecordAsync(HistoryEventTypes.MapIterationAborted, (JsonObject)details.DeepClone(), CancellationToken.None)
-                .ConfigureAwait(false);
+            await iterationHistory.RecordAsync(
+                HistoryEventTypes.MapIterationAborted, (JsonObject)details.DeepClone(), CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }

@@ -259,7 +259,8 @@ internal sealed partial class ExecutionInterpreter
 
         var selected = task.ResultSelector is null ? result : task.ResultSelector.Evaluate(effectiveScope with { Data = result });
         var assigned = task.Assign?.Evaluate(effectiveScope with { Data = selected }, task.Name);
-        var output = SelectData(task.OutputPath, effectiveScope with { Data = ApplyResultPath(task.ResultPath, input, selected) }, "OutputPath");
+        var combined = ApplyResultPath(task.ResultPath, input, selected);
+        var output = SelectData(task.OutputPath, effectiveScope with { Data = combined }, "OutputPath");
         return new StateStep(output, task.Next, assigned);
     }
 

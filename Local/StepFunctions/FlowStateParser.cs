@@ -41,7 +41,8 @@ internal static class FlowStateParser
         var given = WaitDurationFields.Where(state.Has).ToList();
         if (given.Count != 1)
         {
-            throw state.Invalid($"must have exactly one of \"Seconds\", \"Timestamp\", \"SecondsPath\" and \"TimestampPath\", but has {given.Count}");
+            throw state.Invalid(
+                $"must have exactly one of \"Seconds\", \"Timestamp\", \"SecondsPath\" and \"TimestampPath\", but has {given.Count}");
         }
 
         DateTimeOffset? timestamp = null;
@@ -49,7 +50,8 @@ internal static class FlowStateParser
         {
             timestamp = AslTimestamp.TryParse(text, out var parsed)
                 ? parsed
-                : throw state.Invalid($"field \"Timestamp\" has \"{text}\", which is not an RFC 3339 timestamp such as 2016-03-14T01:59:00Z");
+                : throw state.Invalid(
+                    $"field \"Timestamp\" has \"{text}\", which is not an RFC 3339 timestamp such as 2016-03-14T01:59:00Z");
         }
 
         return new WaitState(
@@ -96,7 +98,8 @@ internal static class FlowStateParser
         }
 
         state.RejectFieldsOutside(MapFields, "a Map state");
-        var processorField = Exclusive(state, "ItemProcessor", "Iterator") ?? throw state.Invalid("is missing the required field \"ItemProcessor\"");
+        var processorField = Exclusive(state, "ItemProcessor", "Iterator")
+            ?? throw state.Invalid("is missing the required field \"ItemProcessor\"");
         var selectorField = Exclusive(state, "ItemSelector", "Parameters");
 
         return new MapState(

@@ -40,5 +40,6 @@ public static class HistoryEventTypes
 
     /// <summary>Whether the event ends a Parallel or Map state's branches, one way or another.</summary>
     internal static bool ClosesBranches(string type) =>
-        type is ParallelStateSucceeded or ParallelStateFailed or ParallelStateAborted or MapStateSucceeded or MapStateFailed or MapStateAborted;
+        type is ParallelStateSucceeded or ParallelStateFailed or ParallelStateAborted
+            or MapStateSucceeded or MapStateFailed or MapStateAborted;
 }

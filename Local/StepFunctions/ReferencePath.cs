@@ -7,7 +7,8 @@ namespace Conduit.Local.StepFunctions;
 
 /// <summary>
 /// A JSONPath reference path, the subset Step Functions accepts wherever a path must name exactly one node:
-/// <c>$</c> (the state's data), <c>$$</c> (the context object) or <c>$name</c> (a workflow variable), then <c>.name</c>, <c>['name']</c> and
+/// <c>$</c> (the state's data), <c>$$</c> (the context object) or <c>$name</c> (a workflow variable), then
+/// <c>.name</c>, <c>['name']</c> and
 /// <c>[index]</c> steps.
 /// </summary>
 internal sealed class ReferencePath

@@ -30,7 +30,8 @@ public sealed partial class ReadmeWorkflowTests : IAsyncLifetime
     public async Task ReadmeOwnWorkflowExample_RunsWithTheAwsCli_AndGivesTheOutputReadmeShows()
     {
         var readme = await File.ReadAllTextAsync(RepositoryFiles.File("README.md"));
-        var blocks = MarkedJsonBlock().Matches(readme).ToDictionary(match => match.Groups["part"].Value, match => match.Groups["json"].Value);
+        var blocks = MarkedJsonBlock().Matches(readme)
+            .ToDictionary(match => match.Groups["part"].Value, match => match.Groups["json"].Value);
         var input = StartExecutionInput().Match(readme).Groups["input"].Value;
         var definitionFile = Path.Combine(Path.GetTempPath(), $"fan-out-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(definitionFile, blocks["definition"]);

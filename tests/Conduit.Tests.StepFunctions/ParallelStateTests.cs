@@ -19,7 +19,9 @@ public sealed class ParallelStateTests
         $$"""{ "StartAt": "{{stateName}}", "States": { "{{stateName}}": {{stateJson}} } }""";
 
     private static string MathTask(string op) =>
-        $$"""{ "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "Parameters": { "op": "{{op}}", "numbers.$": "$" }, "End": true }""";
+        $$"""
+        { "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "Parameters": { "op": "{{op}}", "numbers.$": "$" }, "End": true }
+        """;
 
     // AWS documentation, "Parallel workflow state", "Parallel State Input and Output Processing": input [3, 2] gives [5, 1].
     private static readonly string FunWithMath = $$"""
@@ -80,7 +82,8 @@ public sealed class ParallelStateTests
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var invoker = new ScriptedTaskInvoker((invocation, cancellationToken) =>
         {
-            if (invocation.Parameters!["op"]!.GetValue<string>() == "fail") throw new TaskFailedException("Lambda.ServiceException", "down");
+            if (invocation.Parameters!["op"]!.GetValue<string>() == "fail")
+                throw new TaskFailedException("Lambda.ServiceException", "down");
             cancellationToken.Register(() => cancelled.TrySetResult());
             return hanging.Task;
         });
@@ -124,13 +127,14 @@ public sealed class ParallelStateTests
     [Fact]
     public async Task Parallel_RetryOnTheWholeState_RunsEveryBranchAgain()
     {
+        var task = $$"""{ "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "End": true }""";
         var invoker = new ScriptedTaskInvoker((invocation, _) => invocation.Number == 1
             ? throw new TaskFailedException("Busy", "try again")
             : Task.FromResult<JsonNode?>(invocation.Number));
         var definition = $$"""
             { "StartAt": "Both", "States": { "Both": { "Type": "Parallel", "End": true,
                 "Retry": [ { "ErrorEquals": ["Busy"], "MaxAttempts": 1 } ],
-                "Branches": [ {{Branch("Only", $$"""{ "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "End": true }""")}} ] } } }
+                "Branches": [ {{Branch("Only", task)}} ] } } }
             """;
         await using var harness = EmulatorHarness.Create(definition, invoker);
 
