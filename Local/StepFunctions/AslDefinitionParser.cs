@@ -10,22 +10,21 @@ internal static class AslDefinitionParser
     private static readonly FrozenSet<string> TopLevelFields =
         Fields("Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version");
 
-    private static readonly FrozenSet<string> UnsupportedStateTypes = Fields("Wait", "Parallel", "Map");
+    internal static readonly string[] CommonFields = ["Type", "Comment", "QueryLanguage"];
 
-    private static readonly string[] CommonFields = ["Type", "Comment", "QueryLanguage"];
+    internal static readonly string[] TransitionFields = ["Next", "End"];
 
-    private static readonly string[] TransitionFields = ["Next", "End"];
-
-    private static readonly string[] InputOutputFields = ["InputPath", "OutputPath"];
+    internal static readonly string[] InputOutputFields = ["InputPath", "OutputPath"];
 
     private static readonly FrozenSet<string> TaskFields = Fields(
         [.. CommonFields, .. TransitionFields, .. InputOutputFields,
-         "Parameters", "ResultSelector", "ResultPath", "Resource", "TimeoutSeconds", "Retry", "Catch"]);
+         "Parameters", "ResultSelector", "ResultPath", "Resource", "TimeoutSeconds", "Retry", "Catch", "Assign"]);
 
     private static readonly FrozenSet<string> PassFields = Fields(
-        [.. CommonFields, .. TransitionFields, .. InputOutputFields, "Parameters", "ResultPath", "Result"]);
+        [.. CommonFields, .. TransitionFields, .. InputOutputFields, "Parameters", "ResultPath", "Result", "Assign"]);
 
-    private static readonly FrozenSet<string> ChoiceFields = Fields([.. CommonFields, .. InputOutputFields, "Choices", "Default"]);
+    private static readonly FrozenSet<string> ChoiceFields =
+        Fields([.. CommonFields, .. InputOutputFields, "Choices", "Default", "Assign"]);
 
     private static readonly FrozenSet<string> SucceedFields = Fields([.. CommonFields, .. InputOutputFields]);
 
@@ -34,7 +33,7 @@ internal static class AslDefinitionParser
     private static readonly FrozenSet<string> RetrierFields =
         Fields("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment");
 
-    private static readonly FrozenSet<string> CatcherFields = Fields("ErrorEquals", "Next", "ResultPath", "Comment");
+    private static readonly FrozenSet<string> CatcherFields = Fields("ErrorEquals", "Next", "ResultPath", "Comment", "Assign");
 
     public static StateMachine Parse(DefinitionObject root, IReadOnlySet<string> supportedResources)
     {
@@ -42,16 +41,27 @@ internal static class AslDefinitionParser
         RequireJsonPath(root);
         ReadForValidationOnly(root, "Comment", "Version");
         var timeoutSeconds = root.OptionalInteger("TimeoutSeconds", 1, 99_999_999);
-        var startAt = root.RequireString("StartAt");
+        var graph = ParseGraph(root, "", supportedResources);
+        VariableScopeRules.Validate(graph);
+        return new StateMachine(graph, timeoutSeconds);
+    }
 
-        var statesObject = root.RequireObject("States", "States");
-        if (statesObject.Json.Count == 0) throw new AslLoadException("States must define at least one state");
+    /// <summary>
+    /// The StartAt and States of the state machine or of a branch inside it; <paramref name="prefix"/> locates a
+    /// branch's states in messages (<c>State "Fan" Branches[0] </c>).
+    /// </summary>
+    internal static StateGraph ParseGraph(DefinitionObject owner, string prefix, IReadOnlySet<string> supportedResources)
+    {
+        var startAt = owner.RequireString("StartAt");
+
+        var statesObject = owner.RequireObject("States", $"{prefix}States");
+        if (statesObject.Json.Count == 0) throw new AslLoadException($"{prefix}States must define at least one state");
         var states = statesObject.Json
-            .Select(entry => ParseState(new DefinitionObject(entry.Value, $"State \"{entry.Key}\""), entry.Key, supportedResources))
+            .Select(entry => ParseState(new DefinitionObject(entry.Value, $"{prefix}State \"{entry.Key}\""), entry.Key, supportedResources))
             .ToList();
         var names = states.Select(state => state.Name).ToHashSet(StringComparer.Ordinal);
 
-        if (!names.Contains(startAt)) throw new AslLoadException($"StartAt \"{startAt}\" is not a state in States");
+        if (!names.Contains(startAt)) throw new AslLoadException($"{prefix}StartAt \"{startAt}\" is not a state in States");
         foreach (var state in states)
         {
             foreach (var transition in state.Transitions)
@@ -59,34 +69,34 @@ internal static class AslDefinitionParser
                 if (!names.Contains(transition.Target))
                 {
                     throw new AslLoadException(
-                        $"State \"{state.Name}\" field \"{transition.Field}\" names \"{transition.Target}\", "
+                        $"{prefix}State \"{state.Name}\" field \"{transition.Field}\" names \"{transition.Target}\", "
                         + "which is not a state in States");
                 }
             }
         }
 
-        return new StateMachine(startAt, states, timeoutSeconds);
+        return new StateGraph(
+            startAt, states.ToFrozenDictionary(state => state.Name, StringComparer.Ordinal), [.. states.Select(state => state.Name)]);
     }
 
     private static AslState ParseState(DefinitionObject state, string name, IReadOnlySet<string> supportedResources)
     {
         var type = state.RequireString("Type");
-        if (UnsupportedStateTypes.Contains(type))
-        {
-            throw state.Invalid($"uses type \"{type}\", which the local interpreter does not support");
-        }
-
         RequireJsonPath(state);
         ReadForValidationOnly(state, "Comment");
-        return type switch
+        AslState parsed = type switch
         {
             "Task" => ParseTask(state, name, supportedResources),
             "Pass" => ParsePass(state, name),
             "Choice" => ParseChoice(state, name),
             "Succeed" => ParseSucceed(state, name),
             "Fail" => ParseFail(state, name),
+            "Wait" => FlowStateParser.ParseWait(state, name),
+            "Parallel" => FlowStateParser.ParseParallel(state, name, supportedResources),
+            "Map" => FlowStateParser.ParseMap(state, name, supportedResources),
             _ => throw state.Invalid($"has unknown type \"{type}\""),
         };
+        return parsed with { Assign = VariableAssignment.Parse(state) };
     }
 
     private static TaskState ParseTask(DefinitionObject state, string name, IReadOnlySet<string> supportedResources)
@@ -167,7 +177,7 @@ internal static class AslDefinitionParser
         return state.OptionalString(textField);
     }
 
-    private static string? ParseNext(DefinitionObject state)
+    internal static string? ParseNext(DefinitionObject state)
     {
         var next = state.OptionalString("Next");
         var end = state.OptionalBoolean("End") ?? false;
@@ -179,20 +189,25 @@ internal static class AslDefinitionParser
         };
     }
 
-    private static ReferencePath? ParseResultPath(DefinitionObject owner)
+    internal static ReferencePath? ParseResultPath(DefinitionObject owner)
     {
         var path = owner.OptionalPath("ResultPath", ReferencePath.Root);
+        if (path is { VariableName: { } variable })
+        {
+            throw owner.Invalid($"field \"ResultPath\" must point into the state's data ($), not the variable ${variable}");
+        }
+
         return path is { TargetsContext: true }
             ? throw owner.Invalid("field \"ResultPath\" must point into the state's data ($), not the context object ($$)")
             : path;
     }
 
-    private static PayloadTemplate? ParseTemplate(DefinitionObject state, string field) =>
+    internal static PayloadTemplate? ParseTemplate(DefinitionObject state, string field) =>
         state.Json.TryGetPropertyValue(field, out var value)
             ? PayloadTemplate.Parse(value, $"{state.Location} {field}")
             : null;
 
-    private static IReadOnlyList<T> ParseErrorHandlers<T>(DefinitionObject state, string field, Func<DefinitionObject, T> parse)
+    internal static IReadOnlyList<T> ParseErrorHandlers<T>(DefinitionObject state, string field, Func<DefinitionObject, T> parse)
         where T : ErrorHandler
     {
         if (!state.Has(field)) return [];
@@ -216,7 +231,7 @@ internal static class AslDefinitionParser
         return handlers;
     }
 
-    private static Retrier ParseRetrier(DefinitionObject retrier)
+    internal static Retrier ParseRetrier(DefinitionObject retrier)
     {
         retrier.RejectFieldsOutside(RetrierFields);
         ReadForValidationOnly(retrier, "Comment");
@@ -234,11 +249,14 @@ internal static class AslDefinitionParser
             });
     }
 
-    private static Catcher ParseCatcher(DefinitionObject catcher)
+    internal static Catcher ParseCatcher(DefinitionObject catcher)
     {
         catcher.RejectFieldsOutside(CatcherFields);
         ReadForValidationOnly(catcher, "Comment");
-        return new Catcher(catcher.RequireStringArray("ErrorEquals"), catcher.RequireString("Next"), ParseResultPath(catcher));
+        return new Catcher(catcher.RequireStringArray("ErrorEquals"), catcher.RequireString("Next"), ParseResultPath(catcher))
+        {
+            Assign = VariableAssignment.Parse(catcher),
+        };
     }
 
     private static void RequireJsonPath(DefinitionObject owner)

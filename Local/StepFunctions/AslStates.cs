@@ -12,6 +12,9 @@ internal abstract record AslState(string Name)
     /// <summary>Every state this one can move to, with the field that names it.</summary>
     public abstract IEnumerable<StateTransition> Transitions { get; }
 
+    /// <summary>The state's <c>Assign</c> field, if it has one.</summary>
+    public VariableAssignment? Assign { get; init; }
+
     protected static IEnumerable<StateTransition> NextTransition(string? next) =>
         next is null ? [] : [new StateTransition("Next", next)];
 }
@@ -65,7 +68,11 @@ internal sealed record ChoiceState(
             .Concat(Default is null ? [] : [new StateTransition("Default", Default)]);
 }
 
-internal sealed record ChoiceBranch(ChoiceRule Rule, string Next);
+internal sealed record ChoiceBranch(ChoiceRule Rule, string Next)
+{
+    /// <summary>Variables this rule sets when it is the one that matches, besides those of the state's own <c>Assign</c>.</summary>
+    public VariableAssignment? Assign { get; init; }
+}
 
 internal sealed record SucceedState(string Name, ReferencePath? InputPath, ReferencePath? OutputPath) : AslState(Name)
 {
@@ -117,4 +124,8 @@ internal sealed record Retrier(
     }
 }
 
-internal sealed record Catcher(IReadOnlyList<string> ErrorEquals, string Next, ReferencePath? ResultPath) : ErrorHandler(ErrorEquals);
+internal sealed record Catcher(IReadOnlyList<string> ErrorEquals, string Next, ReferencePath? ResultPath) : ErrorHandler(ErrorEquals)
+{
+    /// <summary>Variables set when this catcher handles an error; its paths read the error output.</summary>
+    public VariableAssignment? Assign { get; init; }
+}

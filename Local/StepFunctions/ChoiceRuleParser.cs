@@ -31,13 +31,14 @@ internal static class ChoiceRuleParser
     private static readonly FrozenSet<string> NestedRuleFields =
         Operators.Concat(["Variable", "Comment"]).ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> TopLevelRuleFields = NestedRuleFields.Append("Next").ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string> TopLevelRuleFields =
+        NestedRuleFields.Append("Next").Append("Assign").ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>A top-level rule, which (unlike the rules nested in And, Or and Not) names the state to go to.</summary>
     public static ChoiceBranch ParseBranch(DefinitionObject rule)
     {
         rule.RejectFieldsOutside(TopLevelRuleFields);
-        return new ChoiceBranch(ParseRule(rule), rule.RequireString("Next"));
+        return new ChoiceBranch(ParseRule(rule), rule.RequireString("Next")) { Assign = VariableAssignment.Parse(rule) };
     }
 
     private static ChoiceRule ParseNestedRule(DefinitionObject rule)

@@ -35,7 +35,24 @@ internal sealed class ContextObject
         };
     }
 
+    private ContextObject(JsonObject json)
+    {
+        Json = json;
+        _state = (JsonObject)json["State"]!;
+    }
+
     public JsonObject Json { get; }
+
+    /// <summary>A copy for a Parallel branch or Map iteration, which enters states of its own while its siblings run.</summary>
+    public ContextObject ForBranch() => new((JsonObject)Json.DeepClone());
+
+    /// <summary>The context as a Map state's ItemSelector sees it, with <c>Map.Item.Index</c> and <c>Map.Item.Value</c>.</summary>
+    public JsonObject WithMapItem(int index, JsonNode? value)
+    {
+        var json = (JsonObject)Json.DeepClone();
+        json["Map"] = new JsonObject { ["Item"] = new JsonObject { ["Index"] = index, ["Value"] = value?.DeepClone() } };
+        return json;
+    }
 
     public void EnterState(string name, DateTimeOffset enteredTime)
     {

@@ -8,16 +8,50 @@ namespace Conduit.Local.StepFunctions;
 /// run stopped) to the end, recording history events as it goes. Cancellation of the token passed to
 /// <see cref="RunAsync"/> surfaces as an exception: stopping an execution from outside is the caller's outcome to
 /// record. History writes are not cancelled with the run, so a stop leaves the history at a step it really took.
+/// A Parallel branch or Map iteration runs in an interpreter of its own, with its own context object, variable
+/// scope and history branch; its partial classes hold Wait, Parallel and Map.
 /// </summary>
-internal sealed class ExecutionInterpreter(
-    StateMachine machine,
-    ExecutionInfo execution,
-    ITaskInvoker invoker,
-    ExecutionHistoryRecorder history,
-    TimeProvider time,
-    ILogger logger)
+internal sealed partial class ExecutionInterpreter
 {
-    private readonly ContextObject _context = new(execution);
+    private readonly StateMachine _machine;
+    private readonly ExecutionInfo _execution;
+    private readonly ITaskInvoker _invoker;
+    private readonly ExecutionHistoryRecorder _history;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ContextObject _context;
+    private readonly VariableScope _variables;
+
+    public ExecutionInterpreter(
+        StateMachine machine,
+        ExecutionInfo execution,
+        ITaskInvoker invoker,
+        ExecutionHistoryRecorder history,
+        TimeProvider time,
+        ILogger logger)
+        : this(machine, execution, invoker, history, time, logger, new ContextObject(execution), new VariableScope())
+    {
+    }
+
+    private ExecutionInterpreter(
+        StateMachine machine,
+        ExecutionInfo execution,
+        ITaskInvoker invoker,
+        ExecutionHistoryRecorder history,
+        TimeProvider time,
+        ILogger logger,
+        ContextObject context,
+        VariableScope variables)
+    {
+        _machine = machine;
+        _execution = execution;
+        _invoker = invoker;
+        _history = history;
+        _time = time;
+        _logger = logger;
+        _context = context;
+        _variables = variables;
+    }
 
     /// <summary>
     /// Runs from <paramref name="entry"/>. The state machine's TimeoutSeconds counts from this call, as AWS restarts it
@@ -25,9 +59,9 @@ internal sealed class ExecutionInterpreter(
     /// </summary>
     public async Task<ExecutionOutcome> RunAsync(StateEntry entry, CancellationToken cancellationToken)
     {
-        if (machine.TimeoutSeconds is not { } timeoutSeconds) return await RunStatesAsync(entry, cancellationToken).ConfigureAwait(false);
+        if (_machine.TimeoutSeconds is not { } timeoutSeconds) return await RunStatesAsync(entry, cancellationToken).ConfigureAwait(false);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds), time);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -39,17 +73,24 @@ internal sealed class ExecutionInterpreter(
         }
     }
 
-    private async Task<ExecutionOutcome> RunStatesAsync(StateEntry entry, CancellationToken cancellationToken)
+    private Task<ExecutionOutcome> RunStatesAsync(StateEntry entry, CancellationToken cancellationToken)
     {
-        if (!machine.States.TryGetValue(entry.StateName, out var state))
+        if (entry.Variables is { } restored) _variables.Assign(restored);
+        return RunGraphAsync(_machine.Graph, entry.StateName, entry.Input, cancellationToken);
+    }
+
+    /// <summary>Runs the states of <paramref name="graph"/> from <paramref name="stateName"/> until one ends the run.</summary>
+    private async Task<ExecutionOutcome> RunGraphAsync(
+        StateGraph graph, string stateName, JsonNode? input, CancellationToken cancellationToken)
+    {
+        if (!graph.States.TryGetValue(stateName, out var state))
         {
             return ExecutionOutcome.Failed(
                 StatesErrors.Runtime,
-                $"The execution cannot resume at state '{entry.StateName}': "
+                $"The execution cannot resume at state '{stateName}': "
                 + "the state machine definition no longer has a state of that name.");
         }
 
-        var input = entry.Input;
         while (true)
         {
             var entered = await RecordAsync(
@@ -61,8 +102,9 @@ internal sealed class ExecutionInterpreter(
             string outputJson;
             try
             {
-                if (state is FailState fail) return FailWith(fail, new PathScope(input, _context.Json));
-                step = await RunStateAsync(state, new PathScope(input, _context.Json), cancellationToken).ConfigureAwait(false);
+                var scope = new PathScope(input, _context.Json, _variables);
+                if (state is FailState fail) return FailWith(fail, scope);
+                step = await RunStateAsync(state, scope, cancellationToken).ConfigureAwait(false);
                 outputJson = AslJson.SerializeWithinQuota(step.Output, $"The output of state '{state.Name}'");
             }
             catch (StatesErrorException failure)
@@ -74,12 +116,19 @@ internal sealed class ExecutionInterpreter(
                 return ExecutionOutcome.Failed(failure.Error, cause);
             }
 
-            history.HoldUntilNextRecord(
-                HistoryEventTypes.StateExited(state.Type),
-                new JsonObject { ["name"] = state.Name, ["output"] = outputJson });
+            var exited = new JsonObject { ["name"] = state.Name, ["output"] = outputJson };
+            if (step.Assigned is { Count: > 0 } assigned)
+            {
+                _variables.Assign(assigned);
+                exited["assignedVariables"] = new JsonObject(assigned.Select(
+                    variable => KeyValuePair.Create(variable.Key, (JsonNode?)AslJson.Serialize(variable.Value))));
+                exited["assignedVariablesDetails"] = new JsonObject { ["truncated"] = false };
+            }
+
+            _history.HoldUntilNextRecord(HistoryEventTypes.StateExited(state.Type), exited);
 
             if (step.Next is null) return ExecutionOutcome.Succeeded(outputJson);
-            state = machine.States[step.Next];
+            state = graph.States[step.Next];
             input = step.Output;
         }
     }
@@ -90,6 +139,9 @@ internal sealed class ExecutionInterpreter(
         PassState pass => RunPass(pass, scope),
         ChoiceState choice => RunChoice(choice, scope),
         SucceedState succeed => RunSucceed(succeed, scope),
+        WaitState wait => await RunWaitAsync(wait, scope, cancellationToken).ConfigureAwait(false),
+        ParallelState parallel => await RunParallelAsync(parallel, scope, cancellationToken).ConfigureAwait(false),
+        MapState map => await RunMapAsync(map, scope, cancellationToken).ConfigureAwait(false),
         _ => throw new InvalidOperationException($"State type {state.Type} has no interpreter."),
     };
 
@@ -98,19 +150,30 @@ internal sealed class ExecutionInterpreter(
         var effectiveInput = SelectData(pass.InputPath, scope, "InputPath");
         var template = pass.Result ?? pass.Parameters;
         var result = template is null ? effectiveInput : template.Evaluate(scope with { Data = effectiveInput });
+        var assigned = pass.Assign?.Evaluate(scope with { Data = result }, pass.Name);
         var combined = ApplyResultPath(pass.ResultPath, scope.Data, result);
-        return new StateStep(SelectData(pass.OutputPath, scope with { Data = combined }, "OutputPath"), pass.Next);
+        return new StateStep(SelectData(pass.OutputPath, scope with { Data = combined }, "OutputPath"), pass.Next, assigned);
     }
 
     private static StateStep RunChoice(ChoiceState choice, PathScope scope)
     {
         var effectiveScope = scope with { Data = SelectData(choice.InputPath, scope, "InputPath") };
-        var next = choice.Choices.FirstOrDefault(branch => branch.Rule.Matches(effectiveScope))?.Next
+        var matched = choice.Choices.FirstOrDefault(branch => branch.Rule.Matches(effectiveScope));
+        var next = matched?.Next
             ?? choice.Default
             ?? throw new StatesErrorException(
                 StatesErrors.NoChoiceMatched,
                 $"No Choice rule of state '{choice.Name}' matched, and it has no Default.");
-        return new StateStep(SelectData(choice.OutputPath, effectiveScope, "OutputPath"), next);
+
+        // The state's Assign applies whichever way the state goes; a matching rule's Assign adds to it.
+        var assigned = choice.Assign?.Evaluate(effectiveScope, choice.Name);
+        if (matched?.Assign?.Evaluate(effectiveScope, choice.Name) is { } byRule)
+        {
+            assigned ??= [];
+            foreach (var (name, value) in byRule) assigned[name] = value?.DeepClone();
+        }
+
+        return new StateStep(SelectData(choice.OutputPath, effectiveScope, "OutputPath"), next, assigned);
     }
 
     private static StateStep RunSucceed(SucceedState succeed, PathScope scope)
@@ -123,46 +186,66 @@ internal sealed class ExecutionInterpreter(
         fail.ErrorPath is null ? fail.Error : ResolveText(fail.ErrorPath, scope, "ErrorPath"),
         fail.CausePath is null ? fail.Cause : ResolveText(fail.CausePath, scope, "CausePath"));
 
-    private async Task<StateStep> RunTaskAsync(TaskState task, PathScope scope, CancellationToken cancellationToken)
+    private Task<StateStep> RunTaskAsync(TaskState task, PathScope scope, CancellationToken cancellationToken)
     {
         var effectiveScope = scope with { Data = SelectData(task.InputPath, scope, "InputPath") };
+        return RunWithRetryAndCatchAsync(
+            task.Retriers,
+            task.Catchers,
+            scope,
+            () => AttemptTaskAsync(task, scope.Data, effectiveScope, cancellationToken),
+            task.Name,
+            cancellationToken);
+    }
 
-        // Retry counts belong to this entry into the state, one per retrier: only the first matching retrier decides.
-        var retriesByRetrier = new int[task.Retriers.Count];
+    /// <summary>
+    /// Runs <paramref name="attempt"/> under a state's Retry and Catch fields. Retry counts belong to this entry into the
+    /// state, one per retrier: only the first matching retrier decides.
+    /// </summary>
+    private async Task<StateStep> RunWithRetryAndCatchAsync(
+        IReadOnlyList<Retrier> retriers,
+        IReadOnlyList<Catcher> catchers,
+        PathScope scope,
+        Func<Task<StateStep>> attempt,
+        string stateName,
+        CancellationToken cancellationToken)
+    {
+        var retriesByRetrier = new int[retriers.Count];
         var retryCount = 0;
         while (true)
         {
             try
             {
-                var output = await AttemptTaskAsync(task, scope.Data, effectiveScope, cancellationToken).ConfigureAwait(false);
-                return new StateStep(output, task.Next);
+                return await attempt().ConfigureAwait(false);
             }
             catch (StatesErrorException failure) when (!failure.IsTerminal)
             {
-                var retrierIndex = IndexOfFirstRetrierFor(task.Retriers, failure.Error);
-                if (retrierIndex >= 0 && retriesByRetrier[retrierIndex] < task.Retriers[retrierIndex].MaxAttempts)
+                var retrierIndex = IndexOfFirstRetrierFor(retriers, failure.Error);
+                if (retrierIndex >= 0 && retriesByRetrier[retrierIndex] < retriers[retrierIndex].MaxAttempts)
                 {
-                    var delay = task.Retriers[retrierIndex].DelayBeforeRetry(retriesByRetrier[retrierIndex]++, Random.Shared.NextDouble());
-                    await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                    var delay = retriers[retrierIndex].DelayBeforeRetry(retriesByRetrier[retrierIndex]++, Random.Shared.NextDouble());
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                     _context.SetRetryCount(++retryCount);
                     continue;
                 }
 
-                var catcher = task.Catchers.FirstOrDefault(candidate => candidate.Handles(failure.Error));
+                var catcher = catchers.FirstOrDefault(candidate => candidate.Handles(failure.Error));
                 if (catcher is null) throw;
-                return new StateStep(ApplyResultPath(catcher.ResultPath, scope.Data, failure.ToErrorOutput()), catcher.Next);
+                var errorOutput = failure.ToErrorOutput();
+                var assigned = catcher.Assign?.Evaluate(scope with { Data = errorOutput }, stateName);
+                return new StateStep(ApplyResultPath(catcher.ResultPath, scope.Data, errorOutput), catcher.Next, assigned);
             }
         }
     }
 
-    private async Task<JsonNode?> AttemptTaskAsync(
+    private async Task<StateStep> AttemptTaskAsync(
         TaskState task, JsonNode? input, PathScope effectiveScope, CancellationToken cancellationToken)
     {
         var parameters = task.Parameters is null ? effectiveScope.Data?.DeepClone() : task.Parameters.Evaluate(effectiveScope);
         var resource = TaskResource.Of(task.Resource);
 
         var scheduled = resource.Details();
-        scheduled["region"] = execution.Region;
+        scheduled["region"] = _execution.Region;
         scheduled["parameters"] = AslJson.SerializeWithinQuota(parameters, $"The parameters of state '{task.Name}'");
         if (task.TimeoutSeconds is { } timeoutSeconds) scheduled["timeoutInSeconds"] = timeoutSeconds;
         await RecordAsync(HistoryEventTypes.TaskScheduled, scheduled).ConfigureAwait(false);
@@ -175,19 +258,22 @@ internal sealed class ExecutionInterpreter(
         await RecordAsync(HistoryEventTypes.TaskSucceeded, succeeded).ConfigureAwait(false);
 
         var selected = task.ResultSelector is null ? result : task.ResultSelector.Evaluate(effectiveScope with { Data = result });
-        return SelectData(task.OutputPath, effectiveScope with { Data = ApplyResultPath(task.ResultPath, input, selected) }, "OutputPath");
+        var assigned = task.Assign?.Evaluate(effectiveScope with { Data = selected }, task.Name);
+        var combined = ApplyResultPath(task.ResultPath, input, selected);
+        var output = SelectData(task.OutputPath, effectiveScope with { Data = combined }, "OutputPath");
+        return new StateStep(output, task.Next, assigned);
     }
 
     private async Task<JsonNode?> InvokeAsync(
         TaskState task, TaskResource resource, JsonNode? parameters, CancellationToken cancellationToken)
     {
-        using var timeout = task.TimeoutSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), time) : null;
+        using var timeout = task.TimeoutSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), _time) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout?.Token ?? CancellationToken.None);
         try
         {
             // WaitAsync lets the state move on from an invocation that ignores cancellation, as AWS moves on from a
             // Lambda that outlives the task's timeout.
-            return await invoker.InvokeAsync(task.Resource, parameters, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+            return await _invoker.InvokeAsync(task.Resource, parameters, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (TaskFailedException failure) when (!cancellationToken.IsCancellationRequested)
         {
@@ -203,7 +289,7 @@ internal sealed class ExecutionInterpreter(
         }
         catch (Exception defect) when (!cancellationToken.IsCancellationRequested)
         {
-            StepFunctionsLog.TaskInvokerDefect(logger, defect, task.Resource, task.Name);
+            StepFunctionsLog.TaskInvokerDefect(_logger, defect, task.Resource, task.Name);
             throw await RecordTaskFailureAsync(
                 HistoryEventTypes.TaskFailed,
                 resource,
@@ -223,7 +309,7 @@ internal sealed class ExecutionInterpreter(
     }
 
     // A stop must not fall between a step and its record: a resumed run would repeat a step that had finished.
-    private Task<HistoryEvent> RecordAsync(string type, JsonObject details) => history.RecordAsync(type, details, CancellationToken.None);
+    private Task<HistoryEvent> RecordAsync(string type, JsonObject details) => _history.RecordAsync(type, details, CancellationToken.None);
 
     /// <summary>InputPath and OutputPath: the node at the path, or an empty object when the path is JSON null.</summary>
     private static JsonNode? SelectData(ReferencePath? path, PathScope scope, string field) =>
@@ -248,8 +334,11 @@ internal sealed class ExecutionInterpreter(
         return -1;
     }
 
-    /// <summary>A state's output and the state to run next, null when the execution ends here.</summary>
-    private readonly record struct StateStep(JsonNode? Output, string? Next);
+    /// <summary>
+    /// A state's output, the state to run next (null when the run ends here) and the variables it assigns, which take
+    /// effect once it has exited.
+    /// </summary>
+    private readonly record struct StateStep(JsonNode? Output, string? Next, JsonObject? Assigned = null);
 
     /// <summary>
     /// A Task resource as history events name it: <c>arn:aws:states:::lambda:invoke</c> is resource type

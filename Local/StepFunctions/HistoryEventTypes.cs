@@ -14,6 +14,18 @@ public static class HistoryEventTypes
     public const string TaskSucceeded = "TaskSucceeded";
     public const string TaskFailed = "TaskFailed";
     public const string TaskTimedOut = "TaskTimedOut";
+    public const string ParallelStateStarted = "ParallelStateStarted";
+    public const string ParallelStateSucceeded = "ParallelStateSucceeded";
+    public const string ParallelStateFailed = "ParallelStateFailed";
+    public const string ParallelStateAborted = "ParallelStateAborted";
+    public const string MapStateStarted = "MapStateStarted";
+    public const string MapStateSucceeded = "MapStateSucceeded";
+    public const string MapStateFailed = "MapStateFailed";
+    public const string MapStateAborted = "MapStateAborted";
+    public const string MapIterationStarted = "MapIterationStarted";
+    public const string MapIterationSucceeded = "MapIterationSucceeded";
+    public const string MapIterationFailed = "MapIterationFailed";
+    public const string MapIterationAborted = "MapIterationAborted";
 
     internal const string StateEnteredSuffix = "StateEntered";
     internal const string StateExitedSuffix = "StateExited";
@@ -22,4 +34,12 @@ public static class HistoryEventTypes
     public static string StateEntered(string stateType) => stateType + StateEnteredSuffix;
 
     public static string StateExited(string stateType) => stateType + StateExitedSuffix;
+
+    /// <summary>Whether the event starts the branches of a Parallel or Map state, after which events belong to those branches.</summary>
+    internal static bool OpensBranches(string type) => type is ParallelStateStarted or MapStateStarted;
+
+    /// <summary>Whether the event ends a Parallel or Map state's branches, one way or another.</summary>
+    internal static bool ClosesBranches(string type) =>
+        type is ParallelStateSucceeded or ParallelStateFailed or ParallelStateAborted
+            or MapStateSucceeded or MapStateFailed or MapStateAborted;
 }

@@ -72,7 +72,7 @@ internal sealed class PayloadTemplate
         public override JsonNode? Evaluate(PathScope scope)
         {
             if (Path.TryResolve(scope, out var value)) return value?.DeepClone();
-            var where = Path.TargetsContext ? "the context object" : "the input";
+            var where = Path.VariableName is not null ? "the variables" : Path.TargetsContext ? "the context object" : "the input";
             throw StatesErrorException.Runtime($"The JSONPath '{Path}' specified for the field '{Field}' could not be found in {where}.");
         }
     }

@@ -7,18 +7,20 @@ namespace Conduit.Local.StepFunctions;
 
 /// <summary>
 /// A JSONPath reference path, the subset Step Functions accepts wherever a path must name exactly one node:
-/// <c>$</c> (the state's data) or <c>$$</c> (the context object), then <c>.name</c>, <c>['name']</c> and
+/// <c>$</c> (the state's data), <c>$$</c> (the context object) or <c>$name</c> (a workflow variable), then
+/// <c>.name</c>, <c>['name']</c> and
 /// <c>[index]</c> steps.
 /// </summary>
 internal sealed class ReferencePath
 {
     private readonly IReadOnlyList<PathStep> _steps;
 
-    private ReferencePath(string text, bool targetsContext, IReadOnlyList<PathStep> steps)
+    private ReferencePath(string text, bool targetsContext, IReadOnlyList<PathStep> steps, string? variableName = null)
     {
         Text = text;
         TargetsContext = targetsContext;
         _steps = steps;
+        VariableName = variableName;
     }
 
     public static ReferencePath Root { get; } = new("$", targetsContext: false, []);
@@ -27,6 +29,9 @@ internal sealed class ReferencePath
 
     /// <summary>Whether the path starts at <c>$$</c>, the context object, rather than at the state's data.</summary>
     public bool TargetsContext { get; }
+
+    /// <summary>The workflow variable the path starts at (<c>$name</c>), or null when it starts at data or context.</summary>
+    public string? VariableName { get; }
 
     public static bool TryParse(string text, [NotNullWhen(true)] out ReferencePath? path, [NotNullWhen(false)] out string? problem)
     {
@@ -38,8 +43,9 @@ internal sealed class ReferencePath
             return false;
         }
 
+        var variableName = targetsContext ? null : VariablePathRoot.Read(text);
         var steps = new List<PathStep>();
-        var position = targetsContext ? 2 : 1;
+        var position = targetsContext ? 2 : 1 + (variableName?.Length ?? 0);
         while (position < text.Length)
         {
             var step = text[position] switch
@@ -57,14 +63,27 @@ internal sealed class ReferencePath
             steps.Add(step.Value);
         }
 
-        path = new ReferencePath(text, targetsContext, steps);
+        path = new ReferencePath(text, targetsContext, steps, variableName);
         problem = null;
         return true;
     }
 
     public bool TryResolve(PathScope scope, out JsonNode? value)
     {
-        var current = TargetsContext ? scope.Context : scope.Data;
+        JsonNode? current;
+        if (VariableName is not null)
+        {
+            if (scope.Variables is null || !scope.Variables.TryGet(VariableName, out current))
+            {
+                value = null;
+                return false;
+            }
+        }
+        else
+        {
+            current = TargetsContext ? scope.Context : scope.Data;
+        }
+
         foreach (var step in _steps)
         {
             if (!step.TrySelect(current, out current))
@@ -82,7 +101,7 @@ internal sealed class ReferencePath
     public JsonNode? Resolve(PathScope scope, string field)
     {
         if (TryResolve(scope, out var value)) return value?.DeepClone();
-        var where = TargetsContext ? "the context object" : "the state's data";
+        var where = VariableName is not null ? $"the variable ${VariableName}" : TargetsContext ? "the context object" : "the state's data";
         throw StatesErrorException.Runtime($"Invalid path '{Text}' for {field}: nothing is at that path in {where}.");
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -10,11 +9,12 @@ namespace Conduit.Local.StepFunctions;
 /// </summary>
 public sealed class StateMachine
 {
-    internal StateMachine(string startAt, IReadOnlyList<AslState> states, int? timeoutSeconds)
+    internal StateMachine(StateGraph graph, int? timeoutSeconds)
     {
-        StartAt = startAt;
-        StateNames = [.. states.Select(state => state.Name)];
-        States = states.ToFrozenDictionary(state => state.Name, StringComparer.Ordinal);
+        Graph = graph;
+        StartAt = graph.StartAt;
+        StateNames = graph.StateNames;
+        States = graph.States;
         TimeoutSeconds = timeoutSeconds;
     }
 
@@ -27,6 +27,9 @@ public sealed class StateMachine
     public IReadOnlyList<string> StateNames { get; }
 
     internal IReadOnlyDictionary<string, AslState> States { get; }
+
+    /// <summary>The top-level states, which Parallel branches and Map item processors nest further graphs inside.</summary>
+    internal StateGraph Graph { get; }
 
     /// <summary>
     /// Parses <paramref name="aslJson"/>, fills its <c>${Name}</c> placeholders from <paramref name="substitutions"/>

@@ -87,6 +87,32 @@ public sealed class ExecutionResumeTests
     }
 
     [Fact]
+    public async Task Restart_WhileAParallelBranchRuns_RerunsTheParallelStateWithTheVariablesAssignedBefore()
+    {
+        var definition = $$"""
+            { "StartAt": "Store", "States": {
+                "Store": { "Type": "Pass", "Assign": { "tag.$": "$.q" }, "Next": "Both" },
+                "Both": { "Type": "Parallel", "End": true, "Branches": [ { "StartAt": "Work", "States": {
+                    "Work": { "Type": "Task", "Resource": "{{EmulatorHarness.Resource}}", "Parameters": { "tag.$": "$tag" },
+                      "End": true } } } ] } } }
+            """;
+        using var file = new TemporaryDatabaseFile();
+        var time = new DelayRecordingTimeProvider(autoAdvance: true);
+        var stopped = ScriptedTaskInvoker.Gated();
+        await RunHostUntilInvokedAsync(file, definition, stopped, time, Start("""{ "q": "hello" }"""));
+
+        var resumed = ScriptedTaskInvoker.Echo();
+        await using var database = file.Open();
+        await using var harness = EmulatorHarness.Create(definition, resumed, time, database);
+        var execution = await harness.Emulator.WaitForCompletionAsync(Name);
+        var history = await harness.Emulator.GetExecutionHistoryAsync(Name);
+
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        JsonAssert.Equivalent("""[ { "tag": "hello" } ]""", execution.Output);
+        Assert.Equal(["Store", "Both", "Work", "Both", "Work"], EnteredStates(history));
+    }
+
+    [Fact]
     public async Task Restart_AfterAStateExited_ResumesAtItsNextWithoutRerunningIt()
     {
         using var file = new TemporaryDatabaseFile();

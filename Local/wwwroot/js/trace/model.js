@@ -10,6 +10,12 @@ const STATE_EXITED = 'StateExited';
 const ATTEMPT_FAMILY =
   /^(Task|LambdaFunction|Activity)(Scheduled|Submitted|Started|Succeeded|Failed|StartFailed|ScheduleFailed|SubmitFailed|TimedOut)$/;
 const CLOSING_TYPES = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+/** The events after which a Parallel state's branches or a Map state's iterations record their own events. */
+const OPENS_BRANCHES = new Set(['ParallelStateStarted', 'MapStateStarted']);
+const CLOSES_BRANCHES = new Set([
+  'ParallelStateSucceeded', 'ParallelStateFailed', 'ParallelStateAborted', 'MapStateSucceeded', 'MapStateFailed', 'MapStateAborted',
+]);
+const ITERATION_END = { MapIterationSucceeded: 'SUCCEEDED', MapIterationFailed: 'FAILED', MapIterationAborted: 'ABORTED' };
 
 /** The event's "...EventDetails" object (stateEnteredEventDetails, taskFailedEventDetails, ...), or {}. */
 export function eventDetails(event) {
@@ -125,6 +131,8 @@ export function buildTrace(execution, events, now = Date.now()) {
     .filter((event) => event && typeof event === 'object' && typeof event.type === 'string')
     .slice()
     .sort((a, b) => (Number(a.id) || 0) - (Number(b.id) || 0));
+  const branchOf = branchesOf(sorted);
+  const topLevel = sorted.filter((event) => !branchOf.has(event.id));
 
   const items = []; // { kind: 'state', visit } | { kind: 'redrive', event } | { kind: 'event', event }
   const visits = [];
@@ -134,7 +142,7 @@ export function buildTrace(execution, events, now = Date.now()) {
   let closing = null;
   const redrives = [];
 
-  for (const event of sorted) {
+  for (const event of topLevel) {
     const type = event.type;
     const at = parseTime(event.timestamp);
 
@@ -209,6 +217,11 @@ export function buildTrace(execution, events, now = Date.now()) {
   });
 
   const endAt = running ? Math.max(now, stopAt ?? 0) : stopAt ?? latestTime(sorted) ?? now;
+  const stateOf = stateOfEvent(items);
+  for (const visit of visits) {
+    visit.branches = branchTraces(visit, sorted, branchOf, status, now);
+    for (const branch of visit.branches) for (const [id, name] of branch.trace.stateOfEvent) stateOf.set(id, name);
+  }
   return {
     name: exec.name ?? null,
     status,
@@ -226,8 +239,60 @@ export function buildTrace(execution, events, now = Date.now()) {
     items,
     visits,
     events: sorted,
-    stateOfEvent: stateOfEvent(items),
+    stateOfEvent: stateOf,
   };
+}
+
+/**
+ * Event id → the id of the first event of the Parallel branch or Map iteration it belongs to; top-level events are
+ * absent. Each branch chains its events by previousEventId from the ParallelStateStarted or MapStateStarted event,
+ * as AWS records them, so a branch is the chain that starts there.
+ */
+function branchesOf(sorted) {
+  const byId = new Map(sorted.map((event) => [event.id, event]));
+  const branchOf = new Map();
+  for (const event of sorted) {
+    const previous = byId.get(event.previousEventId);
+    if (!previous) continue;
+    const opens = OPENS_BRANCHES.has(previous.type) && !CLOSES_BRANCHES.has(event.type);
+    const branch = opens ? event.id : branchOf.get(previous.id);
+    if (branch !== undefined) branchOf.set(event.id, branch);
+  }
+  return branchOf;
+}
+
+/** The branches (Parallel) or iterations (Map) a visit ran, each traced like an execution of its own. */
+function branchTraces(visit, sorted, branchOf, executionStatus, now) {
+  const openers = new Set(visit.otherEvents.filter((event) => OPENS_BRANCHES.has(event.type)).map((event) => event.id));
+  if (openers.size === 0) return [];
+  const byId = new Map(sorted.map((event) => [event.id, event]));
+  const firsts = sorted.filter((event) => branchOf.get(event.id) === event.id && openers.has(event.previousEventId));
+  const visitEnd = visit.otherEvents.findLast((event) => CLOSES_BRANCHES.has(event.type));
+  return firsts.map((first, position) => {
+    const inBranch = (event) => {
+      for (let key = branchOf.get(event.id); key !== undefined; key = branchOf.get(byId.get(key)?.previousEventId)) {
+        if (key === first.id) return true;
+      }
+      return false;
+    };
+    const events = sorted.filter(inBranch);
+    const iteration = events.find((event) => event.type === 'MapIterationStarted');
+    const ended = events.findLast((event) => ITERATION_END[event.type]);
+    const states = events.filter((event) => !event.type.startsWith('MapIteration'));
+    const lastType = states.at(-1)?.type ?? '';
+    const status = ended ? ITERATION_END[ended.type]
+      : lastType.endsWith(STATE_EXITED) ? 'SUCCEEDED'
+      : visitEnd ? (visitEnd.type.endsWith('Aborted') ? 'ABORTED' : 'FAILED')
+      : executionStatus === 'RUNNING' ? 'RUNNING' : executionStatus;
+    const index = eventDetails(iteration).index;
+    const trace = buildTrace({ status }, states, now);
+    return {
+      kind: iteration ? 'iteration' : 'branch',
+      label: iteration ? `Iteration ${index ?? position}` : `Branch ${position + 1}`,
+      status,
+      trace,
+    };
+  });
 }
 
 function closingStatus(type) {

@@ -123,7 +123,26 @@ function renderVisit(visit, trace, now) {
   visit.otherEvents.length > 0
     ? h('ul', { class: 'other-events', 'aria-label': `Other events in ${visit.name}` },
       visit.otherEvents.map((event) => renderGenericEvent(event, trace)))
-    : null);
+    : null,
+  renderBranches(visit, now));
+}
+
+const BRANCH_TONES = { SUCCEEDED: 'succeeded', FAILED: 'failed', ABORTED: 'failed', TIMED_OUT: 'failed', RUNNING: 'running' };
+
+/** A Parallel state's branches or a Map state's iterations, each with the states it entered. */
+function renderBranches(visit, now) {
+  if (!visit.branches?.length) return null;
+  const what = visit.branches[0].kind === 'iteration' ? 'Iterations' : 'Branches';
+  return h('section', { class: 'branches-section' },
+    h('h5', {}, `${what} (${visit.branches.length})`),
+    h('ol', { class: 'branches', 'aria-label': `${what} of ${visit.name}` }, visit.branches.map((branch) =>
+      h('li', { class: 'branch', 'data-testid': 'branch', 'data-kind': branch.kind, 'data-status': branch.status },
+        h('div', { class: 'branch-head' },
+          h('span', { class: 'branch-label' }, branch.label),
+          h('span', { class: `badge badge--${BRANCH_TONES[branch.status] ?? 'running'}` }, branch.status)),
+        h('ol', { class: 'states' }, branch.trace.items.map((item) => (item.kind === 'state'
+          ? renderVisit(item.visit, branch.trace, now)
+          : renderGenericEvent(item.event, branch.trace))))))));
 }
 
 function eventDetailsText(event) {

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Conduit.Local.Lambda;
+using Conduit.Local.Sqlite;
+using Conduit.Local.StepFunctions;
+using Conduit.Tests.Browser.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Conduit.Tests.Browser;
+
+/// <summary>
+/// The trace page groups a Parallel state's branches and a Map state's iterations under the state that ran them. The
+/// history shown is one the local interpreter really recorded, served in place of a turn's.
+/// </summary>
+public sealed class TraceBranchesPageTests : IAsyncLifetime
+{
+    private const string ExecutionName = "fan-out";
+
+    private const string FanOutMachine = """
+        { "StartAt": "Lookup", "States": {
+            "Lookup": { "Type": "Parallel", "ResultPath": "$.lookup", "Next": "Each", "Branches": [
+              { "StartAt": "Address", "States": { "Address": { "Type": "Pass", "Result": "street", "End": true } } },
+              { "StartAt": "Phone", "States": { "Phone": { "Type": "Pass", "Result": "555", "End": true } } } ] },
+            "Each": { "Type": "Map", "ItemsPath": "$.items", "End": true,
+              "ItemProcessor": { "StartAt": "Check", "States": { "Check": { "Type": "Pass", "End": true } } } } } }
+        """;
+
+    private BrowserHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
+        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_harness is null) return;
+        await _harness.DisposeAsync();
+    }
+
+    private static async Task<string> RecordedFanOutAsync()
+    {
+        await using var database = SqliteDatabase.OpenInMemory();
+        var machine = StateMachine.Load(FanOutMachine, new Dictionary<string, string>(), new HashSet<string>());
+        await using var emulator = new StepFunctionsEmulator(
+            machine,
+            "arn:aws:states:local:000000000000:stateMachine:fan-out-machine",
+            new LambdaInvokeTaskInvoker(new Dictionary<string, LambdaHandler>()),
+            new SqliteExecutionStore(database),
+            TimeProvider.System,
+            NullLogger<StepFunctionsEmulator>.Instance);
+        await emulator.StartExecutionAsync(ExecutionName, """{ "items": [1, 2, 3] }""");
+        var execution = await emulator.WaitForCompletionAsync(ExecutionName);
+        var history = await emulator.GetExecutionHistoryAsync(ExecutionName);
+        return new JsonObject
+        {
+            ["execution"] = execution.ToJson(),
+            ["events"] = new JsonArray([.. history.Select(historyEvent => (JsonNode)historyEvent.ToJson())]),
+        }.ToJsonString();
+    }
+
+    [ChromiumFact]
+    public async Task ParallelAndMapExecution_ShowsEachBranchAndIterationWithItsStates()
+    {
+        var recorded = await RecordedFanOutAsync();
+        await using var context = await _harness.Browser.NewContextAsync();
+        await _harness.OpenChatAsync(context);
+        var page = await context.NewPageAsync();
+        await page.RouteAsync($"**/local/executions/{ExecutionName}", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "application/json",
+            Body = recorded,
+        }));
+
+        await page.GotoAsync($"{_harness.BaseUrl}/trace.html#{ExecutionName}");
+
+        var timeline = page.GetByTestId("timeline");
+        await Expect(timeline.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
+        var lookup = timeline.Locator("[data-testid=state-row][data-state=Lookup]");
+        await Expect(lookup.Locator("[data-testid=branch][data-kind=branch]")).ToHaveCountAsync(2);
+        await Expect(lookup.Locator("[data-testid=branch] [data-testid=state-row][data-state=Address]")).ToHaveCountAsync(1);
+        await Expect(lookup.Locator("[data-testid=branch] [data-testid=state-row][data-state=Phone]")).ToHaveCountAsync(1);
+        var each = timeline.Locator("[data-testid=state-row][data-state=Each]");
+        var iterations = each.Locator("[data-testid=branch][data-kind=iteration]");
+        await Expect(iterations).ToHaveCountAsync(3);
+        await Expect(iterations.Nth(0)).ToContainTextAsync("Iteration 0");
+        await Expect(each.Locator("[data-testid=branch][data-status=SUCCEEDED] [data-state=Check]")).ToHaveCountAsync(3);
+        await Expect(timeline.Locator("section.states-section > ol.states > li[data-state=Check]")).ToHaveCountAsync(0);
+        await _harness.ScreenshotAsync(page, "trace-parallel-and-map");
+    }
+}
