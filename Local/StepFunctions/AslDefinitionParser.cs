@@ -7,6 +7,9 @@ internal static class AslDefinitionParser
 {
     private const string JsonPathQueryLanguage = "JSONPath";
 
+    /// <summary>AWS's limit on a state's name (quotas page: "State name ... 80 Unicode characters").</summary>
+    private const int MaxStateNameLength = 80;
+
     private static readonly FrozenSet<string> TopLevelFields =
         Fields("Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version");
 
@@ -65,11 +68,39 @@ internal static class AslDefinitionParser
             }
         }
 
+        RejectUnreachableStates(startAt, states);
         return new StateMachine(startAt, states, timeoutSeconds);
+    }
+
+    /// <summary>AWS refuses a definition with a state that no transition from StartAt leads to, naming that state.</summary>
+    private static void RejectUnreachableStates(string startAt, IReadOnlyList<AslState> states)
+    {
+        var byName = states.ToDictionary(state => state.Name, StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal) { startAt };
+        var pending = new Stack<string>([startAt]);
+        while (pending.TryPop(out var name))
+        {
+            foreach (var transition in byName[name].Transitions)
+            {
+                if (reached.Add(transition.Target)) pending.Push(transition.Target);
+            }
+        }
+
+        var unreachable = states.FirstOrDefault(state => !reached.Contains(state.Name));
+        if (unreachable is not null)
+        {
+            throw new AslLoadException(
+                $"State \"{unreachable.Name}\" is not reachable: no transition from StartAt \"{startAt}\" leads to it");
+        }
     }
 
     private static AslState ParseState(DefinitionObject state, string name, IReadOnlySet<string> supportedResources)
     {
+        if (name.Length is 0 or > MaxStateNameLength)
+        {
+            throw state.Invalid($"has a name of {name.Length} characters; a state name must have 1 to {MaxStateNameLength}");
+        }
+
         var type = state.RequireString("Type");
         if (UnsupportedStateTypes.Contains(type))
         {
@@ -103,11 +134,11 @@ internal static class AslDefinitionParser
             ParseNext(state),
             resource,
             state.OptionalInteger("TimeoutSeconds", 1, 99_999_999),
-            state.OptionalPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
             ParseTemplate(state, "Parameters"),
             ParseTemplate(state, "ResultSelector"),
             ParseResultPath(state),
-            state.OptionalPath("OutputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             ParseErrorHandlers(state, "Retry", ParseRetrier),
             ParseErrorHandlers(state, "Catch", ParseCatcher));
     }
@@ -118,11 +149,11 @@ internal static class AslDefinitionParser
         return new PassState(
             name,
             ParseNext(state),
-            state.OptionalPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
             ParseTemplate(state, "Parameters"),
             state.Has("Result") ? PayloadTemplate.Constant(state.Json["Result"]) : null,
             ParseResultPath(state),
-            state.OptionalPath("OutputPath", ReferencePath.Root));
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root));
     }
 
     private static ChoiceState ParseChoice(DefinitionObject state, string name)
@@ -130,8 +161,8 @@ internal static class AslDefinitionParser
         state.RejectFieldsOutside(ChoiceFields, "a Choice state");
         return new ChoiceState(
             name,
-            state.OptionalPath("InputPath", ReferencePath.Root),
-            state.OptionalPath("OutputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             [.. state.RequireObjectArray("Choices").Select(ChoiceRuleParser.ParseBranch)],
             state.OptionalString("Default"));
     }
@@ -140,7 +171,9 @@ internal static class AslDefinitionParser
     {
         state.RejectFieldsOutside(SucceedFields, "a Succeed state");
         return new SucceedState(
-            name, state.OptionalPath("InputPath", ReferencePath.Root), state.OptionalPath("OutputPath", ReferencePath.Root));
+            name,
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root));
     }
 
     private static FailState ParseFail(DefinitionObject state, string name)

@@ -12,8 +12,23 @@ internal static class DefinitionPaths
                 $"{location} field \"{field}\" has \"{text}\", which is not a reference path the local interpreter supports: {problem}");
 
     /// <summary>
-    /// Parses the value of a <c>.$</c> key or of <c>ErrorPath</c>/<c>CausePath</c>, where ASL also allows intrinsic
-    /// functions; those are rejected by name rather than reported as malformed paths.
+    /// Parses a field that takes a Path rather than a Reference Path. The AWS page "Using JSONPath paths"
+    /// (docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html) restricts Reference Paths to
+    /// <c>.</c> and <c>[ ]</c> steps without <c>@ , : ?</c> operators, so that they identify a single node; it names
+    /// ResultPath as one, and the States Language specification (states-language.net) and asl-validator make Choice
+    /// <c>Variable</c> and the <c>...Path</c> comparison operands Reference Paths too. InputPath,
+    /// OutputPath, the <c>.$</c> fields of Parameters, ResultSelector and ItemSelector, and intrinsic function
+    /// arguments are Paths, where wildcards, slices, unions, filters and <c>..</c> are allowed.
+    /// </summary>
+    public static ReferencePath ParsePath(string text, string location, string field) =>
+        ReferencePath.TryParsePath(text, out var path, out var problem)
+            ? path
+            : throw new AslLoadException(
+                $"{location} field \"{field}\" has \"{text}\", which is not a path the local interpreter supports: {problem}");
+
+    /// <summary>
+    /// Parses the value of <c>ErrorPath</c>/<c>CausePath</c>, where ASL also allows some intrinsic functions; those
+    /// are rejected by name rather than reported as malformed paths.
     /// </summary>
     public static ReferencePath ParseDynamicValue(string text, string location, string field)
     {

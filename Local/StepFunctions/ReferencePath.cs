@@ -14,11 +14,15 @@ internal sealed class ReferencePath
 {
     private readonly IReadOnlyList<PathStep> _steps;
 
-    private ReferencePath(string text, bool targetsContext, IReadOnlyList<PathStep> steps)
+    /// <summary>Set for a path outside reference-path syntax, which only fields taking a Path accept.</summary>
+    private readonly JsonPathQuery? _query;
+
+    private ReferencePath(string text, bool targetsContext, IReadOnlyList<PathStep> steps, JsonPathQuery? query = null)
     {
         Text = text;
         TargetsContext = targetsContext;
         _steps = steps;
+        _query = query;
     }
 
     public static ReferencePath Root { get; } = new("$", targetsContext: false, []);
@@ -27,6 +31,30 @@ internal sealed class ReferencePath
 
     /// <summary>Whether the path starts at <c>$$</c>, the context object, rather than at the state's data.</summary>
     public bool TargetsContext { get; }
+
+    /// <summary>Whether the path selects at most one node; an indefinite one (wildcard, filter...) resolves to an array.</summary>
+    public bool IsDefinite => _query?.IsDefinite ?? true;
+
+    /// <summary>
+    /// Parses a Path, the wider syntax of InputPath, OutputPath, the <c>.$</c> fields of payload templates and the
+    /// arguments of intrinsic functions: a reference path, or a JSONPath with the operators <see cref="JsonPathQuery"/> lists.
+    /// </summary>
+    public static bool TryParsePath(string text, [NotNullWhen(true)] out ReferencePath? path, [NotNullWhen(false)] out string? problem)
+    {
+        if (TryParse(text, out path, out problem)) return true;
+        if (!text.StartsWith('$')) return false;
+
+        var targetsContext = text.StartsWith("$$", StringComparison.Ordinal);
+        if (!JsonPathQuery.TryParse(text, targetsContext ? 2 : 1, out var query, out var queryProblem))
+        {
+            problem = queryProblem!;
+            return false;
+        }
+
+        path = new ReferencePath(text, targetsContext, [], query);
+        problem = null;
+        return true;
+    }
 
     public static bool TryParse(string text, [NotNullWhen(true)] out ReferencePath? path, [NotNullWhen(false)] out string? problem)
     {
@@ -65,6 +93,7 @@ internal sealed class ReferencePath
     public bool TryResolve(PathScope scope, out JsonNode? value)
     {
         var current = TargetsContext ? scope.Context : scope.Data;
+        if (_query is not null) return TrySelect(_query, current, out value);
         foreach (var step in _steps)
         {
             if (!step.TrySelect(current, out current))
@@ -92,6 +121,7 @@ internal sealed class ReferencePath
     /// </summary>
     public JsonNode? Place(JsonNode? target, JsonNode? value)
     {
+        if (_query is not null) throw new InvalidOperationException($"'{Text}' is not a reference path, so nothing can be placed at it.");
         if (_steps.Count == 0) return value?.DeepClone();
 
         var root = target?.DeepClone();
@@ -110,6 +140,19 @@ internal sealed class ReferencePath
     }
 
     public override string ToString() => Text;
+
+    private static bool TrySelect(JsonPathQuery query, JsonNode? start, out JsonNode? value)
+    {
+        var matches = query.Select(start);
+        if (query.IsDefinite)
+        {
+            value = matches.Count == 1 ? matches[0] : null;
+            return matches.Count == 1;
+        }
+
+        value = new JsonArray([.. matches.Select(match => match?.DeepClone())]);
+        return true;
+    }
 
     private JsonNode? PlaceMember(JsonNode? current, string member, JsonNode? next, bool isLast)
     {

@@ -10,6 +10,7 @@ public static class StatesErrors
     public const string TaskFailed = "States.TaskFailed";
     public const string NoChoiceMatched = "States.NoChoiceMatched";
     public const string ResultPathMatchFailure = "States.ResultPathMatchFailure";
+    public const string IntrinsicFailure = "States.IntrinsicFailure";
 
     /// <summary>
     /// Errors that end the execution whatever the Retry and Catch fields say: AWS never retries or catches them,
