@@ -37,6 +37,11 @@ internal static class AslDefinitionParser
     private static readonly FrozenSet<string> RetrierFields =
         Fields("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment");
 
+    /// <summary>The intrinsic functions AWS allows in a Fail state's ErrorPath and CausePath (page "Fail workflow state").</summary>
+    private static readonly FrozenSet<string> TextIntrinsics = Fields(
+        "States.Format", "States.JsonToString", "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode", "States.Hash",
+        "States.UUID");
+
     private static readonly FrozenSet<string> CatcherFields = Fields("ErrorEquals", "Next", "ResultPath", "Comment");
 
     public static StateMachine Parse(DefinitionObject root, IReadOnlySet<string> supportedResources)
@@ -179,16 +184,17 @@ internal static class AslDefinitionParser
     private static FailState ParseFail(DefinitionObject state, string name)
     {
         state.RejectFieldsOutside(FailFields, "a Fail state");
-        return new FailState(
-            name,
-            ParseExclusive(state, "Error", "ErrorPath", out var errorPath),
-            errorPath,
-            ParseExclusive(state, "Cause", "CausePath", out var causePath),
-            causePath);
+        var error = ParseExclusive(state, "Error", "ErrorPath", out var errorPath, out var errorCall);
+        var cause = ParseExclusive(state, "Cause", "CausePath", out var causePath, out var causeCall);
+        return new FailState(name, error, errorPath, cause, causePath) { ErrorCall = errorCall, CauseCall = causeCall };
     }
 
-    /// <summary>Reads a Fail state's text field or its path twin, which exclude each other.</summary>
-    private static string? ParseExclusive(DefinitionObject state, string textField, string pathField, out ReferencePath? path)
+    /// <summary>
+    /// Reads a Fail state's text field or its path twin, which exclude each other. The path twin may instead invoke
+    /// one of the intrinsic functions that return a string.
+    /// </summary>
+    private static string? ParseExclusive(
+        DefinitionObject state, string textField, string pathField, out ReferencePath? path, out IntrinsicCall? call)
     {
         if (state.Has(textField) && state.Has(pathField))
         {
@@ -196,8 +202,23 @@ internal static class AslDefinitionParser
         }
 
         var pathText = state.OptionalString(pathField);
-        path = pathText is null ? null : DefinitionPaths.ParseDynamicValue(pathText, state.Location, pathField);
+        (path, call) = pathText switch
+        {
+            null => (null, null),
+            _ when IntrinsicFunctionParser.LooksLikeInvocation(pathText) => (null, ParseTextIntrinsic(state, pathField, pathText)),
+            _ => (DefinitionPaths.ParseReferencePath(pathText, state.Location, pathField), (IntrinsicCall?)null),
+        };
         return state.OptionalString(textField);
+    }
+
+    private static IntrinsicCall ParseTextIntrinsic(DefinitionObject state, string field, string text)
+    {
+        var call = IntrinsicFunctionParser.Parse(text, state.Location, field);
+        return TextIntrinsics.Contains(call.Function.Name)
+            ? call
+            : throw state.Invalid(
+                $"field \"{field}\" uses intrinsic function \"{call.Function.Name}\", which does not return a string; {field} allows "
+                + string.Join(", ", TextIntrinsics.Order(StringComparer.Ordinal)));
     }
 
     private static string? ParseNext(DefinitionObject state)

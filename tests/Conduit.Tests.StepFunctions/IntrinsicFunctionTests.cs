@@ -253,6 +253,35 @@ public sealed class IntrinsicFunctionTests
         JsonAssert.Equivalent("""{ "count": 3 }""", execution.Output);
     }
 
+    [Fact]
+    public async Task FailState_IntrinsicsInErrorPathAndCausePath_GiveTheErrorAndCause()
+    {
+        await using var harness = EmulatorHarness.Create("""
+            { "StartAt": "Stop", "States": { "Stop": { "Type": "Fail",
+                "ErrorPath": "States.Format('{}.Failed', $.kind)",
+                "CausePath": "States.Format('Order {} failed: {}', $.id, States.JsonToString($.detail))" } } }
+            """);
+
+        var execution = await harness.RunAsync("""{ "kind": "Payment", "id": "o-1", "detail": { "code": 402 } }""");
+
+        Assert.Equal(ExecutionStatus.Failed, execution.Status);
+        Assert.Equal("Payment.Failed", execution.Error);
+        Assert.Equal("Order o-1 failed: {\"code\":402}", execution.Cause);
+    }
+
+    [Fact]
+    public async Task FailState_ArrayGetItemOfANumberInCausePath_FailsWithRuntimeError()
+    {
+        await using var harness = EmulatorHarness.Create("""
+            { "StartAt": "Stop", "States": { "Stop": { "Type": "Fail", "Error": "E", "CausePath": "States.ArrayGetItem($.codes, 0)" } } }
+            """);
+
+        var execution = await harness.RunAsync("""{ "codes": [402] }""");
+
+        Assert.Equal("States.Runtime", execution.Error);
+        Assert.Contains("The value States.ArrayGetItem gives for CausePath is not a string.", execution.Cause, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("States.Nope($.a)", "\"States.Nope\" is not an intrinsic function")]
     [InlineData("States.ArrayLength($.a, $.b)", "States.ArrayLength takes 1 argument, but is given 2")]

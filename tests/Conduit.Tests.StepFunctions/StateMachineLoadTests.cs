@@ -131,13 +131,16 @@ public sealed class StateMachineLoadTests
     }
 
     [Fact]
-    public void Load_IntrinsicFunctionInFailCausePath_NamesFunction()
+    public void Load_IntrinsicFunctionNotReturningTextInFailCausePath_NamesFunctionAndTheAllowedOnes()
     {
         var message = LoadError("""
-            { "StartAt": "Stop", "States": { "Stop": { "Type": "Fail", "CausePath": "States.JsonToString($.detail)" } } }
+            { "StartAt": "Stop", "States": { "Stop": { "Type": "Fail", "CausePath": "States.Array($.detail)" } } }
             """);
 
-        Assert.Contains("intrinsic function \"States.JsonToString\" in field \"CausePath\"", message);
+        Assert.Equal(
+            "State \"Stop\" field \"CausePath\" uses intrinsic function \"States.Array\", which does not return a string; CausePath allows "
+            + "States.ArrayGetItem, States.Base64Decode, States.Base64Encode, States.Format, States.Hash, States.JsonToString, States.UUID",
+            message);
     }
 
     [Theory]
