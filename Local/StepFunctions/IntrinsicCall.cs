@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Conduit.Local.StepFunctions;
@@ -10,7 +11,24 @@ internal sealed record IntrinsicCall(IntrinsicFunction Function, IReadOnlyList<I
 
     public override JsonNode? Evaluate(PathScope scope, string field)
     {
-        var values = Arguments.Select(argument => argument.Evaluate(scope, field)).ToList();
+        // A call such as States.Array($, $, ...) could otherwise copy the state's data once per argument; what one
+        // call receives must fit the payload quota, as the value it builds would have to.
+        var values = new List<JsonNode?>(Arguments.Count);
+        var bytes = 0;
+        foreach (var argument in Arguments)
+        {
+            var value = argument.Evaluate(scope, field);
+            bytes += Encoding.UTF8.GetByteCount(AslJson.Serialize(value));
+            if (bytes > AslJson.MaxPayloadBytes)
+            {
+                throw new StatesErrorException(
+                    StatesErrors.DataLimitExceeded,
+                    $"The arguments of {Function.Name} in the field '{field}' are more than the {AslJson.MaxPayloadBytes}-byte limit.");
+            }
+
+            values.Add(value);
+        }
+
         return Function.Invoke(new IntrinsicInvocation(this, values, field));
     }
 }

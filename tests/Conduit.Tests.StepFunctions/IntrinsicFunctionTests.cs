@@ -215,6 +215,18 @@ public sealed class IntrinsicFunctionTests
     }
 
     [Fact]
+    public async Task Array_ArgumentsTogetherOverThePayloadQuota_FailWithDataLimitExceeded()
+    {
+        var expression = $"States.ArrayLength(States.Array({string.Join(", ", Enumerable.Repeat("$.text", 30))}))";
+
+        var execution = await RunAsync(expression, new JsonObject { ["text"] = new string('a', 10_000) }.ToJsonString());
+
+        Assert.Equal("States.DataLimitExceeded", execution.Error);
+        Assert.Contains("The arguments of States.Array in the field 'value.$' are more than the 262144-byte limit", execution.Cause,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Intrinsic_MissingPathArgument_FailsWithRuntimeError()
     {
         var execution = await RunAsync("States.ArrayLength($.absent)", "{}");
