@@ -6,9 +6,6 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>A parsed intrinsic function invocation, <c>States.Name(arguments)</c>, checked against its function at load.</summary>
 internal sealed record IntrinsicCall(IntrinsicFunction Function, IReadOnlyList<IntrinsicArgument> Arguments) : IntrinsicArgument
 {
-    /// <summary>How many invocations this one holds, itself included; Step Functions caps it per field.</summary>
-    public int CallCount => 1 + Arguments.OfType<IntrinsicCall>().Sum(call => call.CallCount);
-
     public override JsonNode? Evaluate(PathScope scope, string field)
     {
         // A call such as States.Array($, $, ...) could otherwise copy the state's data once per argument; what one

@@ -28,10 +28,7 @@ internal static class IntrinsicFunctionParser
             var call = reader.ReadCall();
             reader.SkipSpaces();
             if (!reader.AtEnd) throw reader.Problem("unexpected text after the closing parenthesis");
-            return call.CallCount <= MaxCallsPerField
-                ? call
-                : throw new FormatException(
-                    $"it holds {call.CallCount} intrinsic functions; a field may hold at most {MaxCallsPerField}");
+            return call;
         }
         catch (FormatException problem)
         {
@@ -44,12 +41,21 @@ internal static class IntrinsicFunctionParser
     {
         private int _position;
 
+        private int _calls;
+
         public bool AtEnd => _position >= text.Length;
 
         private char Current => text[_position];
 
         public IntrinsicCall ReadCall()
         {
+            // Counted as they open, so a deeply nested definition is refused before it can exhaust the stack.
+            if (++_calls > MaxCallsPerField)
+            {
+                throw new FormatException(
+                    $"it holds more than {MaxCallsPerField} intrinsic functions; a field may hold at most {MaxCallsPerField}");
+            }
+
             SkipSpaces();
             var start = _position;
             while (!AtEnd && (char.IsAsciiLetterOrDigit(Current) || Current == '.')) _position++;

@@ -233,7 +233,12 @@ internal sealed class JsonPathQuery
 
     private sealed class Reader(string text, int position)
     {
+        /// <summary>How deep filters, parentheses and negations may nest; deeper is refused rather than exhausting the stack.</summary>
+        private const int MaxNesting = 16;
+
         private int _position = position;
+
+        private int _nesting;
 
         public bool AtEnd => _position >= text.Length;
 
@@ -322,7 +327,7 @@ internal sealed class JsonPathQuery
             _position++;
             SkipSpaces();
             Expect('(');
-            var filter = ReadOr();
+            var filter = Nested(ReadOr);
             SkipSpaces();
             Expect(')');
             return new FilterSegment(filter);
@@ -345,10 +350,10 @@ internal sealed class JsonPathQuery
         private FilterExpression ReadUnary()
         {
             SkipSpaces();
-            if (TryConsume("!")) return new NotFilter(ReadUnary());
+            if (TryConsume("!")) return new NotFilter(Nested(ReadUnary));
             if (TryConsume("("))
             {
-                var inner = ReadOr();
+                var inner = Nested(ReadOr);
                 SkipSpaces();
                 Expect(')');
                 return inner;
@@ -362,6 +367,14 @@ internal sealed class JsonPathQuery
             }
 
             return left is PathOperand ? new ExistsFilter(left) : throw Problem("a filter needs a comparison or an @ path");
+        }
+
+        private T Nested<T>(Func<T> read)
+        {
+            if (++_nesting > MaxNesting) throw Problem($"filters nest more than {MaxNesting} deep");
+            var result = read();
+            _nesting--;
+            return result;
         }
 
         private Operand ReadOperand()

@@ -325,7 +325,17 @@ public sealed class IntrinsicFunctionTests
 
         var message = LoadError(expression);
 
-        Assert.Contains("it holds 11 intrinsic functions; a field may hold at most 10", message, StringComparison.Ordinal);
+        Assert.Contains("it holds more than 10 intrinsic functions; a field may hold at most 10", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_CallsNestedAHundredThousandDeep_AreRefusedWithoutExhaustingTheStack()
+    {
+        var expression = string.Concat(Enumerable.Repeat("States.Array(", 100_000)) + new string(')', 100_000);
+
+        var message = LoadError(expression);
+
+        Assert.Contains("a field may hold at most 10", message, StringComparison.Ordinal);
     }
 
     [Fact]

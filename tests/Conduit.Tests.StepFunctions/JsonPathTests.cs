@@ -156,6 +156,16 @@ public sealed class JsonPathTests
         Assert.StartsWith($"State \"Route\" Choices[0] field \"{field}\" has \"$.items[*].x\", which is not a reference path", message);
     }
 
+    [Fact]
+    public void Load_FilterNestedAHundredThousandDeep_IsRefusedWithoutExhaustingTheStack()
+    {
+        var path = $"$.a[?({new string('(', 100_000)}@.x{new string(')', 100_000)})]";
+
+        var message = LoadError(Definitions.SinglePass(new JsonObject { ["InputPath"] = path }.ToJsonString()));
+
+        Assert.Contains("filters nest more than 16 deep", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("$.a[?(@.x >)]", "expected a number, a quoted string, true, false, null or a path")]
     [InlineData("$.a[", "unterminated \"[\"")]
