@@ -8,7 +8,8 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>
 /// A JSONPath reference path, the subset Step Functions accepts wherever a path must name exactly one node:
 /// <c>$</c> (the state's data) or <c>$$</c> (the context object), then <c>.name</c>, <c>['name']</c> and
-/// <c>[index]</c> steps.
+/// <c>[index]</c> steps. Parsed with <see cref="TryParsePath"/>, it may instead be a Path with the operators of
+/// <see cref="JsonPathQuery"/>, which resolves to an array when indefinite and cannot be placed into.
 /// </summary>
 internal sealed class ReferencePath
 {
@@ -31,9 +32,6 @@ internal sealed class ReferencePath
 
     /// <summary>Whether the path starts at <c>$$</c>, the context object, rather than at the state's data.</summary>
     public bool TargetsContext { get; }
-
-    /// <summary>Whether the path selects at most one node; an indefinite one (wildcard, filter...) resolves to an array.</summary>
-    public bool IsDefinite => _query?.IsDefinite ?? true;
 
     /// <summary>
     /// Parses a Path, the wider syntax of InputPath, OutputPath, the <c>.$</c> fields of payload templates and the
