@@ -7,6 +7,9 @@ internal static class AslDefinitionParser
 {
     private const string JsonPathQueryLanguage = "JSONPath";
 
+    /// <summary>AWS's limit on a state's name (quotas page: "State name ... 80 Unicode characters").</summary>
+    private const int MaxStateNameLength = 80;
+
     private static readonly FrozenSet<string> TopLevelFields =
         Fields("Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version");
 
@@ -32,6 +35,11 @@ internal static class AslDefinitionParser
 
     private static readonly FrozenSet<string> RetrierFields =
         Fields("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment");
+
+    /// <summary>The intrinsic functions AWS allows in a Fail state's ErrorPath and CausePath (page "Fail workflow state").</summary>
+    private static readonly FrozenSet<string> TextIntrinsics = Fields(
+        "States.Format", "States.JsonToString", "States.ArrayGetItem", "States.Base64Encode", "States.Base64Decode", "States.Hash",
+        "States.UUID");
 
     private static readonly FrozenSet<string> CatcherFields = Fields("ErrorEquals", "Next", "ResultPath", "Comment", "Assign");
 
@@ -75,12 +83,40 @@ internal static class AslDefinitionParser
             }
         }
 
+        RejectUnreachableStates(startAt, states);
         return new StateGraph(
             startAt, states.ToFrozenDictionary(state => state.Name, StringComparer.Ordinal), [.. states.Select(state => state.Name)]);
     }
 
+    /// <summary>AWS refuses a definition with a state that no transition from StartAt leads to, naming that state.</summary>
+    private static void RejectUnreachableStates(string startAt, IReadOnlyList<AslState> states)
+    {
+        var byName = states.ToDictionary(state => state.Name, StringComparer.Ordinal);
+        var reached = new HashSet<string>(StringComparer.Ordinal) { startAt };
+        var pending = new Stack<string>([startAt]);
+        while (pending.TryPop(out var name))
+        {
+            foreach (var transition in byName[name].Transitions)
+            {
+                if (reached.Add(transition.Target)) pending.Push(transition.Target);
+            }
+        }
+
+        var unreachable = states.FirstOrDefault(state => !reached.Contains(state.Name));
+        if (unreachable is not null)
+        {
+            throw new AslLoadException(
+                $"State \"{unreachable.Name}\" is not reachable: no transition from StartAt \"{startAt}\" leads to it");
+        }
+    }
+
     private static AslState ParseState(DefinitionObject state, string name, IReadOnlySet<string> supportedResources)
     {
+        if (name.Length is 0 or > MaxStateNameLength)
+        {
+            throw state.Invalid($"has a name of {name.Length} characters; a state name must have 1 to {MaxStateNameLength}");
+        }
+
         var type = state.RequireString("Type");
         RequireJsonPath(state);
         ReadForValidationOnly(state, "Comment");
@@ -113,11 +149,11 @@ internal static class AslDefinitionParser
             ParseNext(state),
             resource,
             state.OptionalInteger("TimeoutSeconds", 1, 99_999_999),
-            state.OptionalPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
             ParseTemplate(state, "Parameters"),
             ParseTemplate(state, "ResultSelector"),
             ParseResultPath(state),
-            state.OptionalPath("OutputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             ParseErrorHandlers(state, "Retry", ParseRetrier),
             ParseErrorHandlers(state, "Catch", ParseCatcher));
     }
@@ -128,11 +164,11 @@ internal static class AslDefinitionParser
         return new PassState(
             name,
             ParseNext(state),
-            state.OptionalPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
             ParseTemplate(state, "Parameters"),
             state.Has("Result") ? PayloadTemplate.Constant(state.Json["Result"]) : null,
             ParseResultPath(state),
-            state.OptionalPath("OutputPath", ReferencePath.Root));
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root));
     }
 
     private static ChoiceState ParseChoice(DefinitionObject state, string name)
@@ -140,8 +176,8 @@ internal static class AslDefinitionParser
         state.RejectFieldsOutside(ChoiceFields, "a Choice state");
         return new ChoiceState(
             name,
-            state.OptionalPath("InputPath", ReferencePath.Root),
-            state.OptionalPath("OutputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             [.. state.RequireObjectArray("Choices").Select(ChoiceRuleParser.ParseBranch)],
             state.OptionalString("Default"));
     }
@@ -150,22 +186,25 @@ internal static class AslDefinitionParser
     {
         state.RejectFieldsOutside(SucceedFields, "a Succeed state");
         return new SucceedState(
-            name, state.OptionalPath("InputPath", ReferencePath.Root), state.OptionalPath("OutputPath", ReferencePath.Root));
+            name,
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root));
     }
 
     private static FailState ParseFail(DefinitionObject state, string name)
     {
         state.RejectFieldsOutside(FailFields, "a Fail state");
-        return new FailState(
-            name,
-            ParseExclusive(state, "Error", "ErrorPath", out var errorPath),
-            errorPath,
-            ParseExclusive(state, "Cause", "CausePath", out var causePath),
-            causePath);
+        var error = ParseExclusive(state, "Error", "ErrorPath", out var errorPath, out var errorCall);
+        var cause = ParseExclusive(state, "Cause", "CausePath", out var causePath, out var causeCall);
+        return new FailState(name, error, errorPath, cause, causePath) { ErrorCall = errorCall, CauseCall = causeCall };
     }
 
-    /// <summary>Reads a Fail state's text field or its path twin, which exclude each other.</summary>
-    private static string? ParseExclusive(DefinitionObject state, string textField, string pathField, out ReferencePath? path)
+    /// <summary>
+    /// Reads a Fail state's text field or its path twin, which exclude each other. The path twin may instead invoke
+    /// one of the intrinsic functions that return a string.
+    /// </summary>
+    private static string? ParseExclusive(
+        DefinitionObject state, string textField, string pathField, out ReferencePath? path, out IntrinsicCall? call)
     {
         if (state.Has(textField) && state.Has(pathField))
         {
@@ -173,8 +212,23 @@ internal static class AslDefinitionParser
         }
 
         var pathText = state.OptionalString(pathField);
-        path = pathText is null ? null : DefinitionPaths.ParseDynamicValue(pathText, state.Location, pathField);
+        (path, call) = pathText switch
+        {
+            null => (null, null),
+            _ when IntrinsicFunctionParser.LooksLikeInvocation(pathText) => (null, ParseTextIntrinsic(state, pathField, pathText)),
+            _ => (DefinitionPaths.ParseReferencePath(pathText, state.Location, pathField), (IntrinsicCall?)null),
+        };
         return state.OptionalString(textField);
+    }
+
+    private static IntrinsicCall ParseTextIntrinsic(DefinitionObject state, string field, string text)
+    {
+        var call = IntrinsicFunctionParser.Parse(text, state.Location, field);
+        return TextIntrinsics.Contains(call.Function.Name)
+            ? call
+            : throw state.Invalid(
+                $"field \"{field}\" uses intrinsic function \"{call.Function.Name}\", which does not return a string; {field} allows "
+                + string.Join(", ", TextIntrinsics.Order(StringComparer.Ordinal)));
     }
 
     internal static string? ParseNext(DefinitionObject state)

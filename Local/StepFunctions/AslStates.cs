@@ -81,10 +81,14 @@ internal sealed record SucceedState(string Name, ReferencePath? InputPath, Refer
     public override IEnumerable<StateTransition> Transitions => [];
 }
 
-/// <summary>A Fail state; each of error and cause is either fixed text or a path into the state's input.</summary>
+/// <summary>A Fail state; each of error and cause is fixed text, a path into the state's input or an intrinsic function.</summary>
 internal sealed record FailState(string Name, string? Error, ReferencePath? ErrorPath, string? Cause, ReferencePath? CausePath)
     : AslState(Name)
 {
+    public IntrinsicCall? ErrorCall { get; init; }
+
+    public IntrinsicCall? CauseCall { get; init; }
+
     public override string Type => "Fail";
 
     public override IEnumerable<StateTransition> Transitions => [];

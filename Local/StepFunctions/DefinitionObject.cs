@@ -86,6 +86,13 @@ internal sealed class DefinitionObject(JsonNode? json, string location)
         return value is null ? null : DefinitionPaths.ParseReferencePath(AsString(field, value), Location, field);
     }
 
+    /// <summary>Like <see cref="OptionalPath"/>, for InputPath and OutputPath, which take any Path (wildcards, filters...).</summary>
+    public ReferencePath? OptionalSelectionPath(string field, ReferencePath? whenAbsent)
+    {
+        if (!Json.TryGetPropertyValue(field, out var value)) return whenAbsent;
+        return value is null ? null : DefinitionPaths.ParsePath(AsString(field, value), Location, field);
+    }
+
     public ReferencePath RequirePath(string field) => DefinitionPaths.ParseReferencePath(RequireString(field), Location, field);
 
     private T? OptionalValue<T>(string field, string expected, Func<JsonNode, T?> read)

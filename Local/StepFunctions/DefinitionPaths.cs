@@ -3,8 +3,6 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>Load-time parsing of the path strings a definition holds, with errors that name where they are.</summary>
 internal static class DefinitionPaths
 {
-    private const string IntrinsicPrefix = "States.";
-
     public static ReferencePath ParseReferencePath(string text, string location, string field) =>
         ReferencePath.TryParse(text, out var path, out var problem)
             ? path
@@ -12,19 +10,17 @@ internal static class DefinitionPaths
                 $"{location} field \"{field}\" has \"{text}\", which is not a reference path the local interpreter supports: {problem}");
 
     /// <summary>
-    /// Parses the value of a <c>.$</c> key or of <c>ErrorPath</c>/<c>CausePath</c>, where ASL also allows intrinsic
-    /// functions; those are rejected by name rather than reported as malformed paths.
+    /// Parses a field that takes a Path rather than a Reference Path. The AWS page "Using JSONPath paths"
+    /// (docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html) restricts Reference Paths to
+    /// <c>.</c> and <c>[ ]</c> steps without <c>@ , : ?</c> operators, so that they identify a single node; it names
+    /// ResultPath as one, and the States Language specification (states-language.net) and asl-validator make Choice
+    /// <c>Variable</c> and the <c>...Path</c> comparison operands Reference Paths too. InputPath,
+    /// OutputPath, the <c>.$</c> fields of Parameters, ResultSelector and ItemSelector, and intrinsic function
+    /// arguments are Paths, where wildcards, slices, unions, filters and <c>..</c> are allowed.
     /// </summary>
-    public static ReferencePath ParseDynamicValue(string text, string location, string field)
-    {
-        if (text.StartsWith(IntrinsicPrefix, StringComparison.Ordinal))
-        {
-            var openParenthesis = text.IndexOf('(', StringComparison.Ordinal);
-            var function = openParenthesis < 0 ? text : text[..openParenthesis].TrimEnd();
-            throw new AslLoadException(
-                $"{location} uses intrinsic function \"{function}\" in field \"{field}\", which the local interpreter does not support");
-        }
-
-        return ParseReferencePath(text, location, field);
-    }
+    public static ReferencePath ParsePath(string text, string location, string field) =>
+        ReferencePath.TryParsePath(text, out var path, out var problem)
+            ? path
+            : throw new AslLoadException(
+                $"{location} field \"{field}\" has \"{text}\", which is not a path the local interpreter supports: {problem}");
 }

@@ -183,8 +183,20 @@ internal sealed partial class ExecutionInterpreter
     }
 
     private static ExecutionOutcome FailWith(FailState fail, PathScope scope) => ExecutionOutcome.Failed(
-        fail.ErrorPath is null ? fail.Error : ResolveText(fail.ErrorPath, scope, "ErrorPath"),
-        fail.CausePath is null ? fail.Cause : ResolveText(fail.CausePath, scope, "CausePath"));
+        FailText(fail.Error, fail.ErrorPath, fail.ErrorCall, scope, "ErrorPath"),
+        FailText(fail.Cause, fail.CausePath, fail.CauseCall, scope, "CausePath"));
+
+    private static string? FailText(string? text, ReferencePath? path, IntrinsicCall? call, PathScope scope, string field)
+    {
+        if (call is not null)
+        {
+            return AslJson.TryGetString(call.Evaluate(scope, field), out var value)
+                ? value
+                : throw StatesErrorException.Runtime($"The value {call.Function.Name} gives for {field} is not a string.");
+        }
+
+        return path is null ? text : ResolveText(path, scope, field);
+    }
 
     private Task<StateStep> RunTaskAsync(TaskState task, PathScope scope, CancellationToken cancellationToken)
     {

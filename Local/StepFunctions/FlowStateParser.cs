@@ -57,8 +57,8 @@ internal static class FlowStateParser
         return new WaitState(
             name,
             AslDefinitionParser.ParseNext(state),
-            state.OptionalPath("InputPath", ReferencePath.Root),
-            state.OptionalPath("OutputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             state.OptionalInteger("Seconds", 0, LargestWaitSeconds),
             timestamp,
             RequirePathIfPresent(state, "SecondsPath"),
@@ -78,12 +78,12 @@ internal static class FlowStateParser
         return new ParallelState(
             name,
             AslDefinitionParser.ParseNext(state),
-            state.OptionalPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
             AslDefinitionParser.ParseTemplate(state, "Parameters"),
             [.. branches],
             AslDefinitionParser.ParseTemplate(state, "ResultSelector"),
             AslDefinitionParser.ParseResultPath(state),
-            state.OptionalPath("OutputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             AslDefinitionParser.ParseErrorHandlers(state, "Retry", AslDefinitionParser.ParseRetrier),
             AslDefinitionParser.ParseErrorHandlers(state, "Catch", AslDefinitionParser.ParseCatcher));
     }
@@ -105,7 +105,7 @@ internal static class FlowStateParser
         return new MapState(
             name,
             AslDefinitionParser.ParseNext(state),
-            state.OptionalPath("InputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("InputPath", ReferencePath.Root),
             state.OptionalPath("ItemsPath", ReferencePath.Root) ?? throw state.Invalid("field \"ItemsPath\" must be a path, not null"),
             selectorField is null ? null : AslDefinitionParser.ParseTemplate(state, selectorField),
             ParseProcessor(state, processorField, supportedResources),
@@ -114,7 +114,7 @@ internal static class FlowStateParser
             ParseLimit(state, "ToleratedFailurePercentage", 100),
             AslDefinitionParser.ParseTemplate(state, "ResultSelector"),
             AslDefinitionParser.ParseResultPath(state),
-            state.OptionalPath("OutputPath", ReferencePath.Root),
+            state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             AslDefinitionParser.ParseErrorHandlers(state, "Retry", AslDefinitionParser.ParseRetrier),
             AslDefinitionParser.ParseErrorHandlers(state, "Catch", AslDefinitionParser.ParseCatcher));
     }

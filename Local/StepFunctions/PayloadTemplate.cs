@@ -5,7 +5,7 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>
 /// A <c>Parameters</c>, <c>ResultSelector</c> or Pass <c>Result</c> value: JSON copied as written, except that a key
 /// ending in <c>.$</c> takes the value its path selects (from the data, or from the context object with <c>$$</c>)
-/// and loses the suffix. Objects and arrays are processed at every depth.
+/// or its intrinsic function returns, and loses the suffix. Objects and arrays are processed at every depth.
 /// </summary>
 internal sealed class PayloadTemplate
 {
@@ -51,11 +51,17 @@ internal sealed class PayloadTemplate
                 throw new AslLoadException($"{location} field \"{key}\" must be a string holding a path");
             }
 
-            properties.Add(new(name, new PathNode(key, DefinitionPaths.ParseDynamicValue(pathText, location, key))));
+            properties.Add(new(name, ParseDynamicNode(pathText, location, key)));
         }
 
         return new ObjectNode(properties);
     }
+
+    /// <summary>A <c>.$</c> value: an intrinsic function invocation, or a Path whose wildcards and filters select an array.</summary>
+    private static TemplateNode ParseDynamicNode(string text, string location, string field) =>
+        IntrinsicFunctionParser.LooksLikeInvocation(text)
+            ? new IntrinsicNode(field, IntrinsicFunctionParser.Parse(text, location, field))
+            : new PathNode(field, DefinitionPaths.ParsePath(text, location, field));
 
     private abstract record TemplateNode
     {
@@ -75,6 +81,11 @@ internal sealed class PayloadTemplate
             var where = Path.VariableName is not null ? "the variables" : Path.TargetsContext ? "the context object" : "the input";
             throw StatesErrorException.Runtime($"The JSONPath '{Path}' specified for the field '{Field}' could not be found in {where}.");
         }
+    }
+
+    private sealed record IntrinsicNode(string Field, IntrinsicCall Call) : TemplateNode
+    {
+        public override JsonNode? Evaluate(PathScope scope) => Call.Evaluate(scope, Field);
     }
 
     private sealed record ObjectNode(IReadOnlyList<KeyValuePair<string, TemplateNode>> Properties) : TemplateNode

@@ -8,19 +8,25 @@ namespace Conduit.Local.StepFunctions;
 /// <summary>
 /// A JSONPath reference path, the subset Step Functions accepts wherever a path must name exactly one node:
 /// <c>$</c> (the state's data), <c>$$</c> (the context object) or <c>$name</c> (a workflow variable), then
-/// <c>.name</c>, <c>['name']</c> and
-/// <c>[index]</c> steps.
+/// <c>.name</c>, <c>['name']</c> and <c>[index]</c> steps. Parsed with <see cref="TryParsePath"/>, it may instead be a
+/// Path with the operators of <see cref="JsonPathQuery"/>, which resolves to an array when indefinite and cannot be
+/// placed into.
 /// </summary>
 internal sealed class ReferencePath
 {
     private readonly IReadOnlyList<PathStep> _steps;
 
-    private ReferencePath(string text, bool targetsContext, IReadOnlyList<PathStep> steps, string? variableName = null)
+    /// <summary>Set for a path outside reference-path syntax, which only fields taking a Path accept.</summary>
+    private readonly JsonPathQuery? _query;
+
+    private ReferencePath(
+        string text, bool targetsContext, IReadOnlyList<PathStep> steps, string? variableName = null, JsonPathQuery? query = null)
     {
         Text = text;
         TargetsContext = targetsContext;
         _steps = steps;
         VariableName = variableName;
+        _query = query;
     }
 
     public static ReferencePath Root { get; } = new("$", targetsContext: false, []);
@@ -32,6 +38,27 @@ internal sealed class ReferencePath
 
     /// <summary>The workflow variable the path starts at (<c>$name</c>), or null when it starts at data or context.</summary>
     public string? VariableName { get; }
+
+    /// <summary>
+    /// Parses a Path, the wider syntax of InputPath, OutputPath, the <c>.$</c> fields of payload templates and the
+    /// arguments of intrinsic functions: a reference path, or a JSONPath with the operators <see cref="JsonPathQuery"/> lists.
+    /// </summary>
+    public static bool TryParsePath(string text, [NotNullWhen(true)] out ReferencePath? path, [NotNullWhen(false)] out string? problem)
+    {
+        if (TryParse(text, out path, out problem)) return true;
+        if (!text.StartsWith('$')) return false;
+
+        var targetsContext = text.StartsWith("$$", StringComparison.Ordinal);
+        if (!JsonPathQuery.TryParse(text, targetsContext ? 2 : 1, out var query, out var queryProblem))
+        {
+            problem = queryProblem!;
+            return false;
+        }
+
+        path = new ReferencePath(text, targetsContext, [], query: query);
+        problem = null;
+        return true;
+    }
 
     public static bool TryParse(string text, [NotNullWhen(true)] out ReferencePath? path, [NotNullWhen(false)] out string? problem)
     {
@@ -84,6 +111,7 @@ internal sealed class ReferencePath
             current = TargetsContext ? scope.Context : scope.Data;
         }
 
+        if (_query is not null) return TrySelect(_query, current, out value);
         foreach (var step in _steps)
         {
             if (!step.TrySelect(current, out current))
@@ -111,6 +139,7 @@ internal sealed class ReferencePath
     /// </summary>
     public JsonNode? Place(JsonNode? target, JsonNode? value)
     {
+        if (_query is not null) throw new InvalidOperationException($"'{Text}' is not a reference path, so nothing can be placed at it.");
         if (_steps.Count == 0) return value?.DeepClone();
 
         var root = target?.DeepClone();
@@ -129,6 +158,19 @@ internal sealed class ReferencePath
     }
 
     public override string ToString() => Text;
+
+    private static bool TrySelect(JsonPathQuery query, JsonNode? start, out JsonNode? value)
+    {
+        var matches = query.Select(start);
+        if (query.IsDefinite)
+        {
+            value = matches.Count == 1 ? matches[0] : null;
+            return matches.Count == 1;
+        }
+
+        value = new JsonArray([.. matches.Select(match => match?.DeepClone())]);
+        return true;
+    }
 
     private JsonNode? PlaceMember(JsonNode? current, string member, JsonNode? next, bool isLast)
     {

@@ -11,6 +11,7 @@ public static class StatesErrors
     public const string NoChoiceMatched = "States.NoChoiceMatched";
     public const string ResultPathMatchFailure = "States.ResultPathMatchFailure";
     public const string ExceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold";
+    public const string IntrinsicFailure = "States.IntrinsicFailure";
 
     /// <summary>
     /// Errors that end the execution whatever the Retry and Catch fields say: AWS never retries or catches them,

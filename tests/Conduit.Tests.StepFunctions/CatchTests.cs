@@ -15,8 +15,20 @@ public sealed class CatchTests
 
     private static async Task<ExecutionDescription> RunAsync(string taskFields, ITaskInvoker invoker, string input = """{ "turn": 1 }""")
     {
-        await using var harness = EmulatorHarness.Create(Definitions.SingleTask(taskFields, Handlers), invoker);
+        await using var harness = EmulatorHarness.Create(Definitions.SingleTask(taskFields, HandlersNamedIn(taskFields)), invoker);
         return await harness.RunAsync(input);
+    }
+
+    /// <summary>The handler states the task's catchers lead to; a definition may not hold a state nothing leads to.</summary>
+    private static string HandlersNamedIn(string taskFields)
+    {
+        var used = new JsonObject();
+        foreach (var (name, state) in JsonNode.Parse(Handlers)!.AsObject())
+        {
+            if (taskFields.Contains($"\"{name}\"", StringComparison.Ordinal)) used[name] = state?.DeepClone();
+        }
+
+        return used.ToJsonString();
     }
 
     [Fact]

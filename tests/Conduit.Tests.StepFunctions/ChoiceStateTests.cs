@@ -29,17 +29,20 @@ public sealed class ChoiceStateTests
         var rule = JsonNode.Parse(ruleJson)!.AsObject();
         rule["Next"] = "Matched";
         var choice = new JsonObject { ["Type"] = "Choice", ["Choices"] = new JsonArray(rule) };
-        if (defaultTarget is not null) choice["Default"] = defaultTarget;
-        return new JsonObject
+        var states = new JsonObject
         {
-            ["StartAt"] = "Route",
-            ["States"] = new JsonObject
-            {
-                ["Route"] = choice,
-                ["Matched"] = new JsonObject { ["Type"] = "Pass", ["Result"] = "matched", ["End"] = true },
-                ["Unmatched"] = new JsonObject { ["Type"] = "Pass", ["Result"] = "unmatched", ["End"] = true },
-            },
-        }.ToJsonString();
+            ["Route"] = choice,
+            ["Matched"] = new JsonObject { ["Type"] = "Pass", ["Result"] = "matched", ["End"] = true },
+        };
+
+        // Only a Default leads to the Unmatched state, and a definition may not hold a state nothing leads to.
+        if (defaultTarget is not null)
+        {
+            choice["Default"] = defaultTarget;
+            states["Unmatched"] = new JsonObject { ["Type"] = "Pass", ["Result"] = "unmatched", ["End"] = true };
+        }
+
+        return new JsonObject { ["StartAt"] = "Route", ["States"] = states }.ToJsonString();
     }
 
     [Theory]

@@ -116,43 +116,49 @@ public sealed class StateMachineLoadTests
     }
 
     [Theory]
-    [InlineData("""{ "Parameters": { "Message.$": "States.Format('Hi {}', $.name)" } }""", "States.Format", "Parameters", "Message.$")]
-    [
-        InlineData(
-            """{ "Parameters": { "Nested": [ { "Data.$": "States.StringToJson($.raw)" } ] } }""", "States.StringToJson", "Parameters",
-            "Data.$")]
-    [InlineData("""{ "ResultSelector": { "Id.$": "States.UUID()" } }""", "States.UUID", "ResultSelector", "Id.$")]
-    public void Load_IntrinsicFunction_NamesFunctionFieldAndState(string taskFields, string function, string block, string field)
+    [InlineData("""{ "Parameters": { "FunctionName": "f", "Message.$": "States.Format('Hi {}', $.name)" } }""")]
+    [InlineData("""{ "Parameters": { "FunctionName": "f", "Nested": [ { "Data.$": "States.StringToJson($.raw)" } ] } }""")]
+    [InlineData("""{ "ResultSelector": { "Id.$": "States.UUID()" } }""")]
+    public void Load_IntrinsicFunctionInPayloadTemplate_Loads(string taskFields)
     {
-        var message = LoadError(Definitions.SingleTask(taskFields));
+        var machine = Load(Definitions.SingleTask(taskFields));
 
-        Assert.Equal(
-            $"State \"Work\" {block} uses intrinsic function \"{function}\" in field \"{field}\", which the local interpreter does not "
-            + $"support",
-            message);
+        Assert.Equal(["Work"], machine.StateNames);
     }
 
     [Fact]
-    public void Load_IntrinsicFunctionInFailCausePath_NamesFunction()
+    public void Load_IntrinsicFunctionNotReturningTextInFailCausePath_NamesFunctionAndTheAllowedOnes()
     {
         var message = LoadError("""
-            { "StartAt": "Stop", "States": { "Stop": { "Type": "Fail", "CausePath": "States.JsonToString($.detail)" } } }
+            { "StartAt": "Stop", "States": { "Stop": { "Type": "Fail", "CausePath": "States.Array($.detail)" } } }
             """);
 
-        Assert.Contains("intrinsic function \"States.JsonToString\" in field \"CausePath\"", message);
+        Assert.Equal(
+            "State \"Stop\" field \"CausePath\" uses intrinsic function \"States.Array\", which does not return a string; CausePath allows "
+            + "States.ArrayGetItem, States.Base64Decode, States.Base64Encode, States.Format, States.Hash, States.JsonToString, States.UUID",
+            message);
     }
 
     [Theory]
-    [InlineData("$..name")]
-    [InlineData("$.items[*]")]
-    [InlineData("$.items[?(@.x)]")]
-    [InlineData("$.items[0:2]")]
     [InlineData("name")]
-    public void Load_PathOutsideReferencePathSyntax_IsRejected(string path)
+    [InlineData("$.a b")]
+    public void Load_InputPathOutsidePathSyntax_IsRejected(string path)
     {
         var message = LoadError(Definitions.SinglePass($$"""{ "InputPath": "{{path}}" }"""));
 
-        Assert.StartsWith($"State \"Shape\" field \"InputPath\" has \"{path}\", which is not a reference path", message);
+        Assert.StartsWith($"State \"Shape\" field \"InputPath\" has \"{path}\", which is not a path", message);
+    }
+
+    [Theory]
+    [InlineData("InputPath", "$..name")]
+    [InlineData("InputPath", "$.items[*]")]
+    [InlineData("OutputPath", "$.items[?(@.x)]")]
+    [InlineData("OutputPath", "$.items[0:2]")]
+    public void Load_IndefinitePathInInputOrOutputPath_Loads(string field, string path)
+    {
+        var machine = Load(Definitions.SinglePass($$"""{ "{{field}}": "{{path}}" }"""));
+
+        Assert.Equal(["Shape"], machine.StateNames);
     }
 
     [Fact]
@@ -296,6 +302,84 @@ public sealed class StateMachineLoadTests
         var message = LoadError("""{ "StartAt": "F", "States": { "F": { "Type": "Fail", "Error": "E", "ErrorPath": "$.e" } } }""");
 
         Assert.Equal("State \"F\" has both \"Error\" and \"ErrorPath\"; use one", message);
+    }
+
+    [Fact]
+    public void Load_UnreachableState_NamesIt()
+    {
+        var message = LoadError("""
+            { "StartAt": "A", "States": { "A": { "Type": "Pass", "End": true }, "Orphan": { "Type": "Pass", "End": true } } }
+            """);
+
+        Assert.Equal("State \"Orphan\" is not reachable: no transition from StartAt \"A\" leads to it", message);
+    }
+
+    [Fact]
+    public void Load_UnreachableCycle_NamesItsFirstState()
+    {
+        var message = LoadError("""
+            { "StartAt": "A", "States": {
+                "A": { "Type": "Succeed" },
+                "Ping": { "Type": "Pass", "Next": "Pong" },
+                "Pong": { "Type": "Pass", "Next": "Ping" } } }
+            """);
+
+        Assert.Equal("State \"Ping\" is not reachable: no transition from StartAt \"A\" leads to it", message);
+    }
+
+    [Fact]
+    public void Load_StatesReachedOnlyThroughCatchChoicesAndDefault_Load()
+    {
+        var machine = Load(Definitions.SingleTask(
+            """{ "Catch": [ { "ErrorEquals": ["States.ALL"], "Next": "Route" } ] }""",
+            """
+            { "Route": { "Type": "Choice", "Choices": [ { "Variable": "$.a", "IsNull": true, "Next": "Yes" } ], "Default": "No" },
+              "Yes": { "Type": "Succeed" }, "No": { "Type": "Fail", "Error": "E" } }
+            """));
+
+        Assert.Equal(["Work", "Route", "Yes", "No"], machine.StateNames);
+    }
+
+    [Fact]
+    public void Load_StateNameOfMoreThan80Characters_IsRejected()
+    {
+        var name = new string('n', 81);
+
+        var message = LoadError($$"""{ "StartAt": "{{name}}", "States": { "{{name}}": { "Type": "Succeed" } } }""");
+
+        Assert.Equal($"State \"{name}\" has a name of 81 characters; a state name must have 1 to 80", message);
+    }
+
+    [Fact]
+    public void Load_StateNameOf80Characters_Loads()
+    {
+        var name = new string('n', 80);
+
+        var machine = Load($$"""{ "StartAt": "{{name}}", "States": { "{{name}}": { "Type": "Succeed" } } }""");
+
+        Assert.Equal([name], machine.StateNames);
+    }
+
+    [Fact]
+    public void Load_StateWithNextAndEnd_IsRejected()
+    {
+        var message = LoadError("""
+            { "StartAt": "A", "States": { "A": { "Type": "Pass", "Next": "B", "End": true }, "B": { "Type": "Succeed" } } }
+            """);
+
+        Assert.Equal("State \"A\" has both \"Next\" and \"End\"; use one", message);
+    }
+
+    [Theory]
+    [InlineData("", "State \"Route\" is missing the required field \"Choices\"")]
+    [InlineData(""", "Choices": [] """, "State \"Route\" field \"Choices\" must be a non-empty array")]
+    public void Load_ChoiceWithoutChoices_IsRejected(string choices, string expected)
+    {
+        var message = LoadError($$"""
+            { "StartAt": "Route", "States": { "Route": { "Type": "Choice", "Default": "Done"{{choices}} }, "Done": { "Type": "Succeed" } } }
+            """);
+
+        Assert.Equal(expected, message);
     }
 
     [Fact]
