@@ -32,7 +32,8 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         _subscriptions = new SqliteSubscriptionStore(_database);
         _delivery = new FrameDelivery(
             _frames, _subscriptions, _sender, _connections, NoMetrics.Instance, TimeProvider.System, NullLogger<FrameDelivery>.Instance);
-        _turn = new FramePublisher(_frames, _subscriptions, _delivery).ForTurn(new TurnReference("u1", "r1", "s1", "a="));
+        _turn = new FramePublisher(_frames, _subscriptions, new SqliteTurnStore(_database, TimeProvider.System), _delivery)
+            .ForTurn(new TurnReference("u1", "r1", "s1", "a="));
         var sessions = new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(1));
         _reader = new SessionReader(
             sessions, _subscriptions, _frames, new SqliteHistoryStore(_database, TimeProvider.System), _delivery, new ConduitSettings(),
