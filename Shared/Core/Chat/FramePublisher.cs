@@ -32,7 +32,7 @@ public sealed class FramePublisher(IFrameStore frames, ISubscriptionStore subscr
             var subscribers = await subscriptions.ListAsync(turn.SessionId, cancellationToken).ConfigureAwait(false);
             watch.Listed(subscribers, appended.SessionSignal);
         }
-        var outcomes = await Task.WhenAll(watch.Cursors.Select(async subscriber =>
+        var outcomes = await Task.WhenAll(watch.Cursors().Select(async subscriber =>
         {
             var (connectionId, cursor) = (subscriber.Key, subscriber.Value);
             var moved = await delivery.DeliverLiveAsync(turn.SessionId, connectionId, cursor, stored, cancellationToken)
@@ -46,9 +46,9 @@ public sealed class FramePublisher(IFrameStore frames, ISubscriptionStore subscr
     /// <summary>Reads the turn's cancel flag only when the watch cannot vouch that nothing changed since the last read.</summary>
     internal async Task<bool> CancelRequestedAsync(TurnReference turn, SessionWatch watch, CancellationToken cancellationToken)
     {
-        if (!watch.MustReadCancel()) return false;
+        if (!watch.MustReadCancel(out var baseline)) return false;
         var requested = await turns.IsCancelRequestedAsync(turn.Key, cancellationToken).ConfigureAwait(false);
-        if (!requested) watch.CancelChecked();
+        if (!requested) watch.CancelChecked(baseline);
         return requested;
     }
 
