@@ -121,7 +121,8 @@ public static partial class Scenarios
             var answer = string.Concat(
                 frames.Where(f => ChatFrames.Is(f.Frame, "token", requestId)).Select(f => f.Frame.GetProperty("text").GetString()));
             frameBytes.AddRange(frames.Select(f => Encoding.UTF8.GetByteCount(f.Frame.GetRawText())));
-            turns.Add(new CompletedTurn(requestId, sessionId, question, answer, Stopwatch.GetElapsedTime(sent, last.ReceivedAt)) { UserId = user });
+            var duration = Stopwatch.GetElapsedTime(sent, last.ReceivedAt);
+            turns.Add(new CompletedTurn(requestId, sessionId, question, answer, duration) { UserId = user });
         }
         await client.DisposeAsync();
         return new ClientSession(turns, CostTurnsPerSession, frameBytes, Stopwatch.GetElapsedTime(connected));

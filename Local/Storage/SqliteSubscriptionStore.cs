@@ -31,7 +31,10 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscrip
             {
                 c.Execute(
                     resetCursor
-                        ? "UPDATE subscriptions SET delivered_seq = $seq, expires_at = $expires WHERE session_id = $session AND connection_id = $connection"
+                        ? """
+                          UPDATE subscriptions SET delivered_seq = $seq, expires_at = $expires
+                          WHERE session_id = $session AND connection_id = $connection
+                          """
                         : "UPDATE subscriptions SET expires_at = $expires WHERE session_id = $session AND connection_id = $connection",
                     parameters);
             }

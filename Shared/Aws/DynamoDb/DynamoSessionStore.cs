@@ -147,7 +147,8 @@ internal static class SessionCounters
     }
 
     /// <summary>ADD one to the session's signal; the condition keeps it from creating a session that does not exist.</summary>
-    public static async Task SignalAsync(this IAmazonDynamoDB client, DynamoTableNames names, string sessionId, CancellationToken cancellationToken) =>
+    public static async Task SignalAsync(
+        this IAmazonDynamoDB client, DynamoTableNames names, string sessionId, CancellationToken cancellationToken) =>
         await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Sessions,
