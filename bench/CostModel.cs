@@ -25,7 +25,10 @@ using Microsoft.Extensions.Logging;
 namespace Conduit.Bench;
 
 /// <summary>A turn as its client saw it: the question, the streamed answer, and send → done.</summary>
-public sealed record CompletedTurn(string RequestId, string SessionId, string Question, string Answer, TimeSpan Duration);
+public sealed record CompletedTurn(string RequestId, string SessionId, string Question, string Answer, TimeSpan Duration)
+{
+    public string UserId { get; init; } = "";
+}
 
 /// <summary>One client's session: its turns, the size of every frame it received, and how long it stayed connected.</summary>
 public sealed record ClientSession(IReadOnlyList<CompletedTurn> Turns, int MessagesSent, IReadOnlyList<int> FrameBytes, TimeSpan Connected);
@@ -118,7 +121,8 @@ public static partial class Scenarios
             var answer = string.Concat(
                 frames.Where(f => ChatFrames.Is(f.Frame, "token", requestId)).Select(f => f.Frame.GetProperty("text").GetString()));
             frameBytes.AddRange(frames.Select(f => Encoding.UTF8.GetByteCount(f.Frame.GetRawText())));
-            turns.Add(new CompletedTurn(requestId, sessionId, question, answer, Stopwatch.GetElapsedTime(sent, last.ReceivedAt)));
+            var duration = Stopwatch.GetElapsedTime(sent, last.ReceivedAt);
+            turns.Add(new CompletedTurn(requestId, sessionId, question, answer, duration) { UserId = user });
         }
         await client.DisposeAsync();
         return new ClientSession(turns, CostTurnsPerSession, frameBytes, Stopwatch.GetElapsedTime(connected));
@@ -186,8 +190,9 @@ public static partial class Scenarios
             var runs = new List<WorkflowRun>();
             foreach (var turn in turns)
             {
-                var closed = await emulator.WaitForCompletionAsync(turn.RequestId, cancellationToken);
-                var history = await emulator.GetExecutionHistoryAsync(turn.RequestId, cancellationToken);
+                var execution = ExecutionNames.For(new TurnKey(turn.UserId, turn.RequestId), attempt: 1);
+                var closed = await emulator.WaitForCompletionAsync(execution, cancellationToken);
+                var history = await emulator.GetExecutionHistoryAsync(execution, cancellationToken);
                 runs.Add(new WorkflowRun(turn.RequestId, closed.Status.ToApiName(), [.. history
                     .Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
                     .Select(e => (e.Type, e.Details["name"]?.GetValue<string>() ?? ""))]));

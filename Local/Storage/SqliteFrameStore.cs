@@ -5,18 +5,19 @@ namespace Conduit.Local.Storage;
 
 public sealed class SqliteFrameStore(SqliteDatabase database, TimeProvider time) : IFrameStore
 {
-    public Task<StoredFrame> AppendAsync(
+    public Task<AppendedFrame> AppendAsync(
         string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken) =>
         database.InTransactionAsync((c, _) =>
         {
-            var seq = c.QuerySingle("UPDATE sessions SET last_seq = last_seq + 1 WHERE session_id = $session RETURNING last_seq",
-                    r => (long?)r.GetInt64(0), ("$session", sessionId))
+            var (seq, signal) = c.QuerySingle(
+                    "UPDATE sessions SET last_seq = last_seq + 1 WHERE session_id = $session RETURNING last_seq, signal",
+                    r => ((long, long)?)(r.GetInt64(0), r.GetInt64(1)), ("$session", sessionId))
                 ?? throw new InvalidOperationException($"Session {sessionId} does not exist.");
             var json = render(seq);
             c.Execute("INSERT INTO frames (session_id, seq, request_id, json, created_at) VALUES ($session, $seq, $request, $json, $now)",
                 ("$session", sessionId), ("$seq", seq), ("$request", requestId), ("$json", json),
                 ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
-            return new StoredFrame(sessionId, seq, requestId, json);
+            return new AppendedFrame(new StoredFrame(sessionId, seq, requestId, json), signal);
         }, cancellationToken);
 
     public Task<IReadOnlyList<StoredFrame>> ReadAfterAsync(

@@ -6,7 +6,7 @@ namespace Conduit.Local.Storage;
 
 public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider time, TimeSpan ttl) : ISessionStore
 {
-    private const string Columns = "session_id, created_at, expires_at, last_seq, active_turn, active_turn_until, owner_id";
+    private const string Columns = "session_id, created_at, expires_at, last_seq, active_turn, active_turn_until, owner_id, signal";
 
     public Task<SessionRecord> CreateAsync(string sessionId, string ownerId, CancellationToken cancellationToken)
     {
@@ -34,6 +34,10 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
             ("$now", now.ToUnixTimeMilliseconds())) == 1,
             cancellationToken);
 
+    public Task SignalAsync(string sessionId, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            c => c.Execute("UPDATE sessions SET signal = signal + 1 WHERE session_id = $id", ("$id", sessionId)), cancellationToken);
+
     public Task ReleaseTurnAsync(string sessionId, string holder, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(
             "UPDATE sessions SET active_turn = NULL, active_turn_until = NULL WHERE session_id = $id AND active_turn = $turn",
@@ -44,6 +48,7 @@ public sealed class SqliteSessionStore(SqliteDatabase database, TimeProvider tim
             r => new SessionRecord(r.GetString(0), r.GetTimestamp(1), r.GetTimestamp(2), r.GetInt64(3))
             {
                 OwnerId = r.GetNullableString(6),
+                Signal = r.GetInt64(7),
                 ActiveTurn = r.GetNullableString(4),
                 ActiveTurnUntil = r.IsDBNull(5) ? null : r.GetTimestamp(5),
             },

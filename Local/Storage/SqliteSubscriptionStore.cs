@@ -15,21 +15,33 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscrip
         bool resetCursor,
         DateTimeOffset expiresAt,
         CancellationToken cancellationToken) =>
-        database.RunAsync(c => c.Execute(
-            resetCursor
-                ? """
-                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at)
-                  VALUES ($session, $connection, $seq, $expires)
-                  ON CONFLICT (session_id, connection_id) DO UPDATE SET delivered_seq = $seq, expires_at = $expires
-                  """
-                : """
-                  INSERT INTO subscriptions (session_id, connection_id, delivered_seq, expires_at)
-                  VALUES ($session, $connection, $seq, $expires)
-                  ON CONFLICT (session_id, connection_id) DO UPDATE SET expires_at = $expires
-                  """,
-            ("$session", sessionId), ("$connection", connectionId), ("$seq", deliveredSeq),
-            ("$expires", expiresAt.ToUnixTimeMilliseconds())),
-            cancellationToken);
+        database.InTransactionAsync((c, _) =>
+        {
+            var parameters = new (string, object?)[]
+            {
+                ("$session", sessionId), ("$connection", connectionId), ("$seq", deliveredSeq),
+                ("$expires", expiresAt.ToUnixTimeMilliseconds()),
+            };
+            var added = c.Execute(
+                """
+                INSERT OR IGNORE INTO subscriptions (session_id, connection_id, delivered_seq, expires_at)
+                VALUES ($session, $connection, $seq, $expires)
+                """, parameters) == 1;
+            if (!added)
+            {
+                c.Execute(
+                    resetCursor
+                        ? """
+                          UPDATE subscriptions SET delivered_seq = $seq, expires_at = $expires
+                          WHERE session_id = $session AND connection_id = $connection
+                          """
+                        : "UPDATE subscriptions SET expires_at = $expires WHERE session_id = $session AND connection_id = $connection",
+                    parameters);
+            }
+            if (added || resetCursor)
+                c.Execute("UPDATE sessions SET signal = signal + 1 WHERE session_id = $session", ("$session", sessionId));
+            return true;
+        }, cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> ListAsync(string sessionId, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<Subscription>>(c => c.Query(
@@ -52,6 +64,17 @@ public sealed class SqliteSubscriptionStore(SqliteDatabase database) : ISubscrip
             """,
             Map, ("$session", sessionId), ("$connection", connectionId), ("$owner", owner),
             ("$now", now.ToUnixTimeMilliseconds()), ("$until", until.ToUnixTimeMilliseconds())), cancellationToken);
+
+    public Task<bool> TryAdvanceAsync(
+        string sessionId, string connectionId, long fromSeq, long toSeq, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            """
+            UPDATE subscriptions SET delivered_seq = $to
+            WHERE session_id = $session AND connection_id = $connection AND delivered_seq = $from
+                AND (lease_owner IS NULL OR lease_until < $now)
+            """,
+            ("$session", sessionId), ("$connection", connectionId), ("$from", fromSeq), ("$to", toSeq),
+            ("$now", now.ToUnixTimeMilliseconds())) == 1, cancellationToken);
 
     public Task ReleaseAsync(string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken) =>
         database.RunAsync(c => c.Execute(

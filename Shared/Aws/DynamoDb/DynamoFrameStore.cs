@@ -12,7 +12,7 @@ public sealed class DynamoFrameStore(IAmazonDynamoDB client, DynamoTableNames na
     /// ADD hands each caller its own seq; the conditional put then refuses to overwrite a frame, which could only
     /// happen if the session's counter had been reset under existing frames.
     /// </summary>
-    public async Task<StoredFrame> AppendAsync(
+    public async Task<AppendedFrame> AppendAsync(
         string sessionId, string requestId, Func<long, string> render, CancellationToken cancellationToken)
     {
         var seq = await client.IncrementAsync(names, sessionId, AttributeNames.LastSeq, cancellationToken).ConfigureAwait(false);
@@ -33,7 +33,7 @@ public sealed class DynamoFrameStore(IAmazonDynamoDB client, DynamoTableNames na
             ExpressionAttributeNames = new() { ["#seq"] = AttributeNames.Seq },
         }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
         return written is not null
-            ? frame
+            ? new AppendedFrame(frame, seq.Signal)
             : throw new InvalidOperationException(
                 $"Frame {frame.Seq} of session {sessionId} already exists; the session's seq counter was reset.");
     }

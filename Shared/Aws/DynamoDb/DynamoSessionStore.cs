@@ -86,6 +86,9 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
         return claimed is not null;
     }
 
+    public async Task SignalAsync(string sessionId, CancellationToken cancellationToken) =>
+        await client.SignalAsync(names, sessionId, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Conditional on the holder, so a turn whose hold lapsed and was taken over cannot free its successor.</summary>
     public async Task ReleaseTurnAsync(string sessionId, string holder, CancellationToken cancellationToken) =>
         await client.UpdateItemAsync(new UpdateItemRequest
@@ -111,11 +114,12 @@ public sealed class DynamoSessionStore(IAmazonDynamoDB client, DynamoTableNames 
         OwnerId = item.GetNullableString(AttributeNames.OwnerId),
         ActiveTurn = item.GetNullableString(AttributeNames.ActiveTurn),
         ActiveTurnUntil = item.GetNullableEpochMilliseconds(AttributeNames.ActiveTurnUntil),
+        Signal = item.ContainsKey(AttributeNames.Signal) ? item.GetNumber(AttributeNames.Signal) : 0,
     };
 }
 
 /// <summary>A number taken from one of a session's counters, with the session's TTL for the item it will key.</summary>
-internal sealed record SessionCounterValue(long Value, AttributeValue ExpiresAt);
+internal sealed record SessionCounterValue(long Value, AttributeValue ExpiresAt, long Signal);
 
 internal static class SessionCounters
 {
@@ -138,6 +142,20 @@ internal static class SessionCounters
         }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Session {sessionId} does not exist.");
         var session = response.Attributes;
-        return new SessionCounterValue(session.GetNumber(counter), session[AttributeNames.ExpiresAt]);
+        var signal = session.ContainsKey(AttributeNames.Signal) ? session.GetNumber(AttributeNames.Signal) : 0;
+        return new SessionCounterValue(session.GetNumber(counter), session[AttributeNames.ExpiresAt], signal);
     }
+
+    /// <summary>ADD one to the session's signal; the condition keeps it from creating a session that does not exist.</summary>
+    public static async Task SignalAsync(
+        this IAmazonDynamoDB client, DynamoTableNames names, string sessionId, CancellationToken cancellationToken) =>
+        await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Sessions,
+            Key = Key(AttributeNames.SessionId, sessionId),
+            UpdateExpression = "ADD #signal :one",
+            ConditionExpression = "attribute_exists(#sessionId)",
+            ExpressionAttributeNames = new() { ["#signal"] = AttributeNames.Signal, ["#sessionId"] = AttributeNames.SessionId },
+            ExpressionAttributeValues = new() { [":one"] = NumberValue(1) },
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
 }

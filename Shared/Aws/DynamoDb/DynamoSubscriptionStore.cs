@@ -15,6 +15,8 @@ public sealed class DynamoSubscriptionStore(IAmazonDynamoDB client, DynamoTableN
     /// <summary>
     /// An upsert in one UpdateItem. Without a reset the cursor is only set where none exists, so a repeated subscribe
     /// cannot move a live subscription's cursor back; the lease is never touched, so a holder keeps delivering.
+    /// ALL_OLD tells a new subscription from a renewed one, so only a new one or a reset signals the session: renewing
+    /// the sender's subscription with every message costs no second write.
     /// </summary>
     public async Task SubscribeAsync(
         string sessionId,
@@ -22,8 +24,9 @@ public sealed class DynamoSubscriptionStore(IAmazonDynamoDB client, DynamoTableN
         long deliveredSeq,
         bool resetCursor,
         DateTimeOffset expiresAt,
-        CancellationToken cancellationToken) =>
-        await client.UpdateItemAsync(new UpdateItemRequest
+        CancellationToken cancellationToken)
+    {
+        var previous = await client.UpdateItemAsync(new UpdateItemRequest
         {
             TableName = names.Subscriptions,
             Key = SubscriptionKey(sessionId, connectionId),
@@ -32,7 +35,11 @@ public sealed class DynamoSubscriptionStore(IAmazonDynamoDB client, DynamoTableN
                 : "SET #deliveredSeq = if_not_exists(#deliveredSeq, :seq), #expiresAt = :expiresAt",
             ExpressionAttributeNames = new() { ["#deliveredSeq"] = AttributeNames.DeliveredSeq, ["#expiresAt"] = AttributeNames.ExpiresAt },
             ExpressionAttributeValues = new() { [":seq"] = NumberValue(deliveredSeq), [":expiresAt"] = TimeToLive(expiresAt) },
+            ReturnValues = ReturnValue.ALL_OLD,
         }, cancellationToken).ConfigureAwait(false);
+        if (resetCursor || previous.Attributes is not { Count: > 0 })
+            await client.SignalAsync(names, sessionId, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<IReadOnlyList<Subscription>> ListAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -76,6 +83,32 @@ public sealed class DynamoSubscriptionStore(IAmazonDynamoDB client, DynamoTableN
             ReturnValues = ReturnValue.ALL_NEW,
         }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
         return leased is null ? null : Map(leased.Attributes);
+    }
+
+    /// <summary>The cursor check and the lease check are the condition of the one write that moves the cursor.</summary>
+    public async Task<bool> TryAdvanceAsync(
+        string sessionId, string connectionId, long fromSeq, long toSeq, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var advanced = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Subscriptions,
+            Key = SubscriptionKey(sessionId, connectionId),
+            UpdateExpression = "SET #deliveredSeq = :to",
+            ConditionExpression = "#deliveredSeq = :from AND (attribute_not_exists(#leaseOwner) OR #leaseUntil < :now)",
+            ExpressionAttributeNames = new()
+            {
+                ["#deliveredSeq"] = AttributeNames.DeliveredSeq,
+                ["#leaseOwner"] = AttributeNames.LeaseOwner,
+                ["#leaseUntil"] = AttributeNames.LeaseUntil,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":from"] = NumberValue(fromSeq),
+                [":to"] = NumberValue(toSeq),
+                [":now"] = EpochMilliseconds(now),
+            },
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+        return advanced is not null;
     }
 
     /// <summary>

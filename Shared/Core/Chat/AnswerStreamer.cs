@@ -10,8 +10,9 @@ namespace Conduit.Core.Chat;
 /// <summary>
 /// Streams one answer: reads the model on one task and posts coalesced token frames on this one, so a slow post
 /// never stalls the model (text produced meanwhile joins the next frame). Between posts, at least once per
-/// coalescing interval, it asks whether the turn was cancelled; if so it closes the model stream without
-/// draining it and returns what was produced so far.
+/// coalescing interval, it asks whether the turn was cancelled (<see cref="TurnFrames.CancelRequestedAsync"/> answers
+/// from the frames' own writes while they flow); if so it closes the model stream without draining it and returns what
+/// was produced so far.
 /// </summary>
 public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, IMetrics metrics, TimeProvider time)
 {

@@ -116,7 +116,7 @@ public sealed class ChatWorkflow(
         var options = new ChatOptions { MaxOutputTokens = settings.MaxOutputTokens };
 
         var answer = await streamer.StreamAsync(
-            prompt, options, frames, token => CancelRequestedAsync(state, token), state.AcceptedAt, cancellationToken)
+            prompt, options, frames, frames.CancelRequestedAsync, state.AcceptedAt, cancellationToken)
             .ConfigureAwait(false);
         if (answer.Cancelled)
         {

@@ -11,7 +11,9 @@ namespace Conduit.Core.Chat;
 /// worker that just persisted a frame, or the resume of a connection) takes the subscription's lease, posts
 /// every frame after its cursor in seq order, moves the cursor and lets go, then looks again for frames
 /// persisted meanwhile. One deliverer at a time per connection, always from the cursor: a replay and the live
-/// stream can neither overlap nor leave a gap, whichever of them runs.
+/// stream can neither overlap nor leave a gap, whichever of them runs. The live writer, on its steady path, claims
+/// each frame instead with one conditional write that moves the cursor from the frame before it while no lease is held,
+/// and takes the lease only when that claim fails.
 /// </summary>
 public sealed class FrameDelivery(
     IFrameStore frames,
@@ -60,6 +62,30 @@ public sealed class FrameDelivery(
             var newer = await frames.ReadAfterAsync(sessionId, outcome.Cursor, 1, cancellationToken).ConfigureAwait(false);
             if (newer.Count == 0) return;
         }
+    }
+
+    /// <summary>
+    /// Delivers a frame the caller just persisted to a connection whose cursor it believes is at
+    /// <paramref name="cursor"/>: claimed and posted when that is the frame before it and nobody is delivering; otherwise
+    /// through the lease, from the stored cursor. Returns the cursor afterwards, or null when the caller's view of this
+    /// subscription is no longer good (the lease path ran, or the connection is gone or closed).
+    /// </summary>
+    public async Task<long?> DeliverLiveAsync(
+        string sessionId, string connectionId, long cursor, StoredFrame frame, CancellationToken cancellationToken)
+    {
+        if (cursor != frame.Seq - 1
+            || !await subscriptions.TryAdvanceAsync(sessionId, connectionId, cursor, frame.Seq, time.GetUtcNow(), cancellationToken)
+                .ConfigureAwait(false))
+        {
+            await DeliverAsync(sessionId, connectionId, frame, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        // The cursor moved before the post: a post that then fails closes or forgets the connection, and its client
+        // resumes from the last seq it saw, so the claim never hides a frame from a connection that stays.
+        var status = await PostOrReplaceAsync(connectionId, frame.Json, frame.Seq, cancellationToken).ConfigureAwait(false);
+        if (status == PostStatus.Gone) await ForgetAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (status == PostStatus.Failed) await CloseAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        return status == PostStatus.Delivered ? frame.Seq : null;
     }
 
     private readonly record struct Outcome(long Cursor, PostStatus Status);

@@ -6,9 +6,10 @@ namespace Conduit.Core.Chat;
 /// <summary>
 /// Stops a turn. One still waiting for its session is cancelled at once and never reaches the model; one
 /// already running is flagged, and its workers stop at their next check (the streamer checks every coalescing
-/// interval), post <c>done</c> with stopReason <c>cancelled</c> and keep the partial answer.
+/// interval), post <c>done</c> with stopReason <c>cancelled</c> and keep the partial answer. The flag is followed by a
+/// move of the session's signal, which the streamer sees in its next frame append without reading the turn.
 /// </summary>
-public sealed class TurnCanceller(ITurnStore turns, FramePublisher publisher)
+public sealed class TurnCanceller(ITurnStore turns, ISessionStore sessions, FramePublisher publisher)
 {
     public const string NoModel = "none";
 
@@ -34,7 +35,10 @@ public sealed class TurnCanceller(ITurnStore turns, FramePublisher publisher)
                 .ConfigureAwait(false);
             return null;
         }
-        return await turns.RequestCancelAsync(key, cancellationToken).ConfigureAwait(false) ? null : Finished(turn);
+        if (!await turns.RequestCancelAsync(key, cancellationToken).ConfigureAwait(false)) return Finished(turn);
+        // After the flag, so a streamer that sees the signal move reads a flag already set.
+        await sessions.SignalAsync(turn.SessionId, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private static ErrorFrame Finished(TurnRecord turn) =>

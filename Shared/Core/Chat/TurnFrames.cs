@@ -3,7 +3,7 @@ using Conduit.Core.Protocol;
 
 namespace Conduit.Core.Chat;
 
-/// <summary>The frames of one turn.</summary>
+/// <summary>The frames one writer (a workflow step, the dispatcher, a cancel) publishes for one turn.</summary>
 public sealed class TurnFrames
 {
     public const int MaxSourceFieldCharacters = 300;
@@ -12,6 +12,7 @@ public sealed class TurnFrames
     private const int PassageEnvelopeBytes = 64;
 
     private readonly FramePublisher _publisher;
+    private readonly SessionWatch _watch = new();
 
     internal TurnFrames(FramePublisher publisher, TurnReference turn)
     {
@@ -21,13 +22,24 @@ public sealed class TurnFrames
 
     public TurnReference Turn { get; }
 
+    /// <summary>
+    /// Whether the client asked to stop the turn. Between token frames it costs no read: the appends carry the session's
+    /// signal, which a cancel request moves, so the flag is read only when the signal moved or nothing was appended
+    /// since the last check.
+    /// </summary>
+    public Task<bool> CancelRequestedAsync(CancellationToken cancellationToken) =>
+        _publisher.CancelRequestedAsync(Turn, _watch, cancellationToken);
+
     public Task<long> StatusAsync(string phase, string message, CancellationToken cancellationToken) =>
-        _publisher.PublishAsync(Turn, seq => new StatusFrame(Turn.RequestId, Turn.SessionId, seq, phase, message), cancellationToken);
+        _publisher.PublishAsync(
+            Turn, _watch, steady: false, seq => new StatusFrame(Turn.RequestId, Turn.SessionId, seq, phase, message), cancellationToken);
 
     /// <summary>The first frame of an attempt: says which attempt it is and names its execution.</summary>
     public Task<long> QueuedAsync(string execution, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(
             Turn,
+            _watch,
+            steady: false,
             seq => new StatusFrame(Turn.RequestId, Turn.SessionId, seq, Phases.Queued, "Queued")
             {
                 Attempt = Turn.Attempt, Execution = execution,
@@ -35,7 +47,8 @@ public sealed class TurnFrames
             cancellationToken);
 
     public Task<long> TokenAsync(string text, CancellationToken cancellationToken) =>
-        _publisher.PublishAsync(Turn, seq => new TokenFrame(Turn.RequestId, Turn.SessionId, seq, text), cancellationToken);
+        _publisher.PublishAsync(
+            Turn, _watch, steady: true, seq => new TokenFrame(Turn.RequestId, Turn.SessionId, seq, text), cancellationToken);
 
     /// <summary>
     /// Posts the passages in the order given, as many as fit <see cref="ProtocolLimits.MaxSourcesBytes"/> (a source or
@@ -56,17 +69,25 @@ public sealed class TurnFrames
         var omitted = passages.Count - kept.Count;
         return _publisher.PublishAsync(
             Turn,
+            _watch,
+            steady: false,
             seq => new SourcesFrame(Turn.RequestId, Turn.SessionId, seq, kept) { Omitted = omitted > 0 ? omitted : null },
             cancellationToken);
     }
 
     public Task<long> DoneAsync(string stopReason, TokenUsage usage, string model, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(
-            Turn, seq => new DoneFrame(Turn.RequestId, Turn.SessionId, seq, stopReason, usage, model), cancellationToken);
+            Turn,
+            _watch,
+            steady: false,
+            seq => new DoneFrame(Turn.RequestId, Turn.SessionId, seq, stopReason, usage, model),
+            cancellationToken);
 
     public Task<long> ErrorAsync(string code, string message, bool retryable, CancellationToken cancellationToken) =>
         _publisher.PublishAsync(
             Turn,
+            _watch,
+            steady: false,
             seq => new ErrorFrame(code, message, Turn.RequestId, retryable) { SessionId = Turn.SessionId, Seq = seq },
             cancellationToken);
 

@@ -17,6 +17,12 @@ public interface ISessionStore
     Task<bool> TryClaimTurnAsync(
         string sessionId, string holder, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves the session's <see cref="SessionRecord.Signal"/> on, so the writer of a running turn, which sees it in
+    /// every frame append, knows to look again (here: for a cancel request). Does nothing to a session that does not exist.
+    /// </summary>
+    Task SignalAsync(string sessionId, CancellationToken cancellationToken);
+
     /// <summary>Frees the session if <paramref name="holder"/> holds it; otherwise changes nothing.</summary>
     Task ReleaseTurnAsync(string sessionId, string holder, CancellationToken cancellationToken);
 }

@@ -9,7 +9,8 @@ public interface ISubscriptionStore
 {
     /// <summary>
     /// Subscribes the connection. <paramref name="resetCursor"/> (a resume) sets the cursor to
-    /// <paramref name="deliveredSeq"/>; otherwise an existing subscription keeps its cursor.
+    /// <paramref name="deliveredSeq"/>; otherwise an existing subscription keeps its cursor. A new subscription or a
+    /// reset cursor moves the session's <see cref="SessionRecord.Signal"/> on, after the subscription is written.
     /// </summary>
     Task SubscribeAsync(
         string sessionId,
@@ -28,6 +29,15 @@ public interface ISubscriptionStore
     /// </summary>
     Task<Subscription?> TryLeaseAsync(
         string sessionId, string connectionId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the cursor from <paramref name="fromSeq"/> to <paramref name="toSeq"/> when it is at
+    /// <paramref name="fromSeq"/> and no deliverer holds the lease (or it lapsed before <paramref name="now"/>): the live
+    /// writer's claim on one frame, in one conditional write. False when the cursor is elsewhere, the lease is held or the
+    /// subscription is gone; the caller then delivers through the lease.
+    /// </summary>
+    Task<bool> TryAdvanceAsync(
+        string sessionId, string connectionId, long fromSeq, long toSeq, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Moves the cursor to <paramref name="deliveredSeq"/> and frees the lease, if <paramref name="owner"/> holds it.</summary>
     Task ReleaseAsync(string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken);

@@ -54,13 +54,13 @@ public sealed class DynamoWireTests : IAsyncLifetime
     {
         _server.Enqueue(
             ScriptedResponse.AwsJson(
-                200, """{"Attributes":{"sessionId":{"S":"s-1"},"lastSeq":{"N":"7"},"expiresAt":{"N":"1740916800"}}}"""),
+                200, """{"Attributes":{"sessionId":{"S":"s-1"},"lastSeq":{"N":"7"},"expiresAt":{"N":"1740916800"},"signal":{"N":"3"}}}"""),
             ScriptedResponse.AwsJson(200, "{}"));
         var store = new DynamoFrameStore(_client, Tables, new FixedClock(Now));
 
         var frame = await store.AppendAsync("s-1", "r-1", seq => $"{{\"seq\":{seq}}}", _timeout.Token);
 
-        Assert.Equal(new StoredFrame("s-1", 7, "r-1", """{"seq":7}"""), frame);
+        Assert.Equal(new AppendedFrame(new StoredFrame("s-1", 7, "r-1", """{"seq":7}"""), SessionSignal: 3), frame);
         var update = AssertDynamoRequest(_server.Requests[0], "UpdateItem");
         Assert.Equal("conduit-prod-sessions", Text(update, "TableName"));
         Assert.Equal("s-1", Text(update, "Key", "sessionId", "S"));

@@ -19,7 +19,9 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
     private readonly ScriptedSender _sender = new();
     private SqliteConnectionStore _connections = null!;
     private SqliteFrameStore _frames = null!;
-    private SqliteSubscriptionStore _subscriptions = null!;
+    private CountingSubscriptionStore _subscriptions = null!;
+    private CountingTurnStore _turns = null!;
+    private TurnCanceller _canceller = null!;
     private FrameDelivery _delivery = null!;
     private TurnFrames _turn = null!;
     private SessionReader _reader = null!;
@@ -29,11 +31,14 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         ChatSchema.Create(_database);
         _connections = new SqliteConnectionStore(_database);
         _frames = new SqliteFrameStore(_database, TimeProvider.System);
-        _subscriptions = new SqliteSubscriptionStore(_database);
+        _subscriptions = new CountingSubscriptionStore(new SqliteSubscriptionStore(_database));
+        _turns = new CountingTurnStore(new SqliteTurnStore(_database, TimeProvider.System));
         _delivery = new FrameDelivery(
             _frames, _subscriptions, _sender, _connections, NoMetrics.Instance, TimeProvider.System, NullLogger<FrameDelivery>.Instance);
-        _turn = new FramePublisher(_frames, _subscriptions, _delivery).ForTurn(new TurnReference("u1", "r1", "s1", "a="));
+        var publisher = new FramePublisher(_frames, _subscriptions, _turns, _delivery);
+        _turn = publisher.ForTurn(new TurnReference("u1", "r1", "s1", "a="));
         var sessions = new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(1));
+        _canceller = new TurnCanceller(_turns, sessions, publisher);
         _reader = new SessionReader(
             sessions, _subscriptions, _frames, new SqliteHistoryStore(_database, TimeProvider.System), _delivery, new ConduitSettings(),
             TimeProvider.System);
@@ -191,6 +196,94 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), covered);
     }
 
+    [Fact]
+    public async Task Token_SteadyStream_ListsTheSubscribersOnceAndTakesNoLease()
+    {
+        await Subscribe("a=", 0);
+        await Subscribe("b=", 0);
+        await _turn.StatusAsync("streaming", "Writing", CancellationToken.None);
+        var (lists, leases) = (_subscriptions.Lists, _subscriptions.Leases);
+
+        for (var i = 0; i < 5; i++) await _turn.TokenAsync($"t{i} ", CancellationToken.None);
+
+        Assert.Equal((lists, leases), (_subscriptions.Lists, _subscriptions.Leases));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], _sender.Seqs("a="));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], _sender.Seqs("b="));
+        Assert.All(await _subscriptions.ListAsync("s1", CancellationToken.None), s => Assert.Equal(6, s.DeliveredSeq));
+    }
+
+    [Fact]
+    public async Task Token_SubscriptionAddedMidStream_GetsTheNextFrameAndWhatItMissedBeforeIt()
+    {
+        await Subscribe("a=", 0);
+        await _turn.StatusAsync("streaming", "Writing", CancellationToken.None);
+        await _turn.TokenAsync("one ", CancellationToken.None);
+        await _subscriptions.SubscribeAsync("s1", "b=", 1, resetCursor: false, Far, CancellationToken.None);
+
+        await _turn.TokenAsync("two ", CancellationToken.None);
+        await _turn.TokenAsync("three", CancellationToken.None);
+
+        Assert.Equal([2L, 3L, 4L], _sender.Frames("b=").SelectMany(Covered));
+        Assert.Equal("one two three", string.Concat(_sender.Frames("b=").Select(f => f.GetProperty("text").GetString())));
+        Assert.Equal([1L, 2L, 3L, 4L], _sender.Seqs("a="));
+    }
+
+    [Fact]
+    public async Task Token_ReplayHoldsTheLease_LiveFrameWaitsForIt_AndFollowsWithoutRepeat()
+    {
+        await Subscribe("a=", 0);
+        await _turn.StatusAsync("streaming", "Writing", CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        Assert.NotNull(await _subscriptions.TryLeaseAsync("s1", "a=", "replay", now, now.AddMinutes(1), CancellationToken.None));
+
+        await _turn.TokenAsync("held", CancellationToken.None);
+        Assert.Equal([1L], _sender.Seqs("a="));
+
+        await _subscriptions.ReleaseAsync("s1", "a=", "replay", 1, CancellationToken.None);
+        await _turn.TokenAsync(" then live", CancellationToken.None);
+
+        Assert.Equal([1L, 2L, 3L], _sender.Frames("a=").SelectMany(Covered));
+    }
+
+    [Fact]
+    public async Task CancelRequested_WhileTokensFlow_ReadsTheFlagOnlyOnceACancelMovedTheSignal()
+    {
+        await CreateRunningTurnAsync();
+        await _turn.StatusAsync("streaming", "Writing", CancellationToken.None);
+        Assert.False(await _turn.CancelRequestedAsync(CancellationToken.None));
+        for (var i = 0; i < 3; i++)
+        {
+            await _turn.TokenAsync($"t{i} ", CancellationToken.None);
+            Assert.False(await _turn.CancelRequestedAsync(CancellationToken.None));
+        }
+        Assert.Equal(1, _turns.CancelReads);
+
+        Assert.Null(await _canceller.CancelAsync("u1", new CancelCommand("r1"), CancellationToken.None));
+        await _turn.TokenAsync("late", CancellationToken.None);
+
+        Assert.True(await _turn.CancelRequestedAsync(CancellationToken.None));
+        Assert.Equal(2, _turns.CancelReads);
+    }
+
+    [Fact]
+    public async Task CancelRequested_NothingAppendedSinceTheLastCheck_ReadsTheFlag()
+    {
+        await CreateRunningTurnAsync();
+        await _turn.TokenAsync("t", CancellationToken.None);
+        Assert.False(await _turn.CancelRequestedAsync(CancellationToken.None));
+        await _turns.RequestCancelAsync(new TurnKey("u1", "r1"), CancellationToken.None);
+
+        Assert.True(await _turn.CancelRequestedAsync(CancellationToken.None));
+        Assert.Equal(2, _turns.CancelReads);
+    }
+
+    private async Task CreateRunningTurnAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await _turns.CreateAsync(
+            new TurnRecord("r1", "s1", "a=", "Hi", TurnStatus.Running, now, now, null) { UserId = "u1" }, CancellationToken.None);
+    }
+
     private static IEnumerable<long> Covered(JsonElement frame)
     {
         var last = frame.GetProperty("seq").GetInt64();
@@ -235,5 +328,93 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
             lock (_gate) Deleted.Add(connectionId);
             return Task.FromResult(true);
         }
+    }
+
+    /// <summary>The real store, counting the calls the steady token path must not make.</summary>
+    private sealed class CountingSubscriptionStore(ISubscriptionStore inner) : ISubscriptionStore
+    {
+        private int _lists;
+        private int _leases;
+
+        public int Lists => Volatile.Read(ref _lists);
+        public int Leases => Volatile.Read(ref _leases);
+
+        public Task SubscribeAsync(
+            string sessionId,
+            string connectionId,
+            long deliveredSeq,
+            bool resetCursor,
+            DateTimeOffset expiresAt,
+            CancellationToken cancellationToken) =>
+            inner.SubscribeAsync(sessionId, connectionId, deliveredSeq, resetCursor, expiresAt, cancellationToken);
+
+        public Task<IReadOnlyList<Subscription>> ListAsync(string sessionId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _lists);
+            return inner.ListAsync(sessionId, cancellationToken);
+        }
+
+        public Task<Subscription?> TryLeaseAsync(
+            string sessionId,
+            string connectionId,
+            string owner,
+            DateTimeOffset now,
+            DateTimeOffset until,
+            CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _leases);
+            return inner.TryLeaseAsync(sessionId, connectionId, owner, now, until, cancellationToken);
+        }
+
+        public Task<bool> TryAdvanceAsync(
+            string sessionId, string connectionId, long fromSeq, long toSeq, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.TryAdvanceAsync(sessionId, connectionId, fromSeq, toSeq, now, cancellationToken);
+
+        public Task ReleaseAsync(
+            string sessionId, string connectionId, string owner, long deliveredSeq, CancellationToken cancellationToken) =>
+            inner.ReleaseAsync(sessionId, connectionId, owner, deliveredSeq, cancellationToken);
+
+        public Task RemoveAsync(string sessionId, string connectionId, CancellationToken cancellationToken) =>
+            inner.RemoveAsync(sessionId, connectionId, cancellationToken);
+
+        public Task RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken) =>
+            inner.RemoveConnectionAsync(connectionId, cancellationToken);
+    }
+
+    /// <summary>The real store, counting reads of the cancel flag.</summary>
+    private sealed class CountingTurnStore(ITurnStore inner) : ITurnStore
+    {
+        private int _cancelReads;
+
+        public int CancelReads => Volatile.Read(ref _cancelReads);
+
+        public Task<(bool Created, TurnRecord Turn)> CreateAsync(TurnRecord turn, CancellationToken cancellationToken) =>
+            inner.CreateAsync(turn, cancellationToken);
+
+        public Task<TurnRecord?> GetAsync(TurnKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+        public Task<bool> TransitionAsync(TurnKey key, TurnStatus from, TurnStatus to, CancellationToken cancellationToken) =>
+            inner.TransitionAsync(key, from, to, cancellationToken);
+
+        public Task SetStatusAsync(TurnKey key, TurnStatus status, string? errorCode, CancellationToken cancellationToken) =>
+            inner.SetStatusAsync(key, status, errorCode, cancellationToken);
+
+        public Task<TurnRecord?> RetryAsync(TurnKey key, int failedAttempt, CancellationToken cancellationToken) =>
+            inner.RetryAsync(key, failedAttempt, cancellationToken);
+
+        public Task<bool> IsCancelRequestedAsync(TurnKey key, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _cancelReads);
+            return inner.IsCancelRequestedAsync(key, cancellationToken);
+        }
+
+        public Task<bool> RequestCancelAsync(TurnKey key, CancellationToken cancellationToken) =>
+            inner.RequestCancelAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<TurnRecord>> ListWaitingAsync(string sessionId, int maxCount, CancellationToken cancellationToken) =>
+            inner.ListWaitingAsync(sessionId, maxCount, cancellationToken);
+
+        public Task<int> CountInFlightForUserAsync(string userId, CancellationToken cancellationToken) =>
+            inner.CountInFlightForUserAsync(userId, cancellationToken);
     }
 }

@@ -43,7 +43,7 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
 
         ChatSchema.Create(_database);
 
-        Assert.Equal(4, await VersionAsync());
+        Assert.Equal(5, await VersionAsync());
         var connection = await new SqliteConnectionStore(_database).GetAsync("c-1", _timeout.Token);
         var session = await new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(24)).GetAsync("s-1", _timeout.Token);
         var turn = await new SqliteTurnStore(_database, TimeProvider.System).GetAsync(new TurnKey("", "r-1"), _timeout.Token);
@@ -74,7 +74,7 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
 
         ChatSchema.Create(_database);
 
-        Assert.Equal(4, await VersionAsync());
+        Assert.Equal(5, await VersionAsync());
         Assert.Equal(created, await sessions.GetAsync("s-1", _timeout.Token));
     }
 

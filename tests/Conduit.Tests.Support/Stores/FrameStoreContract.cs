@@ -22,8 +22,8 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
         var first = await Stores.Frames.AppendAsync(sessionId, requestId, Render, Cancellation);
         var second = await Stores.Frames.AppendAsync(sessionId, requestId, Render, Cancellation);
 
-        Assert.Equal(new StoredFrame(sessionId, 1, requestId, Render(1)), first);
-        Assert.Equal(new StoredFrame(sessionId, 2, requestId, Render(2)), second);
+        Assert.Equal(new StoredFrame(sessionId, 1, requestId, Render(1)), first.Frame);
+        Assert.Equal(new StoredFrame(sessionId, 2, requestId, Render(2)), second.Frame);
     }
 
     [NodeFact]
@@ -31,8 +31,9 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
     {
         var sessionId = await CreateSessionAsync();
 
-        var frames = await Task.WhenAll(
-            Enumerable.Range(0, 20).Select(_ => Stores.Frames.AppendAsync(sessionId, NewId(), Render, Cancellation)));
+        var frames = (await Task.WhenAll(
+            Enumerable.Range(0, 20).Select(_ => Stores.Frames.AppendAsync(sessionId, NewId(), Render, Cancellation))))
+            .Select(appended => appended.Frame).ToList();
 
         Assert.Equal(Enumerable.Range(1, 20).Select(seq => (long)seq), frames.Select(frame => frame.Seq).Order());
         var stored = await Stores.Frames.ReadAfterAsync(sessionId, 0, 100, Cancellation);
@@ -48,7 +49,7 @@ public abstract class FrameStoreContract(IStoreBackend backend) : StoreContract(
 
         var frame = await Stores.Frames.AppendAsync(second, NewId(), Render, Cancellation);
 
-        Assert.Equal(1, frame.Seq);
+        Assert.Equal(1, frame.Frame.Seq);
         Assert.Equal(3, (await Stores.Sessions.GetAsync(first, Cancellation))?.LastSeq);
     }
 

@@ -192,4 +192,44 @@ public abstract class SessionStoreContract(IStoreBackend backend) : StoreContrac
 
         Assert.Null(await Stores.Sessions.GetAsync(sessionId, Cancellation));
     }
+
+    [NodeFact]
+    public async Task SignalAsync_Twice_MovesTheSignalThatTheNextFrameAppendReturns()
+    {
+        var sessionId = await CreateSessionAsync();
+        var before = await Stores.Frames.AppendAsync(sessionId, NewId(), seq => $"{{\"seq\":{seq}}}", Cancellation);
+
+        await Stores.Sessions.SignalAsync(sessionId, Cancellation);
+        await Stores.Sessions.SignalAsync(sessionId, Cancellation);
+        var after = await Stores.Frames.AppendAsync(sessionId, NewId(), seq => $"{{\"seq\":{seq}}}", Cancellation);
+
+        Assert.Equal(before.SessionSignal + 2, after.SessionSignal);
+        Assert.Equal(after.SessionSignal, (await SessionAsync(sessionId)).Signal);
+    }
+
+    [NodeFact]
+    public async Task SignalAsync_UnknownSession_CreatesNothing()
+    {
+        var sessionId = NewId();
+
+        await Stores.Sessions.SignalAsync(sessionId, Cancellation);
+
+        Assert.Null(await Stores.Sessions.GetAsync(sessionId, Cancellation));
+    }
+
+    [NodeFact]
+    public async Task SubscribeAsync_NewOrResetSubscription_MovesTheSignal_ARenewalDoesNot()
+    {
+        var sessionId = await CreateSessionAsync();
+        var start = (await SessionAsync(sessionId)).Signal;
+
+        await Stores.Subscriptions.SubscribeAsync(sessionId, "c1", 0, resetCursor: false, Start.AddHours(1), Cancellation);
+        var added = (await SessionAsync(sessionId)).Signal;
+        await Stores.Subscriptions.SubscribeAsync(sessionId, "c1", 0, resetCursor: false, Start.AddHours(2), Cancellation);
+        var renewed = (await SessionAsync(sessionId)).Signal;
+        await Stores.Subscriptions.SubscribeAsync(sessionId, "c1", 0, resetCursor: true, Start.AddHours(2), Cancellation);
+        var reset = (await SessionAsync(sessionId)).Signal;
+
+        Assert.Equal([start + 1, start + 1, start + 2], [added, renewed, reset]);
+    }
 }

@@ -241,4 +241,46 @@ public abstract class SubscriptionStoreContract(IStoreBackend backend) : StoreCo
 
         Assert.Equal([new Subscription(sessionId, connectionId, 0, Expiry)], await Stores.Subscriptions.ListAsync(sessionId, Cancellation));
     }
+
+    [NodeFact]
+    public async Task TryAdvanceAsync_CursorAtFromAndNoLease_MovesTheCursor()
+    {
+        var (sessionId, connectionId) = await SubscribedAsync(deliveredSeq: 4);
+
+        Assert.True(await Stores.Subscriptions.TryAdvanceAsync(sessionId, connectionId, 4, 5, Start, Cancellation));
+
+        Assert.Equal(5, (await FindAsync(sessionId, connectionId))?.DeliveredSeq);
+    }
+
+    [NodeFact]
+    public async Task TryAdvanceAsync_CursorElsewhere_ReturnsFalseAndLeavesIt()
+    {
+        var (sessionId, connectionId) = await SubscribedAsync(deliveredSeq: 2);
+
+        Assert.False(await Stores.Subscriptions.TryAdvanceAsync(sessionId, connectionId, 4, 5, Start, Cancellation));
+
+        Assert.Equal(2, (await FindAsync(sessionId, connectionId))?.DeliveredSeq);
+    }
+
+    [NodeFact]
+    public async Task TryAdvanceAsync_LeaseHeld_ReturnsFalse_OnceItLapses_MovesTheCursor()
+    {
+        var (sessionId, connectionId) = await SubscribedAsync(deliveredSeq: 4);
+        Assert.NotNull(await Stores.Subscriptions.TryLeaseAsync(sessionId, connectionId, "replay", Start, LeaseEnd, Cancellation));
+
+        Assert.False(await Stores.Subscriptions.TryAdvanceAsync(sessionId, connectionId, 4, 5, Start, Cancellation));
+        Assert.True(await Stores.Subscriptions.TryAdvanceAsync(sessionId, connectionId, 4, 5, LeaseEnd.AddSeconds(1), Cancellation));
+
+        Assert.Equal(5, (await FindAsync(sessionId, connectionId))?.DeliveredSeq);
+    }
+
+    [NodeFact]
+    public async Task TryAdvanceAsync_NoSuchSubscription_ReturnsFalseAndCreatesNothing()
+    {
+        var sessionId = NewId();
+
+        Assert.False(await Stores.Subscriptions.TryAdvanceAsync(sessionId, "c1", 0, 1, Start, Cancellation));
+
+        Assert.Empty(await Stores.Subscriptions.ListAsync(sessionId, Cancellation));
+    }
 }
