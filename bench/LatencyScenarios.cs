@@ -78,16 +78,30 @@ public static partial class Scenarios
                 lock (random) return TimeSpan.FromSeconds(-2 * Math.Log(1 - random.NextDouble()));
             };
         }
+        var bareAlone = await SendAndTimeAcksAsync(bareClients, "alone-bare", Paced(20261123));
+        var conduitAlone = await SendAndTimeAcksAsync(conduitClients, "alone", Paced(20261124));
         var conduitRun = SendAndTimeAcksAsync(conduitClients, "vs", Paced(20261121));
         var bareRun = SendAndTimeAcksAsync(bareClients, "vs-bare", Paced(20261122));
-        var conduit = Percentiles("ack-vs-bare", "Conduit: send → ack, paced", await conduitRun, "ms", "");
-        var floor = Percentiles("ack-vs-bare", "bare Kestrel WebSocket: send → ack, paced", await bareRun, "ms", "");
+        var conduit = await conduitRun;
+        var floor = await bareRun;
         foreach (var client in conduitClients.Concat(bareClients)) await client.DisposeAsync();
         return
         [
-            conduit,
-            floor,
-            new Measurement("ack-vs-bare", "Conduit p99 ÷ bare p99", 0, 0, conduit.P99 / floor.P99, "×", conduit.Samples, "≤ 3×"),
+            .. Compared("one after the other", conduitAlone, bareAlone),
+            .. Compared("both at once", conduit, floor),
+        ];
+    }
+
+    private static IEnumerable<Measurement> Compared(string how, double[] conduit, double[] bare)
+    {
+        var conduitAcks = Percentiles("ack-vs-bare", $"Conduit: send → ack, paced, {how}", conduit, "ms", "");
+        var bareAcks = Percentiles("ack-vs-bare", $"bare Kestrel WebSocket: send → ack, paced, {how}", bare, "ms", "");
+        return
+        [
+            conduitAcks,
+            bareAcks,
+            new Measurement(
+                "ack-vs-bare", $"Conduit p99 ÷ bare p99, {how}", 0, 0, conduitAcks.P99 / bareAcks.P99, "×", conduitAcks.Samples, "≤ 3×"),
         ];
     }
 }
