@@ -38,7 +38,8 @@ public class DelayedCalls<T> : DispatchProxy where T : class
         if (returns == typeof(Task)) return DelayThenAsync(targetMethod, args);
         if (returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(Task<>))
         {
-            var typed = DelayThenResultByType.GetOrAdd(returns.GenericTypeArguments[0], result => DelayThenResultMethod.MakeGenericMethod(result));
+            var typed = DelayThenResultByType.GetOrAdd(
+                returns.GenericTypeArguments[0], result => DelayThenResultMethod.MakeGenericMethod(result));
             return typed.Invoke(this, BindingFlags.DoNotWrapExceptions, null, [targetMethod, args], null);
         }
         return Call(targetMethod, args);

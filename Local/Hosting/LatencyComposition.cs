@@ -34,7 +34,8 @@ public static class LatencyComposition
 
     private static void DelayEveryCall<T>(IServiceCollection services, TimeSpan delay) where T : class
     {
-        if (delay > TimeSpan.Zero) Decorate<T>(services, (sp, port) => DelayedCalls<T>.Wrap(port, delay, sp.GetRequiredService<TimeProvider>()));
+        if (delay <= TimeSpan.Zero) return;
+        Decorate<T>(services, (sp, port) => DelayedCalls<T>.Wrap(port, delay, sp.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Replaces the last registration of <typeparamref name="T"/>, the one that resolves, with one wrapping it.</summary>

@@ -91,7 +91,8 @@ public sealed class IngressConnectionLookupTests : IAsyncLifetime
 
         public int Reads => Volatile.Read(ref _reads);
 
-        public Task AddAsync(ConnectionRecord connection, CancellationToken cancellationToken) => inner.AddAsync(connection, cancellationToken);
+        public Task AddAsync(ConnectionRecord connection, CancellationToken cancellationToken) =>
+            inner.AddAsync(connection, cancellationToken);
 
         public Task<ConnectionRecord?> GetAsync(string connectionId, CancellationToken cancellationToken)
         {
@@ -99,7 +100,8 @@ public sealed class IngressConnectionLookupTests : IAsyncLifetime
             return inner.GetAsync(connectionId, cancellationToken);
         }
 
-        public Task RemoveAsync(string connectionId, CancellationToken cancellationToken) => inner.RemoveAsync(connectionId, cancellationToken);
+        public Task RemoveAsync(string connectionId, CancellationToken cancellationToken) =>
+            inner.RemoveAsync(connectionId, cancellationToken);
 
         public Task<int> CountForUserAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
             inner.CountForUserAsync(userId, now, cancellationToken);

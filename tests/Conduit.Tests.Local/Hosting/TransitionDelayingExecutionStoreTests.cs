@@ -69,7 +69,8 @@ public sealed class TransitionDelayingExecutionStoreTests
         public int Closed { get; private set; }
         public int Reads { get; private set; }
 
-        public Task<bool> TryCreateExecutionAsync(ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
+        public Task<bool> TryCreateExecutionAsync(
+            ExecutionDescription execution, HistoryEvent startedEvent, CancellationToken cancellationToken) =>
             Task.FromResult(true);
 
         public Task AppendEventsAsync(string executionArn, IReadOnlyList<HistoryEvent> events, CancellationToken cancellationToken)
@@ -78,7 +79,8 @@ public sealed class TransitionDelayingExecutionStoreTests
             return Task.CompletedTask;
         }
 
-        public Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken)
+        public Task CloseExecutionAsync(
+            ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken)
         {
             Closed++;
             return Task.CompletedTask;
