@@ -33,6 +33,8 @@ public static partial class Scenarios
         ["replay"] = ReplayAsync,
         ["cost"] = CostAsync,
         ["cold-start"] = ColdStartAsync,
+        ["latency-aws"] = AwsLatencyAsync,
+        ["ack-vs-bare"] = AckVersusBareAsync,
     };
 
     /// <summary>

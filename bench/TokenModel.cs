@@ -16,6 +16,9 @@ public sealed class TokenModel(int tokens, TimeSpan interval) : IChatClient
     public TimeSpan Interval { get; } = interval;
     public ConcurrentDictionary<int, long> ProducedAt { get; } = new();
 
+    /// <summary>When the last streaming call began: the model's own time to first token runs from here to token 0.</summary>
+    public long StreamStartedAt { get; private set; }
+
     public Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(
@@ -27,6 +30,7 @@ public sealed class TokenModel(int tokens, TimeSpan interval) : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var start = Stopwatch.GetTimestamp();
+        StreamStartedAt = start;
         for (var i = 0; i < Tokens; i++)
         {
             var due = Interval * i - Stopwatch.GetElapsedTime(start);

@@ -107,6 +107,7 @@ public static class LocalComposition
             options.Queue,
             sp.GetRequiredService<ILogger<SqsEventSource>>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddLatencyProfile(options.Latency);
         return services;
     }
 

@@ -22,7 +22,7 @@ public sealed class LocalFunctions(IServiceProvider services)
         get
         {
             var consumer = ConduitFunctions.All.Single(f => f.Role == FunctionRole.QueueConsumer);
-            return Writability.RunningBatchAgainWhenFull(consumer.Name, Handler(consumer));
+            return Writability.RunningBatchAgainWhenFull(consumer.Name, Handler(consumer, Latency.QueueReceive));
         }
     }
 
@@ -43,6 +43,12 @@ public sealed class LocalFunctions(IServiceProvider services)
 
     private StoreWritability Writability => services.GetRequiredService<StoreWritability>();
 
-    private LambdaHandler Handler(FunctionDefinition function) =>
-        input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);
+    private LatencyProfile Latency => services.GetService<LocalHostOptions>()?.Latency ?? LatencyProfile.None;
+
+    /// <summary>The function's entry point, reached after the profile's invocation time and any <paramref name="before"/> it.</summary>
+    private LambdaHandler Handler(FunctionDefinition function, TimeSpan before = default) =>
+        DelayedInvocation.Wrap(
+            input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None),
+            Latency.FunctionInvoke + before,
+            services.GetRequiredService<TimeProvider>());
 }

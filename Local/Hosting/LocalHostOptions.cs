@@ -46,6 +46,9 @@ public sealed record LocalHostOptions
 
     public AuthChoice Auth { get; init; } = AuthChoice.Development;
 
+    /// <summary>Time added to each call that would cross the network on AWS; none unless asked for.</summary>
+    public LatencyProfile Latency { get; init; } = LatencyProfile.None;
+
     /// <summary>The development issuer's name and audience; tokens it signs carry them.</summary>
     public const string DevelopmentIssuer = "conduit-local";
     public const string DevelopmentAudience = "conduit";
@@ -92,6 +95,8 @@ public sealed record LocalHostOptions
           --token-delay-ms <n>        offline model delay between tokens (default 20)
           --first-token-delay-ms <n>  offline model delay before the first token (default 250)
           --post-latency-ms <n>       delay added to each @connections POST, as a real one from Lambda costs (default 0)
+          --latency-profile none|aws  add AWS's typical latency to every store, @connections, queue, workflow and
+                                      function call (default none; figures in docs/performance.md)
           --help, -h                  this text
         """;
 
@@ -148,6 +153,7 @@ public sealed record LocalHostOptions
                 {
                     Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) },
                 },
+                "--latency-profile" => options with { Latency = LatencyProfile.Parse(Value()) },
                 "--post-latency-ms" => options with
                 {
                     Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(Number(0, 10_000)) },

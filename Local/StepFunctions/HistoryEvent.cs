@@ -8,6 +8,9 @@ namespace Conduit.Local.StepFunctions;
 /// </summary>
 public sealed record HistoryEvent(long Id, long PreviousEventId, DateTimeOffset Timestamp, string Type, JsonObject Details)
 {
+    /// <summary>Whether this event is a state's entry: a state transition, as Step Functions counts and bills them.</summary>
+    public bool EntersState => Type.EndsWith(HistoryEventTypes.StateEnteredSuffix, StringComparison.Ordinal);
+
     /// <summary>
     /// The name of the details field for this event type: every <c>...StateEntered</c> event shares <c>stateEnteredEventDetails</c>.
     /// </summary>

@@ -24,6 +24,8 @@ public sealed class ChatIngress(
     TimeProvider time,
     ILogger<ChatIngress> logger)
 {
+    private readonly SignedInConnections _signedIn = new(connections, time);
+
     /// <summary>
     /// Registers the connection for the user its token names. Refused: a browser page whose Origin is not on the
     /// allowlist (exact match: scheme, host and port; clients that send no Origin are not browsers and are not
@@ -51,22 +53,23 @@ public sealed class ChatIngress(
             ChatLog.ConnectionRefusedAtLimit(logger, request.ConnectionId, userId, settings.MaxConnectionsPerUser);
             return ConnectDecision.Refuse(429, "Too many connections");
         }
-        await connections.AddAsync(
-            new ConnectionRecord(
-                request.ConnectionId,
-                request.ConnectedAt,
-                request.SourceIp,
-                request.UserAgent,
-                request.ConnectedAt + settings.ConnectionTtl)
-            {
-                UserId = userId,
-            },
-            cancellationToken).ConfigureAwait(false);
+        var connection = new ConnectionRecord(
+            request.ConnectionId,
+            request.ConnectedAt,
+            request.SourceIp,
+            request.UserAgent,
+            request.ConnectedAt + settings.ConnectionTtl)
+        {
+            UserId = userId,
+        };
+        await connections.AddAsync(connection, cancellationToken).ConfigureAwait(false);
+        _signedIn.Remember(connection);
         return ConnectDecision.Accept(request.Credentials.Subprotocol);
     }
 
     public async Task DisconnectAsync(string connectionId, CancellationToken cancellationToken)
     {
+        _signedIn.Forget(connectionId);
         await subscriptions.RemoveConnectionAsync(connectionId, cancellationToken).ConfigureAwait(false);
         await connections.RemoveAsync(connectionId, cancellationToken).ConfigureAwait(false);
     }
@@ -82,7 +85,7 @@ public sealed class ChatIngress(
         {
             if (routeKey == RouteKeys.Ping) return new PongFrame();
             if (!RouteKeys.MessageRoutes.Contains(routeKey)) return ProtocolParser.DescribeUnrouted(body, isBase64Encoded);
-            if ((await connections.GetAsync(connectionId, cancellationToken).ConfigureAwait(false))?.UserId is not { } userId)
+            if (await _signedIn.UserOfAsync(connectionId, cancellationToken).ConfigureAwait(false) is not { } userId)
             {
                 return new ErrorFrame(
                     ErrorCodes.Unauthorized,
