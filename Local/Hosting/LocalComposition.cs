@@ -95,7 +95,9 @@ public static class LocalComposition
             File.ReadAllText(options.StateMachineFile), LocalFunctions.Substitutions, TaskResources));
         services.AddSingleton<SqliteExecutionStore>();
         services.AddSingleton<IExecutionStore, SpaceWaitingExecutionStore>();
-        services.AddSingleton<ITaskInvoker>(sp => new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers()));
+        services.AddSingleton<ITaskInvoker>(sp => new FaultInjectingTaskInvoker(
+            new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers(), sp.GetRequiredService<TimeProvider>()),
+            options.InjectedFaults));
         services.AddSingleton(sp => EmulatorFor(sp, sp.GetRequiredService<StateMachine>(), ChatTurnStateMachineArn));
         AddAwsEdge(services, options);
         services.AddSingleton<IWorkflowStarter, LocalWorkflowStarter>();

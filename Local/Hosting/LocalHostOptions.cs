@@ -3,6 +3,7 @@ using Conduit.Core.Chat;
 using Conduit.Local.Gateway;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
+using Conduit.Local.StepFunctions;
 
 namespace Conduit.Local.Hosting;
 
@@ -62,6 +63,9 @@ public sealed record LocalHostOptions
     /// </summary>
     public AwsEdgeCredentials? AwsCredentials { get; init; }
 
+    /// <summary>Failures the workflow's Lambda invocations meet first, from <c>--inject-fault</c> (repeatable).</summary>
+    public IReadOnlyList<InjectedFault> InjectedFaults { get; init; } = [];
+
     public IReadOnlySet<string> EffectiveAllowedOrigins =>
         AllowedOrigins ?? new HashSet<string>(StringComparer.Ordinal) { $"http://127.0.0.1:{Port}", $"http://localhost:{Port}" };
 
@@ -92,6 +96,8 @@ public sealed record LocalHostOptions
           --token-delay-ms <n>        offline model delay between tokens (default 20)
           --first-token-delay-ms <n>  offline model delay before the first token (default 250)
           --post-latency-ms <n>       delay added to each @connections POST, as a real one from Lambda costs (default 0)
+          --inject-fault <fn>:<n>:<error>  the first n invocations of function fn by the workflow fail with error, e.g.
+                                      conduit-Stream:2:Lambda.TooManyRequestsException (repeatable)
         """;
 
     /// <summary>Reads command-line options; a bad one throws <see cref="ArgumentException"/> with a one-line reason.</summary>
@@ -144,6 +150,7 @@ public sealed record LocalHostOptions
                 {
                     Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) },
                 },
+                "--inject-fault" => options with { InjectedFaults = [.. options.InjectedFaults, InjectedFault.Parse(Value())] },
                 "--post-latency-ms" => options with
                 {
                     Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(Number(0, 10_000)) },

@@ -93,10 +93,7 @@ internal static class AslDefinitionParser
     {
         state.RejectFieldsOutside(TaskFields, "a Task state");
         var resource = state.RequireString("Resource");
-        if (!supportedResources.Contains(resource))
-        {
-            throw state.Invalid($"uses resource \"{resource}\", which the local interpreter does not support");
-        }
+        TaskResourceParser.Validate(state, resource, supportedResources);
 
         return new TaskState(
             name,
