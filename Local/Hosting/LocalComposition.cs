@@ -95,6 +95,7 @@ public static class LocalComposition
             File.ReadAllText(options.StateMachineFile), LocalFunctions.Substitutions, TaskResources));
         services.AddSingleton<SqliteExecutionStore>();
         services.AddSingleton<IExecutionStore, SpaceWaitingExecutionStore>();
+        services.AddSingleton<TaskTokenRegistry>();
         services.AddSingleton<ITaskInvoker>(sp => new FaultInjectingTaskInvoker(
             new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers(), sp.GetRequiredService<TimeProvider>()),
             options.InjectedFaults));
@@ -171,7 +172,8 @@ public static class LocalComposition
         services.GetRequiredService<ITaskInvoker>(),
         services.GetRequiredService<IExecutionStore>(),
         services.GetRequiredService<TimeProvider>(),
-        services.GetRequiredService<ILogger<StepFunctionsEmulator>>());
+        services.GetRequiredService<ILogger<StepFunctionsEmulator>>(),
+        services.GetRequiredService<TaskTokenRegistry>());
 
     private static void AddSqliteStores(IServiceCollection services, LocalHostOptions options)
     {

@@ -20,7 +20,8 @@ internal static class AslDefinitionParser
 
     private static readonly FrozenSet<string> TaskFields = Fields(
         [.. CommonFields, .. TransitionFields, .. InputOutputFields,
-         "Parameters", "ResultSelector", "ResultPath", "Resource", "TimeoutSeconds", "Retry", "Catch"]);
+         "Parameters", "ResultSelector", "ResultPath", "Resource", "TimeoutSeconds", "Retry", "Catch",
+         .. TaskTimeoutParser.Fields]);
 
     private static readonly FrozenSet<string> PassFields = Fields(
         [.. CommonFields, .. TransitionFields, .. InputOutputFields, "Parameters", "ResultPath", "Result"]);
@@ -95,18 +96,24 @@ internal static class AslDefinitionParser
         var resource = state.RequireString("Resource");
         TaskResourceParser.Validate(state, resource, supportedResources);
 
+        var timeouts = TaskTimeoutParser.Parse(state);
         return new TaskState(
             name,
             ParseNext(state),
             resource,
-            state.OptionalInteger("TimeoutSeconds", 1, 99_999_999),
+            timeouts.TimeoutSeconds,
             state.OptionalPath("InputPath", ReferencePath.Root),
             ParseTemplate(state, "Parameters"),
             ParseTemplate(state, "ResultSelector"),
             ParseResultPath(state),
             state.OptionalPath("OutputPath", ReferencePath.Root),
             ParseErrorHandlers(state, "Retry", ParseRetrier),
-            ParseErrorHandlers(state, "Catch", ParseCatcher));
+            ParseErrorHandlers(state, "Catch", ParseCatcher))
+        {
+            TimeoutSecondsPath = timeouts.TimeoutSecondsPath,
+            HeartbeatSeconds = timeouts.HeartbeatSeconds,
+            HeartbeatSecondsPath = timeouts.HeartbeatSecondsPath,
+        };
     }
 
     private static PassState ParsePass(DefinitionObject state, string name)

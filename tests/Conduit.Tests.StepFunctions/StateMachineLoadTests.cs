@@ -61,12 +61,10 @@ public sealed class StateMachineLoadTests
     }
 
     [Theory]
-    [InlineData("HeartbeatSeconds", "60")]
     [InlineData("Arguments", "{}")]
     [InlineData("Output", "{}")]
     [InlineData("Assign", "{}")]
     [InlineData("Credentials", "{}")]
-    [InlineData("TimeoutSecondsPath", "\"$.t\"")]
     public void Load_UnsupportedTaskField_NamesFieldAndState(string field, string value)
     {
         var message = LoadError(Definitions.SingleTask($$"""{ "{{field}}": {{value}} }"""));
