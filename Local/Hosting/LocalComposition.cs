@@ -35,9 +35,12 @@ public static class LocalComposition
     public static string ChatTurnStateMachineArn { get; } =
         StateMachineArns.StateMachine(LocalFunctions.Region, LocalFunctions.AccountId, "conduit-chat-turn");
 
-    /// <summary>The Task resources state machines may use here: the local functions through lambda:invoke.</summary>
+    /// <summary>
+    /// The Task resources state machines may use here: the local functions through lambda:invoke, the host's queues
+    /// through sqs:sendMessage.
+    /// </summary>
     private static readonly IReadOnlySet<string> TaskResources =
-        new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource };
+        new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource, SqsSendMessageTaskInvoker.Resource };
 
     public static IServiceCollection AddConduitLocal(this IServiceCollection services, LocalHostOptions options)
     {
@@ -97,7 +100,13 @@ public static class LocalComposition
         services.AddSingleton<IExecutionStore, SpaceWaitingExecutionStore>();
         services.AddSingleton<TaskTokenRegistry>();
         services.AddSingleton<ITaskInvoker>(sp => new FaultInjectingTaskInvoker(
-            new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers(), sp.GetRequiredService<TimeProvider>()),
+            new TaskInvokerRouter(new Dictionary<string, ITaskInvoker>
+            {
+                [LambdaInvokeTaskInvoker.Resource] = new LambdaInvokeTaskInvoker(
+                    sp.GetRequiredService<LocalFunctions>().WorkflowHandlers(), sp.GetRequiredService<TimeProvider>()),
+                [SqsSendMessageTaskInvoker.Resource] = new SqsSendMessageTaskInvoker(
+                    sp.GetRequiredService<SqsJsonApi>(), sp.GetRequiredService<TimeProvider>()),
+            }),
             options.InjectedFaults));
         services.AddSingleton(sp => EmulatorFor(sp, sp.GetRequiredService<StateMachine>(), ChatTurnStateMachineArn));
         AddAwsEdge(services, options);
@@ -136,7 +145,7 @@ public static class LocalComposition
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StateMachineRegistry>>()));
         services.AddSingleton<IAwsJsonService, StepFunctionsJsonApi>();
-        services.AddSingleton<IAwsJsonService>(sp => new SqsJsonApi(
+        services.AddSingleton(sp => new SqsJsonApi(
             new SqsQueueRegistry(
                 sp.GetRequiredService<SqliteDatabase>(),
                 sp.GetRequiredService<DurableQueue>(),
@@ -144,6 +153,7 @@ public static class LocalComposition
                 sp.GetRequiredService<TimeProvider>()),
             options.HttpBase,
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAwsJsonService>(sp => sp.GetRequiredService<SqsJsonApi>());
         services.AddSingleton(sp => new AwsEdge(
             sp.GetServices<IAwsJsonService>(),
             EdgeVerifier(options.AwsCredentials, sp.GetRequiredService<FunctionCredentials>(), sp.GetRequiredService<TimeProvider>()),

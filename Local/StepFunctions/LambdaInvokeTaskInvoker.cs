@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Conduit.Aws.Lambda.Runtime;
@@ -87,42 +85,14 @@ public sealed class LambdaInvokeTaskInvoker : ITaskInvoker
                 + " (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException)");
 
     /// <summary>What the AWS SDK's Invoke result serializes to in Step Functions, metadata included.</summary>
-    private JsonObject Response(JsonNode? payload)
-    {
-        var requestId = Guid.NewGuid().ToString();
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Connection"] = "keep-alive",
-            ["Content-Length"] = Encoding.UTF8.GetByteCount(AslJson.Serialize(payload)).ToString(CultureInfo.InvariantCulture),
-            ["Content-Type"] = "application/json",
-            ["Date"] = _time.GetUtcNow().ToString("r", CultureInfo.InvariantCulture),
-            ["X-Amz-Executed-Version"] = LatestVersion,
-            ["x-amzn-Remapped-Content-Length"] = "0",
-            ["x-amzn-RequestId"] = requestId,
-            ["X-Amzn-Trace-Id"] = $"Root=1-{_time.GetUtcNow().ToUnixTimeSeconds():x8}-{Guid.NewGuid().ToString("N")[..24]};Sampled=0",
-        };
-        var allHeaders = new JsonObject();
-        var singleHeaders = new JsonObject();
-        foreach (var (name, value) in headers)
-        {
-            allHeaders[name] = new JsonArray(value);
-            singleHeaders[name] = value;
-        }
-
-        return new JsonObject
-        {
-            ["ExecutedVersion"] = LatestVersion,
-            ["Payload"] = payload,
-            ["SdkHttpMetadata"] = new JsonObject
-            {
-                ["AllHttpHeaders"] = allHeaders,
-                ["HttpHeaders"] = singleHeaders,
-                ["HttpStatusCode"] = 200,
-            },
-            ["SdkResponseMetadata"] = new JsonObject { ["RequestId"] = requestId },
-            ["StatusCode"] = 200,
-        };
-    }
+    private JsonObject Response(JsonNode? payload) => SdkResponseMetadata.AddTo(
+        new JsonObject { ["ExecutedVersion"] = LatestVersion, ["Payload"] = payload, ["StatusCode"] = 200 },
+        payload,
+        "application/json",
+        _time,
+        ("X-Amz-Executed-Version", LatestVersion),
+        ("x-amzn-Remapped-Content-Length", "0"),
+        ("X-Amzn-Trace-Id", $"Root=1-{_time.GetUtcNow().ToUnixTimeSeconds():x8}-{Guid.NewGuid().ToString("N")[..24]};Sampled=0"));
 
     private static async Task<JsonNode?> RunHandlerAsync(LambdaHandler handler, JsonNode? payload, CancellationToken cancellationToken)
     {
