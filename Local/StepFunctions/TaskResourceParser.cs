@@ -23,8 +23,11 @@ internal static class TaskResourceParser
     public static void Validate(DefinitionObject state, string resource, IReadOnlySet<string> supported)
     {
         if (IsSupported(resource, supported)) return;
+        var hint = resource.StartsWith(DynamoDbTaskInvoker.ResourcePrefix, StringComparison.Ordinal)
+            ? " (DynamoDB's integrations run on the host's own store, so they need it started with --store dynamodb[:<endpoint>])"
+            : "";
         throw state.Invalid(
-            $"uses resource \"{resource}\", which the local interpreter does not support; supported: {Describe(supported)}");
+            $"uses resource \"{resource}\", which the local interpreter does not support{hint}; supported: {Describe(supported)}");
     }
 
     private static bool IsSupported(string resource, IReadOnlySet<string> supported)
