@@ -88,7 +88,7 @@ public static class LocalComposition
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<WebSocketGateway>>()));
 
-        services.AddSingleton(_ => StateMachine.Load(
+        services.AddSingleton(sp => StateMachine.Load(
             File.ReadAllText(options.StateMachineFile),
             LocalFunctions.Substitutions,
             sp.GetRequiredService<TaskInvokerRouter>().Resources));
