@@ -35,9 +35,6 @@ public static class LocalComposition
     public static string ChatTurnStateMachineArn { get; } =
         StateMachineArns.StateMachine(LocalFunctions.Region, LocalFunctions.AccountId, "conduit-chat-turn");
 
-    /// <summary>The Task resources state machines may use here: the local functions through lambda:invoke.</summary>
-    private static readonly IReadOnlySet<string> TaskResources =
-        new HashSet<string>(StringComparer.Ordinal) { LambdaInvokeTaskInvoker.Resource };
 
     public static IServiceCollection AddConduitLocal(this IServiceCollection services, LocalHostOptions options)
     {
@@ -91,11 +88,16 @@ public static class LocalComposition
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<WebSocketGateway>>()));
 
-        services.AddSingleton(_ => StateMachine.Load(
-            File.ReadAllText(options.StateMachineFile), LocalFunctions.Substitutions, TaskResources));
+        services.AddSingleton(sp => StateMachine.Load(
+            File.ReadAllText(options.StateMachineFile),
+            LocalFunctions.Substitutions,
+            sp.GetRequiredService<TaskInvokerRouter>().Resources));
         services.AddSingleton<SqliteExecutionStore>();
         services.AddSingleton<IExecutionStore, SpaceWaitingExecutionStore>();
-        services.AddSingleton<ITaskInvoker>(sp => new LambdaInvokeTaskInvoker(sp.GetRequiredService<LocalFunctions>().WorkflowHandlers()));
+        services.AddSingleton<TaskTokenRegistry>();
+        services.AddSingleton(sp => TaskInvokers(sp, options));
+        services.AddSingleton<ITaskInvoker>(
+            sp => new FaultInjectingTaskInvoker(sp.GetRequiredService<TaskInvokerRouter>(), options.InjectedFaults));
         services.AddSingleton(sp => EmulatorFor(sp, sp.GetRequiredService<StateMachine>(), ChatTurnStateMachineArn));
         AddAwsEdge(services, options);
         services.AddSingleton<IWorkflowStarter, LocalWorkflowStarter>();
@@ -129,12 +131,12 @@ public static class LocalComposition
                     File.GetLastWriteTimeUtc(options.StateMachineFile)),
                 sp.GetRequiredService<StepFunctionsEmulator>()),
             sp.GetRequiredService<SqliteStateMachineStore>(),
-            TaskResources,
+            sp.GetRequiredService<TaskInvokerRouter>().Resources,
             (description, machine) => EmulatorFor(sp, machine, description.StateMachineArn),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StateMachineRegistry>>()));
         services.AddSingleton<IAwsJsonService, StepFunctionsJsonApi>();
-        services.AddSingleton<IAwsJsonService>(sp => new SqsJsonApi(
+        services.AddSingleton(sp => new SqsJsonApi(
             new SqsQueueRegistry(
                 sp.GetRequiredService<SqliteDatabase>(),
                 sp.GetRequiredService<DurableQueue>(),
@@ -142,6 +144,7 @@ public static class LocalComposition
                 sp.GetRequiredService<TimeProvider>()),
             options.HttpBase,
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAwsJsonService>(sp => sp.GetRequiredService<SqsJsonApi>());
         services.AddSingleton(sp => new AwsEdge(
             sp.GetServices<IAwsJsonService>(),
             EdgeVerifier(options.AwsCredentials, sp.GetRequiredService<FunctionCredentials>(), sp.GetRequiredService<TimeProvider>()),
@@ -151,6 +154,39 @@ public static class LocalComposition
         services.AddSingleton(sp => new AwsRestEdge(
             sp.GetServices<IAwsRestService>(), sp.GetRequiredService<AwsEdge>().Verifier, sp.GetRequiredService<ILogger<AwsRestEdge>>()));
     }
+
+    /// <summary>
+    /// The Task integrations state machines may use here, each on the host's own services: the local functions through
+    /// lambda:invoke, the host's queues through sqs:sendMessage, and DynamoDB's item operations when the store is DynamoDB.
+    /// </summary>
+    private static TaskInvokerRouter TaskInvokers(IServiceProvider services, LocalHostOptions options)
+    {
+        var time = services.GetRequiredService<TimeProvider>();
+        var invokers = new Dictionary<string, ITaskInvoker>(StringComparer.Ordinal)
+        {
+            [LambdaInvokeTaskInvoker.Resource] =
+                new LambdaInvokeTaskInvoker(services.GetRequiredService<LocalFunctions>().WorkflowHandlers(), time),
+            [SqsSendMessageTaskInvoker.Resource] = new SqsSendMessageTaskInvoker(services.GetRequiredService<SqsJsonApi>(), time),
+        };
+        if (options.Store is DynamoDbStore dynamo)
+        {
+            var dynamoDb = new DynamoDbTaskInvoker(DynamoDbSettings(services, options, dynamo), time);
+            foreach (var resource in DynamoDbTaskInvoker.Operations.Keys) invokers[resource] = dynamoDb;
+        }
+
+        return new TaskInvokerRouter(invokers);
+    }
+
+    /// <summary>The store's own endpoint and credentials: a local endpoint takes any key, as the store's client is given.</summary>
+    private static AwsClientSettings DynamoDbSettings(IServiceProvider services, LocalHostOptions options, DynamoDbStore dynamo) =>
+        dynamo.Endpoint is { } endpoint
+            ? new AwsClientSettings
+            {
+                Region = Amazon.RegionEndpoint.GetBySystemName(options.Region ?? "us-east-1"),
+                Credentials = new Amazon.Runtime.BasicAWSCredentials("local", "local"),
+                ServiceUrl = endpoint,
+            }
+            : services.GetRequiredService<LocalAwsAccess>().Settings;
 
     /// <summary>
     /// The endpoint reads every user's turns and can start the functions that post to their sockets, so by default it
@@ -170,7 +206,8 @@ public static class LocalComposition
         services.GetRequiredService<ITaskInvoker>(),
         services.GetRequiredService<IExecutionStore>(),
         services.GetRequiredService<TimeProvider>(),
-        services.GetRequiredService<ILogger<StepFunctionsEmulator>>());
+        services.GetRequiredService<ILogger<StepFunctionsEmulator>>(),
+        services.GetRequiredService<TaskTokenRegistry>());
 
     private static void AddSqliteStores(IServiceCollection services, LocalHostOptions options)
     {

@@ -3,6 +3,7 @@ using Conduit.Core.Chat;
 using Conduit.Local.Gateway;
 using Conduit.Local.Model;
 using Conduit.Local.Queue;
+using Conduit.Local.StepFunctions;
 
 namespace Conduit.Local.Hosting;
 
@@ -65,6 +66,9 @@ public sealed record LocalHostOptions
     /// </summary>
     public AwsEdgeCredentials? AwsCredentials { get; init; }
 
+    /// <summary>Failures the workflow's Lambda invocations meet first, from <c>--inject-fault</c> (repeatable).</summary>
+    public IReadOnlyList<InjectedFault> InjectedFaults { get; init; } = [];
+
     public IReadOnlySet<string> EffectiveAllowedOrigins =>
         AllowedOrigins ?? new HashSet<string>(StringComparer.Ordinal) { $"http://127.0.0.1:{Port}", $"http://localhost:{Port}" };
 
@@ -97,6 +101,8 @@ public sealed record LocalHostOptions
           --post-latency-ms <n>       delay added to each @connections POST, as a real one from Lambda costs (default 0)
           --latency-profile none|aws  add AWS's typical latency to every store, @connections, queue, workflow and
                                       function call (default none; figures in docs/performance.md)
+          --inject-fault <fn>:<n>:<error>  the first n invocations of function fn by the workflow fail with error, e.g.
+                                      conduit-Stream:2:Lambda.TooManyRequestsException (repeatable)
           --help, -h                  this text
         """;
 
@@ -154,6 +160,7 @@ public sealed record LocalHostOptions
                     Model = options.Model with { FirstTokenDelay = TimeSpan.FromMilliseconds(Number(0, 60_000)) },
                 },
                 "--latency-profile" => options with { Latency = LatencyProfile.Parse(Value()) },
+                "--inject-fault" => options with { InjectedFaults = [.. options.InjectedFaults, InjectedFault.Parse(Value())] },
                 "--post-latency-ms" => options with
                 {
                     Gateway = options.Gateway with { PostLatency = TimeSpan.FromMilliseconds(Number(0, 10_000)) },

@@ -21,7 +21,8 @@ internal static class AslDefinitionParser
 
     private static readonly FrozenSet<string> TaskFields = Fields(
         [.. CommonFields, .. TransitionFields, .. InputOutputFields,
-         "Parameters", "ResultSelector", "ResultPath", "Resource", "TimeoutSeconds", "Retry", "Catch", "Assign"]);
+         "Parameters", "ResultSelector", "ResultPath", "Resource", "TimeoutSeconds", "Retry", "Catch", "Assign",
+         .. TaskTimeoutParser.Fields]);
 
     private static readonly FrozenSet<string> PassFields = Fields(
         [.. CommonFields, .. TransitionFields, .. InputOutputFields, "Parameters", "ResultPath", "Result", "Assign"]);
@@ -139,23 +140,26 @@ internal static class AslDefinitionParser
     {
         state.RejectFieldsOutside(TaskFields, "a Task state");
         var resource = state.RequireString("Resource");
-        if (!supportedResources.Contains(resource))
-        {
-            throw state.Invalid($"uses resource \"{resource}\", which the local interpreter does not support");
-        }
+        TaskResourceParser.Validate(state, resource, supportedResources);
 
+        var timeouts = TaskTimeoutParser.Parse(state);
         return new TaskState(
             name,
             ParseNext(state),
             resource,
-            state.OptionalInteger("TimeoutSeconds", 1, 99_999_999),
+            timeouts.TimeoutSeconds,
             state.OptionalSelectionPath("InputPath", ReferencePath.Root),
             ParseTemplate(state, "Parameters"),
             ParseTemplate(state, "ResultSelector"),
             ParseResultPath(state),
             state.OptionalSelectionPath("OutputPath", ReferencePath.Root),
             ParseErrorHandlers(state, "Retry", ParseRetrier),
-            ParseErrorHandlers(state, "Catch", ParseCatcher));
+            ParseErrorHandlers(state, "Catch", ParseCatcher))
+        {
+            TimeoutSecondsPath = timeouts.TimeoutSecondsPath,
+            HeartbeatSeconds = timeouts.HeartbeatSeconds,
+            HeartbeatSecondsPath = timeouts.HeartbeatSecondsPath,
+        };
     }
 
     private static PassState ParsePass(DefinitionObject state, string name)

@@ -36,6 +36,12 @@ internal sealed record TaskState(
 {
     public override string Type => "Task";
 
+    public ReferencePath? TimeoutSecondsPath { get; init; }
+
+    public int? HeartbeatSeconds { get; init; }
+
+    public ReferencePath? HeartbeatSecondsPath { get; init; }
+
     public override IEnumerable<StateTransition> Transitions =>
         NextTransition(Next).Concat(Catchers.Select((catcher, i) => new StateTransition($"Catch[{i}].Next", catcher.Next)));
 }

@@ -62,4 +62,11 @@ internal sealed class ContextObject
     }
 
     public void SetRetryCount(int retryCount) => _state["RetryCount"] = retryCount;
+
+    /// <summary><c>$$.Task.Token</c> while a <c>.waitForTaskToken</c> state builds its parameters; no Task object otherwise.</summary>
+    public void SetTaskToken(string? token)
+    {
+        if (token is null) Json.Remove("Task");
+        else Json["Task"] = new JsonObject { ["Token"] = token };
+    }
 }

@@ -78,12 +78,23 @@ internal sealed class ExecutionHistoryRecorder
         }
     }
 
-    /// <summary>Records that a running execution is resumed, and returns its description with the redrive counted.</summary>
-    public async Task<ExecutionDescription> RedriveAsync(ExecutionDescription running, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records that an execution is resumed or redriven, and returns its description, running, with the redrive counted.
+    /// </summary>
+    public async Task<ExecutionDescription> RedriveAsync(ExecutionDescription execution, CancellationToken cancellationToken)
     {
-        var redriveCount = running.RedriveCount + 1;
+        var redriveCount = execution.RedriveCount + 1;
         var redrivenEvent = Prepare(HistoryEventTypes.ExecutionRedriven, new JsonObject { ["redriveCount"] = redriveCount });
-        var redriven = running with { RedriveCount = redriveCount, RedriveDate = redrivenEvent.Timestamp };
+        var redriven = execution with
+        {
+            Status = ExecutionStatus.Running,
+            StopDate = null,
+            Output = null,
+            Error = null,
+            Cause = null,
+            RedriveCount = redriveCount,
+            RedriveDate = redrivenEvent.Timestamp,
+        };
         await _sequence.Store.RedriveExecutionAsync(redriven, redrivenEvent, cancellationToken).ConfigureAwait(false);
         Commit(redrivenEvent);
         return redriven;

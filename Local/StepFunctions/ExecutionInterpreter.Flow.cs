@@ -169,7 +169,7 @@ internal sealed partial class ExecutionInterpreter
 
     /// <summary>An interpreter for a branch: a copy of the context, an inner variable scope and the branch's history.</summary>
     private ExecutionInterpreter ForBranch(ExecutionHistoryRecorder branchHistory) =>
-        new(_machine, _execution, _invoker, branchHistory, _time, _logger, _context.ForBranch(), _variables.CreateInner());
+        new(_machine, _execution, _invoker, branchHistory, _time, _logger, _taskTokens, _context.ForBranch(), _variables.CreateInner());
 
     /// <summary>When a Map's failed iterations are too many: more than the count, or more than the percentage, when set.</summary>
     private readonly record struct FailureTolerance(double? Count, double? Percentage, int Items)

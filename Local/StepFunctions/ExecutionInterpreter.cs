@@ -19,6 +19,7 @@ internal sealed partial class ExecutionInterpreter
     private readonly ExecutionHistoryRecorder _history;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TaskTokenRegistry _taskTokens;
     private readonly ContextObject _context;
     private readonly VariableScope _variables;
 
@@ -28,8 +29,9 @@ internal sealed partial class ExecutionInterpreter
         ITaskInvoker invoker,
         ExecutionHistoryRecorder history,
         TimeProvider time,
-        ILogger logger)
-        : this(machine, execution, invoker, history, time, logger, new ContextObject(execution), new VariableScope())
+        ILogger logger,
+        TaskTokenRegistry taskTokens)
+        : this(machine, execution, invoker, history, time, logger, taskTokens, new ContextObject(execution), new VariableScope())
     {
     }
 
@@ -40,6 +42,7 @@ internal sealed partial class ExecutionInterpreter
         ExecutionHistoryRecorder history,
         TimeProvider time,
         ILogger logger,
+        TaskTokenRegistry taskTokens,
         ContextObject context,
         VariableScope variables)
     {
@@ -49,6 +52,7 @@ internal sealed partial class ExecutionInterpreter
         _history = history;
         _time = time;
         _logger = logger;
+        _taskTokens = taskTokens;
         _context = context;
         _variables = variables;
     }
@@ -253,17 +257,30 @@ internal sealed partial class ExecutionInterpreter
     private async Task<StateStep> AttemptTaskAsync(
         TaskState task, JsonNode? input, PathScope effectiveScope, CancellationToken cancellationToken)
     {
-        var parameters = task.Parameters is null ? effectiveScope.Data?.DeepClone() : task.Parameters.Evaluate(effectiveScope);
-        var resource = TaskResource.Of(task.Resource);
+        var (integration, waitsForTaskToken) = TaskResourceParser.Split(task.Resource);
+        using var callback = waitsForTaskToken ? _taskTokens.Issue(_execution.ExecutionArn) : null;
+        _context.SetTaskToken(callback?.Token);
+        JsonNode? parameters;
+        try
+        {
+            parameters = task.Parameters is null ? effectiveScope.Data?.DeepClone() : task.Parameters.Evaluate(effectiveScope);
+        }
+        finally
+        {
+            _context.SetTaskToken(null);
+        }
 
+        var limits = ResolveLimits(task, effectiveScope);
+        var resource = TaskResource.Of(task.Resource);
         var scheduled = resource.Details();
         scheduled["region"] = _execution.Region;
         scheduled["parameters"] = AslJson.SerializeWithinQuota(parameters, $"The parameters of state '{task.Name}'");
-        if (task.TimeoutSeconds is { } timeoutSeconds) scheduled["timeoutInSeconds"] = timeoutSeconds;
+        if (limits.TimeoutSeconds is { } timeoutSeconds) scheduled["timeoutInSeconds"] = timeoutSeconds;
+        if (limits.HeartbeatSeconds is { } heartbeatSeconds) scheduled["heartbeatInSeconds"] = heartbeatSeconds;
         await RecordAsync(HistoryEventTypes.TaskScheduled, scheduled).ConfigureAwait(false);
         await RecordAsync(HistoryEventTypes.TaskStarted, resource.Details()).ConfigureAwait(false);
 
-        var result = await InvokeAsync(task, resource, parameters, cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(task, integration, resource, parameters, limits, callback, cancellationToken).ConfigureAwait(false);
 
         var succeeded = resource.Details();
         succeeded["output"] = AslJson.SerializeWithinQuota(result, $"The result of the task in state '{task.Name}'");
@@ -276,16 +293,59 @@ internal sealed partial class ExecutionInterpreter
         return new StateStep(output, task.Next, assigned);
     }
 
-    private async Task<JsonNode?> InvokeAsync(
-        TaskState task, TaskResource resource, JsonNode? parameters, CancellationToken cancellationToken)
+    /// <summary>The task's timeout and heartbeat, read from the input where the definition gives a path.</summary>
+    private static TaskLimits ResolveLimits(TaskState task, PathScope scope)
     {
-        using var timeout = task.TimeoutSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), _time) : null;
+        var timeout = task.TimeoutSecondsPath is { } timeoutPath
+            ? ResolveSeconds(timeoutPath, scope, "TimeoutSecondsPath")
+            : task.TimeoutSeconds;
+        var heartbeat = task.HeartbeatSecondsPath is { } heartbeatPath
+            ? ResolveSeconds(heartbeatPath, scope, "HeartbeatSecondsPath")
+            : task.HeartbeatSeconds;
+        if (heartbeat >= timeout)
+        {
+            throw StatesErrorException.Runtime($"The task's heartbeat ({heartbeat} s) must be shorter than its timeout ({timeout} s).");
+        }
+
+        return new TaskLimits(timeout, heartbeat);
+    }
+
+    private static int ResolveSeconds(ReferencePath path, PathScope scope, string field)
+    {
+        var value = path.Resolve(scope, field);
+        return AslJson.KindOf(value) == System.Text.Json.JsonValueKind.Number
+            && value!.AsValue().TryGetValue<int>(out var seconds)
+            && seconds is >= 1 and <= TaskTimeoutParser.LongestSeconds
+            ? seconds
+            : throw StatesErrorException.Runtime(
+                $"The value at {field} '{path}' must be a whole number of seconds from 1 to {TaskTimeoutParser.LongestSeconds}, "
+                + $"but was {AslJson.Serialize(value)}.");
+    }
+
+    private async Task<JsonNode?> InvokeAsync(
+        TaskState task,
+        string integration,
+        TaskResource resource,
+        JsonNode? parameters,
+        TaskLimits limits,
+        PendingTaskCallback? callback,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = limits.TimeoutSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), _time) : null;
+        var heartbeat = callback?.StartHeartbeatClock(limits.HeartbeatSeconds, _time) ?? CancellationToken.None;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout?.Token ?? CancellationToken.None);
         try
         {
             // WaitAsync lets the state move on from an invocation that ignores cancellation, as AWS moves on from a
             // Lambda that outlives the task's timeout.
-            return await _invoker.InvokeAsync(task.Resource, parameters, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+            var response = await _invoker.InvokeAsync(integration, parameters, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+            if (callback is null) return response;
+
+            var submitted = resource.Details();
+            submitted["output"] = AslJson.Serialize(response);
+            await RecordAsync(HistoryEventTypes.TaskSubmitted, submitted).ConfigureAwait(false);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, heartbeat);
+            return await callback.WaitAsync(waiting.Token).ConfigureAwait(false);
         }
         catch (TaskFailedException failure) when (!cancellationToken.IsCancellationRequested)
         {
@@ -293,11 +353,21 @@ internal sealed partial class ExecutionInterpreter
         }
         catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
+            callback?.MarkTimedOut();
             throw await RecordTaskFailureAsync(
                 HistoryEventTypes.TaskTimedOut,
                 resource,
                 StatesErrors.Timeout,
-                $"The task did not finish within the state's TimeoutSeconds ({task.TimeoutSeconds}).").ConfigureAwait(false);
+                $"The task did not finish within the state's timeout ({limits.TimeoutSeconds} s).").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (heartbeat.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            callback?.MarkTimedOut();
+            throw await RecordTaskFailureAsync(
+                HistoryEventTypes.TaskTimedOut,
+                resource,
+                StatesErrors.HeartbeatTimeout,
+                $"No heartbeat or result arrived within the state's HeartbeatSeconds ({limits.HeartbeatSeconds}).").ConfigureAwait(false);
         }
         catch (Exception defect) when (!cancellationToken.IsCancellationRequested)
         {
@@ -345,6 +415,9 @@ internal sealed partial class ExecutionInterpreter
 
         return -1;
     }
+
+    /// <summary>A task's time limits in seconds, resolved for this attempt.</summary>
+    private readonly record struct TaskLimits(int? TimeoutSeconds, int? HeartbeatSeconds);
 
     /// <summary>
     /// A state's output, the state to run next (null when the run ends here) and the variables it assigns, which take

@@ -11,6 +11,7 @@ public static class HistoryEventTypes
     public const string ExecutionRedriven = "ExecutionRedriven";
     public const string TaskScheduled = "TaskScheduled";
     public const string TaskStarted = "TaskStarted";
+    public const string TaskSubmitted = "TaskSubmitted";
     public const string TaskSucceeded = "TaskSucceeded";
     public const string TaskFailed = "TaskFailed";
     public const string TaskTimedOut = "TaskTimedOut";

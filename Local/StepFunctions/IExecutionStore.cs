@@ -19,10 +19,11 @@ public interface IExecutionStore
     Task CloseExecutionAsync(ExecutionDescription closed, IReadOnlyList<HistoryEvent> closingEvents, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores a running execution's new <see cref="ExecutionDescription.RedriveCount"/> and
-    /// <see cref="ExecutionDescription.RedriveDate"/> with its ExecutionRedriven event, atomically.
+    /// Stores an execution's new <see cref="ExecutionDescription.RedriveCount"/> and
+    /// <see cref="ExecutionDescription.RedriveDate"/> with its ExecutionRedriven event, atomically. A running execution
+    /// stays running; a failed, timed-out or aborted one is running again, its stop date, output and error cleared.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The execution does not exist or is not running.</exception>
+    /// <exception cref="InvalidOperationException">The execution does not exist, or it succeeded.</exception>
     Task RedriveExecutionAsync(ExecutionDescription redriven, HistoryEvent redrivenEvent, CancellationToken cancellationToken);
 
     Task<ExecutionDescription?> GetExecutionAsync(string executionArn, CancellationToken cancellationToken);

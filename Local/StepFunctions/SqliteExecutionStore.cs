@@ -87,7 +87,13 @@ public sealed class SqliteExecutionStore : IExecutionStore
 
     public Task RedriveExecutionAsync(ExecutionDescription redriven, HistoryEvent redrivenEvent, CancellationToken cancellationToken) =>
         UpdateRunningExecutionAsync(
-            redriven, "redrive_count = $redriveCount, redrive_date = $redriveDate", [redrivenEvent], "redriven", cancellationToken);
+            redriven with { Status = ExecutionStatus.Running, StopDate = null, Output = null, Error = null, Cause = null },
+            "status = $status, stop_date = $stopDate, output = $output, error = $error, cause = $cause, "
+            + "redrive_count = $redriveCount, redrive_date = $redriveDate",
+            [redrivenEvent],
+            "redriven",
+            cancellationToken,
+            fromStatuses: "'RUNNING', 'FAILED', 'TIMED_OUT', 'ABORTED'");
 
     public Task<ExecutionDescription?> GetExecutionAsync(string executionArn, CancellationToken cancellationToken) =>
         _database.RunAsync(connection =>
@@ -184,17 +190,18 @@ public sealed class SqliteExecutionStore : IExecutionStore
         string assignments,
         IReadOnlyList<HistoryEvent> events,
         string action,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken,
+        string fromStatuses = "'RUNNING'") =>
         _database.InTransactionAsync((connection, transaction) =>
         {
             using var update = connection.CreateCommand();
             update.Transaction = transaction;
-            update.CommandText = $"UPDATE sfn_executions SET {assignments} WHERE execution_arn = $arn AND status = 'RUNNING'";
+            update.CommandText = $"UPDATE sfn_executions SET {assignments} WHERE execution_arn = $arn AND status IN ({fromStatuses})";
             BindExecution(update, execution);
             if (update.ExecuteNonQuery() == 0)
             {
                 throw new InvalidOperationException(
-                    $"Execution {execution.ExecutionArn} is not a running execution, so it cannot be {action}.");
+                    $"Execution {execution.ExecutionArn} is not in a state from which it can be {action}.");
             }
 
             InsertEvents(connection, transaction, execution.ExecutionArn, events);

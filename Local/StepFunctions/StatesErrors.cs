@@ -7,6 +7,7 @@ public static class StatesErrors
     public const string Runtime = "States.Runtime";
     public const string DataLimitExceeded = "States.DataLimitExceeded";
     public const string Timeout = "States.Timeout";
+    public const string HeartbeatTimeout = "States.HeartbeatTimeout";
     public const string TaskFailed = "States.TaskFailed";
     public const string NoChoiceMatched = "States.NoChoiceMatched";
     public const string ResultPathMatchFailure = "States.ResultPathMatchFailure";

@@ -49,7 +49,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         ITaskInvoker invoker,
         IExecutionStore store,
         TimeProvider time,
-        ILogger<StepFunctionsEmulator> logger)
+        ILogger<StepFunctionsEmulator> logger,
+        TaskTokenRegistry? taskTokens = null)
     {
         if (stateMachineArn.Split(':') is not ["arn", var partition, "states", var region, var account, "stateMachine", var name]
             || name.Length == 0)
@@ -64,6 +65,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         _store = store;
         _time = time;
         _logger = logger;
+        TaskTokens = taskTokens ?? new TaskTokenRegistry();
         StateMachineArn = stateMachineArn;
         _stateMachineName = name;
         _region = region;
@@ -73,6 +75,9 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
     }
 
     public string StateMachineArn { get; }
+
+    /// <summary>Where this machine's waiting <c>.waitForTaskToken</c> tasks are found by their token.</summary>
+    public TaskTokenRegistry TaskTokens { get; }
 
     /// <summary>
     /// Runs executions started from now on with <paramref name="machine"/>, as UpdateStateMachine does: running ones
@@ -237,6 +242,44 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         return await running.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How long after it closed an execution can still be redriven, as on AWS.</summary>
+    public static readonly TimeSpan RedrivablePeriod = TimeSpan.FromDays(14);
+
+    /// <summary>
+    /// RedriveExecution: a failed, timed-out or aborted execution runs again from the state that did not finish, with
+    /// the input that state was entered with; the states that finished are not run again. Returns the redrive date.
+    /// </summary>
+    /// <exception cref="ExecutionDoesNotExistException">No execution of this state machine has that name.</exception>
+    /// <exception cref="ExecutionNotRedrivableException">It is running or succeeded, or closed more than 14 days ago.</exception>
+    public async Task<DateTimeOffset> RedriveExecutionAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await ResumeInterruptedExecutionsAsync(cancellationToken).ConfigureAwait(false);
+        await _registration.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var execution = await FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw DoesNotExist(name);
+            if (execution.Status is ExecutionStatus.Running or ExecutionStatus.Succeeded)
+            {
+                throw new ExecutionNotRedrivableException(
+                    $"Execution is {execution.Status.ToApiName()} and cannot be redriven: '{execution.ExecutionArn}'");
+            }
+
+            if (execution.StopDate is { } stopDate && _time.GetUtcNow() - stopDate > RedrivablePeriod)
+            {
+                throw new ExecutionNotRedrivableException($"Execution redrivable period exceeded: '{execution.ExecutionArn}'");
+            }
+
+            var redriven = await RedriveAsync(execution).ConfigureAwait(false);
+            StepFunctionsLog.ExecutionRedriven(_logger, name, redriven.RedriveCount);
+            return redriven.RedriveDate!.Value;
+        }
+        finally
+        {
+            _registration.Release();
+        }
+    }
+
     /// <summary>
     /// Stops running executions and waits for their runs to end. Their records stay RUNNING, and the next emulator
     /// over the store resumes them.
@@ -279,7 +322,8 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         var info = new ExecutionInfo(
             execution.ExecutionArn, execution.Name, execution.StartDate, input, _roleArn, StateMachineArn, _stateMachineName, _region,
             execution.RedriveCount, execution.RedriveDate);
-        var interpreter = new ExecutionInterpreter(Volatile.Read(ref _machine), info, _invoker, history, _time, _logger);
+        var interpreter = new ExecutionInterpreter(
+            Volatile.Read(ref _machine), info, _invoker, history, _time, _logger, TaskTokens);
         lock (_lifecycle)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -369,6 +413,13 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
 
     private async Task ResumeAsync(ExecutionDescription execution)
     {
+        var redriven = await RedriveAsync(execution).ConfigureAwait(false);
+        StepFunctionsLog.InterruptedExecutionResumed(_logger, execution.Name, redriven.StateName, redriven.RedriveCount);
+    }
+
+    /// <summary>Records the redrive and runs the execution again from the last state it entered.</summary>
+    private async Task<(string StateName, int RedriveCount, DateTimeOffset? RedriveDate)> RedriveAsync(ExecutionDescription execution)
+    {
         var events = await _store.GetHistoryAsync(execution.ExecutionArn, CancellationToken.None).ConfigureAwait(false);
         var input = JsonNode.Parse(execution.Input);
         var entry = StateEntry.ToResume(events, _machine.StartAt, input);
@@ -376,7 +427,7 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         var history = new ExecutionHistoryRecorder(_store, execution.ExecutionArn, _time, lastEventId);
         var redriven = await history.RedriveAsync(execution, CancellationToken.None).ConfigureAwait(false);
         Launch(redriven, input, history, entry);
-        StepFunctionsLog.InterruptedExecutionResumed(_logger, execution.Name, entry.StateName, redriven.RedriveCount);
+        return (entry.StateName, redriven.RedriveCount, redriven.RedriveDate);
     }
 
     private Task<ExecutionDescription?> FindAsync(string name, CancellationToken cancellationToken) =>

@@ -9,8 +9,15 @@ namespace Conduit.Local.StepFunctions;
 /// <see cref="StateMachineRegistry"/>: the operations, members, timestamps (epoch seconds) and errors the real service
 /// has, so the AWS SDKs and CLI work against it unchanged.
 /// </summary>
-public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJsonService
+/// <param name="registry">The state machines.</param>
+/// <param name="taskTokens">
+/// The waiting <c>.waitForTaskToken</c> tasks of every machine's executions, which SendTaskSuccess, SendTaskFailure
+/// and SendTaskHeartbeat answer; without it no task is ever found.
+/// </param>
+public sealed class StepFunctionsJsonApi(StateMachineRegistry registry, TaskTokenRegistry? taskTokens = null) : IAwsJsonService
 {
+    private readonly TaskTokenRegistry _taskTokens = taskTokens ?? new TaskTokenRegistry();
+
     public const int DefaultPageSize = 100;
     public const string ErrorNamespace = "com.amazonaws.sfn";
 
@@ -37,6 +44,10 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
                 "ListExecutions" => await ListExecutionsAsync(input, cancellationToken).ConfigureAwait(false),
                 "GetExecutionHistory" => await GetExecutionHistoryAsync(input, cancellationToken).ConfigureAwait(false),
                 "StopExecution" => await StopExecutionAsync(input, cancellationToken).ConfigureAwait(false),
+                "RedriveExecution" => await RedriveExecutionAsync(input, cancellationToken).ConfigureAwait(false),
+                "SendTaskSuccess" => SendTaskSuccess(input),
+                "SendTaskFailure" => SendTaskFailure(input),
+                "SendTaskHeartbeat" => SendTaskHeartbeat(input),
                 _ => throw AwsJsonException.UnknownOperation(
                     $"AWSStepFunctions.{operation} is not an operation the local Step Functions service implements."),
             };
@@ -177,6 +188,59 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry) : IAwsJs
             .ConfigureAwait(false);
         return new JsonObject { ["stopDate"] = EpochSeconds.Of(stopped.StopDate ?? stopped.StartDate) };
     }
+
+    private async Task<JsonObject> RedriveExecutionAsync(JsonObject input, CancellationToken cancellationToken)
+    {
+        var executionArn = Required(input, "executionArn");
+        var (emulator, name) = ExecutionOf(executionArn);
+        if (registry.Describe(emulator.StateMachineArn).Type == StateMachineDescription.Express)
+        {
+            throw new ExecutionNotRedrivableException($"Executions of an EXPRESS state machine cannot be redriven: '{executionArn}'");
+        }
+
+        var redriveDate = await emulator.RedriveExecutionAsync(name, cancellationToken).ConfigureAwait(false);
+        return new JsonObject { ["redriveDate"] = EpochSeconds.Of(redriveDate) };
+    }
+
+    private JsonObject SendTaskSuccess(JsonObject input)
+    {
+        _taskTokens.SendSuccess(TaskToken(input), Required(input, "output"));
+        return [];
+    }
+
+    private JsonObject SendTaskFailure(JsonObject input)
+    {
+        var token = TaskToken(input);
+        var error = Optional(input, "error");
+        var cause = Optional(input, "cause");
+        if (error is { Length: > 256 }) throw TooLong("error", 256);
+        if (cause is { Length: > 32_768 }) throw TooLong("cause", 32_768);
+        _taskTokens.SendFailure(token, error, cause);
+        return [];
+    }
+
+    private JsonObject SendTaskHeartbeat(JsonObject input)
+    {
+        _taskTokens.SendHeartbeat(TaskToken(input));
+        return [];
+    }
+
+    private static string TaskToken(JsonObject input)
+    {
+        var token = Required(input, "taskToken");
+        if (token.Length == 0)
+        {
+            throw new StepFunctionsValidationException(
+                "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: "
+                + "Member must have length greater than or equal to 1");
+        }
+
+        return token.Length <= 2048 ? token : throw TooLong("taskToken", 2048);
+    }
+
+    private static StepFunctionsValidationException TooLong(string member, int maximum) => new(
+        $"1 validation error detected: Value at '{member}' failed to satisfy constraint: "
+        + $"Member must have length less than or equal to {maximum}");
 
     /// <summary>The emulator of the machine an execution ARN names; an unknown machine means an unknown execution.</summary>
     private (StepFunctionsEmulator Emulator, string Name) ExecutionOf(string executionArn)

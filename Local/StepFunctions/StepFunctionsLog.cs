@@ -28,6 +28,9 @@ internal static partial class StepFunctionsLog
         + "and cannot be resumed; it stays RUNNING")]
     public static partial void InterruptedExecutionNotResumed(ILogger logger, Exception exception, string executionName);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionName} redriven through the API (redrive {RedriveCount})")]
+    public static partial void ExecutionRedriven(ILogger logger, string executionName, int redriveCount);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The task invoker for {Resource} failed unexpectedly in state {StateName}; "
         + "the execution fails with States.Runtime")]
     public static partial void TaskInvokerDefect(ILogger logger, Exception exception, string resource, string stateName);

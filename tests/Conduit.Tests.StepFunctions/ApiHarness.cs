@@ -24,7 +24,7 @@ internal sealed class ApiHarness : IAsyncDisposable
     private ApiHarness(StateMachineRegistry registry, StepFunctionsEmulator builtIn, SqliteDatabase database, bool ownsDatabase)
     {
         Registry = registry;
-        Api = new StepFunctionsJsonApi(registry);
+        Api = new StepFunctionsJsonApi(registry, builtIn.TaskTokens);
         Database = database;
         _builtIn = builtIn;
         _ownsDatabase = ownsDatabase;
@@ -43,8 +43,9 @@ internal sealed class ApiHarness : IAsyncDisposable
         var store = new SqliteExecutionStore(db);
         var time = TimeProvider.System;
         var taskInvoker = invoker ?? ScriptedTaskInvoker.Echo();
+        var taskTokens = new TaskTokenRegistry();
         StepFunctionsEmulator EmulatorFor(StateMachine machine, string arn) =>
-            new(machine, arn, taskInvoker, store, time, NullLogger<StepFunctionsEmulator>.Instance);
+            new(machine, arn, taskInvoker, store, time, NullLogger<StepFunctionsEmulator>.Instance, taskTokens);
         var builtIn = EmulatorFor(StateMachine.Load(PassDefinition, new Dictionary<string, string>(), resources), BuiltInArn);
         var registry = new StateMachineRegistry(
             (new StateMachineDescription(BuiltInArn, "built-in", PassDefinition, RoleArn, "STANDARD", DateTimeOffset.UnixEpoch), builtIn),

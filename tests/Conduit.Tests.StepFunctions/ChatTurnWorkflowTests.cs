@@ -41,10 +41,11 @@ public sealed class ChatTurnWorkflowTests
     };
 
     private static async Task<(ExecutionDescription Execution, IReadOnlyList<HistoryEvent> History)> RunTurnAsync(
-        IReadOnlyDictionary<string, LambdaHandler> handlersByName)
+        IReadOnlyDictionary<string, LambdaHandler> handlersByName, params InjectedFault[] faults)
     {
         var machine = StateMachine.Load(ReadDefinition(), Substitutions, new HashSet<string> { LambdaInvokeTaskInvoker.Resource });
-        var invoker = new LambdaInvokeTaskInvoker(handlersByName.ToDictionary(entry => FunctionArn(entry.Key), entry => entry.Value));
+        var invoker = new FaultInjectingTaskInvoker(
+            new LambdaInvokeTaskInvoker(handlersByName.ToDictionary(entry => FunctionArn(entry.Key), entry => entry.Value)), faults);
         await using var database = SqliteDatabase.OpenInMemory();
         await using var emulator = new StepFunctionsEmulator(
             machine, StateMachineArn, invoker, new SqliteExecutionStore(database), new DelayRecordingTimeProvider(autoAdvance: true),
@@ -125,6 +126,31 @@ public sealed class ChatTurnWorkflowTests
         Assert.Equal(ExecutionStatus.Failed, execution.Status);
         Assert.Equal("ModelThrottledException", execution.Error);
         Assert.Equal("The model is busy.", JsonNode.Parse(execution.Cause!)!["errorMessage"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Execution_InjectedThrottleOnStream_RetriesAndTheTurnSucceeds()
+    {
+        var streamRuns = 0;
+        var handlers = new Dictionary<string, LambdaHandler>
+        {
+            ["BuildPrompt"] = Updating(_ => []),
+            ["Plan"] = Updating(_ => new JsonObject { ["plan"] = new JsonObject { ["action"] = "answer", ["round"] = 1 } }),
+            ["Stream"] = Updating(_ =>
+            {
+                streamRuns++;
+                return new JsonObject { ["outcome"] = new JsonObject { ["stopReason"] = "end_turn" } };
+            }),
+        };
+
+        var (execution, history) = await RunTurnAsync(handlers, InjectedFault.Parse("Stream:2:Lambda.TooManyRequestsException"));
+
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        Assert.Equal(1, streamRuns);
+        var failures = history.Where(e => e.Type == HistoryEventTypes.TaskFailed).Select(e => e.Details["error"]!.GetValue<string>());
+        Assert.Equal(["Lambda.TooManyRequestsException", "Lambda.TooManyRequestsException"], failures);
+        Assert.Equal(3, history.Count(e => e.Type == HistoryEventTypes.TaskScheduled && e.Details["parameters"]!.GetValue<string>()
+            .Contains("function:Stream", StringComparison.Ordinal)));
     }
 
     private sealed class ModelThrottledException(string message) : Exception(message);

@@ -36,8 +36,9 @@ public sealed class LambdaInvokeTaskInvokerTests
         var result = await InvokeAsync(invoker, $$"""{ "FunctionName": "{{FunctionArn}}", "Payload": { "question": "?" } }""");
 
         JsonAssert.Equivalent("""{ "question": "?" }""", received?.ToJsonString());
-        JsonAssert.Equivalent(
-            """{ "ExecutedVersion": "$LATEST", "Payload": { "answer": 42 }, "StatusCode": 200 }""", result?.ToJsonString());
+        Assert.Equal("$LATEST", result?["ExecutedVersion"]?.GetValue<string>());
+        JsonAssert.Equivalent("""{ "answer": 42 }""", result?["Payload"]?.ToJsonString());
+        Assert.Equal(200, result?["StatusCode"]?.GetValue<int>());
     }
 
     [Fact]

@@ -58,11 +58,9 @@ public sealed class StateMachineLoadTests
     }
 
     [Theory]
-    [InlineData("HeartbeatSeconds", "60")]
     [InlineData("Arguments", "{}")]
     [InlineData("Output", "{}")]
     [InlineData("Credentials", "{}")]
-    [InlineData("TimeoutSecondsPath", "\"$.t\"")]
     public void Load_UnsupportedTaskField_NamesFieldAndState(string field, string value)
     {
         var message = LoadError(Definitions.SingleTask($$"""{ "{{field}}": {{value}} }"""));
@@ -108,11 +106,12 @@ public sealed class StateMachineLoadTests
     public void Load_UnsupportedResource_NamesResourceAndState()
     {
         var message = LoadError("""
-            { "StartAt": "Send", "States": { "Send": { "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true } } }
+            { "StartAt": "Send", "States": { "Send": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true } } }
             """);
 
-        Assert.Equal(
-            "State \"Send\" uses resource \"arn:aws:states:::sqs:sendMessage\", which the local interpreter does not support", message);
+        Assert.StartsWith(
+            "State \"Send\" uses resource \"arn:aws:states:::sns:publish\", which the local interpreter does not support; supported: ",
+            message);
     }
 
     [Theory]

@@ -112,7 +112,8 @@ public sealed class StepFunctionsJsonApiTests
         "StateMachineTypeNotSupported")]
     [InlineData("DeleteStateMachine", """{"stateMachineArn":"arn:aws:states:local:000000000000:stateMachine:built-in"}""",
         "ValidationException")]
-    [InlineData("SendTaskSuccess", "{}", "UnknownOperationException")]
+    [InlineData("SendTaskSuccess", "{}", "ValidationException")]
+    [InlineData("CreateActivity", "{}", "UnknownOperationException")]
     public async Task Operation_WithABadRequest_FailsWithTheErrorAwsNames(string operation, string input, string errorCode)
     {
         await using var harness = ApiHarness.Create();

@@ -1,4 +1,5 @@
 using Conduit.Local.Hosting;
+using Conduit.Local.StepFunctions;
 
 namespace Conduit.Tests.Local.Hosting;
 
@@ -33,6 +34,19 @@ public sealed class LocalHostOptionsTests
     }
 
     [Fact]
+    public void Parse_InjectFaultTwice_KeepsBothInOrder()
+    {
+        var options = LocalHostOptions.Parse([
+            "--inject-fault", "conduit-Stream:2:Lambda.TooManyRequestsException",
+            "--inject-fault", "conduit-Plan:1:Lambda.ServiceException",
+        ]);
+
+        Assert.Equal(
+            [new("conduit-Stream", 2, "Lambda.TooManyRequestsException"), new("conduit-Plan", 1, "Lambda.ServiceException")],
+            options.InjectedFaults);
+    }
+
+    [Fact]
     public void Parse_OpenAiModel_SplitsUrlAndModelAtTheLastHash()
     {
         var options = LocalHostOptions.Parse(["--model", "openai:http://127.0.0.1:11434/v1#llama3.2:3b"]);
@@ -51,6 +65,7 @@ public sealed class LocalHostOptionsTests
     [InlineData("--store", "postgres")]
     [InlineData("--store", "dynamodb:not a url")]
     [InlineData("--token-delay-ms", "-1")]
+    [InlineData("--inject-fault", "conduit-Stream:0:Lambda.ServiceException")]
     [InlineData("--bogus", "1")]
     public void Parse_BadOption_ThrowsOneLineNamingIt(string name, string value)
     {

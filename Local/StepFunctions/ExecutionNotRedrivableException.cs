@@ -1,0 +1,3 @@
+namespace Conduit.Local.StepFunctions;
+
+public sealed class ExecutionNotRedrivableException(string message) : StepFunctionsServiceException("ExecutionNotRedrivable", message);
