@@ -55,6 +55,12 @@ public static class ChatSchema
             PRAGMA user_version = 4;
             COMMIT;
             """);
+        if (version < 5) database.Execute("""
+            BEGIN;
+            ALTER TABLE turns ADD COLUMN run_id TEXT;
+            PRAGMA user_version = 5;
+            COMMIT;
+            """);
     }
 
     private static void CreateVersion1(SqliteDatabase database) => database.Execute("""

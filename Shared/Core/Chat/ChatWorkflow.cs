@@ -25,6 +25,9 @@ public sealed class ChatWorkflow(
     TimeProvider time,
     ILogger<ChatWorkflow> logger)
 {
+    /// <summary>The outcome of an execution that found its turn claimed by another start of the same attempt.</summary>
+    public const string DuplicateRun = "duplicate_run";
+
     private const string WritingTheAnswer = "Writing the answer…";
 
     public async Task<ChatTurnState> BuildPromptAsync(ChatTurnState state, CancellationToken cancellationToken)
@@ -34,9 +37,20 @@ public sealed class ChatWorkflow(
             ?? throw new TurnNotFoundException(turn.RequestId);
         if (record.IsFinished) return state with { Outcome = FinishedOutcome(record) };
         if (record.CancelRequested) return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
+        if (state.RunId is { } run)
+        {
+            if (!await turns.ClaimRunAsync(turn.Key, run, cancellationToken).ConfigureAwait(false))
+            {
+                ChatLog.DuplicateRunStopped(logger, turn.RequestId, turn.Attempt);
+                return state with { Outcome = new TurnOutcome(DuplicateRun, TurnCanceller.NoModel, 0) };
+            }
+        }
+        else
+        {
+            await turns.SetStatusAsync(turn.Key, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
+        }
         await publisher.ForTurn(turn).StatusAsync(Phases.BuildingPrompt, "Reading the conversation…", cancellationToken)
             .ConfigureAwait(false);
-        await turns.SetStatusAsync(turn.Key, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
 
         var userIndex = await history.AppendAsync(
             turn.SessionId, turn.RequestId, MessageRoles.User, record.Text, MessageStatuses.Complete, cancellationToken)

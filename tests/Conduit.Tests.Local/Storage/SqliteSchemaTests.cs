@@ -37,13 +37,13 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
     private Task<long> VersionAsync() => _database.RunAsync(c => c.QuerySingle("PRAGMA user_version", r => r.GetInt64(0)), _timeout.Token);
 
     [Fact]
-    public async Task Create_Version1Database_UpgradesToVersion4KeepingEveryRowWithoutUsers()
+    public async Task Create_Version1Database_UpgradesToVersion5KeepingEveryRowWithoutUsers()
     {
         _database.Execute(Version1WithRows);
 
         ChatSchema.Create(_database);
 
-        Assert.Equal(4, await VersionAsync());
+        Assert.Equal(5, await VersionAsync());
         var connection = await new SqliteConnectionStore(_database).GetAsync("c-1", _timeout.Token);
         var session = await new SqliteSessionStore(_database, TimeProvider.System, TimeSpan.FromHours(24)).GetAsync("s-1", _timeout.Token);
         var turn = await new SqliteTurnStore(_database, TimeProvider.System).GetAsync(new TurnKey("", "r-1"), _timeout.Token);
@@ -74,7 +74,7 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
 
         ChatSchema.Create(_database);
 
-        Assert.Equal(4, await VersionAsync());
+        Assert.Equal(5, await VersionAsync());
         Assert.Equal(created, await sessions.GetAsync("s-1", _timeout.Token));
     }
 
