@@ -143,7 +143,10 @@ public sealed class OfflineChatClient : IChatClient
     private ChatResponse LookupResponse(string query, ReceivedConversation conversation)
     {
         return Response(
-            new ChatMessage(ChatRole.Assistant, [LookupCall(query)]), ChatFinishReason.ToolCalls, conversation.InputWordCount, Words.Count(query));
+            new ChatMessage(ChatRole.Assistant, [LookupCall(query)]),
+            ChatFinishReason.ToolCalls,
+            conversation.InputWordCount,
+            Words.Count(query));
     }
 
     private static FunctionCallContent LookupCall(string query) =>

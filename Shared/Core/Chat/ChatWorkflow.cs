@@ -92,7 +92,10 @@ public sealed class ChatWorkflow(
             .ConfigureAwait(false);
         var usage = state.Usage.Add(answer.Usage);
         if (answer.Cancelled)
-            return await FinishCancelledAsync(state with { Usage = usage, Plan = finished }, answer, cancellationToken).ConfigureAwait(false);
+        {
+            var cancelled = state with { Usage = usage, Plan = finished };
+            return await FinishCancelledAsync(cancelled, answer, cancellationToken).ConfigureAwait(false);
+        }
 
         metrics.Add(MetricNames.ToolCalls, answer.ToolCalls.Count, MetricUnit.Count);
         if (answer.ToolCalls.Count > 0)

@@ -19,9 +19,9 @@ public sealed class TurnDispatcher(
     /// Safe to repeat: the queued status is posted only by the delivery that moves the turn out of Queued, a turn
     /// that must wait is queued again by the turn before it, and a second start of the same execution name counts
     /// as success. Each start carries its own run id: on Standard a second start differs in input and is refused as
-    /// already existing; on Express it runs, and BuildPrompt's claim on the turn record stops it before the model. The attempt comes from the turn record, so a message left over from an earlier attempt starts
-    /// the current one. Throws when the turn cannot be started, so the queue redelivers it (and dead-letters it in
-    /// the end).
+    /// already existing; on Express it runs, and BuildPrompt's claim on the turn record stops it before the model.
+    /// The attempt comes from the turn record, so a message left over from an earlier attempt starts the current one.
+    /// Throws when the turn cannot be started, so the queue redelivers it (and dead-letters it in the end).
     /// </summary>
     public async Task DispatchAsync(TurnRequest request, CancellationToken cancellationToken)
     {
