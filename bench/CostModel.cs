@@ -33,8 +33,15 @@ public sealed record CompletedTurn(string RequestId, string SessionId, string Qu
 /// <summary>One client's session: its turns, the size of every frame it received, and how long it stayed connected.</summary>
 public sealed record ClientSession(IReadOnlyList<CompletedTurn> Turns, int MessagesSent, IReadOnlyList<int> FrameBytes, TimeSpan Connected);
 
-/// <summary>One turn's execution: its final status and the states it entered, in order, from its history.</summary>
-public sealed record WorkflowRun(string RequestId, string Status, IReadOnlyList<(string Type, string Name)> Entered);
+/// <summary>
+/// One turn's execution: its final status and the states it entered, in order, from its history; how long it ran, and
+/// the bytes of its history events with their data (what an Express workflow logging ALL sends to CloudWatch Logs).
+/// </summary>
+public sealed record WorkflowRun(string RequestId, string Status, IReadOnlyList<(string Type, string Name)> Entered)
+{
+    public TimeSpan Duration { get; init; }
+    public long HistoryBytes { get; init; }
+}
 
 public static partial class Scenarios
 {
@@ -90,7 +97,10 @@ public static partial class Scenarios
 
         var run = new CostRun(
             sessions, workflows, stack.Lambdas.Invocations, stack.DynamoDb.Calls, stack.Connections.Posts, stack.Connections.Gone,
-            stack.Queue.SentBytes, stack.Queue.Batches, stack.Model.Calls, TemplateSizing.Read(RepositoryFiles.File("template.yaml")));
+            stack.Queue.SentBytes, stack.Queue.Batches, stack.Model.Calls, TemplateSizing.Read(RepositoryFiles.File("template.yaml")))
+        {
+            WorkflowType = TemplateSizing.DefaultWorkflowType(RepositoryFiles.File("template.yaml")),
+        };
         var sheet = new CostSheet(run);
         var folder = BenchPaths.ResultsFolder;
         Directory.CreateDirectory(folder);
@@ -134,6 +144,12 @@ public static partial class Scenarios
     /// </summary>
     private sealed class CostStack : IAsyncDisposable
     {
+        /// <summary>
+        /// What a Step Functions log event carries besides the event's details: its id, type, timestamps and the execution
+        /// and state machine ARNs (about 400 bytes in AWS's documented examples).
+        /// </summary>
+        private const int LogEventEnvelopeBytes = 400;
+
         /// <summary>About what a real @connections POST from Lambda costs, as in the coalescing scenario.</summary>
         private static readonly TimeSpan PostLatency = TimeSpan.FromMilliseconds(15);
 
@@ -195,7 +211,11 @@ public static partial class Scenarios
                 var history = await emulator.GetExecutionHistoryAsync(execution, cancellationToken);
                 runs.Add(new WorkflowRun(turn.RequestId, closed.Status.ToApiName(), [.. history
                     .Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
-                    .Select(e => (e.Type, e.Details["name"]?.GetValue<string>() ?? ""))]));
+                    .Select(e => (e.Type, e.Details["name"]?.GetValue<string>() ?? ""))])
+                {
+                    Duration = (closed.StopDate ?? closed.StartDate) - closed.StartDate,
+                    HistoryBytes = history.Sum(e => LogEventEnvelopeBytes + Encoding.UTF8.GetByteCount(e.Details.ToJsonString())),
+                });
             }
             return runs;
         }

@@ -157,8 +157,13 @@ public sealed class MeteredTurnQueue(ITurnQueue queue, QueueMeter meter) : ITurn
     }
 }
 
-/// <summary>One model call: the planning call (tools offered, no streaming) or the streamed answer, with its usage.</summary>
-public sealed record ModelCall(bool Streamed, long InputTokens, long OutputTokens);
+/// <summary>
+/// One model call with its usage: streamed or not, and whether it ended asking for a tool (then another call answers).
+/// </summary>
+public sealed record ModelCall(bool Streamed, long InputTokens, long OutputTokens)
+{
+    public bool AskedForTool { get; init; }
+}
 
 /// <summary>
 /// Records the usage every model call reports. The offline model answers a planning call at once; a real model takes
@@ -180,7 +185,8 @@ public sealed class MeteredChatClient(IChatClient model, TimeSpan firstTokenDela
         var response = await base.GetResponseAsync(messages, options, cancellationToken);
         var output = response.Usage?.OutputTokenCount ?? 0;
         await Task.Delay(firstTokenDelay + tokenDelay * output, cancellationToken);
-        _calls.Enqueue(new ModelCall(Streamed: false, response.Usage?.InputTokenCount ?? 0, output));
+        var askedForTool = response.Messages.Any(message => message.Contents.OfType<FunctionCallContent>().Any());
+        _calls.Enqueue(new ModelCall(Streamed: false, response.Usage?.InputTokenCount ?? 0, output) { AskedForTool = askedForTool });
         return response;
     }
 
@@ -190,8 +196,10 @@ public sealed class MeteredChatClient(IChatClient model, TimeSpan firstTokenDela
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long input = 0, output = 0;
+        var askedForTool = false;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))
         {
+            askedForTool |= update.Contents.OfType<FunctionCallContent>().Any();
             foreach (var usage in update.Contents.OfType<UsageContent>())
             {
                 input += usage.Details.InputTokenCount ?? 0;
@@ -199,6 +207,6 @@ public sealed class MeteredChatClient(IChatClient model, TimeSpan firstTokenDela
             }
             yield return update;
         }
-        _calls.Enqueue(new ModelCall(Streamed: true, input, output));
+        _calls.Enqueue(new ModelCall(Streamed: true, input, output) { AskedForTool = askedForTool });
     }
 }

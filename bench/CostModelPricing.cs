@@ -41,8 +41,41 @@ public static class ListPrices
     /// <summary>https://aws.amazon.com/api-gateway/pricing/: WebSocket, $0.25 per million connection minutes.</summary>
     public const double WebSocketPerConnectionMinute = 0.25 / 1_000_000;
 
+    /// <summary>https://aws.amazon.com/step-functions/pricing/: Express workflows, $1.00 per million requests (executions).</summary>
+    public const double StepFunctionsExpressPerRequest = 1.00 / 1_000_000;
+
+    /// <summary>
+    /// https://aws.amazon.com/step-functions/pricing/: Express workflows, $0.00001667 per GB-second for the first 1,000 hours
+    /// (3.6 million GB-seconds) a month; billed in 100 ms increments of duration and 64 MB increments of memory.
+    /// </summary>
+    public const double StepFunctionsExpressPerGbSecond = 0.00001667;
+
+    public const int StepFunctionsExpressMemoryUnitMb = 64;
+    public const int StepFunctionsExpressDurationUnitMs = 100;
+
+    /// <summary>
+    /// https://aws.amazon.com/cloudwatch/pricing/: vended logs (Step Functions execution logs), $0.50 per GB ingested, first 10 TB.
+    /// </summary>
+    public const double CloudWatchLogsPerGbIngested = 0.50;
+
     public const int WebSocketMessageUnitBytes = 32 * 1024;
     public const int SqsRequestUnitBytes = 64 * 1024;
+}
+
+/// <summary>
+/// A Bedrock model's on-demand prices per million tokens in us-east-1 (https://aws.amazon.com/bedrock/pricing/, Amazon
+/// Nova; this machine cannot reach it, so these are as third-party copies of it quoted them on 2026-12-08: check them).
+/// </summary>
+public sealed record ModelPrice(string Name, double PerMillionInputTokens, double PerMillionOutputTokens)
+{
+    /// <summary>The template's default ModelId (us.amazon.nova-lite-v1:0).</summary>
+    public static ModelPrice NovaLite { get; } = new("Amazon Nova Lite (default)", 0.06, 0.24);
+
+    /// <summary>The next larger model of the same family, for scale.</summary>
+    public static ModelPrice NovaPro { get; } = new("Amazon Nova Pro", 0.80, 3.20);
+
+    public double Dollars(double inputTokens, double outputTokens) =>
+        (inputTokens * PerMillionInputTokens + outputTokens * PerMillionOutputTokens) / 1_000_000;
 }
 
 /// <summary>A function's memory and architecture as template.yaml deploys it.</summary>
@@ -90,6 +123,21 @@ public static partial class TemplateSizing
                 architecture.GetValueOrDefault($"Resources/{name}", globalArchitecture)),
             StringComparer.Ordinal);
     }
+
+    /// <summary>The default of the WorkflowType parameter: the workflow type this model prices.</summary>
+    public static string DefaultWorkflowType(string templatePath)
+    {
+        var inParameter = false;
+        foreach (var line in File.ReadLines(templatePath))
+        {
+            if (SecondLevelKey().Match(line) is { Success: true } second) inParameter = second.Groups[1].Value == "WorkflowType";
+            else if (inParameter && DefaultValue().Match(line) is { Success: true } value) return value.Groups[1].Value;
+        }
+        return "STANDARD";
+    }
+
+    [GeneratedRegex(@"^\s+Default:\s*(\w+)\s*$")]
+    private static partial Regex DefaultValue();
 
     [GeneratedRegex(@"^(\w+):\s*$")]
     private static partial Regex TopLevelKey();

@@ -19,6 +19,9 @@ public sealed record CostRun(
     IReadOnlyDictionary<string, FunctionSizing> Functions)
 {
     public IReadOnlyList<CompletedTurn> Turns { get; } = [.. Sessions.SelectMany(session => session.Turns)];
+
+    /// <summary>The template's WorkflowType default, which decides how Step Functions is billed.</summary>
+    public string WorkflowType { get; init; } = "STANDARD";
 }
 
 /// <summary>
@@ -54,8 +57,7 @@ public static partial class Scenarios
 
         private FunctionSizing StreamSizing => _run.Functions["Stream"];
 
-        private double StreamedOutputTokensPerTurn =>
-            _run.ModelCalls.Where(call => call.Streamed).Sum(call => call.OutputTokens) / (double)_turns;
+        private double StreamedOutputTokensPerTurn => AnsweringCalls.Sum(call => call.OutputTokens) / (double)_turns;
 
         private List<CostLine> PriceLines()
         {
@@ -66,7 +68,6 @@ public static partial class Scenarios
             var gbSecondDollars = _run.Invocations.Sum(invocation =>
                 _run.Functions[invocation.Function].GbSeconds(invocation.Duration) * _run.Functions[invocation.Function].PricePerGbSecond);
             var naiveGbSeconds = _run.Turns.Sum(turn => StreamSizing.GbSeconds(turn.Duration));
-            var transitions = _run.Workflows.Sum(workflow => workflow.Entered.Count + 1);
             var sqsRequests = _run.SqsSentBytes.Sum(bytes => Units(bytes, ListPrices.SqsRequestUnitBytes))
                 + _run.SqsBatches.Count
                 + _run.SqsBatches.Count(batch => batch.DeletedMessageIds.Count > 0);
@@ -85,9 +86,7 @@ public static partial class Scenarios
                     ListPrices.LambdaPerRequest, 1),
                 new CostLine("lambda GB-s", "Lambda duration (estimate)", "GB-s", gbSeconds / _turns, gbSecondDollars / _turns,
                     naiveGbSeconds / _turns, naiveGbSeconds / _turns * StreamSizing.PricePerGbSecond),
-                Line(
-                    "sfn transitions", "Step Functions state transitions", "transitions", transitions / (double)_turns,
-                    ListPrices.StepFunctionsPerTransition, 0),
+                .. StepFunctionsLines(_run.WorkflowType),
                 Line("sqs requests", "SQS requests", "64 KB requests", sqsRequests / (double)_turns, ListPrices.SqsPerRequest, 0),
                 Line(
                     "ddb reads", "DynamoDB reads", "RRU", _run.DynamoDbCalls.Sum(call => call.ReadUnits) / _turns,
@@ -97,6 +96,44 @@ public static partial class Scenarios
                     ListPrices.DynamoDbPerWriteUnit, naiveWrites / _turns),
             ];
         }
+
+        /// <summary>
+        /// Standard bills each state transition (every state entered, and the start). Express bills each execution and its
+        /// duration (in 100 ms steps, at 64 MB, the smallest memory step, which a state this small stays within), and its
+        /// console trace comes from CloudWatch Logs: every history event with its data.
+        /// </summary>
+        private List<CostLine> StepFunctionsLines(string type)
+        {
+            if (type != "EXPRESS")
+            {
+                var transitions = _run.Workflows.Sum(workflow => workflow.Entered.Count + 1);
+                return
+                [
+                    Line(
+                        "sfn transitions", "Step Functions Standard state transitions", "transitions", transitions / (double)_turns,
+                        ListPrices.StepFunctionsPerTransition, 0),
+                ];
+            }
+            var gbSeconds = _run.Workflows.Sum(workflow =>
+                Math.Ceiling(workflow.Duration.TotalMilliseconds / ListPrices.StepFunctionsExpressDurationUnitMs)
+                * ListPrices.StepFunctionsExpressDurationUnitMs / 1000 * ListPrices.StepFunctionsExpressMemoryUnitMb / 1024);
+            var logKb = _run.Workflows.Sum(workflow => workflow.HistoryBytes) / 1024.0;
+            return
+            [
+                Line(
+                    "sfn requests", "Step Functions Express requests", "executions", _run.Workflows.Count / (double)_turns,
+                    ListPrices.StepFunctionsExpressPerRequest, 0),
+                Line(
+                    "sfn GB-s", "Step Functions Express duration (64 MB)", "GB-s", gbSeconds / _turns,
+                    ListPrices.StepFunctionsExpressPerGbSecond, 0),
+                Line(
+                    "sfn logs", "CloudWatch Logs, Express execution data", "KB", logKb / _turns,
+                    ListPrices.CloudWatchLogsPerGbIngested / (1024 * 1024), 0),
+            ];
+        }
+
+        /// <summary>The model calls that answered: what a design with no planning pays as a minimum.</summary>
+        private IEnumerable<ModelCall> AnsweringCalls => _run.ModelCalls.Where(call => !call.AskedForTool);
 
         private static CostLine Line(string key, string service, string unit, double conduit, double price, double naive) =>
             new(key, service, unit, conduit, conduit * price, naive, naive * price);
@@ -173,20 +210,40 @@ public static partial class Scenarios
                 new Measurement(
                     "cost", "sfn StateEntered events per turn", 0, 0, _run.Workflows.Sum(w => w.Entered.Count) / (double)_turns, "events",
                     _turns, ""));
-            foreach (var streamed in new[] { false, true })
+            foreach (var (kind, calls) in ModelCallKinds())
             {
-                var calls = _run.ModelCalls.Where(call => call.Streamed == streamed).ToList();
-                var kind = streamed ? "stream" : "plan";
+                results.Add(
+                    new Measurement("cost", $"model {kind} calls per turn", 0, 0, calls.Count / (double)_turns, "calls", _turns, ""));
                 results.Add(
                     new Measurement(
-                        "cost", $"model {kind} input tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.InputTokens) / (double)_turns,
-                        "tokens", calls.Count, ""));
+                        "cost", $"model {kind} input tokens per turn", 0, 0, calls.Sum(c => c.InputTokens) / (double)_turns, "tokens",
+                        calls.Count, ""));
                 results.Add(
                     new Measurement(
-                        "cost", $"model {kind} output tokens per turn (unpriced)", 0, 0, calls.Sum(c => c.OutputTokens) / (double)_turns,
-                        "tokens", calls.Count, ""));
+                        "cost", $"model {kind} output tokens per turn", 0, 0, calls.Sum(c => c.OutputTokens) / (double)_turns, "tokens",
+                        calls.Count, ""));
+            }
+            foreach (var model in new[] { ModelPrice.NovaLite, ModelPrice.NovaPro })
+            {
+                results.Add(new Measurement(
+                    "cost", $"model {model.Name} $ per 1M turns: Conduit", 0, 0, ModelDollars(model, _run.ModelCalls), "$", _turns, ""));
+                results.Add(new Measurement(
+                    "cost", $"model {model.Name} $ per 1M turns: naive", 0, 0, ModelDollars(model, AnsweringCalls), "$", _turns, ""));
             }
             return results;
+        }
+
+        private List<(string Kind, List<ModelCall> Calls)> ModelCallKinds() =>
+        [
+            ("tool-asking", [.. _run.ModelCalls.Where(call => call.AskedForTool)]),
+            ("answering", [.. AnsweringCalls]),
+        ];
+
+        /// <summary>A model's list price for the calls, per million turns.</summary>
+        private double ModelDollars(ModelPrice model, IEnumerable<ModelCall> calls)
+        {
+            var list = calls.ToList();
+            return model.Dollars(list.Sum(c => c.InputTokens), list.Sum(c => c.OutputTokens)) / _turns * 1_000_000;
         }
 
         private static string LambdaLabel(LambdaInvocation invocation) => invocation.Route is null
@@ -278,14 +335,43 @@ public static partial class Scenarios
                 $"{_run.Workflows.Count(w => w.Status == "SUCCEEDED")} of {_run.Workflows.Count} executions succeeded; " +
                 $"{_run.DynamoDbCalls.Count(c => c.ReadNothing)} DynamoDB reads found nothing and are billed at the minimum.").AppendLine();
 
-            text.AppendLine("Model tokens per turn, not priced above (the offline model counts words as tokens):").AppendLine();
+            text.AppendLine(
+                "Model tokens per turn (the offline model counts words as tokens; every call streams, with kb_lookup offered "
+                + "until the tool rounds are used up):").AppendLine();
             Row("call", "calls", "input tokens", "output tokens");
             Row("---", "---:", "---:", "---:");
-            foreach (var streamed in new[] { false, true })
+            foreach (var (kind, calls) in ModelCallKinds())
             {
-                var calls = _run.ModelCalls.Where(call => call.Streamed == streamed).ToList();
-                Row(streamed ? "streamed answer (Stream)" : "planning (Plan, kb_lookup offered)", calls.Count / (double)_turns,
-                    calls.Sum(c => c.InputTokens) / (double)_turns, calls.Sum(c => c.OutputTokens) / (double)_turns);
+                Row(kind == "answering" ? "answering (its text is the answer)" : "asking for kb_lookup (Retrieve follows)",
+                    calls.Count / (double)_turns, calls.Sum(c => c.InputTokens) / (double)_turns,
+                    calls.Sum(c => c.OutputTokens) / (double)_turns);
+            }
+            text.AppendLine();
+
+            text.AppendLine(
+                "Model tokens at list prices, per million turns, beside the infrastructure above (the naive design pays the "
+                + "answering calls only):").AppendLine();
+            Row("model", "$ per 1M input / output tokens", "Conduit $ / 1M turns", "naive $ / 1M turns", "Conduit infrastructure + model");
+            Row("---", "---:", "---:", "---:", "---:");
+            foreach (var model in new[] { ModelPrice.NovaLite, ModelPrice.NovaPro })
+            {
+                var conduitModel = ModelDollars(model, _run.ModelCalls);
+                Row(model.Name, $"{Dollars(model.PerMillionInputTokens)} / {Dollars(model.PerMillionOutputTokens)}",
+                    Dollars(conduitModel), Dollars(ModelDollars(model, AnsweringCalls)), Dollars(conduitTotal + conduitModel));
+            }
+            text.AppendLine();
+
+            var other = _run.WorkflowType == "EXPRESS" ? "STANDARD" : "EXPRESS";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"Step Functions priced as {_run.WorkflowType} (the template's default WorkflowType) above; the same executions "
+                + $"as {other}:")
+                .AppendLine();
+            Row("workflow type", "billed", "per turn", "$ / 1M turns");
+            Row("---", "---", "---:", "---:");
+            foreach (var type in new[] { "EXPRESS", "STANDARD" })
+            {
+                foreach (var line in StepFunctionsLines(type))
+                    Row(type, $"{line.Service} ({line.Unit})", line.ConduitPerTurn, Dollars(line.ConduitDollarsPerTurn * 1_000_000));
             }
             text.AppendLine();
 
@@ -293,14 +379,16 @@ public static partial class Scenarios
                 Assumptions:
                 - Lambda duration is the local handler's wall time rounded up to 1 ms, at the template's MemorySize and
                   architecture: an estimate. The handlers ran in one process on {Environment.ProcessorCount} cores against dynalite on
-                  loopback; the offline model waits 250 ms before the first word and 20 ms per word, and a planning answer is held
-                  for as long as its output would take to stream; every @connections POST waits 15 ms. Cold starts are not included.
+                  loopback; the offline model waits 250 ms before the first word (or its kb_lookup call) and 20 ms per word; every
+                  @connections POST waits 15 ms. Cold starts are not included.
                 - DynamoDB units are what dynalite reported per request: reads round the bytes read up to 4 KB (halved for the
                   eventually consistent index queries), writes round the larger of the old and new item up to 1 KB. dynalite reports
                   nothing for a Query that finds nothing, which is billed here at the minimum (1 unit, half when eventually
                   consistent), and no index writes, so one unit is added for each index entry a write puts, changes or deletes; a
                   write whose condition failed is billed one unit. Nothing here is transactional.
-                - Step Functions: one transition per state entered plus one for the start (Standard workflows bill transitions).
+                - Step Functions Standard: one transition per state entered plus one for the start. Express: one request per
+                  execution, its duration (the interpreter's, rounded up to 100 ms) at 64 MB, and its log: each history event's
+                  details as JSON plus 400 bytes of envelope, at ${ListPrices.CloudWatchLogsPerGbIngested:0.00} per GB ingested.
                 - SQS: one request per SendMessage (per 64 KB), and, as Lambda's event source mapping does, one ReceiveMessage per
                   batch received and one DeleteMessageBatch per batch. The mapping's idle long polls are a fixed cost per hour
                   whatever the traffic, not a cost per turn, and are left out.
@@ -313,7 +401,9 @@ public static partial class Scenarios
                   reconnects, and a turn whose Lambda fails is lost. Its $connect and $disconnect are left out.
                 - Prices (us-east-1 list, first tier, no free tier): Lambda ${ListPrices.LambdaPerRequest * 1e6:0.00} per million
                   requests and ${ListPrices.LambdaArm64PerGbSecond:0.##########} per GB-s on arm64; Step Functions Standard
-                  ${ListPrices.StepFunctionsPerTransition * 1e3:0.000} per 1,000 transitions; SQS ${ListPrices.SqsPerRequest * 1e6:0.00} per
+                  ${ListPrices.StepFunctionsPerTransition * 1e3:0.000} per 1,000 transitions, Express
+                  ${ListPrices.StepFunctionsExpressPerRequest * 1e6:0.00} per million requests and
+                  ${ListPrices.StepFunctionsExpressPerGbSecond:0.########} per GB-s; SQS ${ListPrices.SqsPerRequest * 1e6:0.00} per
                   million requests; DynamoDB on-demand ${ListPrices.DynamoDbPerReadUnit * 1e6:0.000} per million RRU and
                   ${ListPrices.DynamoDbPerWriteUnit * 1e6:0.000} per million WRU; API Gateway WebSocket
                   ${ListPrices.WebSocketPerMessage * 1e6:0.00} per million messages and

@@ -54,8 +54,8 @@ public sealed class OfflineChatClient : IChatClient
     }
 
     /// <summary>
-    /// Streams the answer one word per update, then an update carrying the usage. It always
-    /// answers: the lookup decision belongs to the planning call.
+    /// Streams the answer one word per update, then an update carrying the usage; or, deciding as
+    /// <see cref="GetResponseAsync"/> does, a single <c>kb_lookup</c> call.
     /// </summary>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages,
@@ -63,7 +63,10 @@ public sealed class OfflineChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return StreamAnswerAsync(ReceivedConversation.Read(messages), cancellationToken);
+        var conversation = ReceivedConversation.Read(messages);
+        return QueryToLookUp(conversation, options) is { } query
+            ? StreamLookupAsync(query, conversation, cancellationToken)
+            : StreamAnswerAsync(conversation, cancellationToken);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -106,6 +109,23 @@ public sealed class OfflineChatClient : IChatClient
         yield return final;
     }
 
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamLookupAsync(
+        string query,
+        ReceivedConversation conversation,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await PauseAsync(_options.FirstTokenDelay, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var usage = new UsageContent(Usage(conversation.InputWordCount, Words.Count(query)));
+        var update = new ChatResponseUpdate(ChatRole.Assistant, [LookupCall(query), usage])
+        {
+            ModelId = ModelId,
+            CreatedAt = _time.GetUtcNow(),
+            FinishReason = ChatFinishReason.ToolCalls,
+        };
+        yield return update;
+    }
+
     /// <returns>The query to look up, or null when the model should answer instead.</returns>
     private string? QueryToLookUp(ReceivedConversation conversation, ChatOptions? options)
     {
@@ -122,11 +142,15 @@ public sealed class OfflineChatClient : IChatClient
 
     private ChatResponse LookupResponse(string query, ReceivedConversation conversation)
     {
-        var arguments = new Dictionary<string, object?> { [KnowledgeLookupTool.QueryArgument] = query };
-        var call = new FunctionCallContent(ToolCallId, KnowledgeLookupTool.Name, arguments);
         return Response(
-            new ChatMessage(ChatRole.Assistant, [call]), ChatFinishReason.ToolCalls, conversation.InputWordCount, Words.Count(query));
+            new ChatMessage(ChatRole.Assistant, [LookupCall(query)]),
+            ChatFinishReason.ToolCalls,
+            conversation.InputWordCount,
+            Words.Count(query));
     }
+
+    private static FunctionCallContent LookupCall(string query) =>
+        new(ToolCallId, KnowledgeLookupTool.Name, new Dictionary<string, object?> { [KnowledgeLookupTool.QueryArgument] = query });
 
     private ChatResponse AnswerResponse(ReceivedConversation conversation)
     {

@@ -58,6 +58,7 @@ public static class ChatSchema
         if (version < 5) database.Execute("""
             BEGIN;
             ALTER TABLE sessions ADD COLUMN signal INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE turns ADD COLUMN run_id TEXT;
             PRAGMA user_version = 5;
             COMMIT;
             """);

@@ -41,6 +41,13 @@ public sealed class SqliteTurnStore(SqliteDatabase database, TimeProvider time) 
             ("$now", time.GetUtcNow().ToUnixTimeMilliseconds())),
             cancellationToken);
 
+    public Task<bool> ClaimRunAsync(TurnKey key, string runId, CancellationToken cancellationToken) =>
+        database.RunAsync(c => c.Execute(
+            $"UPDATE turns SET status = 'Running', run_id = $run, updated_at = $now WHERE {ByKey} "
+            + "AND (status = 'Dispatched' OR (status = 'Running' AND run_id = $run))",
+            ("$user", key.UserId), ("$id", key.RequestId), ("$run", runId), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds())) == 1,
+            cancellationToken);
+
     public Task<TurnRecord?> RetryAsync(TurnKey key, int failedAttempt, CancellationToken cancellationToken) =>
         database.RunAsync(c =>
         {

@@ -58,7 +58,7 @@ public sealed class ChatRetryTests : IAsyncLifetime
         var sessionId = await page.EvaluateAsync<string>("() => window.conduitChat.sessionId()");
         var saved = await _harness.AnswerInHistoryAsync(sessionId, requestId);
         await Expect(turn.GetByTestId("assistant-text")).ToHaveTextAsync(saved!.Text);
-        Assert.Equal(2, _model.Streams);
+        Assert.Equal(3, _model.Streams);
         var trace = await turn.GetByTestId("trace-link").GetAttributeAsync("href");
         Assert.Matches($"^/trace\\.html#{requestId}-[0-9a-f]{{16}}-2$", trace);
     }

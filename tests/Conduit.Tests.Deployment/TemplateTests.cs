@@ -75,9 +75,32 @@ public sealed partial class TemplateTests
         var substitutions = Keys((YamlMappingNode)Node(machine, "Properties", "DefinitionSubstitutions")!);
 
         Assert.Equal(placeholders.Order(), substitutions.Order());
-        Assert.Equal("STANDARD", Scalar(machine, "Properties", "Type"));
         Assert.Equal("true", Scalar(machine, "Properties", "Tracing", "Enabled"));
         Assert.NotNull(Node(machine, "Properties", "Logging", "Destinations"));
+    }
+
+    [Fact]
+    public void WorkflowType_ExpressByDefault_WithItsExecutionDataInCloudWatchLogs_StandardLogsErrorsOnly()
+    {
+        var parameter = Node(_template.Parameters, "WorkflowType")!;
+        Assert.Equal("EXPRESS", Scalar(parameter, "Default"));
+        Assert.Equal(
+            ["EXPRESS", "STANDARD"],
+            ((YamlSequenceNode)Node(parameter, "AllowedValues")!).Children.Select(c => ((YamlScalarNode)c).Value!));
+        var condition = (YamlSequenceNode)Node(_template.Root, "Conditions", "IsExpressWorkflow")!;
+        Assert.Equal(("!Equals", "!Ref"), (condition.Tag.Value, condition[0].Tag.Value));
+        Assert.Equal(["WorkflowType", "EXPRESS"], condition.Children.Select(c => ((YamlScalarNode)c).Value!));
+
+        var (_, machine) = Assert.Single(_template.ResourcesOfType("AWS::Serverless::StateMachine"));
+        var type = Node(machine, "Properties", "Type");
+        Assert.True(
+            type is YamlScalarNode { Tag.Value: "!Ref", Value: "WorkflowType" }, "the state machine's Type is not !Ref WorkflowType");
+        Assert.Equal(["IsExpressWorkflow", "ALL", "ERROR"], IfBranches(Node(machine, "Properties", "Logging", "Level")));
+        Assert.Equal(["IsExpressWorkflow", "true", "false"], IfBranches(Node(machine, "Properties", "Logging", "IncludeExecutionData")));
+        var destination = Node(machine, "Properties", "Logging", "Destinations") as YamlSequenceNode;
+        var logGroup = Node(Assert.Single(destination!.Children), "CloudWatchLogsLogGroup", "LogGroupArn");
+        Assert.True(logGroup is YamlScalarNode { Tag.Value: "!GetAtt" }, "the workflow logs to no log group of the stack");
+        Assert.Equal("AWS::Logs::LogGroup", Scalar(_template.Resource(((YamlScalarNode)logGroup!).Value!.Split('.')[0]), "Type"));
     }
 
     [Fact]

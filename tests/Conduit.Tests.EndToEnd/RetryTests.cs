@@ -47,7 +47,7 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Equal("queued", retried[0].GetProperty("phase").GetString());
         Assert.Equal("done", retried[^1].GetProperty("type").GetString());
         Assert.True(retried[0].GetProperty("seq").GetInt64() > failed[^1].GetProperty("seq").GetInt64());
-        Assert.Equal(2, _model.Streams);
+        Assert.Equal(3, _model.Streams);
         var executions = await ExecutionsOfAsync("again-1");
         Assert.Equal(2, executions.Count);
         Assert.Contains(executions, e => e.Status == ExecutionStatus.Failed);

@@ -21,6 +21,7 @@ public static class AttributeNames
     public const string ErrorCode = "errorCode";
     public const string CancelRequested = "cancelRequested";
     public const string Attempt = "attempt";
+    public const string RunId = "runId";
     public const string Index = "index";
     public const string Role = "role";
     public const string MessageKey = "messageKey";

@@ -83,6 +83,30 @@ public sealed class DynamoTurnStore(IAmazonDynamoDB client, DynamoTableNames nam
         return updated is not null;
     }
 
+    /// <summary>One conditional write; a missing turn fails the condition, so nothing is created.</summary>
+    public async Task<bool> ClaimRunAsync(TurnKey key, string runId, CancellationToken cancellationToken)
+    {
+        var updated = await client.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = names.Turns,
+            Key = ItemKey(key),
+            UpdateExpression = "SET #status = :running, #runId = :run, #updatedAt = :now",
+            ConditionExpression = "#status = :dispatched OR (#status = :running AND #runId = :run)",
+            ExpressionAttributeNames = new()
+            {
+                ["#status"] = AttributeNames.Status, ["#runId"] = AttributeNames.RunId, ["#updatedAt"] = AttributeNames.UpdatedAt,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":dispatched"] = StringValue(nameof(TurnStatus.Dispatched)),
+                [":running"] = StringValue(nameof(TurnStatus.Running)),
+                [":run"] = StringValue(runId),
+                [":now"] = EpochMilliseconds(time.GetUtcNow()),
+            },
+        }, cancellationToken).UnlessConditionFailsAsync().ConfigureAwait(false);
+        return updated is not null;
+    }
+
     /// <summary>Like an SQL UPDATE, a missing turn is left missing: UpdateItem alone would create a fragment of one.</summary>
     public async Task SetStatusAsync(TurnKey key, TurnStatus status, string? errorCode, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
+using Conduit.Core.Contracts;
 using Conduit.Core.Observability;
 using Conduit.Core.Protocol;
 using Microsoft.Extensions.AI;
@@ -12,7 +13,8 @@ namespace Conduit.Core.Chat;
 /// never stalls the model (text produced meanwhile joins the next frame). Between posts, at least once per
 /// coalescing interval, it asks whether the turn was cancelled (<see cref="TurnFrames.CancelRequestedAsync"/> answers
 /// from the frames' own writes while they flow); if so it closes the model stream without draining it and returns what
-/// was produced so far.
+/// was produced so far. Tool calls the model makes (when the options offer a tool) come back with the answer; text it
+/// wrote before them has been posted like any answer text.
 /// </summary>
 public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, IMetrics metrics, TimeProvider time)
 {
@@ -22,6 +24,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         TurnFrames frames,
         Func<CancellationToken, Task<bool>> cancelRequested,
         DateTimeOffset? acceptedAt,
+        Func<CancellationToken, Task>? beforeFirstFrame,
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -32,6 +35,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         var finish = (ChatFinishReason?)null;
         string? modelId = null;
         var usage = TokenUsage.Zero;
+        var toolCalls = new List<FunctionCallContent>();
         // A model failure ends the stream like its end does, so the text already received is posted before it is reported.
         ExceptionDispatchInfo? modelFailure = null;
         var producer = Task.Run(async () =>
@@ -44,6 +48,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
                     finish = update.FinishReason ?? finish;
                     modelId = update.ModelId ?? modelId;
                     foreach (var content in update.Contents.OfType<UsageContent>()) usage = usage.Add(ChatUsage.From(content.Details));
+                    toolCalls.AddRange(update.Contents.OfType<FunctionCallContent>());
                 }
             }
             catch (Exception exception)
@@ -63,6 +68,7 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
         var coalescer = new TokenCoalescer(settings.CoalesceInterval, settings.CoalesceMaxBytes, time);
         async Task FlushAsync()
         {
+            if (posted == 0 && beforeFirstFrame is not null) await beforeFirstFrame(cancellationToken).ConfigureAwait(false);
             await frames.TokenAsync(coalescer.Take(), cancellationToken).ConfigureAwait(false);
             if (posted++ == 0 && acceptedAt is { } accepted)
                 metrics.Add(MetricNames.TimeToFirstToken, (time.GetUtcNow() - accepted).TotalMilliseconds, MetricUnit.Milliseconds);
@@ -107,7 +113,10 @@ public sealed class AnswerStreamer(IChatClient model, ConduitSettings settings, 
 
         var modelName = modelId ?? model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
         var stopReason = cancelled ? StopReasons.Cancelled : ChatUsage.StopReason(finish);
-        return new StreamedAnswer(text.ToString(), stopReason, modelName, usage, cancelled);
+        var calls = toolCalls
+            .Select(call => new ToolCall(call.CallId, call.Name, KnowledgeLookupTool.ReadQuery(call.Arguments) ?? ""))
+            .ToList();
+        return new StreamedAnswer(text.ToString(), stopReason, modelName, usage, cancelled) { ToolCalls = calls };
     }
 
     /// <summary>

@@ -55,6 +55,10 @@ internal static partial class ChatLog
         Message = "Turn {RequestId} attempt {Attempt} failed with {ErrorName}, told the client {Code}: {Cause}")]
     public static partial void TurnFailed(ILogger logger, string requestId, int attempt, string code, string errorName, string? cause);
 
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Turn {RequestId} attempt {Attempt} is already running in another execution; this one stops before the model")]
+    public static partial void DuplicateRunStopped(ILogger logger, string requestId, int attempt);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Turn {RequestId} failed with {Code} and runs again as attempt {Attempt}")]
     public static partial void TurnRetried(ILogger logger, string requestId, string? code, int attempt);
 }

@@ -16,7 +16,6 @@ namespace Conduit.Core.Chat;
 public sealed class ChatWorkflow(
     ITurnStore turns,
     IHistoryStore history,
-    IChatClient model,
     IKnowledgeBase knowledgeBase,
     FramePublisher publisher,
     TurnSequencer sequencer,
@@ -26,17 +25,32 @@ public sealed class ChatWorkflow(
     TimeProvider time,
     ILogger<ChatWorkflow> logger)
 {
+    /// <summary>The outcome of an execution that found its turn claimed by another start of the same attempt.</summary>
+    public const string DuplicateRun = "duplicate_run";
+
+    private const string WritingTheAnswer = "Writing the answer…";
+
     public async Task<ChatTurnState> BuildPromptAsync(ChatTurnState state, CancellationToken cancellationToken)
     {
         var turn = state.Turn;
         var record = await turns.GetAsync(turn.Key, cancellationToken).ConfigureAwait(false)
             ?? throw new TurnNotFoundException(turn.RequestId);
-        if (record.IsFinished)
-            return state with { Outcome = new TurnOutcome(record.Status.ToString().ToLowerInvariant(), TurnCanceller.NoModel, 0) };
+        if (record.IsFinished) return state with { Outcome = FinishedOutcome(record) };
         if (record.CancelRequested) return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
+        if (state.RunId is { } run)
+        {
+            if (!await turns.ClaimRunAsync(turn.Key, run, cancellationToken).ConfigureAwait(false))
+            {
+                ChatLog.DuplicateRunStopped(logger, turn.RequestId, turn.Attempt);
+                return state with { Outcome = new TurnOutcome(DuplicateRun, TurnCanceller.NoModel, 0) };
+            }
+        }
+        else
+        {
+            await turns.SetStatusAsync(turn.Key, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
+        }
         await publisher.ForTurn(turn).StatusAsync(Phases.BuildingPrompt, "Reading the conversation…", cancellationToken)
             .ConfigureAwait(false);
-        await turns.SetStatusAsync(turn.Key, TurnStatus.Running, null, cancellationToken).ConfigureAwait(false);
 
         var userIndex = await history.AppendAsync(
             turn.SessionId, turn.RequestId, MessageRoles.User, record.Text, MessageStatuses.Complete, cancellationToken)
@@ -47,33 +61,47 @@ public sealed class ChatWorkflow(
         return state with { Prompt = new PromptWindow(window[0].Index, userIndex, window.Count, latest.Count - window.Count) };
     }
 
+    /// <summary>
+    /// Streams the model's reply with <c>kb_lookup</c> offered, so the call that decides is also the one that answers: text
+    /// goes out as token frames (after a <c>streaming</c> status, posted before the first of them) and a reply without a
+    /// tool call finishes the turn here. A reply that calls the tool goes to Retrieve; any text it wrote first is replaced
+    /// on the client by the next <c>streaming</c> status. Once the tool rounds are used up, Stream answers without tools.
+    /// The turn record is read first, so a rerun after the turn finished (a retry whose first run had answered) posts nothing.
+    /// </summary>
     public async Task<ChatTurnState> PlanAsync(ChatTurnState state, CancellationToken cancellationToken)
     {
-        var answerNow = new PlanDecision(PlanActions.Answer, state.Rounds.Count, []);
-        if (state.Outcome is not null) return state with { Plan = answerNow };
-        if (await CancelRequestedAsync(state, cancellationToken).ConfigureAwait(false))
-            return await FinishCancelledAsync(state with { Plan = answerNow }, answer: null, cancellationToken).ConfigureAwait(false);
+        var finished = new PlanDecision(PlanActions.Answered, state.Rounds.Count, []);
+        if (await StopBeforeModelAsync(state with { Plan = finished }, cancellationToken).ConfigureAwait(false) is { } stopped)
+            return stopped;
+        if (state.Rounds.Count >= settings.MaxToolRounds)
+            return state with { Plan = new PlanDecision(PlanActions.Answer, state.Rounds.Count, []) };
 
+        var frames = publisher.ForTurn(state.Turn);
         var message = state.Rounds.Count == 0 ? "Thinking…" : "Reading what the knowledge base found…";
-        await publisher.ForTurn(state.Turn).StatusAsync(Phases.Planning, message, cancellationToken).ConfigureAwait(false);
-        var offerTools = state.Rounds.Count < settings.MaxToolRounds;
+        await frames.StatusAsync(Phases.Planning, message, cancellationToken).ConfigureAwait(false);
         var options = new ChatOptions
         {
             MaxOutputTokens = settings.MaxOutputTokens,
-            Tools = offerTools ? [KnowledgeLookupTool.Declaration] : null,
-            ToolMode = offerTools ? ChatToolMode.Auto : null,
+            Tools = [KnowledgeLookupTool.Declaration],
+            ToolMode = ChatToolMode.Auto,
         };
         var prompt = await LoadPromptAsync(state, cancellationToken).ConfigureAwait(false);
-        var response = await model.GetResponseAsync(prompt, options, cancellationToken).ConfigureAwait(false);
-        var usage = state.Usage.Add(ChatUsage.From(response.Usage));
+        var answer = await streamer.StreamAsync(
+            prompt, options, frames, frames.CancelRequestedAsync, state.AcceptedAt,
+            token => frames.StatusAsync(Phases.Streaming, WritingTheAnswer, token), cancellationToken)
+            .ConfigureAwait(false);
+        var usage = state.Usage.Add(answer.Usage);
+        if (answer.Cancelled)
+        {
+            var cancelled = state with { Usage = usage, Plan = finished };
+            return await FinishCancelledAsync(cancelled, answer, cancellationToken).ConfigureAwait(false);
+        }
 
-        var calls = response.Messages
-            .SelectMany(m => m.Contents.OfType<FunctionCallContent>())
-            .Select(call => new ToolCall(call.CallId, call.Name, KnowledgeLookupTool.ReadQuery(call.Arguments) ?? ""))
-            .ToList();
-        metrics.Add(MetricNames.ToolCalls, calls.Count, MetricUnit.Count);
-        var plan = offerTools && calls.Count > 0 ? new PlanDecision(PlanActions.Retrieve, state.Rounds.Count + 1, calls) : answerNow;
-        return state with { Plan = plan, Usage = usage };
+        metrics.Add(MetricNames.ToolCalls, answer.ToolCalls.Count, MetricUnit.Count);
+        if (answer.ToolCalls.Count > 0)
+            return state with { Plan = new PlanDecision(PlanActions.Retrieve, state.Rounds.Count + 1, answer.ToolCalls), Usage = usage };
+        var completed = await CompleteAsync(state with { Usage = usage }, frames, answer, cancellationToken).ConfigureAwait(false);
+        return completed with { Plan = finished };
     }
 
     public async Task<ChatTurnState> RetrieveAsync(ChatTurnState state, CancellationToken cancellationToken)
@@ -105,26 +133,31 @@ public sealed class ChatWorkflow(
     /// </summary>
     public async Task<ChatTurnState> StreamAsync(ChatTurnState state, CancellationToken cancellationToken)
     {
-        if (state.Outcome is not null) return state;
-        if (await CancelRequestedAsync(state, cancellationToken).ConfigureAwait(false))
-            return await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false);
+        if (await StopBeforeModelAsync(state, cancellationToken).ConfigureAwait(false) is { } stopped) return stopped;
 
-        var turn = state.Turn;
-        var frames = publisher.ForTurn(turn);
-        await frames.StatusAsync(Phases.Streaming, "Writing the answer…", cancellationToken).ConfigureAwait(false);
+        var frames = publisher.ForTurn(state.Turn);
+        await frames.StatusAsync(Phases.Streaming, WritingTheAnswer, cancellationToken).ConfigureAwait(false);
         var prompt = await LoadPromptAsync(state, cancellationToken).ConfigureAwait(false);
         var options = new ChatOptions { MaxOutputTokens = settings.MaxOutputTokens };
 
         var answer = await streamer.StreamAsync(
-            prompt, options, frames, frames.CancelRequestedAsync, state.AcceptedAt, cancellationToken)
+            prompt, options, frames, frames.CancelRequestedAsync, state.AcceptedAt, null, cancellationToken)
             .ConfigureAwait(false);
         if (answer.Cancelled)
         {
             var cancelled = state with { Usage = state.Usage.Add(answer.Usage) };
             return await FinishCancelledAsync(cancelled, answer, cancellationToken).ConfigureAwait(false);
         }
+        return await CompleteAsync(state with { Usage = state.Usage.Add(answer.Usage) }, frames, answer, cancellationToken)
+            .ConfigureAwait(false);
+    }
 
-        var usage = state.Usage.Add(answer.Usage);
+    /// <summary>Saves the answer, marks the turn completed, posts <c>done</c> and moves the session to its next turn.</summary>
+    private async Task<ChatTurnState> CompleteAsync(
+        ChatTurnState state, TurnFrames frames, StreamedAnswer answer, CancellationToken cancellationToken)
+    {
+        var turn = state.Turn;
+        var usage = state.Usage;
         var answerIndex = await history.AppendAsync(
             turn.SessionId, turn.RequestId, MessageRoles.Assistant, answer.Text, MessageStatuses.Complete, cancellationToken)
             .ConfigureAwait(false);
@@ -134,7 +167,7 @@ public sealed class ChatWorkflow(
         metrics.Add(MetricNames.OutputTokens, usage.OutputTokens, MetricUnit.Count);
         RecordSince(MetricNames.TurnDuration, state.AcceptedAt);
         await sequencer.FinishAsync(turn, cancellationToken).ConfigureAwait(false);
-        return state with { Usage = usage, Outcome = new TurnOutcome(answer.StopReason, answer.Model, answerIndex) };
+        return state with { Outcome = new TurnOutcome(answer.StopReason, answer.Model, answerIndex) };
     }
 
     /// <summary>
@@ -154,6 +187,24 @@ public sealed class ChatWorkflow(
         await sequencer.FinishAsync(state.Turn, cancellationToken).ConfigureAwait(false);
         return state;
     }
+
+    /// <summary>
+    /// The state to end the step with when the turn must not reach the model: it has an outcome already, its record says
+    /// it finished (a rerun of a step whose first run completed it), or the client cancelled it. Null when it may go on.
+    /// </summary>
+    private async Task<ChatTurnState?> StopBeforeModelAsync(ChatTurnState state, CancellationToken cancellationToken)
+    {
+        if (state.Outcome is not null) return state;
+        var record = await turns.GetAsync(state.Turn.Key, cancellationToken).ConfigureAwait(false)
+            ?? throw new TurnNotFoundException(state.Turn.RequestId);
+        if (record.IsFinished) return state with { Outcome = FinishedOutcome(record) };
+        return record.CancelRequested
+            ? await FinishCancelledAsync(state, answer: null, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    private static TurnOutcome FinishedOutcome(TurnRecord record) =>
+        new(record.Status.ToString().ToLowerInvariant(), TurnCanceller.NoModel, 0);
 
     private Task<bool> CancelRequestedAsync(ChatTurnState state, CancellationToken cancellationToken) =>
         turns.IsCancelRequestedAsync(state.Turn.Key, cancellationToken);

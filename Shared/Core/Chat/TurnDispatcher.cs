@@ -18,9 +18,10 @@ public sealed class TurnDispatcher(
     /// <summary>
     /// Safe to repeat: the queued status is posted only by the delivery that moves the turn out of Queued, a turn
     /// that must wait is queued again by the turn before it, and a second start of the same execution name counts
-    /// as success. The attempt comes from the turn record, so a message left over from an earlier attempt starts
-    /// the current one. Throws when the turn cannot be started, so the queue redelivers it (and dead-letters it in
-    /// the end).
+    /// as success. Each start carries its own run id: on Standard a second start differs in input and is refused as
+    /// already existing; on Express it runs, and BuildPrompt's claim on the turn record stops it before the model.
+    /// The attempt comes from the turn record, so a message left over from an earlier attempt starts the current one.
+    /// Throws when the turn cannot be started, so the queue redelivers it (and dead-letters it in the end).
     /// </summary>
     public async Task DispatchAsync(TurnRequest request, CancellationToken cancellationToken)
     {
@@ -46,7 +47,7 @@ public sealed class TurnDispatcher(
         }
         await turns.TransitionAsync(turn.Key, TurnStatus.Waiting, TurnStatus.Dispatched, cancellationToken).ConfigureAwait(false);
 
-        var input = new ChatTurnState { Turn = reference, AcceptedAt = turn.CreatedAt };
+        var input = new ChatTurnState { Turn = reference, AcceptedAt = turn.CreatedAt, RunId = Guid.NewGuid().ToString("N") };
         var start = await workflow.StartAsync(execution, input, cancellationToken).ConfigureAwait(false);
         ChatLog.TurnDispatched(logger, turn.RequestId, start.Status, start.ExecutionId);
     }

@@ -14,6 +14,12 @@ public sealed record ChatTurnState
 
     /// <summary>When Ingress acknowledged the turn; time to first token and turn duration count from here.</summary>
     public DateTimeOffset? AcceptedAt { get; init; }
+    /// <summary>
+    /// Which start of the attempt this execution is: the Dispatcher draws it for every StartExecution, and BuildPrompt
+    /// claims the turn with it (<c>ITurnStore.ClaimRunAsync</c>), so a duplicate start never reaches the model.
+    /// Null in a state written before runs were named; such a turn is not claimed.
+    /// </summary>
+    public string? RunId { get; init; }
     public PromptWindow? Prompt { get; init; }
     public PlanDecision? Plan { get; init; }
     /// <summary>Never null: a state written before any round (or by hand, without the field) reads as no rounds.</summary>

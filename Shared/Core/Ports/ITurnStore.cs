@@ -13,6 +13,13 @@ public interface ITurnStore
     Task SetStatusAsync(TurnKey key, TurnStatus status, string? errorCode, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Marks the turn Running for the workflow run <paramref name="runId"/>: when it is Dispatched, or already claimed by
+    /// that run (a step run again). False when another run holds it, so a duplicate execution of the same attempt (an
+    /// Express workflow starts one per StartExecution, whatever its name) leaves the turn to the first.
+    /// </summary>
+    Task<bool> ClaimRunAsync(TurnKey key, string runId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Starts attempt <paramref name="failedAttempt"/> + 1 of a turn that failed in attempt <paramref name="failedAttempt"/>:
     /// back to Queued, with no error code and no cancel request. Only one caller can win for a given attempt, so two
     /// retries sent at once start one new attempt. Null when the turn is not Failed at that attempt (or does not exist).

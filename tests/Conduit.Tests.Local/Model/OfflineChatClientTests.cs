@@ -28,6 +28,31 @@ public sealed class OfflineChatClientTests
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_ToolOfferedAndQuestionSharesTerms_StreamsOneKbLookupCallWithUsage()
+    {
+        var updates = await Client(sharesTerms: true)
+            .GetStreamingResponseAsync([new(ChatRole.User, Question)], LookupOffered).ToListAsync();
+
+        var update = Assert.Single(updates);
+        var call = Assert.Single(update.Contents.OfType<FunctionCallContent>());
+        Assert.Equal(("kb_lookup_1", KnowledgeLookupTool.Name), (call.CallId, call.Name));
+        Assert.Equal(Question, KnowledgeLookupTool.ReadQuery(call.Arguments));
+        Assert.Equal(ChatFinishReason.ToolCalls, update.FinishReason);
+        Assert.Single(update.Contents.OfType<UsageContent>());
+        Assert.Empty(update.Text);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_ToolOfferedButQuestionSharesNoTerms_StreamsTheAnswer()
+    {
+        var updates = await Client(sharesTerms: false)
+            .GetStreamingResponseAsync([new(ChatRole.User, Question)], LookupOffered).ToListAsync();
+
+        Assert.DoesNotContain(updates, u => u.Contents.OfType<FunctionCallContent>().Any());
+        Assert.StartsWith("Offline model (not an LLM).", string.Concat(updates.Select(u => u.Text)));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ToolsAbsent_ReturnsAnswer()
     {
         var response = await Client(sharesTerms: true).GetResponseAsync([new(ChatRole.User, Question)]);

@@ -402,6 +402,9 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
         public Task<TurnRecord?> RetryAsync(TurnKey key, int failedAttempt, CancellationToken cancellationToken) =>
             inner.RetryAsync(key, failedAttempt, cancellationToken);
 
+        public Task<bool> ClaimRunAsync(TurnKey key, string runId, CancellationToken cancellationToken) =>
+            inner.ClaimRunAsync(key, runId, cancellationToken);
+
         public Task<bool> IsCancelRequestedAsync(TurnKey key, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _cancelReads);

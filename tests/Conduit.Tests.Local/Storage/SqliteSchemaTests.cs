@@ -37,7 +37,7 @@ public sealed class SqliteSchemaTests : IAsyncLifetime
     private Task<long> VersionAsync() => _database.RunAsync(c => c.QuerySingle("PRAGMA user_version", r => r.GetInt64(0)), _timeout.Token);
 
     [Fact]
-    public async Task Create_Version1Database_UpgradesToVersion4KeepingEveryRowWithoutUsers()
+    public async Task Create_Version1Database_UpgradesToVersion5KeepingEveryRowWithoutUsers()
     {
         _database.Execute(Version1WithRows);
 

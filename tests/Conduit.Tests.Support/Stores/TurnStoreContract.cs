@@ -90,6 +90,54 @@ public abstract class TurnStoreContract(IStoreBackend backend) : StoreContract(b
     }
 
     [NodeFact]
+    public async Task ClaimRunAsync_DispatchedTurn_MarksItRunning()
+    {
+        var turn = NewTurn() with { Status = TurnStatus.Dispatched };
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        Assert.True(await Stores.Turns.ClaimRunAsync(turn.Key, "run-a", Cancellation));
+
+        Assert.Equal(TurnStatus.Running, (await Stores.Turns.GetAsync(turn.Key, Cancellation))!.Status);
+    }
+
+    [NodeFact]
+    public async Task ClaimRunAsync_SameRunAgain_SucceedsAndAnotherRunFails()
+    {
+        var turn = NewTurn() with { Status = TurnStatus.Dispatched };
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        await Stores.Turns.ClaimRunAsync(turn.Key, "run-a", Cancellation);
+
+        Assert.True(await Stores.Turns.ClaimRunAsync(turn.Key, "run-a", Cancellation));
+        Assert.False(await Stores.Turns.ClaimRunAsync(turn.Key, "run-b", Cancellation));
+    }
+
+    [NodeFact]
+    public async Task ClaimRunAsync_ConcurrentRuns_OnlyOneClaims()
+    {
+        var turn = NewTurn() with { Status = TurnStatus.Dispatched };
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+
+        var claimed = await Task.WhenAll(Enumerable.Range(0, 5)
+            .Select(i => Stores.Turns.ClaimRunAsync(turn.Key, $"run-{i}", Cancellation)));
+
+        Assert.Single(claimed, c => c);
+    }
+
+    [NodeFact]
+    public async Task ClaimRunAsync_FinishedOrUnknownTurn_ReturnsFalseAndChangesNothing()
+    {
+        var turn = NewTurn() with { Status = TurnStatus.Completed };
+        await Stores.Turns.CreateAsync(turn, Cancellation);
+        var unknown = new TurnKey(NewId(), NewId());
+
+        Assert.False(await Stores.Turns.ClaimRunAsync(turn.Key, "run-a", Cancellation));
+        Assert.False(await Stores.Turns.ClaimRunAsync(unknown, "run-a", Cancellation));
+
+        Assert.Equal(turn, await Stores.Turns.GetAsync(turn.Key, Cancellation));
+        Assert.Null(await Stores.Turns.GetAsync(unknown, Cancellation));
+    }
+
+    [NodeFact]
     public async Task TransitionAsync_UnknownTurn_ReturnsFalseAndCreatesNothing()
     {
         var key = new TurnKey(NewId(), NewId());
