@@ -7,7 +7,7 @@ namespace Conduit.Local.Hosting;
 /// The functions of <see cref="ConduitFunctions"/>, each bound to the same <c>Handle(Stream)</c> method Lambda
 /// calls, and wired by its role: the WebSocket integration to the gateway, the queue consumer to the event source
 /// mapping, the workflow tasks to lambda:invoke by ARN. A function's class is resolved on its first invoke, as
-/// Lambda constructs it on the first invoke.
+/// Lambda constructs it on the first invoke. With the functions as processes, each is invoked through its Runtime API.
 /// </summary>
 public sealed class LocalFunctions(IServiceProvider services)
 {
@@ -44,5 +44,7 @@ public sealed class LocalFunctions(IServiceProvider services)
     private StoreWritability Writability => services.GetRequiredService<StoreWritability>();
 
     private LambdaHandler Handler(FunctionDefinition function) =>
-        input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);
+        services.GetRequiredService<LocalHostOptions>().Functions == FunctionsMode.Processes
+            ? services.GetRequiredService<FunctionProcesses>().Handler(function)
+            : input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None);
 }
