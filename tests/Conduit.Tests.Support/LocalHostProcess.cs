@@ -10,7 +10,8 @@ public static class LocalHostProcess
     /// <summary>What the host prints once it listens (LocalStack.PrintReady); this project cannot reference the host.</summary>
     public const string ReadyLine = "Conduit local stack is ready.";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(1);
+    /// <summary>Long enough for <c>--functions processes</c> to build the function bootstraps first.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Starts the host on <paramref name="port"/> and returns once it has printed that it is ready.</summary>
     /// <param name="arguments">The host's command line after <c>--port</c>: <c>--in-memory</c>, <c>--data-dir</c> and so on.</param>
