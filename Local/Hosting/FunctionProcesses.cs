@@ -45,7 +45,7 @@ public sealed class FunctionProcesses(
         var template = LoadTemplate();
         var bootstraps = await FunctionBootstraps.EnsureBuiltAsync(
             root, line => HostingLog.FunctionsStarting(logger, line), cancellationToken).ConfigureAwait(false);
-        var references = References();
+        var references = References(options, tables, model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "local");
         foreach (var function in ConduitFunctions.All)
         {
             var launch = new FunctionLaunch(
@@ -55,7 +55,7 @@ public sealed class FunctionProcesses(
                 function.Handler,
                 LocalFunctions.Arn(function),
                 template.Timeout(function),
-                Environment(template.Environment(function, references, options.ConnectionsEndpoint)));
+                Environment(options, credentials, template.Environment(function, references, options.ConnectionsEndpoint)));
             _pools[function.Name] = new LambdaFunctionPool(launch, line => Forward(function.Name, line));
         }
         await Task.WhenAll(_pools.Values.Select(pool => pool.WarmAsync(cancellationToken))).ConfigureAwait(false);
@@ -70,11 +70,11 @@ public sealed class FunctionProcesses(
     }
 
     /// <summary>The local value of each template parameter and resource a function's environment refers to.</summary>
-    private Dictionary<string, string> References()
+    internal static Dictionary<string, string> References(LocalHostOptions options, DynamoTableNames tables, string modelId)
     {
         var references = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["ModelId"] = model.GetService<ChatClientMetadata>()?.DefaultModelId ?? "local",
+            ["ModelId"] = modelId,
             ["MaxTokens"] = $"{options.Settings.MaxOutputTokens}",
             ["HistoryWindow"] = $"{options.Settings.HistoryWindow}",
             ["KnowledgeBaseId"] = BedrockAgentRuntimeApi.KnowledgeBaseId,
@@ -103,7 +103,8 @@ public sealed class FunctionProcesses(
     /// AWS API at the host's endpoint but DynamoDB (the store's) and @connections (the stage's). The host's own AWS
     /// settings are not passed on, so nothing reaches a real account.
     /// </summary>
-    private Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string> variables)
+    internal static Dictionary<string, string?> Environment(
+        LocalHostOptions options, FunctionCredentials credentials, IReadOnlyDictionary<string, string> variables)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var name in System.Environment.GetEnvironmentVariables().Keys.OfType<string>())
@@ -120,7 +121,7 @@ public sealed class FunctionProcesses(
         return environment;
     }
 
-    /// <summary>The functions' JSON logs and metrics at Information; anything else they print (the runtime's own lines) as a warning.</summary>
+    /// <summary>The functions' JSON logs and metrics at Information; anything else they print (the runtime's lines) as warnings.</summary>
     private void Forward(string function, string line)
     {
         if (line.StartsWith('{')) HostingLog.FunctionOutput(logger, function, line);

@@ -19,10 +19,12 @@ public sealed class FunctionTemplate
 
     private FunctionTemplate(YamlMappingNode root) => _root = root;
 
-    public static FunctionTemplate Load(string path)
+    public static FunctionTemplate Load(string path) => Parse(File.ReadAllText(path));
+
+    public static FunctionTemplate Parse(string yaml)
     {
         var stream = new YamlStream();
-        using var reader = new StringReader(File.ReadAllText(path));
+        using var reader = new StringReader(yaml);
         stream.Load(reader);
         return new FunctionTemplate((YamlMappingNode)stream.Documents[0].RootNode);
     }
@@ -67,7 +69,7 @@ public sealed class FunctionTemplate
             throw new ConfigurationException($"{FileName}: the local event source mapping runs with ReportBatchItemFailures only.");
         var queueName = Node(properties, "Queue") is YamlScalarNode { Tag.Value: "!GetAtt", Value: { } attribute }
             ? attribute.Split('.')[0]
-            : throw new ConfigurationException($"{FileName}: the SQS event of {consumer.ResourceName} names its queue other than by !GetAtt.");
+            : throw new ConfigurationException($"{FileName}: the SQS event of {consumer.ResourceName} names no queue by !GetAtt.");
         var queueProperties = Node(_root, "Resources", queueName, "Properties");
         return queue with
         {

@@ -28,7 +28,8 @@ public sealed class LambdaEnvironment : IAsyncDisposable
     /// <summary>Every HTTP request the runtime made to this environment's Runtime API.</summary>
     public long RuntimeApiRequests => _runtimeApi.Requests;
 
-    public static async Task<LambdaEnvironment> StartAsync(FunctionLaunch launch, Action<string> output, CancellationToken cancellationToken)
+    public static async Task<LambdaEnvironment> StartAsync(
+        FunctionLaunch launch, Action<string> output, CancellationToken cancellationToken)
     {
         var runtimeApi = await RuntimeApiEmulator.StartAsync(launch.FunctionArn, cancellationToken).ConfigureAwait(false);
         try

@@ -24,7 +24,10 @@ public sealed class DevelopmentIssuer : IDisposable
         Key = key;
         _issuer = new Hs256TokenIssuer(key, LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, time);
         if (es256Key is not null)
-            _publicKeyIssuer = new Es256TokenIssuer(es256Key, LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, time);
+        {
+            _publicKeyIssuer = new Es256TokenIssuer(
+                es256Key, LocalHostOptions.DevelopmentIssuer, LocalHostOptions.DevelopmentAudience, time);
+        }
     }
 
     /// <summary>The JWK Set that verifies this issuer's tokens, when it signs ES256; null for HS256.</summary>
