@@ -33,6 +33,7 @@ public static partial class Scenarios
         ["replay"] = ReplayAsync,
         ["cost"] = CostAsync,
         ["cold-start"] = ColdStartAsync,
+        ["modes"] = ModesAsync,
     };
 
     /// <summary>
