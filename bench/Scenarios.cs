@@ -35,6 +35,7 @@ public static partial class Scenarios
         ["cold-start"] = ColdStartAsync,
         ["latency-aws"] = AwsLatencyAsync,
         ["ack-vs-bare"] = AckVersusBareAsync,
+        ["modes"] = ModesAsync,
     };
 
     /// <summary>

@@ -5,6 +5,7 @@ using Conduit.Aws.BedrockRuntime;
 using Conduit.Aws.Composition;
 using Conduit.Aws.DynamoDb;
 using Conduit.Aws.Identity;
+using Conduit.Aws.Lambda;
 using Conduit.Core.Chat;
 using Conduit.Core.Composition;
 using Conduit.Core.Ports;
@@ -49,7 +50,10 @@ public static class LocalComposition
         if (options.Store is DynamoDbStore dynamo) AddDynamoDbStores(services, dynamo);
         else AddSqliteStores(services, options);
 
-        services.AddSingleton(options.Queue);
+        var queue = options.Functions == FunctionsMode.Processes
+            ? FunctionProcesses.LoadTemplate().EventSource(ConduitFunctions.Dispatcher, options.Queue)
+            : options.Queue;
+        services.AddSingleton(queue);
         services.AddSingleton<DurableQueue>();
         services.AddSingleton<ITurnQueue, LocalTurnQueue>();
 
@@ -80,6 +84,12 @@ public static class LocalComposition
         services.AddIngressFunction();
         services.AddWorkerFunctions();
         services.AddSingleton<LocalFunctions>();
+        if (options.Functions == FunctionsMode.Processes)
+        {
+            services.AddSingleton<FunctionProcesses>();
+            // Registered before the queue's event source and execution recovery, so it starts before and stops after them.
+            services.AddHostedService(sp => sp.GetRequiredService<FunctionProcesses>());
+        }
 
         services.AddSingleton(options.Gateway);
         services.AddSingleton(sp => new WebSocketGateway(
@@ -99,14 +109,14 @@ public static class LocalComposition
         services.AddSingleton<ITaskInvoker>(
             sp => new FaultInjectingTaskInvoker(sp.GetRequiredService<TaskInvokerRouter>(), options.InjectedFaults));
         services.AddSingleton(sp => EmulatorFor(sp, sp.GetRequiredService<StateMachine>(), ChatTurnStateMachineArn));
-        AddAwsEdge(services, options);
+        AddAwsEdge(services, options, queue);
         services.AddSingleton<IWorkflowStarter, LocalWorkflowStarter>();
 
         services.AddHostedService<ExecutionRecovery>();
         services.AddHostedService(sp => new SqsEventSource(
             sp.GetRequiredService<DurableQueue>(),
             sp.GetRequiredService<LocalFunctions>().Dispatcher,
-            options.Queue,
+            queue,
             sp.GetRequiredService<ILogger<SqsEventSource>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddLatencyProfile(options.Latency);
@@ -118,7 +128,7 @@ public static class LocalComposition
     /// one and those created through it; the SQS API over every queue, the turns queue and its DLQ among them; Bedrock's
     /// Converse over the host's model and Retrieve over its knowledge base.
     /// </summary>
-    private static void AddAwsEdge(IServiceCollection services, LocalHostOptions options)
+    private static void AddAwsEdge(IServiceCollection services, LocalHostOptions options, QueueOptions queue)
     {
         services.AddSingleton<SqliteStateMachineStore>();
         services.AddSingleton(sp => new StateMachineRegistry(
@@ -140,7 +150,7 @@ public static class LocalComposition
             new SqsQueueRegistry(
                 sp.GetRequiredService<SqliteDatabase>(),
                 sp.GetRequiredService<DurableQueue>(),
-                options.Queue,
+                queue,
                 sp.GetRequiredService<TimeProvider>()),
             options.HttpBase,
             sp.GetRequiredService<TimeProvider>()));

@@ -7,7 +7,7 @@ namespace Conduit.Local.Hosting;
 /// The functions of <see cref="ConduitFunctions"/>, each bound to the same <c>Handle(Stream)</c> method Lambda
 /// calls, and wired by its role: the WebSocket integration to the gateway, the queue consumer to the event source
 /// mapping, the workflow tasks to lambda:invoke by ARN. A function's class is resolved on its first invoke, as
-/// Lambda constructs it on the first invoke.
+/// Lambda constructs it on the first invoke. With the functions as processes, each is invoked through its Runtime API.
 /// </summary>
 public sealed class LocalFunctions(IServiceProvider services)
 {
@@ -45,10 +45,15 @@ public sealed class LocalFunctions(IServiceProvider services)
 
     private LatencyProfile Latency => services.GetService<LocalHostOptions>()?.Latency ?? LatencyProfile.None;
 
-    /// <summary>The function's entry point, reached after the profile's invocation time and any <paramref name="before"/> it.</summary>
+    /// <summary>
+    /// The function's entry point (in this process, or its own process behind a Runtime API), reached after the profile's
+    /// invocation time and any <paramref name="before"/> it.
+    /// </summary>
     private LambdaHandler Handler(FunctionDefinition function, TimeSpan before = default) =>
         DelayedInvocation.Wrap(
-            input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None),
+            services.GetService<LocalHostOptions>()?.Functions == FunctionsMode.Processes
+                ? services.GetRequiredService<FunctionProcesses>().Handler(function)
+                : input => services.GetLambdaFunction(function).HandleAsync(input, CancellationToken.None),
             Latency.FunctionInvoke + before,
             services.GetRequiredService<TimeProvider>());
 }

@@ -29,6 +29,8 @@ public sealed record LocalHostOptions
 
     public StoreChoice Store { get; init; } = StoreChoice.Sqlite;
 
+    public FunctionsMode Functions { get; init; } = FunctionsMode.InProcess;
+
     /// <summary>The AWS Region for real services; the default chain's (AWS_REGION, profile) when not set.</summary>
     public string? Region { get; init; }
 
@@ -87,6 +89,8 @@ public sealed record LocalHostOptions
           --model bedrock:<modelId>   Bedrock Converse/ConverseStream, e.g. bedrock:us.amazon.nova-lite-v1:0
           --model openai:<url>#<name> an OpenAI-compatible server, e.g. openai:http://127.0.0.1:11434/v1#llama3.2
           --store sqlite|dynamodb[:<endpoint>]  where sessions, turns, history and frames live (default sqlite)
+          --functions in-process|processes  run the functions inside the host (default), or each as its own process
+                                      behind a Lambda Runtime API, as deployed (needs --store dynamodb:<endpoint>)
           --region <name>             AWS Region for Bedrock and DynamoDB (default: AWS_REGION or the profile's)
           --allowed-origin <origin>   a browser origin allowed to connect, exactly (repeatable; default: this host's own)
           --allowed-host <name>       a Host header name to answer besides localhost, 127.0.0.1 and [::1] (repeatable)
@@ -132,6 +136,7 @@ public sealed record LocalHostOptions
                 "--kb" => options with { KnowledgeBase = KnowledgeBaseChoice.Parse(Value()) },
                 "--model" => options with { ModelSource = ModelChoice.Parse(Value()) },
                 "--store" => options with { Store = StoreChoice.Parse(Value()) },
+                "--functions" => options with { Functions = ParseFunctions(Value()) },
                 "--region" => options with { Region = Value() },
                 "--aws-credentials" => options with { AwsCredentials = AwsEdgeCredentials.Parse(Value()) },
                 "--auth" => options with { Auth = AuthChoice.Parse(Value()) },
@@ -174,8 +179,21 @@ public sealed record LocalHostOptions
                 throw new ArgumentException("--auth jwks:<url> needs --jwt-issuer and --jwt-audience: tokens are checked against both.");
             options = options with { Auth = jwks with { Issuer = issuer, Audience = audience } };
         }
+        if (options.Functions == FunctionsMode.Processes && options.Store is not DynamoDbStore { Endpoint: not null })
+        {
+            throw new ArgumentException(
+                "--functions processes needs --store dynamodb:<endpoint> (e.g. dynalite): "
+                + "the function processes reach their tables over HTTP, as deployed functions do.");
+        }
         return options;
     }
+
+    private static FunctionsMode ParseFunctions(string text) => text switch
+    {
+        "in-process" => FunctionsMode.InProcess,
+        "processes" => FunctionsMode.Processes,
+        _ => throw new ArgumentException($"--functions takes in-process or processes, not \"{text}\"."),
+    };
 
     private string? JwtIssuer { get; init; }
 
@@ -196,7 +214,7 @@ public sealed record LocalHostOptions
         : throw new ArgumentException("Could not find the repository's docs/ folder; pass --kb <folder>.");
 
     /// <summary>The folder holding Conduit.slnx, above the working directory or above the running binaries.</summary>
-    private static string? RepositoryRoot { get; } =
+    internal static string? RepositoryRoot { get; } =
         FindRepositoryRoot(Directory.GetCurrentDirectory()) ?? FindRepositoryRoot(AppContext.BaseDirectory);
 
     private static string? FindRepositoryRoot(string start)

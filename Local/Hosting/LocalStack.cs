@@ -47,7 +47,11 @@ public static class LocalStack
         app.MapConnectionsApi(options.Gateway.Stage);
         app.MapExecutionsApi(options.Gateway.Stage);
         app.MapSessionsApi(options.Gateway.Stage);
-        if (options.Auth is DevelopmentAuth) app.MapDevelopmentTokens(options.Gateway.Stage);
+        if (options.Auth is DevelopmentAuth)
+        {
+            app.MapDevelopmentTokens(options.Gateway.Stage);
+            app.MapDevelopmentJwks(options.Gateway.Stage);
+        }
         app.Lifetime.ApplicationStarted.Register(() => PrintReady(options, app.Services.GetService<DevelopmentIssuer>()));
         app.Lifetime.ApplicationStopping.Register(() =>
             app.Services.GetRequiredService<WebSocketGateway>().CloseAllAsync(TimeSpan.FromSeconds(2)).GetAwaiter().GetResult());

@@ -12,11 +12,12 @@ public sealed class BootstrapProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
 
-    private BootstrapProcess(ProcessStartInfo startInfo)
+    private BootstrapProcess(ProcessStartInfo startInfo, Action<string>? output)
     {
         Process = new Process { StartInfo = startInfo };
-        Process.OutputDataReceived += (_, line) => { if (line.Data is not null) _output.Enqueue(line.Data); };
-        Process.ErrorDataReceived += (_, line) => { if (line.Data is not null) _output.Enqueue(line.Data); };
+        var write = output ?? _output.Enqueue;
+        Process.OutputDataReceived += (_, line) => { if (line.Data is not null) write(line.Data); };
+        Process.ErrorDataReceived += (_, line) => { if (line.Data is not null) write(line.Data); };
         StartedAt = Stopwatch.GetTimestamp();
         Process.Start();
         Process.BeginOutputReadLine();
@@ -28,11 +29,14 @@ public sealed class BootstrapProcess : IAsyncDisposable
     /// <summary>A <see cref="Stopwatch"/> timestamp taken just before the process was started.</summary>
     public long StartedAt { get; }
 
+    /// <summary>What the process wrote, when no <c>output</c> was given to <see cref="Start"/> to take each line instead.</summary>
     public string Output => string.Join('\n', _output);
 
     /// <param name="environment">The function's variables; a null value removes one this process would otherwise pass on.</param>
+    /// <param name="output">Takes each line of stdout and stderr; without it they are kept for <see cref="Output"/>.</param>
     public static BootstrapProcess Start(
-        string fileName, IEnumerable<string> arguments, string handler, string runtimeApi, IReadOnlyDictionary<string, string?> environment)
+        string fileName, IEnumerable<string> arguments, string handler, string runtimeApi, IReadOnlyDictionary<string, string?> environment,
+        Action<string>? output = null)
     {
         var startInfo = new ProcessStartInfo(fileName, arguments)
         {
@@ -47,7 +51,7 @@ public sealed class BootstrapProcess : IAsyncDisposable
         }
         startInfo.Environment[LambdaBootstrap.RuntimeApiVariable] = runtimeApi;
         startInfo.Environment[LambdaBootstrap.HandlerVariable] = handler;
-        return new BootstrapProcess(startInfo);
+        return new BootstrapProcess(startInfo, output);
     }
 
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)

@@ -29,12 +29,16 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
     private readonly Channel<RuntimePost> _posts = Channel.CreateUnbounded<RuntimePost>();
     private readonly ConcurrentQueue<HttpStatusCode> _statusOverrides = new();
     private readonly CancellationTokenSource _stopping = new();
+    private long _requests;
 
     private RuntimeApiEmulator(WebApplication app, string functionArn)
     {
         _app = app;
         _functionArn = functionArn;
     }
+
+    /// <summary>How many HTTP requests the runtime has made here (next, response, error, init error).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>The value for <c>AWS_LAMBDA_RUNTIME_API</c>: host and port.</summary>
     public string RuntimeApi { get; private set; } = "";
@@ -46,6 +50,11 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var emulator = new RuntimeApiEmulator(app, functionArn);
+        app.Use((context, next) =>
+        {
+            Interlocked.Increment(ref emulator._requests);
+            return next(context);
+        });
         app.MapGet("/2018-06-01/runtime/invocation/next", emulator.NextAsync);
         app.MapPost(
             "/2018-06-01/runtime/invocation/{requestId}/response", context => emulator.RecordAsync(context, RuntimePostKind.Response));

@@ -21,7 +21,9 @@ internal sealed record ReceivedConversation(
     public static ReceivedConversation Read(IEnumerable<ChatMessage> messages)
     {
         var conversation = messages.ToList();
-        var questionIndex = conversation.FindLastIndex(message => message.Role == ChatRole.User);
+        // Converse carries tool results in a user message; the question is the last user message that has text.
+        var questionIndex = conversation.FindLastIndex(
+            message => message.Role == ChatRole.User && message.Contents.Any(content => content is TextContent));
         var beforeQuestion = questionIndex < 0 ? conversation : conversation.Take(questionIndex);
         var question = questionIndex < 0 ? "" : conversation[questionIndex].Text.Trim();
         var toolResults = conversation

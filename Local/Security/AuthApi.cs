@@ -10,6 +10,13 @@ namespace Conduit.Local.Security;
 /// </summary>
 public static class AuthApi
 {
+    public const string JwksPath = "dev/jwks.json";
+
+    /// <summary>The development issuer's JWK Set, for validators that fetch keys (the Ingress process); 404 while it signs HS256.</summary>
+    public static void MapDevelopmentJwks(this IEndpointRouteBuilder endpoints, string stage) =>
+        endpoints.MapGet($"/{stage}/{JwksPath}", (DevelopmentIssuer issuer) =>
+            issuer.JwkSet is { } keys ? Results.Text(keys, "application/jwk-set+json") : Results.NotFound());
+
     public static void MapDevelopmentTokens(this IEndpointRouteBuilder endpoints, string stage) =>
         endpoints.MapGet($"/{stage}/dev/token", (string? user, string? @operator, DevelopmentIssuer issuer) =>
             user is { Length: > 0 } id && ProtocolParser.IsIdentifier(id) && @operator is null or "true" or "false"

@@ -112,6 +112,10 @@ public sealed class LambdaInvokeTaskInvoker : ITaskInvoker
             // The handler delegate takes no token, so cancellation can only stop waiting for it.
             response = await handler(request).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (FunctionErrorException error) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TaskFailedException(error.ErrorType, error.ErrorDocument);
+        }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TaskFailedException(

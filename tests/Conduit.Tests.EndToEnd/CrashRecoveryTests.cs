@@ -3,13 +3,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
+using Conduit.Local.Hosting;
 using Conduit.Tests.EndToEnd.Support;
 using Conduit.Tests.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
 /// <summary>kill -9 of the local host mid-turn, then a restart over the same data: acknowledged turns finish once.</summary>
-public sealed class CrashRecoveryTests : IDisposable
+public sealed class CrashRecoveryTests(ProcessesModeHost processes) : IDisposable, IClassFixture<ProcessesModeHost>
 {
     private readonly TemporaryFolder _data = new("crash");
 
@@ -18,11 +19,15 @@ public sealed class CrashRecoveryTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    [Fact]
-    public async Task KillMidTurn_Restart_EveryAcknowledgedTurnCompletesOnce_AndAResumeMatchesHistory()
+    [Theory]
+    [MemberData(nameof(FunctionModes.Both), MemberType = typeof(FunctionModes))]
+    public async Task KillMidTurn_Restart_EveryAcknowledgedTurnCompletesOnce_AndAResumeMatchesHistory(FunctionsMode mode)
     {
+        string[] functions = mode == FunctionsMode.Processes
+            ? ["--functions", "processes", "--store", $"dynamodb:{(await processes.DynaliteAsync()).HttpBase}"]
+            : [];
         string sessionId;
-        await using (var first = await StartAsync())
+        await using (var first = await StartAsync(functions))
         {
             await using var chat = await ChatConnection.OpenAsync(Url, token: await TokenAsync());
             await chat.SendMessageAsync("crash-1", "Tell me everything about the pipeline");
@@ -34,7 +39,7 @@ public sealed class CrashRecoveryTests : IDisposable
             await first.KillAsync();
         }
 
-        await using var second = await StartAsync();
+        await using var second = await StartAsync(functions);
         await using var resumed = await ChatConnection.OpenAsync(Url, token: await TokenAsync());
         await resumed.ResumeAsync(sessionId, 0);
         var frames = await ReadUntilDoneAsync(resumed, "crash-1", "crash-2");
@@ -69,9 +74,12 @@ public sealed class CrashRecoveryTests : IDisposable
     /// <summary>The development signing key lives in the data folder, so a token stays good across the restart.</summary>
     private Task<string> TokenAsync() => DevelopmentTokens.ForUserAsync(new Uri($"http://127.0.0.1:{_port}/"), "crash");
 
-    private Task<LoopbackServer> StartAsync() => LocalHostProcess.StartAsync(
-        _port, "--data-dir", _data.Path, "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
-        "--token-delay-ms", "25", "--first-token-delay-ms", "0");
+    private Task<LoopbackServer> StartAsync(string[] functions) => LocalHostProcess.StartAsync(
+        _port,
+        [
+            "--data-dir", _data.Path, "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
+            "--token-delay-ms", "25", "--first-token-delay-ms", "0", .. functions,
+        ]);
 
     private static bool IsDone(JsonElement frame, string requestId) => ChatFrames.Is(frame, "done", requestId);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Conduit.Core.Chat;
 using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
+using Conduit.Local.Hosting;
 using Conduit.Local.Queue;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.EndToEnd.Support;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.AI;
 
 namespace Conduit.Tests.EndToEnd;
 
-public sealed class FailureTests
+public sealed class FailureTests(ProcessesModeHost processes) : IClassFixture<ProcessesModeHost>
 {
     [Fact]
     public async Task ClientDisconnectsMidTurn_TurnStillCompletes_AnswerInHistoryAndFramesPersisted()
@@ -46,11 +47,13 @@ public sealed class FailureTests
         Assert.Equal(answer.Text, persistedText);
     }
 
-    [Fact]
-    public async Task ModelThrows_ErrorFrameWithRequestId_AndExecutionHistoryShowsTheFailedState()
+    [Theory]
+    [MemberData(nameof(FunctionModes.Both), MemberType = typeof(FunctionModes))]
+    public async Task ModelThrows_ErrorFrameWithRequestId_AndExecutionHistoryShowsTheFailedState(FunctionsMode mode)
     {
-        await using var host = await LocalStackHost.StartAsync(
-            overrides: services => services.AddSingleton<IChatClient>(new ThrowingChatClient()));
+        void ThrowingModel(IServiceCollection services) => services.AddSingleton<IChatClient>(new ThrowingChatClient());
+        await using var inProcess = mode == FunctionsMode.InProcess ? await LocalStackHost.StartAsync(overrides: ThrowingModel) : null;
+        var host = inProcess ?? await processes.HostAsync(overrides: ThrowingModel);
         await using var chat = await host.ConnectAsync();
 
         await chat.SendMessageAsync("doomed", "Hello");
@@ -73,10 +76,13 @@ public sealed class FailureTests
         var document = await http.GetFromJsonAsync<JsonElement>($"/local/executions/{name}");
         Assert.Equal(ExecutionStatus.Failed, execution.Status);
         Assert.Equal("FAILED", document.GetProperty("execution").GetProperty("status").GetString());
-        Assert.Equal(nameof(InvalidOperationException), document.GetProperty("execution").GetProperty("error").GetString());
+        // In process the model's own exception fails the task; as processes, Plan reaches the model over Converse and fails
+        // with the Bedrock client's exception for the endpoint's 500, as a deployed function would.
+        var expectedError = mode == FunctionsMode.InProcess ? nameof(InvalidOperationException) : nameof(Conduit.Aws.AwsServiceException);
+        Assert.Equal(expectedError, document.GetProperty("execution").GetProperty("error").GetString());
         var events = document.GetProperty("events").EnumerateArray().ToList();
         var failed = events.First(e => e.GetProperty("type").GetString() == "TaskFailed");
-        Assert.Equal(nameof(InvalidOperationException), failed.GetProperty("taskFailedEventDetails").GetProperty("error").GetString());
+        Assert.Equal(expectedError, failed.GetProperty("taskFailedEventDetails").GetProperty("error").GetString());
         var entered = events
             .Where(e => e.GetProperty("type").GetString()!.EndsWith("StateEntered", StringComparison.Ordinal))
             .Select(e => e.GetProperty("stateEnteredEventDetails").GetProperty("name").GetString())

@@ -3,12 +3,13 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Conduit.Core.Chat;
 using Conduit.Core.Ports;
+using Conduit.Local.Hosting;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.EndToEnd.Support;
 
 namespace Conduit.Tests.EndToEnd;
 
-public sealed class PipelineTests : IAsyncLifetime
+public sealed class PipelineTests(ProcessesModeHost processes) : IAsyncLifetime, IClassFixture<ProcessesModeHost>
 {
     private LocalStackHost _host = null!;
 
@@ -16,10 +17,12 @@ public sealed class PipelineTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    [Fact]
-    public async Task SendMessage_NewSession_AcksThenStreamsPhasesTokensAndDoneWithGapFreeSeq()
+    [Theory]
+    [MemberData(nameof(FunctionModes.Both), MemberType = typeof(FunctionModes))]
+    public async Task SendMessage_NewSession_AcksThenStreamsPhasesTokensAndDoneWithGapFreeSeq(FunctionsMode mode)
     {
-        await using var chat = await _host.ConnectAsync();
+        var host = await HostAsync(mode);
+        await using var chat = await host.ConnectAsync();
 
         await chat.SendMessageAsync("turn-1", "Hello there, who are you?");
         var ack = await chat.AckAsync("turn-1");
@@ -42,7 +45,7 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal("offline", done.GetProperty("model").GetString());
         Assert.True(done.GetProperty("usage").GetProperty("outputTokens").GetInt64() > 0);
         Assert.True(done.GetProperty("usage").GetProperty("inputTokens").GetInt64() > 0);
-        Assert.Equal(answer, await AssistantAnswerAsync(sessionId!, "turn-1"));
+        Assert.Equal(answer, await AssistantAnswerAsync(host, sessionId!, "turn-1"));
     }
 
     [Fact]
@@ -63,10 +66,11 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Contains("I received 2 history message(s)", answer);
     }
 
-    [Fact]
-    public async Task SendMessage_KnowledgeBaseQuestion_RetrievesAndPostsSources()
+    [Theory]
+    [MemberData(nameof(FunctionModes.Both), MemberType = typeof(FunctionModes))]
+    public async Task SendMessage_KnowledgeBaseQuestion_RetrievesAndPostsSources(FunctionsMode mode)
     {
-        await using var chat = await _host.ConnectAsync();
+        await using var chat = await (await HostAsync(mode)).ConnectAsync();
 
         await chat.SendMessageAsync("kb-1", "How does the Dispatcher name each execution?");
         await chat.AckAsync("kb-1");
@@ -157,9 +161,12 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private async Task<string?> AssistantAnswerAsync(string sessionId, string requestId)
+    private async Task<LocalStackHost> HostAsync(FunctionsMode mode) =>
+        mode == FunctionsMode.Processes ? await processes.HostAsync() : _host;
+
+    private static async Task<string?> AssistantAnswerAsync(LocalStackHost host, string sessionId, string requestId)
     {
-        var history = await _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
+        var history = await host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(
             sessionId, long.MaxValue, 100, CancellationToken.None);
         return history.SingleOrDefault(m => m.RequestId == requestId && m.Role == MessageRoles.Assistant)?.Text;
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Conduit.Core.Chat;
 using Conduit.Core.Contracts;
 using Conduit.Core.Ports;
+using Conduit.Local.Hosting;
 using Conduit.Local.Knowledge;
 using Conduit.Local.Model;
 using Conduit.Local.StepFunctions;
@@ -14,32 +15,46 @@ using Microsoft.Extensions.AI;
 namespace Conduit.Tests.EndToEnd;
 
 /// <summary>The session layer over real sockets: resume, multi-device, cancel, exactly-once and ordered turns.</summary>
-public sealed class SessionTests : IAsyncLifetime
+public sealed class SessionTests(ProcessesModeHost processes) : IAsyncLifetime, IClassFixture<ProcessesModeHost>
 {
     private LocalStackHost _host = null!;
+    private LocalStackHost? _processesHost;
     private CountingChatClient _model = null!;
+
+    /// <summary>The host a test runs against: this test's own in-process one, or the class's processes-mode one.</summary>
+    private LocalStackHost Host => _processesHost ?? _host;
 
     public async Task InitializeAsync() =>
         _host = await LocalStackHost.StartAsync(
-            options => options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(15) } },
+            SlowTokens,
             services => services.AddSingleton<IChatClient>(sp => _model = new CountingChatClient(new OfflineChatClient(
-                sp.GetRequiredService<Conduit.Local.Hosting.LocalHostOptions>().Model,
+                sp.GetRequiredService<LocalHostOptions>().Model,
                 ((MarkdownKnowledgeBase)sp.GetRequiredService<IKnowledgeBase>()).SharesTermsWith,
                 TimeProvider.System))));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    [Fact]
-    public async Task Resume_AfterADropMidTurn_ReplaysTheRestThenLive_WithNoGapOrRepeat()
+    private static LocalHostOptions SlowTokens(LocalHostOptions options) =>
+        options with { Model = options.Model with { TokenDelay = TimeSpan.FromMilliseconds(15) } };
+
+    private async Task UseAsync(FunctionsMode mode)
     {
-        var first = await _host.ConnectAsync();
+        if (mode == FunctionsMode.Processes) _processesHost = await processes.HostAsync(SlowTokens);
+    }
+
+    [Theory]
+    [MemberData(nameof(FunctionModes.Both), MemberType = typeof(FunctionModes))]
+    public async Task Resume_AfterADropMidTurn_ReplaysTheRestThenLive_WithNoGapOrRepeat(FunctionsMode mode)
+    {
+        await UseAsync(mode);
+        var first = await Host.ConnectAsync();
         await first.SendMessageAsync("drop-1", "Tell me something long");
         var sessionId = (await first.AckAsync("drop-1")).GetProperty("sessionId").GetString()!;
         var seen = await first.ReadUntilAsync("token");
         var lastSeen = seen.Max(f => f.GetProperty("seq").GetInt64());
         await first.DisposeAsync();
 
-        await using var second = await _host.ConnectAsync();
+        await using var second = await Host.ConnectAsync();
         await second.ResumeAsync(sessionId, lastSeen);
         var rest = (await second.ReadTurnAsync("drop-1")).Where(f => f.TryGetProperty("seq", out _)).ToList();
 
@@ -90,10 +105,12 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal("invalid_field", negative.GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task Cancel_WhileStreaming_StopsWithCancelledAndKeepsThePartialAnswer()
+    [Theory]
+    [MemberData(nameof(FunctionModes.Both), MemberType = typeof(FunctionModes))]
+    public async Task Cancel_WhileStreaming_StopsWithCancelledAndKeepsThePartialAnswer(FunctionsMode mode)
     {
-        await using var chat = await _host.ConnectAsync();
+        await UseAsync(mode);
+        await using var chat = await Host.ConnectAsync();
         await chat.SendMessageAsync("stop-1", "Tell me a long story about the pipeline");
         var sessionId = (await chat.AckAsync("stop-1")).GetProperty("sessionId").GetString()!;
         var before = await chat.ReadUntilAsync("token");
@@ -263,14 +280,14 @@ public sealed class SessionTests : IAsyncLifetime
     private static string ExecutionOf(string requestId) => ExecutionNames.For(new TurnKey("alice", requestId), 1);
 
     private Task<ExecutionDescription> WaitForExecutionAsync(string name) =>
-        _host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(name, CancellationToken.None);
+        Host.Services.GetRequiredService<StepFunctionsEmulator>().WaitForCompletionAsync(name, CancellationToken.None);
 
     private async Task<string?> AnswerAsync(string sessionId, string requestId) =>
         (await History(sessionId)).SingleOrDefault(m => m.RequestId == requestId && m.Role == MessageRoles.Assistant)?.Text;
 
     private Task<IReadOnlyList<HistoryMessage>> History(string sessionId) =>
-        _host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 100, CancellationToken.None);
+        Host.Services.GetRequiredService<IHistoryStore>().ReadLatestAsync(sessionId, long.MaxValue, 100, CancellationToken.None);
 
     private async Task<TurnRecord> Turn(string requestId) =>
-        (await _host.Services.GetRequiredService<ITurnStore>().GetAsync(new TurnKey("alice", requestId), CancellationToken.None))!;
+        (await Host.Services.GetRequiredService<ITurnStore>().GetAsync(new TurnKey("alice", requestId), CancellationToken.None))!;
 }

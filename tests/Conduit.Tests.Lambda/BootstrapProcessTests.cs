@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Conduit.Aws.Lambda.Runtime;
 using Conduit.Local.Lambda;
@@ -100,4 +101,47 @@ public sealed class BootstrapProcessTests(IngressBootstrapBuild build) : IClassF
         Assert.Equal("Environment variable JWT_AUDIENCE is not set.", error.RootElement.GetProperty("errorMessage").GetString());
         Assert.NotEqual(0, exitCode);
     }
+
+    [Fact]
+    public async Task Pool_ProcessKilledWhileIdle_NextInvocationStartsANewEnvironmentAndAnswers()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var pool = new LambdaFunctionPool(IngressLaunch("dotnet", [build.Assembly]), _ => { });
+        await pool.WarmAsync(timeout.Token);
+        var first = Assert.Single(pool.ProcessIds);
+        using (var killed = Process.GetProcessById(first))
+        {
+            killed.Kill();
+            await killed.WaitForExitAsync(timeout.Token);
+        }
+
+        var answer = await pool.InvokeAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(PingEvent))).WaitAsync(timeout.Token);
+
+        using var response = await JsonDocument.ParseAsync(answer, cancellationToken: timeout.Token);
+        Assert.Equal(200, response.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Equal(2, pool.Starts);
+        Assert.DoesNotContain(first, pool.ProcessIds);
+    }
+
+    [Fact]
+    public async Task Pool_ProcessDiesDuringInvocation_FailsItWithRuntimeExitErrorAsLambdaReportsIt()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // A runtime that never asks for its event stands for one busy in the handler when it dies.
+        await using var pool = new LambdaFunctionPool(IngressLaunch("sleep", ["600"]), _ => { });
+        await pool.WarmAsync(timeout.Token);
+        var invocation = pool.InvokeAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(PingEvent)));
+
+        using (var runtime = Process.GetProcessById(Assert.Single(pool.ProcessIds))) runtime.Kill();
+        var error = await Assert.ThrowsAsync<FunctionErrorException>(() => invocation.WaitAsync(timeout.Token));
+
+        Assert.Equal(FunctionErrorException.ExitError, error.ErrorType);
+        using var document = JsonDocument.Parse(error.ErrorDocument);
+        Assert.Equal(FunctionErrorException.ExitError, document.RootElement.GetProperty("errorType").GetString());
+        Assert.StartsWith("RequestId: ", document.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+    }
+
+    private static FunctionLaunch IngressLaunch(string fileName, IReadOnlyList<string> arguments) => new(
+        "Ingress", fileName, arguments, Handler, "arn:aws:lambda:us-east-1:000000000000:function:conduit-ingress",
+        TimeSpan.FromSeconds(29), FunctionEnvironment);
 }

@@ -10,7 +10,8 @@ public static class LocalHostProcess
     /// <summary>What the host prints once it listens (LocalStack.PrintReady); this project cannot reference the host.</summary>
     public const string ReadyLine = "Conduit local stack is ready.";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(1);
+    /// <summary>Long enough for <c>--functions processes</c> to build the function bootstraps first.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private static string HostAssembly => Path.Combine(AppContext.BaseDirectory, "Conduit.Local.dll");
 

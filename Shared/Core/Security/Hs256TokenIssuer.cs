@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 namespace Conduit.Core.Security;
 
@@ -40,33 +38,8 @@ public sealed class Hs256TokenIssuer
     /// </summary>
     public string Issue(string subject, TimeSpan lifetime, IReadOnlyList<string>? roles = null)
     {
-        if (!JwtSubject.IsUsable(subject))
-        {
-            throw new ArgumentException(
-                $"A subject is a non-blank printable string of at most {JwtSubject.MaxLength} characters.", nameof(subject));
-        }
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
-
-        var issuedAt = _time.GetUtcNow().ToUnixTimeSeconds();
-        var payload = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(payload))
-        {
-            json.WriteStartObject();
-            json.WriteString("iss", _issuer);
-            json.WriteString("aud", _audience);
-            json.WriteString("sub", subject);
-            json.WriteNumber("iat", issuedAt);
-            json.WriteNumber("exp", issuedAt + (long)Math.Ceiling(lifetime.TotalSeconds));
-            if (roles is { Count: > 0 })
-            {
-                json.WriteStartArray("roles");
-                foreach (var role in roles) json.WriteStringValue(role);
-                json.WriteEndArray();
-            }
-            json.WriteEndObject();
-        }
-
-        var signingInput = $"{EncodedHeader}.{Base64Url.EncodeToString(payload.WrittenSpan)}";
+        var payload = JwtClaims.Payload(_issuer, _audience, subject, _time.GetUtcNow(), lifetime, roles);
+        var signingInput = $"{EncodedHeader}.{Base64Url.EncodeToString(payload)}";
         var signature = HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(signingInput));
         return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
     }

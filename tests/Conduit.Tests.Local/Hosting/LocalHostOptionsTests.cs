@@ -15,6 +15,30 @@ public sealed class LocalHostOptionsTests
         Assert.Equal(StoreChoice.Sqlite, options.Store);
         Assert.Equal(new LocalKnowledgeBase(null), options.KnowledgeBase);
         Assert.EndsWith(".conduit", options.DataDirectory);
+        Assert.Equal(FunctionsMode.InProcess, options.Functions);
+    }
+
+    [Fact]
+    public void Parse_FunctionsProcessesWithLocalDynamoDb_RunsFunctionsAsProcesses()
+    {
+        var options = LocalHostOptions.Parse(["--functions", "processes", "--store", "dynamodb:http://127.0.0.1:8000"]);
+
+        Assert.Equal(FunctionsMode.Processes, options.Functions);
+        Assert.Equal(FunctionsMode.InProcess, LocalHostOptions.Parse(["--functions", "in-process"]).Functions);
+    }
+
+    [Theory]
+    [InlineData("--store", "sqlite")]
+    [InlineData("--store", "dynamodb")]
+    [InlineData("--in-memory", null)]
+    public void Parse_FunctionsProcessesWithoutLocalDynamoDb_IsRefusedNamingTheStoreItNeeds(string name, string? value)
+    {
+        string[] args = value is null ? ["--functions", "processes", name] : ["--functions", "processes", name, value];
+
+        var exception = Assert.Throws<ArgumentException>(() => LocalHostOptions.Parse(args));
+
+        Assert.DoesNotContain('\n', exception.Message);
+        Assert.Contains("--store dynamodb:<endpoint>", exception.Message);
     }
 
     [Fact]
@@ -66,6 +90,7 @@ public sealed class LocalHostOptionsTests
     [InlineData("--store", "dynamodb:not a url")]
     [InlineData("--token-delay-ms", "-1")]
     [InlineData("--inject-fault", "conduit-Stream:0:Lambda.ServiceException")]
+    [InlineData("--functions", "lambda")]
     [InlineData("--bogus", "1")]
     public void Parse_BadOption_ThrowsOneLineNamingIt(string name, string value)
     {

@@ -190,6 +190,25 @@ public sealed class OfflineChatClientTests
         Assert.Contains("1 tool result(s). The knowledge base had nothing on that. You asked:", response.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task GetResponseAsync_ToolResultInAUserMessageAsConverseSendsIt_AnswersTheQuestionBeforeIt()
+    {
+        ChatMessage[] messages =
+        [
+            new(ChatRole.User, Question),
+            new(ChatRole.Assistant, [new FunctionCallContent(OfflineChatClient.ToolCallId, KnowledgeLookupTool.Name)]),
+            new(ChatRole.User, [new FunctionResultContent(OfflineChatClient.ToolCallId, """{"passages": []}""")]),
+        ];
+
+        var response = await Client().GetResponseAsync(messages);
+
+        Assert.StartsWith(
+            "Offline model (not an LLM). I received 0 history message(s) and 1 tool result(s). The knowledge base had nothing on that. "
+            + "You asked:",
+            response.Text,
+            StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("[1, 2, 3]")]
