@@ -293,7 +293,9 @@ function onSessionsPage(page) {
     const known = new Set(sessions.list.map((s) => s.sessionId));
     sessions.list.push(...listed.filter((s) => !known.has(s.sessionId)));
   } else {
-    sessions.list = listed;
+    // A session this page just made may not have its question in history yet: keep the title it was given here.
+    const local = new Map(sessions.list.filter((s) => s.title).map((s) => [s.sessionId, s.title]));
+    sessions.list = listed.map((s) => (s.title || !local.has(s.sessionId) ? s : { ...s, title: local.get(s.sessionId) }));
   }
   sessions.next = typeof page.nextCursor === 'string' ? page.nextCursor : null;
   redrawSessions();
@@ -312,7 +314,8 @@ function redrawSessions() {
 /** A new chat's first message made its session: it heads the list from now on. */
 function adoptedSession(sessionId) {
   store.setSession(sessionId);
-  if (!sessions.list.some((s) => s.sessionId === sessionId)) sessions.list.unshift({ sessionId, title: '' });
+  const title = conversation.list().find((t) => t.question !== null)?.question ?? '';
+  if (!sessions.list.some((s) => s.sessionId === sessionId)) sessions.list.unshift({ sessionId, title });
   redrawSessions();
 }
 
