@@ -111,6 +111,7 @@ export function createView(handlers) {
   updateCounter();
   ui.stop.addEventListener('click', () => handlers.stop());
   ui.newChat.addEventListener('click', () => {
+    toggleSidebar(false);
     handlers.newChat();
     ui.input.focus();
   });
@@ -141,6 +142,14 @@ export function createView(handlers) {
   });
   ui.reconnectNow.addEventListener('click', () => handlers.reconnectNow());
   ui.toggleSessions.addEventListener('click', () => toggleSidebar());
+  // On a narrow screen the list lies over the page: a tap beside it, or Escape, puts it away.
+  document.addEventListener('click', (event) => {
+    const outside = !ui.sidebar.contains(event.target) && !ui.toggleSessions.contains(event.target);
+    if (outside && ui.sidebar.classList.contains('open')) toggleSidebar(false);
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && ui.sidebar.classList.contains('open')) toggleSidebar(false);
+  });
   ui.moreSessions.addEventListener('click', () => handlers.moreSessions());
   wireSessionList(ui, handlers, () => toggleSidebar(false));
 
