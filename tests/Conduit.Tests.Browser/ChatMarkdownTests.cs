@@ -113,7 +113,8 @@ public sealed class ChatMarkdownTests : IAsyncLifetime
 
             <img src="x" onerror="window.__pwned = 'onerror'; alert('onerror')">
 
-            Inline <b onmouseover="window.__pwned = 'mouseover'">hover me</b> and <a href="javascript:window.__pwned='html-link'">html link</a>.
+            Inline <b onmouseover="window.__pwned = 'mouseover'">hover me</b> and
+            <a href="javascript:window.__pwned='html-link'">html link</a>.
 
             [click me](javascript:window.__pwned='md-link') and [data](data:text/html,<script>parent.__pwned='data'</script>)
 

@@ -63,7 +63,8 @@ public sealed class SessionListTests : IAsyncLifetime
         string? cursor = null;
         do
         {
-            var response = await http.GetAsync("/local/sessions?limit=2" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            var after = cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor);
+            var response = await http.GetAsync("/local/sessions?limit=2" + after);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
             listed.AddRange(SessionIds(page));

@@ -114,7 +114,8 @@ public static class ProtocolParser
         Parse<ListSessionsCommand>(body, isBase64Encoded, root =>
         {
             var limit = ReadWholeNumber(
-                root, "limit", required: false, fallback: ListSessionsCommand.DefaultLimit, max: ListSessionsCommand.MaxLimit, out var error);
+                root, "limit", required: false, fallback: ListSessionsCommand.DefaultLimit, max: ListSessionsCommand.MaxLimit,
+                out var error);
             if (error is not null) return (null, error);
             if (limit == 0) return (null, Error(ErrorCodes.InvalidField, $"\"limit\" must be from 1 to {ListSessionsCommand.MaxLimit}."));
             if (!root.TryGetProperty("cursor", out var cursor) || cursor.ValueKind == JsonValueKind.Null)

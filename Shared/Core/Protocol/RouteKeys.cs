@@ -17,5 +17,8 @@ public static class RouteKeys
 
     /// <summary>The custom routes the WebSocket API declares; any other action goes to <see cref="Default"/>.</summary>
     public static IReadOnlySet<string> MessageRoutes { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { SendMessage, Ping, Resume, Cancel, History, ListSessions, RenameSession, DeleteSession };
+        new HashSet<string>(StringComparer.Ordinal)
+        {
+            SendMessage, Ping, Resume, Cancel, History, ListSessions, RenameSession, DeleteSession,
+        };
 }

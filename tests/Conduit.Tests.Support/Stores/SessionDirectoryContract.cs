@@ -17,7 +17,8 @@ public abstract class SessionDirectoryContract(IStoreBackend backend) : StoreCon
         {
             var requestId = NewId();
             await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.User, question, MessageStatuses.Complete, Cancellation);
-            await Stores.History.AppendAsync(sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation);
+            await Stores.History.AppendAsync(
+                sessionId, requestId, MessageRoles.Assistant, "answer", MessageStatuses.Complete, Cancellation);
         }
         return sessionId;
     }
