@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Conduit.Core.Ports;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.Browser.Support;
@@ -63,10 +62,9 @@ public sealed class ChatPageTests : IAsyncLifetime
 
         using (var http = _harness.Host.CreateSignedHttpClient())
             await http.DeleteAsync("/local/@connections/" + Uri.EscapeDataString(Assert.Single(_harness.ConnectionIds)));
-        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new Regex("reconnecting", RegexOptions.IgnoreCase));
+        await Expect(page.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "reconnecting");
         await _harness.ScreenshotAsync(page, "chat-reconnecting");
-        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(
-            new Regex("^connected$", RegexOptions.IgnoreCase), new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
         await Expect(turn.GetByTestId("trace-link")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
         var (sessionId, requestId) = await IdsAsync(page, turn);
