@@ -26,5 +26,6 @@ public sealed record GatewayOptions
     public IReadOnlySet<string> TwoWayRoutes { get; init; } = new HashSet<string>(StringComparer.Ordinal)
     {
         RouteKeys.SendMessage, RouteKeys.Ping, RouteKeys.Resume, RouteKeys.Cancel, RouteKeys.History, RouteKeys.Default,
+        RouteKeys.ListSessions, RouteKeys.RenameSession, RouteKeys.DeleteSession,
     };
 }

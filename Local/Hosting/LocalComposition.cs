@@ -224,6 +224,7 @@ public static class LocalComposition
         services.AddSingleton<IConnectionStore, SqliteConnectionStore>();
         services.AddSingleton<ISessionStore>(sp => new SqliteSessionStore(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.Settings.SessionTtl));
+        services.AddSingleton<ISessionDirectory, SqliteSessionDirectory>();
         services.AddSingleton<ITurnStore, SqliteTurnStore>();
         services.AddSingleton<IHistoryStore, SqliteHistoryStore>();
         services.AddSingleton<IFrameStore, SqliteFrameStore>();

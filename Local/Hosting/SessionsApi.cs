@@ -7,13 +7,39 @@ using Conduit.Local.Security;
 namespace Conduit.Local.Hosting;
 
 /// <summary>
-/// A session's history over plain HTTP, for clients that cannot keep a socket open: the same page the
-/// <c>history</c> action returns.
+/// A user's conversations and a session's history over plain HTTP, for clients that cannot keep a socket open: the
+/// same frames the <c>listSessions</c> and <c>history</c> actions return.
 /// </summary>
 public static class SessionsApi
 {
-    public static void MapSessionsApi(this IEndpointRouteBuilder endpoints, string stage) =>
+    public static void MapSessionsApi(this IEndpointRouteBuilder endpoints, string stage)
+    {
+        endpoints.MapGet($"/{stage}/sessions", ListAsync);
         endpoints.MapGet($"/{stage}/sessions/{{sessionId}}/history", HistoryAsync);
+    }
+
+    private static async Task<IResult> ListAsync(
+        HttpContext context,
+        string? cursor,
+        int? limit,
+        SessionCatalog catalog,
+        IConnectionAuthenticator authenticator,
+        CancellationToken cancellationToken)
+    {
+        if ((await AuthApi.AuthenticateAsync(context, authenticator).ConfigureAwait(false)).UserId is not { } userId)
+            return Unauthorized();
+        if (limit is < 1 or > ListSessionsCommand.MaxLimit)
+        {
+            return Frame(
+                new ErrorFrame(
+                    ErrorCodes.InvalidField, $"limit must be from 1 to {ListSessionsCommand.MaxLimit}.", null, Retryable: false),
+                StatusCodes.Status400BadRequest);
+        }
+        var page = await catalog.ListAsync(
+            userId, new ListSessionsCommand(string.IsNullOrEmpty(cursor) ? null : cursor, limit ?? ListSessionsCommand.DefaultLimit),
+            cancellationToken).ConfigureAwait(false);
+        return Frame(page, page is ErrorFrame ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+    }
 
     private static async Task<IResult> HistoryAsync(
         HttpContext context,
@@ -27,15 +53,7 @@ public static class SessionsApi
         CancellationToken cancellationToken)
     {
         if ((await AuthApi.AuthenticateAsync(context, authenticator).ConfigureAwait(false)).UserId is not { } userId)
-        {
-            return Frame(
-                new ErrorFrame(
-                    ErrorCodes.Unauthorized,
-                    "Send the same token as a connection uses: Authorization: Bearer <token>.",
-                    null,
-                    Retryable: false),
-                StatusCodes.Status401Unauthorized);
-        }
+            return Unauthorized();
         if (!ProtocolParser.IsIdentifier(sessionId) || afterSeq < 0 || afterIndex < 0 || textOffset < 0
             || limit is < 1 or > HistoryQuery.MaxLimit)
         {
@@ -60,6 +78,11 @@ public static class SessionsApi
             _ => StatusCodes.Status200OK,
         });
     }
+
+    private static IResult Unauthorized() => Frame(
+        new ErrorFrame(
+            ErrorCodes.Unauthorized, "Send the same token as a connection uses: Authorization: Bearer <token>.", null, Retryable: false),
+        StatusCodes.Status401Unauthorized);
 
     private static IResult Frame(ServerFrame frame, int status) =>
         Results.Text(JsonSerializer.Serialize(frame, CoreJsonContext.Wire.ServerFrame), "application/json", statusCode: status);

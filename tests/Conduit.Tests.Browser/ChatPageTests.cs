@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Conduit.Core.Ports;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.Browser.Support;
@@ -39,7 +38,7 @@ public sealed class ChatPageTests : IAsyncLifetime
 
         var (sessionId, requestId) = await IdsAsync(page, turn);
         var saved = await _harness.AnswerInHistoryAsync(sessionId, requestId);
-        await Expect(turn.GetByTestId("assistant-text")).ToHaveTextAsync(saved!.Text);
+        await Expect(turn.GetByTestId("assistant-text")).ToHaveAttributeAsync("data-markdown", saved!.Text);
         await Expect(turn.GetByTestId("sources")).ToContainTextAsync("pipeline.md");
 
         await turn.GetByTestId("trace-link").ClickAsync();
@@ -63,14 +62,14 @@ public sealed class ChatPageTests : IAsyncLifetime
 
         using (var http = _harness.Host.CreateSignedHttpClient())
             await http.DeleteAsync("/local/@connections/" + Uri.EscapeDataString(Assert.Single(_harness.ConnectionIds)));
-        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(new Regex("reconnecting", RegexOptions.IgnoreCase));
+        await Expect(page.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "reconnecting");
         await _harness.ScreenshotAsync(page, "chat-reconnecting");
-        await Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(
-            new Regex("^connected$", RegexOptions.IgnoreCase), new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 15_000 });
         await Expect(turn.GetByTestId("trace-link")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
         var (sessionId, requestId) = await IdsAsync(page, turn);
-        await Expect(turn.GetByTestId("assistant-text")).ToHaveTextAsync((await _harness.AnswerInHistoryAsync(sessionId, requestId))!.Text);
+        var saved = await _harness.AnswerInHistoryAsync(sessionId, requestId);
+        await Expect(turn.GetByTestId("assistant-text")).ToHaveAttributeAsync("data-markdown", saved!.Text);
         await _harness.ScreenshotAsync(page, "chat-resumed");
     }
 
@@ -87,7 +86,7 @@ public sealed class ChatPageTests : IAsyncLifetime
         var (sessionId, requestId) = await IdsAsync(page, turn);
         var saved = await _harness.AnswerInHistoryAsync(sessionId, requestId);
         Assert.Equal(MessageStatuses.Cancelled, saved!.Status);
-        await Expect(turn.GetByTestId("assistant-text")).ToHaveTextAsync(saved.Text);
+        await Expect(turn.GetByTestId("assistant-text")).ToHaveAttributeAsync("data-markdown", saved.Text);
         await _harness.ScreenshotAsync(page, "chat-stopped");
     }
 
@@ -97,11 +96,12 @@ public sealed class ChatPageTests : IAsyncLifetime
         var page = await _harness.OpenChatAsync(_context);
         var first = await SendAsync(page, "Hello");
         await Expect(first.GetByTestId("trace-link")).ToBeVisibleAsync();
-        var answer = await first.GetByTestId("assistant-text").TextContentAsync();
+        var answer = await first.GetByTestId("assistant-text").GetAttributeAsync("data-markdown");
 
         await page.ReloadAsync();
         await Expect(page.GetByTestId("turn")).ToHaveCountAsync(1);
-        await Expect(page.GetByTestId("turn").First.GetByTestId("assistant-text")).ToHaveTextAsync(answer!);
+        await Expect(page.GetByTestId("turn").First.GetByTestId("assistant-text")).ToHaveAttributeAsync(
+            "data-markdown", answer!);
         await _harness.ScreenshotAsync(page, "chat-reloaded");
 
         var secondTab = await _harness.OpenChatAsync(_context, "/" + new Uri(page.Url).Fragment);
@@ -110,7 +110,7 @@ public sealed class ChatPageTests : IAsyncLifetime
         var (sessionId, requestId) = await IdsAsync(page, second);
         await Expect(second.GetByTestId("trace-link")).ToBeVisibleAsync();
         var mirrored = secondTab.Locator($"[data-testid=turn][data-request-id='{requestId}']");
-        await Expect(mirrored.GetByTestId("assistant-text")).ToHaveTextAsync(
+        await Expect(mirrored.GetByTestId("assistant-text")).ToHaveAttributeAsync("data-markdown",
             (await _harness.AnswerInHistoryAsync(sessionId, requestId))!.Text);
         await _harness.ScreenshotAsync(secondTab, "chat-second-tab");
     }

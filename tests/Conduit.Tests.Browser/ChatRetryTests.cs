@@ -57,7 +57,7 @@ public sealed class ChatRetryTests : IAsyncLifetime
         var requestId = (await turn.GetAttributeAsync("data-request-id"))!;
         var sessionId = await page.EvaluateAsync<string>("() => window.conduitChat.sessionId()");
         var saved = await _harness.AnswerInHistoryAsync(sessionId, requestId);
-        await Expect(turn.GetByTestId("assistant-text")).ToHaveTextAsync(saved!.Text);
+        await Expect(turn.GetByTestId("assistant-text")).ToHaveAttributeAsync("data-markdown", saved!.Text);
         Assert.Equal(3, _model.Streams);
         var trace = await turn.GetByTestId("trace-link").GetAttributeAsync("href");
         Assert.Matches($"^/trace\\.html#{requestId}-[0-9a-f]{{16}}-2$", trace);

@@ -78,6 +78,8 @@ public static class AwsServiceCollectionExtensions
         services.AddSingleton<ISessionStore>(sp => new DynamoSessionStore(
             sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<DynamoTableNames>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ConduitSettings>().SessionTtl));
+        services.AddSingleton<ISessionDirectory>(sp => new DynamoSessionDirectory(
+            sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<DynamoTableNames>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ITurnStore>(sp => new DynamoTurnStore(
             sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<DynamoTableNames>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ConduitSettings>().SessionTtl));

@@ -33,6 +33,7 @@ public static class AttributeNames
     public const string UserId = "userId";
     public const string OwnerId = "ownerId";
     public const string Signal = "signal";
+    public const string Title = "title";
 
     /// <summary>KEY is a DynamoDB reserved word; every expression here names attributes through placeholders anyway.</summary>
     public const string RateLimitKey = "key";

@@ -23,8 +23,19 @@ public static class ConduitTables
         GlobalIndexes = [ConnectionsByUser],
     };
 
+    /// <summary>
+    /// A user's sessions by creation time, for the conversation list: the title and the expiry are projected, so a page
+    /// of the list is one query (expired sessions that TTL has not deleted yet are filtered out).
+    /// </summary>
+    public static readonly SecondaryIndex SessionsByOwner = new(
+        "byOwner", new(AttributeNames.OwnerId, StringType), new(AttributeNames.CreatedAt, NumberType),
+        [AttributeNames.Title, AttributeNames.ExpiresAt]);
+
     public static readonly TableDefinition Sessions = new(
-        "sessions", new(AttributeNames.SessionId, StringType), null, AttributeNames.ExpiresAt);
+        "sessions", new(AttributeNames.SessionId, StringType), null, AttributeNames.ExpiresAt)
+    {
+        GlobalIndexes = [SessionsByOwner],
+    };
 
     /// <summary>
     /// A session's turns in creation order, for finding the ones still waiting: the status is projected to filter on,

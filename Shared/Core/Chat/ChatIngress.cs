@@ -20,6 +20,7 @@ public sealed class ChatIngress(
     LiveConnections liveConnections,
     SessionReader reader,
     TurnCanceller canceller,
+    SessionCatalog catalog,
     ConduitSettings settings,
     TimeProvider time,
     ILogger<ChatIngress> logger)
@@ -101,6 +102,12 @@ public sealed class ChatIngress(
                     resume => reader.ResumeAsync(connectionId, userId, resume, cancellationToken)!).ConfigureAwait(false),
                 RouteKeys.Cancel => await WhenValidAsync(ProtocolParser.ParseCancel(body, isBase64Encoded),
                     cancel => canceller.CancelAsync(userId, cancel, cancellationToken)).ConfigureAwait(false),
+                RouteKeys.ListSessions => await WhenValidAsync(ProtocolParser.ParseListSessions(body, isBase64Encoded),
+                    list => catalog.ListAsync(userId, list, cancellationToken)!).ConfigureAwait(false),
+                RouteKeys.RenameSession => await WhenValidAsync(ProtocolParser.ParseRenameSession(body, isBase64Encoded),
+                    rename => catalog.RenameAsync(userId, rename, connectionId, cancellationToken)!).ConfigureAwait(false),
+                RouteKeys.DeleteSession => await WhenValidAsync(ProtocolParser.ParseDeleteSession(body, isBase64Encoded),
+                    delete => catalog.DeleteAsync(userId, delete, connectionId, cancellationToken)!).ConfigureAwait(false),
                 _ => await WhenValidAsync(ProtocolParser.ParseHistory(body, isBase64Encoded),
                     query => reader.HistoryAsync(userId, query, cancellationToken)!).ConfigureAwait(false),
             };

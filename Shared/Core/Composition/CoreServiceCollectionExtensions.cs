@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TurnSequencer>();
         services.AddSingleton<TurnCanceller>();
         services.AddSingleton<SessionReader>();
+        services.AddSingleton<SessionCatalog>();
         services.AddSingleton<AnswerStreamer>();
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<ChatIngress>();

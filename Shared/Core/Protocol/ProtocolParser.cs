@@ -57,7 +57,8 @@ public static class ProtocolParser
             if (action.ValueKind != JsonValueKind.String) return Error(ErrorCodes.InvalidField, "\"action\" must be a string.");
             return Error(
                 ErrorCodes.UnknownAction,
-                $"Unknown action \"{Printable(ReadString(action))}\". Known actions: sendMessage, ping, resume, cancel, history.");
+                $"Unknown action \"{Printable(ReadString(action))}\". Known actions: "
+                + "sendMessage, ping, resume, cancel, history, listSessions, renameSession, deleteSession.");
         })!;
     }
 
@@ -107,6 +108,48 @@ public static class ProtocolParser
             return limit == 0
                 ? (null, Error(ErrorCodes.InvalidField, $"\"limit\" must be from 1 to {HistoryQuery.MaxLimit}."))
                 : (new HistoryQuery(sessionId!, afterSeq, afterIndex, (int)limit) { TextOffset = textOffset }, null);
+        });
+
+    public static Parsed<ListSessionsCommand> ParseListSessions(string? body, bool isBase64Encoded) =>
+        Parse<ListSessionsCommand>(body, isBase64Encoded, root =>
+        {
+            var limit = ReadWholeNumber(
+                root, "limit", required: false, fallback: ListSessionsCommand.DefaultLimit, max: ListSessionsCommand.MaxLimit,
+                out var error);
+            if (error is not null) return (null, error);
+            if (limit == 0) return (null, Error(ErrorCodes.InvalidField, $"\"limit\" must be from 1 to {ListSessionsCommand.MaxLimit}."));
+            if (!root.TryGetProperty("cursor", out var cursor) || cursor.ValueKind == JsonValueKind.Null)
+                return (new ListSessionsCommand(null, (int)limit), null);
+            return cursor.ValueKind == JsonValueKind.String && ReadString(cursor) is { Length: > 0 } text
+                ? (new ListSessionsCommand(text, (int)limit), null)
+                : (null, Error(ErrorCodes.InvalidField, "\"cursor\" must be the nextCursor of the previous sessions frame."));
+        });
+
+    public static Parsed<RenameSessionCommand> ParseRenameSession(string? body, bool isBase64Encoded) =>
+        Parse<RenameSessionCommand>(body, isBase64Encoded, root =>
+        {
+            var sessionId = ReadIdentifier(root, "sessionId", required: true, out var error);
+            if (error is not null) return (null, error);
+            if (!root.TryGetProperty("title", out var element) || element.ValueKind == JsonValueKind.Null)
+                return (null, Error(ErrorCodes.MissingField, "\"title\" is required."));
+            if (element.ValueKind != JsonValueKind.String) return (null, Error(ErrorCodes.InvalidField, "\"title\" must be a string."));
+            var title = ReadString(element);
+            if (title is null || !IsWellFormed(title) || title.EnumerateRunes().Any(Rune.IsControl))
+                return (null, Error(ErrorCodes.InvalidField, "\"title\" must be valid Unicode text on one line."));
+            title = title.Trim();
+            if (title.Length == 0) return (null, Error(ErrorCodes.EmptyText, "\"title\" is empty."));
+            var length = CountCharacters(title);
+            return length > RenameSessionCommand.MaxTitleLength
+                ? (null, Error(
+                    ErrorCodes.TextTooLong, $"\"title\" has {length} characters; the limit is {RenameSessionCommand.MaxTitleLength}."))
+                : (new RenameSessionCommand(sessionId!, title), null);
+        });
+
+    public static Parsed<DeleteSessionCommand> ParseDeleteSession(string? body, bool isBase64Encoded) =>
+        Parse<DeleteSessionCommand>(body, isBase64Encoded, root =>
+        {
+            var sessionId = ReadIdentifier(root, "sessionId", required: true, out var error);
+            return error is not null ? (null, error) : (new DeleteSessionCommand(sessionId!), null);
         });
 
     private static Parsed<T> Parse<T>(string? body, bool isBase64Encoded, Func<JsonElement, (T? Value, ErrorFrame? Error)> read)

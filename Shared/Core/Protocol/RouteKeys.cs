@@ -11,8 +11,14 @@ public static class RouteKeys
     public const string Resume = "resume";
     public const string Cancel = "cancel";
     public const string History = "history";
+    public const string ListSessions = "listSessions";
+    public const string RenameSession = "renameSession";
+    public const string DeleteSession = "deleteSession";
 
     /// <summary>The custom routes the WebSocket API declares; any other action goes to <see cref="Default"/>.</summary>
     public static IReadOnlySet<string> MessageRoutes { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { SendMessage, Ping, Resume, Cancel, History };
+        new HashSet<string>(StringComparer.Ordinal)
+        {
+            SendMessage, Ping, Resume, Cancel, History, ListSessions, RenameSession, DeleteSession,
+        };
 }

@@ -16,4 +16,7 @@ namespace Conduit.Core.Protocol;
 [JsonDerivedType(typeof(PongFrame), "pong")]
 [JsonDerivedType(typeof(ResumedFrame), "resumed")]
 [JsonDerivedType(typeof(HistoryFrame), "history")]
+[JsonDerivedType(typeof(SessionsFrame), "sessions")]
+[JsonDerivedType(typeof(SessionRenamedFrame), "sessionRenamed")]
+[JsonDerivedType(typeof(SessionDeletedFrame), "sessionDeleted")]
 public abstract record ServerFrame;

@@ -35,7 +35,10 @@ public sealed class DynaliteServer : IAsyncLifetime, IStoreBackend
         new DynamoHistoryStore(Client, Tables, time),
         new DynamoFrameStore(Client, Tables, time),
         new DynamoSubscriptionStore(Client, Tables),
-        new DynamoRateLimitStore(Client, Tables));
+        new DynamoRateLimitStore(Client, Tables))
+    {
+        SessionDirectory = new DynamoSessionDirectory(Client, Tables, time),
+    };
 
     public async Task InitializeAsync()
     {

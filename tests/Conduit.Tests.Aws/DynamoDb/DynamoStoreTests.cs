@@ -26,3 +26,6 @@ public sealed class DynamoRateLimitStoreTests(DynaliteServer dynalite) : RateLim
 
 [Collection(DynaliteCollection.Name), RequiresNode]
 public sealed class DynamoLiveConnectionsTests(DynaliteServer dynalite) : LiveConnectionsContract(dynalite);
+
+[Collection(DynaliteCollection.Name), RequiresNode]
+public sealed class DynamoSessionDirectoryTests(DynaliteServer dynalite) : SessionDirectoryContract(dynalite);

@@ -7,7 +7,8 @@ namespace Conduit.Tests.Browser.Support;
 
 /// <summary>
 /// The local stack in-process and a headless Chromium driven by Playwright through Debian's binary (no browser
-/// download), with the flags that keep it off the network. Screenshots land in TestResults/screenshots.
+/// download), with the flags that keep it off the network. Screenshots land in TestResults/screenshots, or in the folder
+/// CONDUIT_SCREENSHOT_DIR names.
 /// </summary>
 public sealed class BrowserHarness : IAsyncDisposable
 {
@@ -49,14 +50,15 @@ public sealed class BrowserHarness : IAsyncDisposable
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(BaseUrl + path);
-        await Assertions.Expect(page.GetByTestId("connection-status")).ToHaveTextAsync(
-            new System.Text.RegularExpressions.Regex("connected", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        await Assertions.Expect(page.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         return page;
     }
 
     public async Task ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        var folder = Environment.GetEnvironmentVariable("CONDUIT_SCREENSHOT_DIR") is { Length: > 0 } chosen
+            ? chosen
+            : Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
     }

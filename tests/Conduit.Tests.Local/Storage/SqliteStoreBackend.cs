@@ -19,6 +19,9 @@ public sealed class SqliteStoreBackend : IStoreBackend
             new SqliteFrameStore(database, time),
             new SqliteSubscriptionStore(database),
             new SqliteRateLimitStore(database),
-            database);
+            database)
+        {
+            SessionDirectory = new SqliteSessionDirectory(database, time),
+        };
     }
 }

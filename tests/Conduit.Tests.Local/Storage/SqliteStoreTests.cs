@@ -17,3 +17,5 @@ public sealed class SqliteSubscriptionStoreTests() : SubscriptionStoreContract(n
 public sealed class SqliteRateLimitStoreTests() : RateLimitStoreContract(new SqliteStoreBackend());
 
 public sealed class SqliteLiveConnectionsTests() : LiveConnectionsContract(new SqliteStoreBackend());
+
+public sealed class SqliteSessionDirectoryTests() : SessionDirectoryContract(new SqliteStoreBackend());

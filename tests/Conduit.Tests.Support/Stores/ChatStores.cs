@@ -11,4 +11,8 @@ public sealed record ChatStores(
     IFrameStore Frames,
     ISubscriptionStore Subscriptions,
     IRateLimitStore RateLimits,
-    IAsyncDisposable? Owner = null);
+    IAsyncDisposable? Owner = null)
+{
+    /// <summary>The conversation list over the same tables; every backend sets it.</summary>
+    public ISessionDirectory SessionDirectory { get; init; } = null!;
+}

@@ -8,7 +8,7 @@
 
 import { Connection } from './connection.js';
 import { Conversation, turnState } from './conversation.js';
-import { MAX_CLIENT_MESSAGE_BYTES, errorOf, isIdentifier, newRequestId, request } from './protocol.js';
+import { MAX_CLIENT_MESSAGE_BYTES, errorOf, isIdentifier, messageSize, newRequestId, request } from './protocol.js';
 import { createStore, defaultSocketUrl } from './store.js';
 import { createView } from './view.js';
 
@@ -20,11 +20,31 @@ const conversation = new Conversation((requestId) => store.question(requestId));
 /** The history pages being read: one request at a time, continuing from where the last page ended. */
 const historyRead = { pending: false, again: false, afterIndex: 0, afterSeq: 0, textOffset: 0 };
 
+/** The conversation list as last listed, newest first, and where the next page starts (null: no more). */
+const sessions = { list: [], next: null, asked: null, deletedHere: new Set() };
+
 const view = createView({
   send,
   stop,
   newChat: () => openSession(null),
   retry,
+  regenerate(requestId) {
+    const question = conversation.get(requestId)?.question;
+    if (question) send(question);
+  },
+  reconnectNow: () => connection.reconnectNow(),
+  openSession(sessionId) {
+    if (sessionId !== connection.sessionId) openSession(sessionId);
+  },
+  renameSession: (sessionId, title) => {
+    if (!connection.send(request.renameSession(sessionId, title))) view.showBanner('Not connected: the new title was not saved.');
+  },
+  deleteSession: (sessionId) => {
+    sessions.deletedHere.add(sessionId);
+    if (!connection.send(request.deleteSession(sessionId))) view.showBanner('Not connected: the conversation was not deleted.');
+  },
+  moreSessions: () => listSessions(sessions.next),
+  redrawSessions,
   settings: () => store.settings(),
   saveSettings(settings) {
     store.saveSettings(settings);
@@ -41,11 +61,12 @@ const connection = new Connection({
     historyRead.pending = false; // a request on the old socket will not be answered
     flush();
     readHistory();
+    listSessions(null); // what changed while this page was away (another device renamed or deleted one)
   },
   onSessionFrame,
   onReply,
   onSession(sessionId) {
-    store.setSession(sessionId);
+    adoptedSession(sessionId);
     flush();
   },
   onResumeFailed,
@@ -82,10 +103,13 @@ function openSession(sessionId) {
   view.setBusy(false);
   store.setSession(sessionId);
   connection.follow(sessionId);
+  redrawSessions();
 }
 
 function send(text) {
   if (!text.trim()) return false;
+  const size = messageSize(text);
+  if (size.characters > size.maxCharacters || size.bytes > size.maxBytes) return false;
   const requestId = newRequestId();
   store.rememberQuestion(requestId, text);
   render(conversation.addLocal(requestId, text), true);
@@ -170,7 +194,7 @@ function onReply(frame) {
       if (!turn) return;
       if (!connection.sessionId && turn.origin === 'local' && isIdentifier(frame.sessionId)) {
         connection.adopt(frame.sessionId);
-        store.setSession(frame.sessionId);
+        adoptedSession(frame.sessionId);
       }
       turn.acked = true;
       turn.retrying = false;
@@ -180,6 +204,16 @@ function onReply(frame) {
     }
     case 'history':
       onHistoryPage(frame);
+      return;
+    case 'sessions':
+      onSessionsPage(frame);
+      return;
+    case 'sessionRenamed':
+      for (const entry of sessions.list) if (entry.sessionId === frame.sessionId) entry.title = String(frame.title ?? '');
+      redrawSessions();
+      return;
+    case 'sessionDeleted':
+      onSessionDeleted(frame.sessionId);
       return;
     case 'error':
       onProtocolError(errorOf(frame));
@@ -243,6 +277,55 @@ function onHistoryPage(page) {
     historyRead.again = false;
     readHistory();
   }
+}
+
+function listSessions(cursor) {
+  sessions.asked = cursor ?? null;
+  connection.send(request.listSessions(cursor));
+}
+
+/** A first page replaces the list; a later one adds to it. */
+function onSessionsPage(page) {
+  const listed = (Array.isArray(page.sessions) ? page.sessions : [])
+    .filter((s) => s && isIdentifier(s.sessionId))
+    .map((s) => ({ sessionId: s.sessionId, title: typeof s.title === 'string' ? s.title : '' }));
+  if (sessions.asked) {
+    const known = new Set(sessions.list.map((s) => s.sessionId));
+    sessions.list.push(...listed.filter((s) => !known.has(s.sessionId)));
+  } else {
+    // A session this page just made may not have its question in history yet: keep the title it was given here.
+    const local = new Map(sessions.list.filter((s) => s.title).map((s) => [s.sessionId, s.title]));
+    sessions.list = listed.map((s) => (s.title || !local.has(s.sessionId) ? s : { ...s, title: local.get(s.sessionId) }));
+  }
+  sessions.next = typeof page.nextCursor === 'string' ? page.nextCursor : null;
+  redrawSessions();
+}
+
+/** Titles a session history has no question for yet with the question this page sent. */
+function redrawSessions() {
+  const titled = sessions.list.map((s) => {
+    if (s.title || s.sessionId !== connection.sessionId) return s;
+    const first = conversation.list().find((t) => t.question !== null);
+    return { ...s, title: first?.question ?? '' };
+  });
+  view.setSessions(titled, connection.sessionId, sessions.next !== null);
+}
+
+/** A new chat's first message made its session: it heads the list from now on. */
+function adoptedSession(sessionId) {
+  store.setSession(sessionId);
+  const title = conversation.list().find((t) => t.question !== null)?.question ?? '';
+  if (!sessions.list.some((s) => s.sessionId === sessionId)) sessions.list.unshift({ sessionId, title });
+  redrawSessions();
+}
+
+function onSessionDeleted(sessionId) {
+  sessions.list = sessions.list.filter((s) => s.sessionId !== sessionId);
+  if (sessionId === connection.sessionId) {
+    if (!sessions.deletedHere.has(sessionId)) view.showBanner('This conversation was deleted on another device or tab.');
+    openSession(null);
+  }
+  redrawSessions();
 }
 
 addEventListener('hashchange', () => {

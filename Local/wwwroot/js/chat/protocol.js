@@ -10,6 +10,24 @@ export const SUBPROTOCOL = 'conduit.v1';
  */
 export const MAX_CLIENT_MESSAGE_BYTES = 32 * 1024;
 
+/** The server's longest message text (ProtocolLimits.DefaultMaxTextLength), in characters (Unicode code points). */
+export const MAX_TEXT_CHARACTERS = 16_000;
+
+/**
+ * A message's size against both limits: its characters against the server's, and its sendMessage frame's UTF-8
+ * bytes (escapes included, as JSON.stringify writes them) against the frame limit. The page checks both before
+ * sending, so a message is never refused after it has left the composer.
+ */
+export function messageSize(text) {
+  const frame = JSON.stringify(request.sendMessage('00000000-0000-4000-8000-000000000000', text, 'x'.repeat(80)));
+  return {
+    characters: [...text].length,
+    bytes: new TextEncoder().encode(frame).length,
+    maxCharacters: MAX_TEXT_CHARACTERS,
+    maxBytes: MAX_CLIENT_MESSAGE_BYTES,
+  };
+}
+
 /** One history page asks for at most this many messages (and frames); the protocol allows 1 to 500. */
 export const HISTORY_PAGE = 500;
 
@@ -38,6 +56,9 @@ export const request = {
   history: (sessionId, afterSeq, afterIndex, textOffset) =>
     ({ action: 'history', sessionId, afterSeq, afterIndex, textOffset, limit: HISTORY_PAGE }),
   ping: () => ({ action: 'ping' }),
+  listSessions: (cursor) => (cursor ? { action: 'listSessions', cursor } : { action: 'listSessions' }),
+  renameSession: (sessionId, title) => ({ action: 'renameSession', sessionId, title }),
+  deleteSession: (sessionId) => ({ action: 'deleteSession', sessionId }),
 };
 
 /** A server message as a frame object, or null when it is not a JSON object with a string `type`. */

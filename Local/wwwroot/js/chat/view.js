@@ -1,10 +1,22 @@
-// Everything that touches the DOM: the header, the conversation, the composer and the settings dialog.
-// Text from the server or the user only ever goes in as text (textContent, text nodes), never as HTML.
+// Everything that touches the DOM: the header, the conversation list, the conversation, the composer and the
+// settings dialog. Text from the server or the user only ever goes in as text (textContent, text nodes), never as
+// HTML, with one exception: an answer's Markdown, which goes through markdown.js (sanitised) first.
 
-import { isIdentifier } from './protocol.js';
+import { isIdentifier, messageSize } from './protocol.js';
 import { turnState, turnStatusText } from './conversation.js';
+import { copyText, renderMarkdown } from './markdown.js';
 
 const MAX_BANNERS = 3;
+
+/** What each connection state is called on the page: words a user knows, not the protocol's. */
+const CONNECTION_LABELS = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+const numberFormat = new Intl.NumberFormat('en');
 
 /** A small element builder: h('p', { className: 'x', dataset: { testid: 'y' }, attrs: { role: 'alert' } }, 'text', child). */
 function h(tag, props = {}, ...children) {
@@ -23,6 +35,12 @@ function h(tag, props = {}, ...children) {
  * @param {() => void} handlers.stop
  * @param {() => void} handlers.newChat
  * @param {(requestId: string) => void} handlers.retry
+ * @param {(requestId: string) => void} handlers.regenerate sends the turn's question again, as a new turn
+ * @param {() => void} handlers.reconnectNow
+ * @param {(sessionId: string) => void} handlers.openSession
+ * @param {(sessionId: string, title: string) => void} handlers.renameSession
+ * @param {(sessionId: string) => void} handlers.deleteSession
+ * @param {() => void} handlers.moreSessions
  * @param {() => object} handlers.settings the current settings
  * @param {(settings: object) => void} handlers.saveSettings
  * @param {() => string} handlers.defaultSocketUrl
@@ -40,6 +58,14 @@ export function createView(handlers) {
     input: $('message-input'),
     stop: $('stop'),
     newChat: $('new-chat'),
+    toggleSessions: $('toggle-sessions'),
+    sidebar: $('sidebar'),
+    sessionList: $('session-list'),
+    sessionsEmpty: $('sessions-empty'),
+    moreSessions: $('more-sessions'),
+    reconnectNow: $('reconnect-now'),
+    counter: $('length-counter'),
+    send: $('send'),
     openSettings: $('open-settings'),
     dialog: $('settings'),
     settingsForm: $('settings-form'),
@@ -58,21 +84,88 @@ export function createView(handlers) {
   });
   ui.composer.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (!updateCounter()) return;
     if (handlers.send(ui.input.value)) {
       ui.input.value = ''; // the composer shrinks: scroll once more so the new turn stays in view
+      updateCounter();
       ui.scroller.scrollTop = ui.scroller.scrollHeight;
     }
     ui.input.focus();
   });
+  ui.input.addEventListener('input', () => updateCounter());
+
+  /** Shows the message's size against the limit once it gets near; returns whether it may be sent. */
+  function updateCounter() {
+    const { characters, bytes, maxCharacters, maxBytes } = messageSize(ui.input.value);
+    const over = characters > maxCharacters || bytes > maxBytes;
+    const near = characters > maxCharacters * 0.8 || bytes > maxBytes * 0.8;
+    ui.counter.hidden = !near;
+    ui.counter.classList.toggle('over', over);
+    ui.counter.textContent = bytes > maxBytes && characters <= maxCharacters
+      ? `Too long to send: ${numberFormat.format(bytes)} of ${numberFormat.format(maxBytes)} bytes`
+      : `${numberFormat.format(characters)} / ${numberFormat.format(maxCharacters)}${over ? ' (too long to send)' : ''}`;
+    ui.send.disabled = over;
+    ui.input.setAttribute('aria-invalid', String(over));
+    return !over;
+  }
+  updateCounter();
   ui.stop.addEventListener('click', () => handlers.stop());
   ui.newChat.addEventListener('click', () => {
+    toggleSidebar(false);
     handlers.newChat();
     ui.input.focus();
   });
   ui.turns.addEventListener('click', (event) => {
-    const retry = event.target.closest('[data-testid="retry"]');
-    if (retry) handlers.retry(retry.closest('[data-testid="turn"]').dataset.requestId);
+    const button = event.target.closest('button');
+    const requestId = button?.closest('[data-testid="turn"]')?.dataset.requestId;
+    if (!requestId) return;
+    switch (button.dataset.testid) {
+      case 'retry':
+        handlers.retry(requestId);
+        return;
+      case 'regenerate':
+        handlers.regenerate(requestId);
+        return;
+      case 'edit':
+        ui.input.value = rendered.get(requestId)?.shown.question ?? '';
+        updateCounter();
+        ui.input.focus();
+        return;
+      case 'copy-answer':
+        copied(button, copyText(rendered.get(requestId)?.shown.text ?? ''));
+        return;
+      case 'copy-code':
+        copied(button, copyText(button.parentElement.querySelector('pre')?.textContent ?? ''));
+        return;
+      default:
+    }
   });
+  ui.reconnectNow.addEventListener('click', () => handlers.reconnectNow());
+  ui.toggleSessions.addEventListener('click', () => toggleSidebar());
+  // On a narrow screen the list lies over the page: a tap beside it, or Escape, puts it away.
+  document.addEventListener('click', (event) => {
+    const outside = !ui.sidebar.contains(event.target) && !ui.toggleSessions.contains(event.target);
+    if (outside && ui.sidebar.classList.contains('open')) toggleSidebar(false);
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && ui.sidebar.classList.contains('open')) toggleSidebar(false);
+  });
+  ui.moreSessions.addEventListener('click', () => handlers.moreSessions());
+  wireSessionList(ui, handlers, () => toggleSidebar(false));
+
+  function toggleSidebar(open = !ui.sidebar.classList.contains('open')) {
+    ui.sidebar.classList.toggle('open', open);
+    ui.toggleSessions.setAttribute('aria-expanded', String(open));
+  }
+
+  /** Says on the button whether the copy worked, for a moment. */
+  async function copied(button, copying) {
+    const label = button.textContent;
+    button.textContent = (await copying) ? 'Copied' : 'Copy failed';
+    setTimeout(() => {
+      button.textContent = label;
+    }, 1500);
+  }
   ui.banners.addEventListener('click', (event) => {
     if (event.target.closest('.banner-dismiss')) event.target.closest('.banner').remove();
   });
@@ -125,13 +218,33 @@ export function createView(handlers) {
     els.question.classList.toggle('placeholder', !known);
   }
 
-  function renderText(els, turn) {
-    const before = els.shown.text ?? '';
-    if (turn.text === before) return;
-    // Appending keeps screen readers announcing only what is new.
-    if (turn.text.startsWith(before)) els.text.append(turn.text.slice(before.length));
-    else els.text.textContent = turn.text;
+  /** Renders the whole answer again: Markdown read so far can change meaning (a fence opens, a table's delimiter row). */
+  function renderText(els, turn, state) {
+    els.text.setAttribute('aria-busy', String(state === 'running'));
+    if (turn.text === (els.shown.text ?? '')) return;
+    els.text.replaceChildren(renderMarkdown(turn.text));
+    els.text.dataset.markdown = turn.text;
     els.shown.text = turn.text;
+  }
+
+  /** Copy for every answer; regenerate and edit act on the last turn only (CSS hides them on the others). */
+  function renderActions(els, turn, state) {
+    const key = `${state}|${turn.question !== null}|${turn.text !== ''}`;
+    if (els.shown.actions === key) return;
+    els.shown.actions = key;
+    els.actions?.remove();
+    els.actions = null;
+    if (state === 'running') return;
+    const button = (testid, label, className = '') =>
+      h('button', { type: 'button', className: `turn-action ${className}`, dataset: { testid } }, label);
+    els.actions = h(
+      'div',
+      { className: 'turn-actions' },
+      turn.text ? button('copy-answer', 'Copy') : null,
+      turn.question !== null ? button('regenerate', 'Regenerate', 'last-only') : null,
+      turn.question !== null ? button('edit', 'Edit', 'last-only') : null,
+    );
+    els.footer.prepend(els.actions);
   }
 
   function renderSources(els, turn) {
@@ -203,9 +316,17 @@ export function createView(handlers) {
   return {
     /** Shows the connection's state ('connecting', 'connected', 'reconnecting', 'offline') and why. */
     setConnection(state, detail) {
-      ui.status.textContent = state;
+      ui.status.textContent = CONNECTION_LABELS[state] ?? state;
       ui.status.dataset.state = state;
       ui.statusDetail.textContent = detail ? `(${detail})` : '';
+      ui.reconnectNow.hidden = state === 'connected' || state === 'connecting';
+    },
+
+    /** The conversation list: [{ sessionId, title }], the one shown marked current. */
+    setSessions(sessions, currentId, more) {
+      ui.sessionList.replaceChildren(...sessions.map((s) => sessionRow(s, s.sessionId === currentId)));
+      ui.sessionsEmpty.hidden = sessions.length > 0;
+      ui.moreSessions.hidden = !more;
     },
 
     /** Creates or updates a turn; `next` is the turn it must precede (null: last), given when it may have moved. */
@@ -224,7 +345,8 @@ export function createView(handlers) {
         els.status.textContent = turnStatusText(turn);
         els.typing.hidden = !(state === 'running' && turn.text === '');
         renderQuestion(els, turn);
-        renderText(els, turn);
+        renderText(els, turn, state);
+        renderActions(els, turn, state);
         renderSources(els, turn);
         renderError(els, turn);
         renderTrace(els, turn, state);
@@ -259,6 +381,75 @@ export function createView(handlers) {
       ui.scroller.scrollTop = ui.scroller.scrollHeight;
     },
   };
+}
+
+function sessionRow(session, current) {
+  const title = session.title || 'New conversation';
+  return h(
+    'li',
+    { className: 'session', dataset: { testid: 'session', sessionId: session.sessionId } },
+    h(
+      'a',
+      {
+        className: 'session-open',
+        href: `#session=${session.sessionId}`,
+        title,
+        dataset: { testid: 'session-open' },
+        attrs: current ? { 'aria-current': 'page' } : {},
+      },
+      title,
+    ),
+    h(
+      'span',
+      { className: 'session-actions' },
+      h('button', { type: 'button', className: 'link-button', dataset: { testid: 'rename-session' } }, 'Rename'),
+      h('button', { type: 'button', className: 'link-button', dataset: { testid: 'delete-session' } }, 'Delete'),
+    ),
+  );
+}
+
+/** Rename and delete happen in the row: an inline field for the title, an inline question before deleting. */
+function wireSessionList(ui, handlers, closeSidebar) {
+  ui.sessionList.addEventListener('click', (event) => {
+    const row = event.target.closest('[data-testid="session"]');
+    if (!row) return;
+    const { sessionId } = row.dataset;
+    const testid = event.target.closest('[data-testid]')?.dataset.testid;
+    if (testid === 'session-open') {
+      event.preventDefault();
+      closeSidebar();
+      handlers.openSession(sessionId);
+    } else if (testid === 'rename-session') {
+      const title = row.querySelector('.session-open').title;
+      const input = h('input', {
+        type: 'text', value: title, maxLength: 120, className: 'session-title-input', dataset: { testid: 'session-title' },
+        attrs: { 'aria-label': 'New title' },
+      });
+      const form = h(
+        'form',
+        { className: 'session-rename' },
+        input,
+        h('button', { type: 'submit', className: 'link-button', dataset: { testid: 'save-title' } }, 'Save'),
+        h('button', { type: 'button', className: 'link-button', dataset: { testid: 'cancel-rename' } }, 'Cancel'),
+      );
+      form.addEventListener('submit', (submit) => {
+        submit.preventDefault();
+        if (input.value.trim()) handlers.renameSession(sessionId, input.value.trim());
+      });
+      row.replaceChildren(form);
+      input.select();
+    } else if (testid === 'delete-session') {
+      row.querySelector('.session-actions').replaceChildren(
+        h('span', { className: 'session-confirm' }, 'Delete it and its messages?'),
+        h('button', { type: 'button', className: 'link-button danger', dataset: { testid: 'confirm-delete' } }, 'Delete'),
+        h('button', { type: 'button', className: 'link-button', dataset: { testid: 'cancel-delete' } }, 'Keep'),
+      );
+    } else if (testid === 'confirm-delete') {
+      handlers.deleteSession(sessionId);
+    } else if (testid === 'cancel-delete' || testid === 'cancel-rename') {
+      handlers.redrawSessions();
+    }
+  });
 }
 
 function wireSettings(ui, handlers) {

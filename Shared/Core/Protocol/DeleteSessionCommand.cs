@@ -1,0 +1,3 @@
+namespace Conduit.Core.Protocol;
+
+public sealed record DeleteSessionCommand(string SessionId);
