@@ -106,7 +106,7 @@ public sealed record LocalHostOptions
           --latency-profile none|aws  add AWS's typical latency to every store, @connections, queue, workflow and
                                       function call (default none; figures in docs/performance.md)
           --inject-fault <fn>:<n>:<error>  the first n invocations of function fn by the workflow fail with error, e.g.
-                                      conduit-Stream:2:Lambda.TooManyRequestsException (repeatable)
+                                      conduit-Plan:2:Lambda.TooManyRequestsException (repeatable)
           --help, -h                  this text
         """;
 

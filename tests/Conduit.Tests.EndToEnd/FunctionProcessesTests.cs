@@ -15,15 +15,16 @@ public sealed class FunctionProcessesTests(ProcessesModeHost processes) : IClass
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task StreamProcessKilledMidTurn_TurnFailsWithExitErrorFrame_AndTheNextTurnRunsInANewProcess()
+    public async Task AnsweringProcessKilledMidTurn_TurnFailsWithExitErrorFrame_AndTheNextTurnRunsInANewProcess()
     {
         var host = await processes.HostAsync(SlowTokens);
-        var stream = host.Services.GetRequiredService<FunctionProcesses>().Pools["Stream"];
+        // Plan streams the answer of a turn that needs no knowledge-base lookup, so its process is the one writing.
+        var answering = host.Services.GetRequiredService<FunctionProcesses>().Pools["Plan"];
         await using var chat = await host.ConnectAsync(user: "crashing");
         await chat.SendMessageAsync("killed", "Tell me a long story about the pipeline");
         var sessionId = (await chat.AckAsync("killed")).GetProperty("sessionId").GetString()!;
         await chat.ReadUntilAsync("token");
-        var killed = stream.ProcessIds;
+        var killed = answering.ProcessIds;
 
         foreach (var id in killed) Process.GetProcessById(id).Kill();
         var name = ExecutionNames.For(new TurnKey("crashing", "killed"), 1);
@@ -43,7 +44,7 @@ public sealed class FunctionProcessesTests(ProcessesModeHost processes) : IClass
         Assert.Equal(FunctionErrorException.ExitError, taskFailed.Details["error"]?.GetValue<string>());
         Assert.Equal("done", next[^1].GetProperty("type").GetString());
         Assert.Equal("end_turn", next[^1].GetProperty("stopReason").GetString());
-        Assert.DoesNotContain(stream.ProcessIds, killed.Contains);
+        Assert.DoesNotContain(answering.ProcessIds, killed.Contains);
     }
 
     [Fact]

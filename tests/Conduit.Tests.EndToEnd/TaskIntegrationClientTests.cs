@@ -6,7 +6,7 @@ namespace Conduit.Tests.EndToEnd;
 
 /// <summary>
 /// Task tokens, redrive and fault injection on a host process, driven by clients no one here wrote: the official AWS
-/// SDK for JavaScript v3, the AWS CLI, and the chat protocol for a turn whose Stream step is throttled once.
+/// SDK for JavaScript v3, the AWS CLI, and the chat protocol for a turn whose Plan step (the one that answers) is throttled once.
 /// </summary>
 public sealed class TaskIntegrationClientTests : IAsyncLifetime
 {
@@ -17,7 +17,7 @@ public sealed class TaskIntegrationClientTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _host = await LocalHostProcess.StartAsync(
             LoopbackPort.Free(), "--in-memory", "--aws-credentials", "any", "--kb", Path.Combine(AppContext.BaseDirectory, "knowledge"),
-            "--first-token-delay-ms", "0", "--token-delay-ms", "1", "--inject-fault", "conduit-Stream:1:Lambda.TooManyRequestsException");
+            "--first-token-delay-ms", "0", "--token-delay-ms", "1", "--inject-fault", "conduit-Plan:1:Lambda.TooManyRequestsException");
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -83,7 +83,7 @@ public sealed class TaskIntegrationClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ChatTurn_StreamThrottledOnceByInjectedFault_RetriesAndTheTurnCompletes()
+    public async Task ChatTurn_PlanThrottledOnceByInjectedFault_RetriesAndTheTurnCompletes()
     {
         var token = await DevelopmentTokens.ForUserAsync(_host.HttpBase, "faulty");
         await using var chat = await ChatConnection.OpenAsync(_host.WebSocketUrl("local"), token: token);
