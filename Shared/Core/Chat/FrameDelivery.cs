@@ -29,8 +29,19 @@ public sealed class FrameDelivery(
     /// <summary>Longer than any batch takes to post, so a live holder never loses its lease mid-batch.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
+    private readonly DeliveryGates _gates = new();
+
     /// <summary>Delivers what the connection has not had yet; <paramref name="latest"/> saves a read when it is the next frame.</summary>
     public async Task DeliverAsync(string sessionId, string connectionId, StoredFrame? latest, CancellationToken cancellationToken)
+    {
+        using (await _gates.EnterAsync(connectionId, cancellationToken).ConfigureAwait(false))
+        {
+            await DeliverThroughLeaseAsync(sessionId, connectionId, latest, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeliverThroughLeaseAsync(
+        string sessionId, string connectionId, StoredFrame? latest, CancellationToken cancellationToken)
     {
         var owner = Guid.NewGuid().ToString("N");
         while (true)
@@ -73,11 +84,12 @@ public sealed class FrameDelivery(
     public async Task<long?> DeliverLiveAsync(
         string sessionId, string connectionId, long cursor, StoredFrame frame, CancellationToken cancellationToken)
     {
+        using var gate = await _gates.EnterAsync(connectionId, cancellationToken).ConfigureAwait(false);
         if (cursor != frame.Seq - 1
             || !await subscriptions.TryAdvanceAsync(sessionId, connectionId, cursor, frame.Seq, time.GetUtcNow(), cancellationToken)
                 .ConfigureAwait(false))
         {
-            await DeliverAsync(sessionId, connectionId, frame, cancellationToken).ConfigureAwait(false);
+            await DeliverThroughLeaseAsync(sessionId, connectionId, frame, cancellationToken).ConfigureAwait(false);
             return null;
         }
         // The cursor moved before the post: a post that then fails closes or forgets the connection, and its client

@@ -197,6 +197,26 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Token_TwoWritersOnOneSessionAtOnce_ReachTheSocketInSeqOrderOnce()
+    {
+        await Subscribe("a=", 0);
+        var publisher = new FramePublisher(_frames, _subscriptions, _turns, _delivery);
+        var second = publisher.ForTurn(new TurnReference("u1", "r2", "s1", "a="));
+
+        await Task.WhenAll(
+            Task.Run(() => WriteTokensAsync(_turn, 100)),
+            Task.Run(() => WriteTokensAsync(second, 100)));
+        await _delivery.DeliverAsync("s1", "a=", latest: null, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), _sender.Frames("a=").SelectMany(f => Covered(f)));
+    }
+
+    private static async Task WriteTokensAsync(TurnFrames turn, int count)
+    {
+        for (var i = 0; i < count; i++) await turn.TokenAsync($"{i} ", CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Token_SteadyStream_ListsTheSubscribersOnceAndTakesNoLease()
     {
         await Subscribe("a=", 0);
