@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Conduit.Local.Lambda;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.Support;
 
@@ -61,6 +62,19 @@ public sealed class LambdaFunctionHistoryTests
             await harness.EventTypesAsync());
         var failed = await EventAsync(harness, "LambdaFunctionFailed");
         JsonAssert.Equivalent("""{ "error": "Lambda.Unknown", "cause": "failure 1" }""", failed.Details.ToJsonString());
+    }
+
+    [Fact]
+    public async Task FunctionArnTask_FunctionMissing_RecordsLambdaFunctionFailedWithResourceNotFound()
+    {
+        var noFunctions = new LambdaInvokeTaskInvoker(new Dictionary<string, LambdaHandler>());
+        await using var harness = EmulatorHarness.Create(Definition(), noFunctions);
+
+        await harness.RunAsync("""{ "q": "life" }""");
+
+        var failed = await EventAsync(harness, "LambdaFunctionFailed");
+        Assert.Equal("Lambda.ResourceNotFoundException", failed.Details["error"]!.GetValue<string>());
+        Assert.Contains(FunctionArn, failed.Details["cause"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
