@@ -272,19 +272,15 @@ internal sealed partial class ExecutionInterpreter
 
         var limits = ResolveLimits(task, effectiveScope);
         var resource = TaskResource.Of(task.Resource);
-        var scheduled = resource.Details();
-        scheduled["region"] = _execution.Region;
-        scheduled["parameters"] = AslJson.SerializeWithinQuota(parameters, $"The parameters of state '{task.Name}'");
-        if (limits.TimeoutSeconds is { } timeoutSeconds) scheduled["timeoutInSeconds"] = timeoutSeconds;
-        if (limits.HeartbeatSeconds is { } heartbeatSeconds) scheduled["heartbeatInSeconds"] = heartbeatSeconds;
-        await RecordAsync(HistoryEventTypes.TaskScheduled, scheduled).ConfigureAwait(false);
-        await RecordAsync(HistoryEventTypes.TaskStarted, resource.Details()).ConfigureAwait(false);
+        var parametersText = AslJson.SerializeWithinQuota(parameters, $"The parameters of state '{task.Name}'");
+        var scheduled = resource.ScheduledDetails(_execution.Region, parametersText, limits);
+        await RecordAsync(resource.ScheduledType, scheduled).ConfigureAwait(false);
+        await RecordAsync(resource.StartedType, resource.StartedDetails()).ConfigureAwait(false);
 
         var result = await InvokeAsync(task, integration, resource, parameters, limits, callback, cancellationToken).ConfigureAwait(false);
 
-        var succeeded = resource.Details();
-        succeeded["output"] = AslJson.SerializeWithinQuota(result, $"The result of the task in state '{task.Name}'");
-        await RecordAsync(HistoryEventTypes.TaskSucceeded, succeeded).ConfigureAwait(false);
+        var resultText = AslJson.SerializeWithinQuota(result, $"The result of the task in state '{task.Name}'");
+        await RecordAsync(resource.SucceededType, resource.SucceededDetails(resultText)).ConfigureAwait(false);
 
         var selected = task.ResultSelector is null ? result : task.ResultSelector.Evaluate(effectiveScope with { Data = result });
         var assigned = task.Assign?.Evaluate(effectiveScope with { Data = selected }, task.Name);
@@ -349,13 +345,13 @@ internal sealed partial class ExecutionInterpreter
         }
         catch (TaskFailedException failure) when (!cancellationToken.IsCancellationRequested)
         {
-            throw await RecordTaskFailureAsync(HistoryEventTypes.TaskFailed, resource, failure.Error, failure.Cause).ConfigureAwait(false);
+            throw await RecordTaskFailureAsync(resource.FailedType, resource, failure.Error, failure.Cause).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
         {
             callback?.MarkTimedOut();
             throw await RecordTaskFailureAsync(
-                HistoryEventTypes.TaskTimedOut,
+                resource.TimedOutType,
                 resource,
                 StatesErrors.Timeout,
                 $"The task did not finish within the state's timeout ({limits.TimeoutSeconds} s).").ConfigureAwait(false);
@@ -364,7 +360,7 @@ internal sealed partial class ExecutionInterpreter
         {
             callback?.MarkTimedOut();
             throw await RecordTaskFailureAsync(
-                HistoryEventTypes.TaskTimedOut,
+                resource.TimedOutType,
                 resource,
                 StatesErrors.HeartbeatTimeout,
                 $"No heartbeat or result arrived within the state's HeartbeatSeconds ({limits.HeartbeatSeconds}).").ConfigureAwait(false);
@@ -373,7 +369,7 @@ internal sealed partial class ExecutionInterpreter
         {
             StepFunctionsLog.TaskInvokerDefect(_logger, defect, task.Resource, task.Name);
             throw await RecordTaskFailureAsync(
-                HistoryEventTypes.TaskFailed,
+                resource.FailedType,
                 resource,
                 StatesErrors.Runtime,
                 $"The task invoker for '{task.Resource}' failed unexpectedly: {defect.GetType().Name}: {defect.Message}")
@@ -383,10 +379,7 @@ internal sealed partial class ExecutionInterpreter
 
     private async Task<StatesErrorException> RecordTaskFailureAsync(string eventType, TaskResource resource, string error, string? cause)
     {
-        var details = resource.Details();
-        details["error"] = error;
-        if (cause is not null) details["cause"] = cause;
-        await RecordAsync(eventType, details).ConfigureAwait(false);
+        await RecordAsync(eventType, resource.FailureDetails(error, cause)).ConfigureAwait(false);
         return new StatesErrorException(error, cause);
     }
 
@@ -426,10 +419,12 @@ internal sealed partial class ExecutionInterpreter
     private readonly record struct StateStep(JsonNode? Output, string? Next, JsonObject? Assigned = null);
 
     /// <summary>
-    /// A Task resource as history events name it: <c>arn:aws:states:::lambda:invoke</c> is resource type
-    /// <c>lambda</c>, resource <c>invoke</c>; any other ARN keeps its service as the type and itself as the resource.
+    /// A Task resource as history events name it. A Lambda function's ARN (the direct form) records AWS's
+    /// <c>LambdaFunction*</c> events, whose details name only the function; any other resource records <c>Task*</c>
+    /// events naming its type and resource: <c>arn:aws:states:::lambda:invoke</c> is type <c>lambda</c>, resource
+    /// <c>invoke</c>, and any other ARN keeps its service as the type and itself as the resource.
     /// </summary>
-    private readonly record struct TaskResource(string ResourceType, string Resource)
+    private readonly record struct TaskResource(string ResourceType, string Resource, bool IsLambdaFunction)
     {
         private const string ServiceIntegrationPrefix = "arn:aws:states:::";
 
@@ -439,13 +434,54 @@ internal sealed partial class ExecutionInterpreter
             {
                 var integration = arn[ServiceIntegrationPrefix.Length..];
                 var separator = integration.IndexOf(':', StringComparison.Ordinal);
-                if (separator > 0) return new TaskResource(integration[..separator], integration[(separator + 1)..]);
+                if (separator > 0) return new TaskResource(integration[..separator], integration[(separator + 1)..], false);
             }
 
             var parts = arn.Split(':');
-            return new TaskResource(parts.Length > 2 ? parts[2] : arn, arn);
+            return new TaskResource(parts.Length > 2 ? parts[2] : arn, arn, LambdaFunctionName.FromResourceArn(arn) is not null);
+        }
+
+        public string ScheduledType => IsLambdaFunction ? HistoryEventTypes.LambdaFunctionScheduled : HistoryEventTypes.TaskScheduled;
+
+        public string StartedType => IsLambdaFunction ? HistoryEventTypes.LambdaFunctionStarted : HistoryEventTypes.TaskStarted;
+
+        public string SucceededType => IsLambdaFunction ? HistoryEventTypes.LambdaFunctionSucceeded : HistoryEventTypes.TaskSucceeded;
+
+        public string FailedType => IsLambdaFunction ? HistoryEventTypes.LambdaFunctionFailed : HistoryEventTypes.TaskFailed;
+
+        public string TimedOutType => IsLambdaFunction ? HistoryEventTypes.LambdaFunctionTimedOut : HistoryEventTypes.TaskTimedOut;
+
+        public JsonObject ScheduledDetails(string region, string parameters, TaskLimits limits)
+        {
+            JsonObject details = IsLambdaFunction
+                ? new() { ["resource"] = Resource, ["input"] = parameters, ["inputDetails"] = NotTruncated() }
+                : new() { ["resourceType"] = ResourceType, ["resource"] = Resource, ["region"] = region, ["parameters"] = parameters };
+            if (limits.TimeoutSeconds is { } timeoutSeconds) details["timeoutInSeconds"] = timeoutSeconds;
+            // The direct form has no task token to heartbeat, and AWS's LambdaFunctionScheduled has no field for one.
+            if (!IsLambdaFunction && limits.HeartbeatSeconds is { } heartbeatSeconds) details["heartbeatInSeconds"] = heartbeatSeconds;
+            return details;
+        }
+
+        public JsonObject StartedDetails() => IsLambdaFunction ? [] : Details();
+
+        public JsonObject SucceededDetails(string output)
+        {
+            var details = IsLambdaFunction ? [] : Details();
+            details["output"] = output;
+            if (IsLambdaFunction) details["outputDetails"] = NotTruncated();
+            return details;
+        }
+
+        public JsonObject FailureDetails(string error, string? cause)
+        {
+            var details = IsLambdaFunction ? [] : Details();
+            details["error"] = error;
+            if (cause is not null) details["cause"] = cause;
+            return details;
         }
 
         public JsonObject Details() => new() { ["resourceType"] = ResourceType, ["resource"] = Resource };
+
+        private static JsonObject NotTruncated() => new() { ["truncated"] = false };
     }
 }

@@ -13,19 +13,31 @@ public sealed record HistoryEvent(long Id, long PreviousEventId, DateTimeOffset 
 
     /// <summary>
     /// The name of the details field for this event type: every <c>...StateEntered</c> event shares <c>stateEnteredEventDetails</c>.
+    /// Null for <c>LambdaFunctionStarted</c>, which AWS's HistoryEvent has no details member for, so a client finds none.
     /// </summary>
-    public string DetailsPropertyName =>
-        Type.EndsWith(HistoryEventTypes.StateEnteredSuffix, StringComparison.Ordinal) ? "stateEnteredEventDetails"
+    public string? DetailsPropertyName =>
+        Type == HistoryEventTypes.LambdaFunctionStarted ? null
+        : Type.EndsWith(HistoryEventTypes.StateEnteredSuffix, StringComparison.Ordinal) ? "stateEnteredEventDetails"
         : Type.EndsWith(HistoryEventTypes.StateExitedSuffix, StringComparison.Ordinal) ? "stateExitedEventDetails"
         : $"{char.ToLowerInvariant(Type[0])}{Type[1..]}EventDetails";
 
     /// <summary>The event as GetExecutionHistory returns it.</summary>
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson() => WithDetails(
+        new JsonObject
+        {
+            ["timestamp"] = AslTimestamp.Format(Timestamp),
+            ["type"] = Type,
+            ["id"] = Id,
+            ["previousEventId"] = PreviousEventId,
+        },
+        Details);
+
+    /// <summary>Adds <paramref name="details"/> to <paramref name="json"/> under this event type's details member, if it has one.</summary>
+    public JsonObject WithDetails(JsonObject json, JsonObject details)
     {
-        ["timestamp"] = AslTimestamp.Format(Timestamp),
-        ["type"] = Type,
-        ["id"] = Id,
-        ["previousEventId"] = PreviousEventId,
-        [DetailsPropertyName] = Details.DeepClone(),
-    };
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(details);
+        if (DetailsPropertyName is { } name) json[name] = details.DeepClone();
+        return json;
+    }
 }

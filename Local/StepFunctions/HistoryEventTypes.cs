@@ -15,6 +15,11 @@ public static class HistoryEventTypes
     public const string TaskSucceeded = "TaskSucceeded";
     public const string TaskFailed = "TaskFailed";
     public const string TaskTimedOut = "TaskTimedOut";
+    public const string LambdaFunctionScheduled = "LambdaFunctionScheduled";
+    public const string LambdaFunctionStarted = "LambdaFunctionStarted";
+    public const string LambdaFunctionSucceeded = "LambdaFunctionSucceeded";
+    public const string LambdaFunctionFailed = "LambdaFunctionFailed";
+    public const string LambdaFunctionTimedOut = "LambdaFunctionTimedOut";
     public const string ParallelStateStarted = "ParallelStateStarted";
     public const string ParallelStateSucceeded = "ParallelStateSucceeded";
     public const string ParallelStateFailed = "ParallelStateFailed";

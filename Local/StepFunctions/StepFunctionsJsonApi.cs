@@ -305,14 +305,15 @@ public sealed class StepFunctionsJsonApi(StateMachineRegistry registry, TaskToke
                 if (details.Remove(field)) details[$"{field}Details"] = new JsonObject { ["included"] = false };
             }
         }
-        return new JsonObject
-        {
-            ["timestamp"] = EpochSeconds.Of(historyEvent.Timestamp),
-            ["type"] = historyEvent.Type,
-            ["id"] = historyEvent.Id,
-            ["previousEventId"] = historyEvent.PreviousEventId,
-            [historyEvent.DetailsPropertyName] = details,
-        };
+        return historyEvent.WithDetails(
+            new JsonObject
+            {
+                ["timestamp"] = EpochSeconds.Of(historyEvent.Timestamp),
+                ["type"] = historyEvent.Type,
+                ["id"] = historyEvent.Id,
+                ["previousEventId"] = historyEvent.PreviousEventId,
+            },
+            details);
     }
 
     private static JsonObject WithNextToken(JsonObject output, int? nextOffset, string request)

@@ -361,14 +361,22 @@ function settle(visit, context) {
   }
 }
 
-/** The task's resource as the console shows it, with the Lambda function when the parameters name one. */
+/** A Task resource that is itself a Lambda function's ARN, which AWS records as LambdaFunction* events. */
+const FUNCTION_ARN = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+/;
+
+/**
+ * The task's resource as the console shows it, with the Lambda function it runs: the resource itself when it is a
+ * function's ARN, else the FunctionName its parameters give.
+ */
 function resourceOf(attempts) {
   const attempt = attempts.find((candidate) => candidate.resource || candidate.resourceType);
   if (!attempt) return null;
   const parameters = parseJson(attempt.parameters).value;
-  const functionName = parameters && typeof parameters === 'object' && typeof parameters.FunctionName === 'string'
-    ? parameters.FunctionName
-    : null;
+  const functionName = FUNCTION_ARN.test(attempt.resource ?? '')
+    ? attempt.resource
+    : parameters && typeof parameters === 'object' && typeof parameters.FunctionName === 'string'
+      ? parameters.FunctionName
+      : null;
   const arn = attempt.resource?.startsWith('arn:')
     ? attempt.resource
     : `arn:aws:states:::${attempt.resourceType ?? ''}${attempt.resource ? `:${attempt.resource}` : ''}`;
