@@ -121,8 +121,9 @@ public static class ExecutionsApi
         try
         {
             var execution = await emulator.DescribeExecutionAsync(name, cancellationToken).ConfigureAwait(false);
-            if (!caller.IsOperator && !await IsOwnAsync(TurnOf(execution), caller.UserId, sessions, [], cancellationToken).ConfigureAwait(false))
-                throw emulator.DoesNotExist(name);
+            var own = caller.IsOperator
+                || await IsOwnAsync(TurnOf(execution), caller.UserId, sessions, [], cancellationToken).ConfigureAwait(false);
+            if (!own) throw emulator.DoesNotExist(name);
             var history = await emulator.GetExecutionHistoryAsync(name, cancellationToken).ConfigureAwait(false);
             return Json(new JsonObject
             {
