@@ -115,6 +115,33 @@ public sealed class ChatPageTests : IAsyncLifetime
         await _harness.ScreenshotAsync(secondTab, "chat-second-tab");
     }
 
+    [ChromiumFact]
+    public async Task Source_OpensThePassageTheModelWasGiven_AsText()
+    {
+        var page = await _harness.OpenChatAsync(_context);
+        var turn = await SendAsync(page, "How does the Dispatcher name each execution?");
+        await Expect(turn.GetByTestId("trace-link")).ToBeVisibleAsync();
+        var source = turn.GetByTestId("source").First;
+        var title = await source.TextContentAsync();
+
+        await source.ClickAsync();
+
+        var dialog = page.GetByTestId("passage");
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByTestId("passage-title")).ToHaveTextAsync(title!);
+        var execution = Uri.UnescapeDataString((await turn.GetByTestId("trace-link").GetAttributeAsync("href"))!.Split('#')[1]);
+        var output = (await _harness.Host.Services.GetRequiredService<StepFunctionsEmulator>().DescribeExecutionAsync(execution)).Output!;
+        var given = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("rounds").EnumerateArray()
+            .SelectMany(r => r.GetProperty("results").EnumerateArray()).SelectMany(r => r.GetProperty("passages").EnumerateArray())
+            .First(p => p.GetProperty("title").GetString() == title);
+        await Expect(dialog.GetByTestId("passage-source")).ToHaveTextAsync(given.GetProperty("source").GetString()!);
+        var shown = await dialog.GetByTestId("passage-text").TextContentAsync();
+        Assert.Contains(given.GetProperty("text").GetString()!, shown, StringComparison.Ordinal);
+        await _harness.ScreenshotAsync(page, "chat-source-passage");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
+    }
+
     private static async Task<ILocator> SendAsync(IPage page, string text)
     {
         var before = await page.GetByTestId("turn").CountAsync();

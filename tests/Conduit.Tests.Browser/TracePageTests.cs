@@ -47,6 +47,33 @@ public sealed class TracePageTests : IAsyncLifetime
     }
 
     [ChromiumFact]
+    public async Task TraceList_ShowsEachQuestion_FiltersByStatus_AndSearchesByRequestId()
+    {
+        await using var context = await _harness.Browser.NewContextAsync();
+        var chat = await _harness.OpenChatAsync(context);
+        foreach (var question in new[] { "First <b>question</b>", "Second question" })
+        {
+            await chat.GetByTestId("message-input").FillAsync(question);
+            await chat.GetByTestId("send").ClickAsync();
+            await Expect(chat.GetByTestId("trace-link")).ToHaveCountAsync(question.StartsWith('F') ? 1 : 2);
+        }
+        var firstRequestId = (await chat.GetByTestId("turn").First.GetAttributeAsync("data-request-id"))!;
+        var trace = await context.NewPageAsync();
+
+        await trace.GotoAsync($"{_harness.BaseUrl}/trace.html");
+
+        var questions = trace.GetByTestId("execution-question");
+        await Expect(questions).ToHaveTextAsync(["Second question", "First <b>question</b>"]);
+        await trace.GetByTestId("status-filter").SelectOptionAsync("FAILED");
+        await Expect(trace.GetByTestId("no-matches")).ToBeVisibleAsync();
+        await trace.GetByTestId("status-filter").SelectOptionAsync("SUCCEEDED");
+        await Expect(questions).ToHaveCountAsync(2);
+        await trace.GetByTestId("request-search").FillAsync(firstRequestId);
+        await Expect(questions).ToHaveTextAsync(["First <b>question</b>"]);
+        await _harness.ScreenshotAsync(trace, "trace-filtered");
+    }
+
+    [ChromiumFact]
     public async Task RefusedToken_SaysHowToSignIn()
     {
         await using var context = await _harness.Browser.NewContextAsync();

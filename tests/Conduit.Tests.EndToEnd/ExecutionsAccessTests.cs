@@ -119,6 +119,81 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, alices.StatusCode);
     }
 
+    [Fact]
+    public async Task List_AsAUser_ShowsTheQuestionOfTheirOwnTurns_AndNoOtherUsersText()
+    {
+        using var http = await _host.CreateHttpClientForAsync("bob");
+
+        var body = await http.GetStringAsync("/local/executions");
+
+        var row = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("executions").EnumerateArray());
+        Assert.Equal("Hello from bob", row.GetProperty("question").GetString());
+        Assert.Equal("bob-turn-1", row.GetProperty("requestId").GetString());
+        Assert.DoesNotContain("alice", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_AsAnOperator_ShowsEveryTurnsQuestion()
+    {
+        using var http = await OperatorClientAsync();
+
+        var questions = (await http.GetFromJsonAsync<JsonElement>("/local/executions")).GetProperty("executions").EnumerateArray()
+            .Select(e => e.GetProperty("question").GetString()!);
+
+        Assert.Equal(["Hello from alice", "Hello from bob"], questions.Order());
+    }
+
+    [Theory]
+    [InlineData("ops", "alice", "alice-turn-1")]
+    [InlineData("ops", "bob-turn-1", "bob-turn-1")]
+    [InlineData("ops", "carol", "")]
+    [InlineData("bob", "alice", "")]
+    [InlineData("bob", "bob-", "bob-turn-1")]
+    public async Task List_ByRequestId_KeepsTheTurnsWhoseRequestIdStartsWithIt(string caller, string search, string expected)
+    {
+        using var http = caller == "ops" ? await OperatorClientAsync() : await _host.CreateHttpClientForAsync(caller);
+
+        var requestIds = await ListAsync(http, $"?requestId={search}", "requestId");
+
+        Assert.Equal(expected == "" ? [] : [expected], requestIds);
+    }
+
+    [Theory]
+    [InlineData("SUCCEEDED", 2)]
+    [InlineData("succeeded", 2)]
+    [InlineData("FAILED", 0)]
+    [InlineData("RUNNING", 0)]
+    [InlineData("TIMED_OUT", 0)]
+    [InlineData("ABORTED", 0)]
+    public async Task List_ByStatus_KeepsOnlyThatStatus(string status, int expected)
+    {
+        using var http = await OperatorClientAsync();
+
+        var names = await ListAsync(http, $"?status={status}");
+
+        Assert.Equal(expected, names.Count);
+    }
+
+    [Fact]
+    public async Task List_ByAnUnknownStatus_Is400AndNamesTheStatuses()
+    {
+        using var http = await OperatorClientAsync();
+
+        using var response = await http.GetAsync("/local/executions?status=DONE");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("TIMED_OUT", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> OperatorClientAsync()
+    {
+        var http = new HttpClient { BaseAddress = _host.HttpBase, Timeout = TimeSpan.FromSeconds(30) };
+        var token = (await http.GetFromJsonAsync<JsonElement>("/local/dev/token?user=ops&operator=true"))
+            .GetProperty("token").GetString();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
     private async Task RunTurnAsync(string user, string requestId)
     {
         await using var chat = await _host.ConnectAsync(user: user);
@@ -129,7 +204,7 @@ public sealed class ExecutionsAccessTests : IAsyncLifetime
             .WaitForCompletionAsync(ExecutionNames.For(new TurnKey(user, requestId), 1));
     }
 
-    private static async Task<List<string>> ListAsync(HttpClient http) =>
-        [.. (await http.GetFromJsonAsync<JsonElement>("/local/executions")).GetProperty("executions").EnumerateArray()
-            .Select(e => e.GetProperty("name").GetString()!)];
+    private static async Task<List<string>> ListAsync(HttpClient http, string query = "", string field = "name") =>
+        [.. (await http.GetFromJsonAsync<JsonElement>("/local/executions" + query)).GetProperty("executions").EnumerateArray()
+            .Select(e => e.GetProperty(field).GetString()!)];
 }

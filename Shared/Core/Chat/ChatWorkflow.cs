@@ -119,7 +119,10 @@ public sealed class ChatWorkflow(
         var sources = results
             .SelectMany(r => r.Passages)
             .GroupBy(p => (p.Source, p.Title))
-            .Select(g => new SourceReference(g.Key.Source, g.Key.Title, Math.Round(g.Max(p => p.Score), 4)))
+            .Select(g => new SourceReference(g.Key.Source, g.Key.Title, Math.Round(g.Max(p => p.Score), 4))
+            {
+                Text = string.Join("\n\n", g.OrderByDescending(p => p.Score).Select(p => p.Text).Distinct(StringComparer.Ordinal)),
+            })
             .OrderByDescending(s => s.Score)
             .ToList();
         metrics.Add(MetricNames.RetrievalHits, results.Sum(r => r.Passages.Count), MetricUnit.Count);

@@ -8,6 +8,12 @@ public sealed class TurnFrames
 {
     public const int MaxSourceFieldCharacters = 300;
 
+    /// <summary>A passage's text is cut to this many characters: a passage of the local index is at most 1,200.</summary>
+    public const int MaxPassageTextCharacters = 2_000;
+
+    /// <summary>A passage text's JSON besides the text: <c>,"text":""</c>.</summary>
+    private const int PassageTextEnvelopeBytes = 10;
+
     /// <summary>A passage's JSON besides its two strings: names, quotes, the longest score and the separating comma.</summary>
     private const int PassageEnvelopeBytes = 64;
 
@@ -52,7 +58,9 @@ public sealed class TurnFrames
 
     /// <summary>
     /// Posts the passages in the order given, as many as fit <see cref="ProtocolLimits.MaxSourcesBytes"/> (a source or
-    /// title is cut to <see cref="MaxSourceFieldCharacters"/>); the frame counts the rest in <c>omitted</c>.
+    /// title is cut to <see cref="MaxSourceFieldCharacters"/>); the frame counts the rest in <c>omitted</c>. References
+    /// come first: a passage's text (cut to <see cref="MaxPassageTextCharacters"/>) is added, in the same order, only
+    /// while the frame stays within its budget, so a long text never costs a reference.
     /// </summary>
     public Task<long> SourcesAsync(IReadOnlyList<SourceReference> passages, CancellationToken cancellationToken)
     {
@@ -60,11 +68,20 @@ public sealed class TurnFrames
         var bytes = WireSize.Of(new SourcesFrame(Turn.RequestId, Turn.SessionId, long.MaxValue, []) { Omitted = passages.Count });
         foreach (var passage in passages)
         {
-            var trimmed = passage with { Source = Trim(passage.Source), Title = Trim(passage.Title) };
+            var trimmed = passage with { Source = Trim(passage.Source), Title = Trim(passage.Title), Text = null };
             var size = WireSize.OfText(trimmed.Source) + WireSize.OfText(trimmed.Title) + PassageEnvelopeBytes;
             if (bytes + size > ProtocolLimits.MaxSourcesBytes) break;
             bytes += size;
             kept.Add(trimmed);
+        }
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (string.IsNullOrEmpty(passages[i].Text)) continue;
+            var text = Trim(passages[i].Text!, MaxPassageTextCharacters);
+            var size = WireSize.OfText(text) + PassageTextEnvelopeBytes;
+            if (bytes + size > ProtocolLimits.MaxSourcesBytes) continue;
+            bytes += size;
+            kept[i] = kept[i] with { Text = text };
         }
         var omitted = passages.Count - kept.Count;
         return _publisher.PublishAsync(
@@ -91,10 +108,10 @@ public sealed class TurnFrames
             seq => new ErrorFrame(code, message, Turn.RequestId, retryable) { SessionId = Turn.SessionId, Seq = seq },
             cancellationToken);
 
-    private static string Trim(string text)
+    private static string Trim(string text, int maxCharacters = MaxSourceFieldCharacters)
     {
-        if (text.Length <= MaxSourceFieldCharacters) return text;
-        var cut = MaxSourceFieldCharacters - 1;
+        if (text.Length <= maxCharacters) return text;
+        var cut = maxCharacters - 1;
         if (char.IsHighSurrogate(text[cut - 1])) cut--;
         return string.Concat(text.AsSpan(0, cut), "…");
     }

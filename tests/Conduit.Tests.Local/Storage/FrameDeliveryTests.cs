@@ -151,6 +151,29 @@ public sealed class FrameDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sources_WithPassageTexts_CarryTheTextsThatFit_AndNeverDropAReferenceForThem()
+    {
+        await Subscribe("a=", 0);
+        var passages = Enumerable.Range(0, 20)
+            .Select(i => new SourceReference($"doc-{i}.md", $"Title {i}", 20 - i)
+            {
+                Text = $"<script>{i}</script> " + new string('p', 1_500),
+            })
+            .ToList();
+
+        await _turn.SourcesAsync(passages, CancellationToken.None);
+
+        var stored = Assert.Single(await _frames.ReadAfterAsync("s1", 0, 10, CancellationToken.None));
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(stored.Json) <= ProtocolLimits.MaxSourcesBytes, $"{stored.Json.Length} chars");
+        var kept = Assert.Single(_sender.Frames("a=")).GetProperty("passages").EnumerateArray().ToList();
+        Assert.Equal(20, kept.Count);
+        Assert.StartsWith("<script>0</script> ppp", kept[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        var withText = kept.Count(p => p.TryGetProperty("text", out _));
+        Assert.InRange(withText, 5, 19);
+        Assert.All(kept.Take(withText), p => Assert.True(p.TryGetProperty("text", out _)));
+    }
+
+    [Fact]
     public async Task Deliver_Backlog_IsReplayedCompactedAndGapFree()
     {
         await _turn.StatusAsync("streaming", "Writing", CancellationToken.None);

@@ -11,6 +11,7 @@ import { Conversation, turnState } from './conversation.js';
 import { MAX_CLIENT_MESSAGE_BYTES, errorOf, isIdentifier, messageSize, newRequestId, request } from './protocol.js';
 import { createStore, defaultSocketUrl } from './store.js';
 import { createView } from './view.js';
+import { errorSentence } from './errors.js';
 
 /** Phases before the question is in history: asking for it then would find nothing yet. */
 const EARLY_PHASES = new Set(['queued', 'building_prompt']);
@@ -232,7 +233,7 @@ function onProtocolError(error) {
     render(turn);
     return;
   }
-  view.showBanner(`${error.code}: ${error.message}`, error.requestId);
+  view.showBanner(errorSentence(error.code), error.requestId, error.code);
 }
 
 function onResumeFailed(frame) {

@@ -116,7 +116,12 @@ function passages(list) {
   if (!Array.isArray(list)) return [];
   return list
     .filter((p) => p && typeof p === 'object' && (typeof p.source === 'string' || typeof p.title === 'string'))
-    .map((p) => ({ source: text(p.source), title: text(p.title), score: Number.isFinite(p.score) ? p.score : null }));
+    .map((p) => ({
+      source: text(p.source),
+      title: text(p.title),
+      score: Number.isFinite(p.score) ? p.score : null,
+      text: typeof p.text === 'string' ? p.text : null, // the passage the model was given, when the frame had room
+    }));
 }
 
 /** An error frame's fields, normalised. */
@@ -153,7 +158,10 @@ export function applyTurnFrame(answer, frame) {
       for (const passage of found) {
         const same = answer.sources.find((s) => s.source === passage.source && s.title === passage.title);
         if (!same) answer.sources.push(passage);
-        else if ((passage.score ?? -Infinity) > (same.score ?? -Infinity)) same.score = passage.score;
+        else {
+          if ((passage.score ?? -Infinity) > (same.score ?? -Infinity)) same.score = passage.score;
+          same.text ??= passage.text;
+        }
       }
       return found.length > 0;
     }

@@ -5,6 +5,7 @@
 import { isIdentifier, messageSize } from './protocol.js';
 import { turnState, turnStatusText } from './conversation.js';
 import { copyText, renderMarkdown } from './markdown.js';
+import { errorSentence } from './errors.js';
 
 const MAX_BANNERS = 3;
 
@@ -72,6 +73,10 @@ export function createView(handlers) {
     socketUrl: $('settings-socket-url'),
     userId: $('settings-user-id'),
     token: $('settings-token'),
+    passage: $('passage'),
+    passageTitle: $('passage-title'),
+    passageSource: $('passage-source'),
+    passageText: $('passage-text'),
   };
   /** requestId → the turn's elements and what they show. */
   const rendered = new Map();
@@ -258,7 +263,17 @@ export function createView(handlers) {
       h(
         'li',
         {},
-        h('span', { className: 'source-title' }, s.title || s.source),
+        h(
+          'button',
+          {
+            type: 'button',
+            className: 'source-title',
+            dataset: { testid: 'source' },
+            attrs: { 'aria-haspopup': 'dialog', 'aria-controls': 'passage' },
+            onclick: () => openPassage(s),
+          },
+          s.title || s.source,
+        ),
         ' ',
         h('span', { className: 'source-file' }, s.source),
         s.score === null ? null : h('span', { className: 'source-score', title: 'relevance score' }, s.score.toFixed(2)),
@@ -273,6 +288,16 @@ export function createView(handlers) {
     els.footer.before(els.sources);
   }
 
+  /** The passage the model was given, as text: it comes from documents, so it is as untrusted as the answer. */
+  function openPassage(source) {
+    ui.passageTitle.textContent = source.title || source.source;
+    ui.passageSource.textContent = source.source;
+    ui.passageText.textContent = source.text
+      ?? 'The text of this passage did not fit in the answer\'s sources; open the source document to read it.';
+    ui.passageText.classList.toggle('placeholder', source.text === null);
+    ui.passage.showModal();
+  }
+
   function renderError(els, turn) {
     const error = turn.error;
     const canRetry = Boolean(error?.retryable && turn.question !== null);
@@ -285,8 +310,15 @@ export function createView(handlers) {
     els.error = h(
       'div',
       { className: 'turn-error', dataset: { testid: 'error' }, attrs: { role: 'alert' } },
-      h('p', {}, h('strong', {}, error.code), ' ', error.message || 'The turn failed.'),
-      h('p', { className: 'request-id' }, 'Request ', h('code', {}, turn.requestId)),
+      h('p', { className: 'error-text', dataset: { testid: 'error-text' } }, errorSentence(error.code)),
+      h(
+        'p',
+        { className: 'request-id', title: error.message },
+        'Request ',
+        h('code', {}, turn.requestId),
+        ' · ',
+        h('code', { className: 'error-code', dataset: { testid: 'error-code' } }, error.code),
+      ),
       canRetry ? h('button', { type: 'button', className: 'retry', dataset: { testid: 'retry' } }, 'Retry') : null,
     );
     els.footer.before(els.error);
@@ -361,11 +393,17 @@ export function createView(handlers) {
     },
 
     /** A problem that belongs to no turn (a refused frame, a lost session). */
-    showBanner(message, requestId) {
+    showBanner(message, requestId, code = null) {
       const banner = h(
         'div',
         { className: 'banner', dataset: { testid: 'error' }, attrs: { role: 'alert' } },
-        h('p', {}, message, requestId ? h('span', { className: 'request-id' }, ' Request ', h('code', {}, requestId)) : null),
+        h(
+          'p',
+          {},
+          message,
+          requestId ? h('span', { className: 'request-id' }, ' Request ', h('code', {}, requestId)) : null,
+          code ? h('span', { className: 'request-id' }, ' ', h('code', { className: 'error-code' }, code)) : null,
+        ),
         h('button', { type: 'button', className: 'banner-dismiss' }, 'Dismiss'),
       );
       ui.banners.append(banner);

@@ -64,9 +64,15 @@ async function getJson(path, signal) {
   return { body, text };
 }
 
-/** { executions, text }: newest first, as the host lists them. */
-export async function listExecutions(limit, signal) {
-  const { body, text } = await getJson(`/${STAGE}/executions?limit=${encodeURIComponent(limit)}`, signal);
+/**
+ * { executions, text }: newest first, as the host lists them, each with its turn's requestId and question when the
+ * caller may read it. `status` keeps one status; `requestId` keeps the turns whose requestId starts with it.
+ */
+export async function listExecutions(limit, signal, { status = '', requestId = '' } = {}) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (status) query.set('status', status);
+  if (requestId) query.set('requestId', requestId);
+  const { body, text } = await getJson(`/${STAGE}/executions?${query}`, signal);
   if (!Array.isArray(body.executions)) throw new FetchError('The executions list has no "executions" array.');
   return { executions: body.executions, text };
 }

@@ -27,11 +27,21 @@ function duration(execution, now) {
   return '—';
 }
 
+/** The turn's question as text; the host sends it only to the turn's owner or an operator. */
+function question(execution) {
+  if (typeof execution.question !== 'string') return h('span', { class: 'muted' }, '—');
+  const shown = execution.questionTruncated ? `${execution.question}…` : execution.question;
+  return h('span', { class: 'question', title: shown }, shown);
+}
+
 /**
  * The executions table. Each row's name is a link to #name, which the router turns into the timeline; the
  * whole row is clickable too, for a pointer.
  */
-export function renderExecutionList(executions, selectedName, now = Date.now()) {
+export function renderExecutionList(executions, selectedName, now = Date.now(), filtered = false) {
+  if (executions.length === 0 && filtered) {
+    return h('p', { class: 'empty', 'data-testid': 'no-matches' }, 'No execution matches the status and requestId chosen.');
+  }
   if (executions.length === 0) {
     return h('p', { class: 'empty' },
       'No executions yet. Send a message from the ', h('a', { href: '/' }, 'chat page'), ' and it appears here.');
@@ -53,6 +63,7 @@ export function renderExecutionList(executions, selectedName, now = Date.now()) 
     h('th', { scope: 'row', class: 'cell-name' },
       h('a', { href, 'aria-current': selected ? 'true' : null, 'data-focus-key': `row:${name}`, title: execution.executionArn ?? null },
         name || '(no name)')),
+    h('td', { class: 'cell-question', 'data-testid': 'execution-question' }, question(execution)),
     h('td', { class: 'cell-status' }, statusBadge(execution.status)),
     h('td', { class: 'cell-start' }, timeElement(execution.startDate, true)),
     h('td', { class: 'cell-duration num' }, duration(execution, now)));
@@ -62,6 +73,7 @@ export function renderExecutionList(executions, selectedName, now = Date.now()) 
       h('caption', { class: 'visually-hidden' }, 'Recent executions, newest first'),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col' }, 'Name'),
+        h('th', { scope: 'col' }, 'Question'),
         h('th', { scope: 'col' }, 'Status'),
         h('th', { scope: 'col' }, 'Started'),
         h('th', { scope: 'col', class: 'num' }, 'Duration'))),

@@ -20,6 +20,8 @@ const elements = {
   detailBody: document.getElementById('detail-body'),
   detailStatus: document.getElementById('detail-status'),
   refresh: document.getElementById('refresh'),
+  statusFilter: document.getElementById('status-filter'),
+  requestSearch: document.getElementById('request-search'),
   operatorToggle: document.getElementById('operator-toggle'),
   operatorView: document.getElementById('operator-view'),
   signedIn: document.getElementById('signed-in'),
@@ -60,9 +62,14 @@ function setMessage(element, message, isError = false) {
   element.classList.toggle('is-error', Boolean(isError));
 }
 
+function filters() {
+  return { status: elements.statusFilter.value, requestId: elements.requestSearch.value.trim() };
+}
+
 function drawList() {
   if (!view.executions) return;
-  replaceKeepingState(elements.listBody, renderExecutionList(view.executions, view.name));
+  const { status, requestId } = filters();
+  replaceKeepingState(elements.listBody, renderExecutionList(view.executions, view.name, Date.now(), Boolean(status || requestId)));
 }
 
 async function loadList() {
@@ -71,7 +78,7 @@ async function loadList() {
   view.listController = controller;
   elements.listPane.setAttribute('aria-busy', 'true');
   try {
-    const { executions, text } = await listExecutions(LIST_LIMIT, controller.signal);
+    const { executions, text } = await listExecutions(LIST_LIMIT, controller.signal, filters());
     const changed = text !== view.listText;
     view.listText = text;
     view.executions = executions;
@@ -197,6 +204,8 @@ function showSignIn() {
 }
 
 elements.refresh.addEventListener('click', () => refreshNow());
+elements.statusFilter.addEventListener('change', () => loadList().finally(stamp));
+elements.requestSearch.addEventListener('input', () => loadList().finally(stamp));
 elements.operatorView.addEventListener('change', () => {
   setOperatorView(elements.operatorView.checked);
   showSignIn();
