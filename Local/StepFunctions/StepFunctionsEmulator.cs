@@ -328,7 +328,9 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var running = new RunningExecution(_shutdown.Token);
-            _running.Add(execution.Name, running);
+            // A redriven execution's last run may still be leaving (its record is closed just before it lets go of its
+            // name), so the new run takes the name over and the old one removes only its own entry.
+            _running[execution.Name] = running;
             running.Run = Task.Run(() => RunToCompletionAsync(execution, interpreter, entry, history, running));
         }
     }
@@ -363,7 +365,10 @@ public sealed class StepFunctionsEmulator : IAsyncDisposable
         }
         finally
         {
-            lock (_lifecycle) _running.Remove(execution.Name);
+            lock (_lifecycle)
+            {
+                if (_running.TryGetValue(execution.Name, out var current) && current == running) _running.Remove(execution.Name);
+            }
             running.Dispose();
         }
     }
