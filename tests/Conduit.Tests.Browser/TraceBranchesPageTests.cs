@@ -1,9 +1,4 @@
-using System.Text.Json.Nodes;
-using Conduit.Local.Lambda;
-using Conduit.Local.Sqlite;
-using Conduit.Local.StepFunctions;
 using Conduit.Tests.Browser.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -40,42 +35,13 @@ public sealed class TraceBranchesPageTests : IAsyncLifetime
         await _harness.DisposeAsync();
     }
 
-    private static async Task<string> RecordedFanOutAsync()
-    {
-        await using var database = SqliteDatabase.OpenInMemory();
-        var machine = StateMachine.Load(FanOutMachine, new Dictionary<string, string>(), new HashSet<string>());
-        await using var emulator = new StepFunctionsEmulator(
-            machine,
-            "arn:aws:states:local:000000000000:stateMachine:fan-out-machine",
-            new LambdaInvokeTaskInvoker(new Dictionary<string, LambdaHandler>()),
-            new SqliteExecutionStore(database),
-            TimeProvider.System,
-            NullLogger<StepFunctionsEmulator>.Instance);
-        await emulator.StartExecutionAsync(ExecutionName, """{ "items": [1, 2, 3] }""");
-        var execution = await emulator.WaitForCompletionAsync(ExecutionName);
-        var history = await emulator.GetExecutionHistoryAsync(ExecutionName);
-        return new JsonObject
-        {
-            ["execution"] = execution.ToJson(),
-            ["events"] = new JsonArray([.. history.Select(historyEvent => (JsonNode)historyEvent.ToJson())]),
-        }.ToJsonString();
-    }
-
     [ChromiumFact]
     public async Task ParallelAndMapExecution_ShowsEachBranchAndIterationWithItsStates()
     {
-        var recorded = await RecordedFanOutAsync();
+        var recorded = await RecordedExecution.RunAsync(ExecutionName, FanOutMachine, """{ "items": [1, 2, 3] }""");
         await using var context = await _harness.Browser.NewContextAsync();
-        await _harness.OpenChatAsync(context);
-        var page = await context.NewPageAsync();
-        await page.RouteAsync($"**/local/executions/{ExecutionName}", route => route.FulfillAsync(new RouteFulfillOptions
-        {
-            Status = 200,
-            ContentType = "application/json",
-            Body = recorded,
-        }));
 
-        await page.GotoAsync($"{_harness.BaseUrl}/trace.html#{ExecutionName}");
+        var page = await recorded.OpenTraceAsync(_harness, context);
 
         var timeline = page.GetByTestId("timeline");
         await Expect(timeline.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");

@@ -1,10 +1,7 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Conduit.Local.Lambda;
-using Conduit.Local.Sqlite;
 using Conduit.Local.StepFunctions;
 using Conduit.Tests.Browser.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -35,7 +32,7 @@ public sealed class TraceLambdaFunctionPageTests : IAsyncLifetime
     }
 
     /// <summary>A run whose function fails once, is retried and then answers.</summary>
-    private static async Task<string> RecordedRetriedFunctionAsync()
+    private static async Task<RecordedExecution> RecordedRetriedFunctionAsync()
     {
         var calls = 0;
         var functions = new Dictionary<string, LambdaHandler>
@@ -50,24 +47,7 @@ public sealed class TraceLambdaFunctionPageTests : IAsyncLifetime
                 "Retry": [ { "ErrorEquals": ["Busy"], "IntervalSeconds": 1, "MaxAttempts": 1, "BackoffRate": 1 } ],
                 "End": true } } }
             """;
-        await using var database = SqliteDatabase.OpenInMemory();
-        var machine = StateMachine.Load(
-            definition, new Dictionary<string, string>(), new HashSet<string> { LambdaInvokeTaskInvoker.Resource });
-        await using var emulator = new StepFunctionsEmulator(
-            machine,
-            "arn:aws:states:local:000000000000:stateMachine:direct-machine",
-            new LambdaInvokeTaskInvoker(functions),
-            new SqliteExecutionStore(database),
-            TimeProvider.System,
-            NullLogger<StepFunctionsEmulator>.Instance);
-        await emulator.StartExecutionAsync(ExecutionName, """{ "q": "life" }""");
-        var execution = await emulator.WaitForCompletionAsync(ExecutionName);
-        var history = await emulator.GetExecutionHistoryAsync(ExecutionName);
-        return new JsonObject
-        {
-            ["execution"] = execution.ToJson(),
-            ["events"] = new JsonArray([.. history.Select(historyEvent => (JsonNode)historyEvent.ToJson())]),
-        }.ToJsonString();
+        return await RecordedExecution.RunAsync(ExecutionName, definition, """{ "q": "life" }""", functions);
     }
 
     [ChromiumFact]
@@ -75,16 +55,8 @@ public sealed class TraceLambdaFunctionPageTests : IAsyncLifetime
     {
         var recorded = await RecordedRetriedFunctionAsync();
         await using var context = await _harness.Browser.NewContextAsync();
-        await _harness.OpenChatAsync(context);
-        var page = await context.NewPageAsync();
-        await page.RouteAsync($"**/local/executions/{ExecutionName}", route => route.FulfillAsync(new RouteFulfillOptions
-        {
-            Status = 200,
-            ContentType = "application/json",
-            Body = recorded,
-        }));
 
-        await page.GotoAsync($"{_harness.BaseUrl}/trace.html#{ExecutionName}");
+        var page = await recorded.OpenTraceAsync(_harness, context);
 
         var timeline = page.GetByTestId("timeline");
         await Expect(timeline.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
