@@ -5,37 +5,22 @@ using static Microsoft.Playwright.Assertions;
 namespace Conduit.Tests.Browser;
 
 /// <summary>Copy, regenerate and edit on answers, and the composer's length limit, enforced before anything is sent.</summary>
-public sealed class ChatActionsTests : IAsyncLifetime
+public sealed class ChatActionsTests : PageTests
 {
-    private BrowserHarness _harness = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
-        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
-        _context = await _harness.Browser.NewContextAsync();
-        await _context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = _harness.BaseUrl });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_harness is null) return;
-        await _context.DisposeAsync();
-        await _harness.DisposeAsync();
-    }
+    protected override Task PrepareAsync(IBrowserContext context) =>
+        context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = Harness.BaseUrl });
 
     [ChromiumFact]
     public async Task CopyRegenerateAndEdit_OnTheLastAnswer_CopyTakesTheAnswerAndEachResendIsANewTurnWithItsOwnRequestId()
     {
-        var page = await _harness.OpenChatAsync(_context);
+        var page = await Harness.OpenChatAsync(Context);
         var first = await SendAndWaitAsync(page, "What is a seq?");
         var sessionId = await page.EvaluateAsync<string>("() => window.conduitChat.sessionId()");
         var firstId = (await first.GetAttributeAsync("data-request-id"))!;
 
         await first.GetByTestId("copy-answer").ClickAsync();
         await Expect(first.GetByTestId("copy-answer")).ToHaveTextAsync("Copied");
-        var saved = await _harness.AnswerInHistoryAsync(sessionId, firstId);
+        var saved = await Harness.AnswerInHistoryAsync(sessionId, firstId);
         Assert.Equal(saved!.Text, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
 
         await first.GetByTestId("regenerate").ClickAsync();
@@ -45,7 +30,7 @@ public sealed class ChatActionsTests : IAsyncLifetime
         await Expect(second.Locator(".message-text")).ToHaveTextAsync("What is a seq?");
         var secondId = (await second.GetAttributeAsync("data-request-id"))!;
         Assert.NotEqual(firstId, secondId);
-        Assert.NotNull(await _harness.AnswerInHistoryAsync(sessionId, secondId));
+        Assert.NotNull(await Harness.AnswerInHistoryAsync(sessionId, secondId));
         await Expect(first.GetByTestId("regenerate")).ToBeHiddenAsync();
         await Expect(first.GetByTestId("edit")).ToBeHiddenAsync();
 
@@ -59,14 +44,14 @@ public sealed class ChatActionsTests : IAsyncLifetime
         await Expect(third.Locator(".message-text")).ToHaveTextAsync("What is a seq, exactly?");
         var thirdId = (await third.GetAttributeAsync("data-request-id"))!;
         Assert.DoesNotContain(thirdId, new[] { firstId, secondId });
-        Assert.NotNull(await _harness.AnswerInHistoryAsync(sessionId, thirdId));
-        await _harness.ScreenshotAsync(page, "chat-message-actions");
+        Assert.NotNull(await Harness.AnswerInHistoryAsync(sessionId, thirdId));
+        await Harness.ScreenshotAsync(page, "chat-message-actions");
     }
 
     [ChromiumFact]
     public async Task LengthCounter_OverTheCharacterOrByteLimit_DisablesSendAndNothingLeaves()
     {
-        var page = await _harness.OpenChatAsync(_context);
+        var page = await Harness.OpenChatAsync(Context);
         var input = page.GetByTestId("message-input");
         var counter = page.GetByTestId("length-counter");
         await Expect(counter).ToBeHiddenAsync();
@@ -80,7 +65,7 @@ public sealed class ChatActionsTests : IAsyncLifetime
         await Expect(counter).ToContainTextAsync("Too long to send");
         await Expect(page.GetByTestId("send")).ToBeDisabledAsync();
         await input.PressAsync("Enter");
-        await _harness.ScreenshotAsync(page, "chat-too-long");
+        await Harness.ScreenshotAsync(page, "chat-too-long");
 
         await input.FillAsync(new string('a', 15_000));
         await Expect(counter).ToHaveTextAsync("15,000 / 16,000");

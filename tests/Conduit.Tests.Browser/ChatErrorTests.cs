@@ -11,32 +11,15 @@ namespace Conduit.Tests.Browser;
 /// through Playwright's WebSocket route to the real server, which turns the turn's done frame into an error frame with
 /// the code under test (the same seq, so the page takes it as the turn's end).
 /// </summary>
-public sealed class ChatErrorTests : IAsyncLifetime
+public sealed class ChatErrorTests : PageTests
 {
-    private BrowserHarness _harness = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
-        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
-        _context = await _harness.Browser.NewContextAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_harness is null) return;
-        await _context.DisposeAsync();
-        await _harness.DisposeAsync();
-    }
-
     [ChromiumTheory]
     [InlineData("model_throttled", "The model is busy; try again in a few seconds.")]
     [InlineData("timeout", "The answer took too long to arrive. Try again.")]
     [InlineData("quota_exhausted_2031", "Something went wrong. Try again; if it keeps happening, give support the request number below.")]
     public async Task TurnError_ShowsAPlainSentence_AndKeepsTheCodeForSupport(string code, string sentence)
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.RouteWebSocketAsync(new Regex("/local$"), socket =>
         {
             var server = socket.ConnectToServer();
@@ -46,7 +29,7 @@ public sealed class ChatErrorTests : IAsyncLifetime
                 socket.Send(JsonNode.Parse(text) is JsonObject { } json && (string?)json["type"] == "done" ? ErrorFor(json, code) : text);
             });
         });
-        await page.GotoAsync(_harness.BaseUrl + "/");
+        await page.GotoAsync(Harness.BaseUrl + "/");
         await Expect(page.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
 
         await page.GetByTestId("message-input").FillAsync("Hello");
@@ -56,7 +39,7 @@ public sealed class ChatErrorTests : IAsyncLifetime
         await Expect(error.GetByTestId("error-text")).ToHaveTextAsync(sentence);
         await Expect(error.GetByTestId("error-code")).ToHaveTextAsync(code);
         Assert.DoesNotContain(code, await error.GetByTestId("error-text").TextContentAsync() ?? "", StringComparison.Ordinal);
-        await _harness.ScreenshotAsync(page, $"chat-error-{code}");
+        await Harness.ScreenshotAsync(page, $"chat-error-{code}");
     }
 
     private static string ErrorFor(JsonObject done, string code) => new JsonObject

@@ -10,29 +10,12 @@ namespace Conduit.Tests.Browser;
 /// 25 s; the page's clock is Playwright's, so no test waits those seconds. The socket runs through Playwright's
 /// WebSocket route, which forwards to the real server until the test silences it.
 /// </summary>
-public sealed class ChatLivenessTests : IAsyncLifetime
+public sealed class ChatLivenessTests : PageTests
 {
-    private BrowserHarness _harness = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
-        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
-        _context = await _harness.Browser.NewContextAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_harness is null) return;
-        await _context.DisposeAsync();
-        await _harness.DisposeAsync();
-    }
-
     [ChromiumFact]
     public async Task SilentSocket_NoticedWithin25s_ReconnectNowSkipsTheWait_AndAMessageTypedOfflineIsSentWithItsRequestId()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         // Paused: the page's timers run only when the test runs the clock, so a retry cannot beat "Reconnect now".
         var start = new DateTime(2026, 1, 1, 9, 0, 0, DateTimeKind.Utc);
         await page.Clock.InstallAsync(new() { TimeDate = start });
@@ -48,7 +31,7 @@ public sealed class ChatLivenessTests : IAsyncLifetime
                 if (socket != silenced && frame.Text is { } text) socket.Send(text);
             });
         });
-        await page.GotoAsync(_harness.BaseUrl + "/");
+        await page.GotoAsync(Harness.BaseUrl + "/");
         var status = page.GetByTestId("connection-status");
         await Expect(status).ToHaveAttributeAsync("data-state", "connected");
         await Expect(page.GetByTestId("reconnect-now")).ToBeHiddenAsync();
@@ -60,7 +43,7 @@ public sealed class ChatLivenessTests : IAsyncLifetime
 
         await Expect(status).ToHaveTextAsync("Reconnecting…");
         await Expect(page.GetByTestId("connection-detail")).ToContainTextAsync("the server stopped answering");
-        await _harness.ScreenshotAsync(page, "chat-connection-lost");
+        await Harness.ScreenshotAsync(page, "chat-connection-lost");
         await page.GetByTestId("message-input").FillAsync("Typed while the connection was down");
         await page.GetByTestId("send").ClickAsync();
         var turn = page.GetByTestId("turn").First;
@@ -73,7 +56,7 @@ public sealed class ChatLivenessTests : IAsyncLifetime
         await Expect(turn.GetByTestId("turn-status")).ToHaveTextAsync("done", new() { Timeout = 30_000 });
         Assert.Equal(requestId, await turn.GetAttributeAsync("data-request-id"));
         var sessionId = await page.EvaluateAsync<string>("() => window.conduitChat.sessionId()");
-        var saved = await _harness.AnswerInHistoryAsync(sessionId, requestId);
+        var saved = await Harness.AnswerInHistoryAsync(sessionId, requestId);
         await Expect(turn.GetByTestId("assistant-text")).ToHaveAttributeAsync("data-markdown", saved!.Text);
     }
 }

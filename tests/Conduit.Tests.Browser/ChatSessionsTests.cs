@@ -6,30 +6,15 @@ using static Microsoft.Playwright.Assertions;
 namespace Conduit.Tests.Browser;
 
 /// <summary>The conversation list: new chats keep the old ones, switching, renaming and deleting, seen from a second tab.</summary>
-public sealed class ChatSessionsTests : IAsyncLifetime
+public sealed class ChatSessionsTests : PageTests
 {
-    private BrowserHarness _harness = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
-        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
-        _context = await _harness.Browser.NewContextAsync(
-            new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_harness is null) return;
-        await _context.DisposeAsync();
-        await _harness.DisposeAsync();
-    }
+    protected override BrowserNewContextOptions ContextOptions =>
+        new() { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } };
 
     [ChromiumFact]
     public async Task NewChat_KeepsTheOldConversation_ListNewestFirst_AndSwitchingShowsEach()
     {
-        var page = await _harness.OpenChatAsync(_context);
+        var page = await Harness.OpenChatAsync(Context);
         await SendAndWaitAsync(page, "First conversation question");
         var firstSession = await SessionIdAsync(page);
 
@@ -50,18 +35,18 @@ public sealed class ChatSessionsTests : IAsyncLifetime
         await Expect(page.GetByTestId("turn").First.Locator(".message-text")).ToHaveTextAsync("First conversation question");
         Assert.Equal(firstSession, await SessionIdAsync(page));
         await Expect(rows.Nth(1).GetByTestId("session-open")).ToHaveAttributeAsync("aria-current", "page");
-        await _harness.ScreenshotAsync(page, "chat-conversation-list");
+        await Harness.ScreenshotAsync(page, "chat-conversation-list");
     }
 
     [ChromiumFact]
     public async Task RenameAndDelete_InOneTab_TheOtherTabShowsTheNewTitleAndSeesTheConversationGo()
     {
-        var page = await _harness.OpenChatAsync(_context);
+        var page = await Harness.OpenChatAsync(Context);
         await SendAndWaitAsync(page, "Keep this one");
         await page.GetByTestId("new-chat").ClickAsync();
         await SendAndWaitAsync(page, "Delete this one");
         var doomed = await SessionIdAsync(page);
-        var other = await _harness.OpenChatAsync(_context, "/#session=" + doomed);
+        var other = await Harness.OpenChatAsync(Context, "/#session=" + doomed);
         await Expect(other.GetByTestId("turn")).ToHaveCountAsync(1);
         var row = page.Locator($"[data-testid=session][data-session-id='{doomed}']");
 
@@ -81,10 +66,10 @@ public sealed class ChatSessionsTests : IAsyncLifetime
         await Expect(other.GetByTestId("session")).ToHaveCountAsync(1);
         await Expect(other.GetByTestId("turn")).ToHaveCountAsync(0);
         await Expect(other.GetByTestId("error")).ToContainTextAsync("deleted on another device");
-        Assert.Null(await _harness.Host.Services.GetRequiredService<ISessionStore>().GetAsync(doomed, CancellationToken.None));
-        Assert.Empty(await _harness.Host.Services.GetRequiredService<IHistoryStore>()
+        Assert.Null(await Harness.Host.Services.GetRequiredService<ISessionStore>().GetAsync(doomed, CancellationToken.None));
+        Assert.Empty(await Harness.Host.Services.GetRequiredService<IHistoryStore>()
             .ReadLatestAsync(doomed, long.MaxValue, 10, CancellationToken.None));
-        await _harness.ScreenshotAsync(other, "chat-deleted-elsewhere");
+        await Harness.ScreenshotAsync(other, "chat-deleted-elsewhere");
     }
 
     private static async Task<ILocator> SendAndWaitAsync(IPage page, string text)

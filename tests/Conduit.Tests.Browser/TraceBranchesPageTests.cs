@@ -8,7 +8,7 @@ namespace Conduit.Tests.Browser;
 /// The trace page groups a Parallel state's branches and a Map state's iterations under the state that ran them. The
 /// history shown is one the local interpreter really recorded, served in place of a turn's.
 /// </summary>
-public sealed class TraceBranchesPageTests : IAsyncLifetime
+public sealed class TraceBranchesPageTests : PageTests
 {
     private const string ExecutionName = "fan-out";
 
@@ -21,27 +21,13 @@ public sealed class TraceBranchesPageTests : IAsyncLifetime
               "ItemProcessor": { "StartAt": "Check", "States": { "Check": { "Type": "Pass", "End": true } } } } } }
         """;
 
-    private BrowserHarness _harness = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
-        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_harness is null) return;
-        await _harness.DisposeAsync();
-    }
-
     [ChromiumFact]
     public async Task ParallelAndMapExecution_ShowsEachBranchAndIterationWithItsStates()
     {
         var recorded = await RecordedExecution.RunAsync(ExecutionName, FanOutMachine, """{ "items": [1, 2, 3] }""");
-        await using var context = await _harness.Browser.NewContextAsync();
+        await using var context = await Harness.Browser.NewContextAsync();
 
-        var page = await recorded.OpenTraceAsync(_harness, context);
+        var page = await recorded.OpenTraceAsync(Harness, context);
 
         var timeline = page.GetByTestId("timeline");
         await Expect(timeline.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
@@ -55,6 +41,6 @@ public sealed class TraceBranchesPageTests : IAsyncLifetime
         await Expect(iterations.Nth(0)).ToContainTextAsync("Iteration 0");
         await Expect(each.Locator("[data-testid=branch][data-status=SUCCEEDED] [data-state=Check]")).ToHaveCountAsync(3);
         await Expect(timeline.Locator("section.states-section > ol.states > li[data-state=Check]")).ToHaveCountAsync(0);
-        await _harness.ScreenshotAsync(page, "trace-parallel-and-map");
+        await Harness.ScreenshotAsync(page, "trace-parallel-and-map");
     }
 }

@@ -12,24 +12,10 @@ namespace Conduit.Tests.Browser;
 /// as it shows any task: its attempts with their outcomes and errors, its result, and the function it ran. The history
 /// shown is one the local interpreter really recorded, served in place of a turn's.
 /// </summary>
-public sealed class TraceLambdaFunctionPageTests : IAsyncLifetime
+public sealed class TraceLambdaFunctionPageTests : PageTests
 {
     private const string ExecutionName = "direct-function";
     private const string FunctionArn = "arn:aws:lambda:local:000000000000:function:answer";
-
-    private BrowserHarness _harness = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ChromiumPath)) return;
-        _harness = await BrowserHarness.StartAsync(tokenDelay: TimeSpan.FromMilliseconds(1));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_harness is null) return;
-        await _harness.DisposeAsync();
-    }
 
     /// <summary>A run whose function fails once, is retried and then answers.</summary>
     private static async Task<RecordedExecution> RecordedRetriedFunctionAsync()
@@ -54,9 +40,9 @@ public sealed class TraceLambdaFunctionPageTests : IAsyncLifetime
     public async Task FunctionArnTask_RetriedOnce_ShowsBothAttemptsTheResultAndTheFunction()
     {
         var recorded = await RecordedRetriedFunctionAsync();
-        await using var context = await _harness.Browser.NewContextAsync();
+        await using var context = await Harness.Browser.NewContextAsync();
 
-        var page = await recorded.OpenTraceAsync(_harness, context);
+        var page = await recorded.OpenTraceAsync(Harness, context);
 
         var timeline = page.GetByTestId("timeline");
         await Expect(timeline.GetByTestId("execution-status")).ToContainTextAsync("SUCCEEDED");
@@ -69,6 +55,6 @@ public sealed class TraceLambdaFunctionPageTests : IAsyncLifetime
         await Expect(attempts.Nth(1)).ToContainTextAsync("42");
         await Expect(ask).ToContainTextAsync($"{FunctionArn} → answer");
         await Expect(ask).ToContainTextAsync("question");
-        await _harness.ScreenshotAsync(page, "trace-lambda-function");
+        await Harness.ScreenshotAsync(page, "trace-lambda-function");
     }
 }
